@@ -1,0 +1,314 @@
+/**
+ * llm-sim-bench: can the sim stream hundreds of responses at the configured pace?
+ *
+ * It starts a sim in this process (by default in a worker thread, so the server has its own
+ * event loop and the load generator does not eat its timer slots; --same-thread puts both on one
+ * loop), then over several rounds opens N concurrent streaming chat requests with plain node:http
+ * (no SDK, to keep the client cheap) and measures time to first token, the gap between content
+ * chunks, wall time, chunks, errors and memory. A baseline at concurrency 1 runs in the same
+ * process for comparison. Figures are medians over rounds.
+ */
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+
+export interface BenchOptions {
+  concurrency: number;
+  rounds: number;
+  /** Requests in each concurrency-1 baseline round. */
+  baselineRequests: number;
+  ttftMs: number;
+  tpotMs: number;
+  tokens: number;
+  sameThread: boolean;
+}
+
+export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
+  concurrency: 500,
+  rounds: 3,
+  baselineRequests: 5,
+  ttftMs: 50,
+  tpotMs: 20,
+  tokens: 64,
+  sameThread: false,
+};
+
+const MODEL = 'bench/model';
+
+interface RequestResult {
+  ok: boolean;
+  ttftMs: number;
+  gapsMs: number[];
+  chunks: number;
+}
+
+export interface RoundResult {
+  ttftP50: number;
+  ttftP99: number;
+  gapP50: number;
+  gapP99: number;
+  gapMax: number;
+  wallMs: number;
+  chunks: number;
+  errors: number;
+  cpuMs: number;
+}
+
+export interface BenchReport {
+  options: BenchOptions;
+  baseline: RoundResult;
+  loaded: RoundResult;
+  rssMb: { start: number; peak: number; end: number };
+}
+
+interface ServerHandle {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function startServer(options: BenchOptions): Promise<ServerHandle> {
+  const simOptions = {
+    models: [{ id: MODEL, maxModelLen: 8192 }],
+    ttftMs: options.ttftMs,
+    tpotMs: options.tpotMs,
+  };
+  if (options.sameThread) {
+    const { startLlmSim } = await import('./server');
+    return startLlmSim(simOptions);
+  }
+  const { Worker } = await import('node:worker_threads');
+  // The worker loads the package entry; from TypeScript sources it needs Backstage's transform.
+  const fromSource = __filename.endsWith('.ts');
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     if (workerData.transform) require(workerData.transform);
+     require(workerData.entry).startLlmSim(workerData.options).then(sim => {
+       parentPort.postMessage(sim.url);
+       parentPort.once('message', () => sim.close().then(() => parentPort.close()));
+     });`,
+    {
+      eval: true,
+      workerData: {
+        transform: fromSource ? require.resolve('@backstage/cli/config/nodeTransform.cjs') : undefined,
+        entry: path.resolve(__dirname, '..'),
+        options: simOptions,
+      },
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return {
+    url,
+    close: () =>
+      new Promise(resolve => {
+        worker.once('exit', () => resolve());
+        worker.postMessage('close');
+      }),
+  };
+}
+
+/** One streaming chat request; timestamps content chunks as they arrive. */
+function streamOnce(agent: http.Agent, url: string, i: number, tokens: number): Promise<RequestResult> {
+  const body = JSON.stringify({
+    model: MODEL,
+    messages: [{ role: 'user', content: `Benchmark request number ${i}.` }],
+    stream: true,
+    max_tokens: tokens,
+    ignore_eos: true,
+  });
+  return new Promise(resolve => {
+    const start = performance.now();
+    const times: number[] = [];
+    let buffer = '';
+    let done = false;
+    const finish = (ok: boolean) => {
+      const gapsMs: number[] = [];
+      for (let k = 1; k < times.length; k++) gapsMs.push(times[k] - times[k - 1]);
+      resolve({ ok: ok && done && times.length === tokens, ttftMs: times[0] - start, gapsMs, chunks: times.length });
+    };
+    const req = http.request(
+      `${url}/v1/chat/completions`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      res => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          res.on('end', () => finish(false));
+          return;
+        }
+        res.setEncoding('utf8');
+        res.on('data', (text: string) => {
+          const now = performance.now();
+          buffer += text;
+          let end = buffer.indexOf('\n\n');
+          while (end >= 0) {
+            const event = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            // Cheap classification instead of JSON.parse: the client must not be the bottleneck.
+            if (event === 'data: [DONE]') done = true;
+            else if (event.includes('"delta":{"content"')) times.push(now);
+            end = buffer.indexOf('\n\n');
+          }
+        });
+        res.on('end', () => finish(true));
+        res.on('error', () => finish(false));
+      },
+    );
+    req.on('error', () => finish(false));
+    req.end(body);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function round(url: string, options: BenchOptions, concurrency: number, total: number): Promise<RoundResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const results: RequestResult[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < total) {
+      const i = next++;
+      results.push(await streamOnce(agent, url, i, options.tokens));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const wallMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  agent.destroy();
+  const ttfts = results.filter(r => r.chunks > 0).map(r => r.ttftMs).sort((a, b) => a - b);
+  const gaps = results.flatMap(r => r.gapsMs).sort((a, b) => a - b);
+  return {
+    ttftP50: percentile(ttfts, 50),
+    ttftP99: percentile(ttfts, 99),
+    gapP50: percentile(gaps, 50),
+    gapP99: percentile(gaps, 99),
+    gapMax: gaps.length ? gaps[gaps.length - 1] : NaN,
+    wallMs,
+    chunks: results.reduce((sum, r) => sum + r.chunks, 0),
+    errors: results.filter(r => !r.ok).length,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
+}
+
+function median(rounds: RoundResult[]): RoundResult {
+  const pick = (key: keyof RoundResult) => {
+    const values = rounds.map(r => r[key]).sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)];
+  };
+  return {
+    ttftP50: pick('ttftP50'),
+    ttftP99: pick('ttftP99'),
+    gapP50: pick('gapP50'),
+    gapP99: pick('gapP99'),
+    gapMax: pick('gapMax'),
+    wallMs: pick('wallMs'),
+    chunks: pick('chunks'),
+    errors: pick('errors'),
+    cpuMs: pick('cpuMs'),
+  };
+}
+
+const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
+
+export async function runBenchmark(
+  options: BenchOptions,
+  progress: (line: string) => void = () => {},
+): Promise<BenchReport> {
+  const server = await startServer(options);
+  let peak = rssMb();
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb());
+  }, 50);
+  try {
+    // One warm-up request so neither measurement pays for lazy initialisation.
+    await round(server.url, options, 1, 1);
+    const start = rssMb();
+    const baselines: RoundResult[] = [];
+    const loaded: RoundResult[] = [];
+    for (let r = 0; r < options.rounds; r++) {
+      baselines.push(await round(server.url, options, 1, options.baselineRequests));
+      progress(`round ${r + 1}/${options.rounds}: baseline done`);
+      loaded.push(await round(server.url, options, options.concurrency, options.concurrency));
+      const last = loaded[loaded.length - 1];
+      progress(
+        `round ${r + 1}/${options.rounds}: ${options.concurrency} streams, gap p99 ${last.gapP99.toFixed(1)} ms, errors ${last.errors}`,
+      );
+    }
+    return {
+      options,
+      baseline: median(baselines),
+      loaded: median(loaded),
+      rssMb: { start, peak: Math.max(peak, rssMb()), end: rssMb() },
+    };
+  } finally {
+    clearInterval(sampler);
+    await server.close();
+  }
+}
+
+export function formatReport(report: BenchReport): string {
+  const { options: o, baseline: b, loaded: l } = report;
+  const expectedWall = o.ttftMs + (o.tokens - 1) * o.tpotMs;
+  const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+  const ratio = (x: number, y: number) => (y > 0 && Number.isFinite(x / y) ? `${(x / y).toFixed(2)}x` : '-');
+  const rows: Array<[string, string, string, string, string]> = [
+    ['metric', 'configured', 'concurrency 1', `concurrency ${o.concurrency}`, 'ratio'],
+    ['ttft p50 (ms)', f(o.ttftMs), f(b.ttftP50), f(l.ttftP50), ratio(l.ttftP50, b.ttftP50)],
+    ['ttft p99 (ms)', f(o.ttftMs), f(b.ttftP99), f(l.ttftP99), ratio(l.ttftP99, b.ttftP99)],
+    ['chunk gap p50 (ms)', f(o.tpotMs), f(b.gapP50), f(l.gapP50), ratio(l.gapP50, b.gapP50)],
+    ['chunk gap p99 (ms)', f(o.tpotMs), f(b.gapP99), f(l.gapP99), ratio(l.gapP99, b.gapP99)],
+    ['chunk gap max (ms)', f(o.tpotMs), f(b.gapMax), f(l.gapMax), ratio(l.gapMax, b.gapMax)],
+    ['wall per round (ms)', `${f(expectedWall)}/req`, f(b.wallMs), f(l.wallMs), '-'],
+    ['content chunks', `${o.tokens}/req`, String(b.chunks), String(l.chunks), '-'],
+    ['errors', '0', String(b.errors), String(l.errors), '-'],
+    ['cpu per round (ms)', '-', f(b.cpuMs), f(l.cpuMs), ratio(l.cpuMs, b.cpuMs)],
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map(row => row[c].length)));
+  const lines = rows.map(row => row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+  lines.splice(1, 0, widths.map(w => '-'.repeat(w)).join('  '));
+  const mode = o.sameThread ? 'server and client on one thread' : 'server in a worker thread';
+  return [
+    `llm-sim-bench: ${o.concurrency} concurrent streams x ${o.tokens} tokens, ttft ${o.ttftMs} ms, tpot ${o.tpotMs} ms, ${o.rounds} rounds (medians), ${mode}`,
+    ...lines,
+    `rss: ${f(report.rssMb.start)} MB after warm-up, ${f(report.rssMb.peak)} MB peak, ${f(report.rssMb.end)} MB at end`,
+  ].join('\n');
+}
+
+export async function runBench(argv: string[]): Promise<BenchReport> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      concurrency: { type: 'string' },
+      rounds: { type: 'string' },
+      'baseline-requests': { type: 'string' },
+      'ttft-ms': { type: 'string' },
+      'tpot-ms': { type: 'string' },
+      tokens: { type: 'string' },
+      'same-thread': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
+  const num = (raw: string | undefined, fallback: number) => (raw === undefined ? fallback : Number(raw));
+  const d = DEFAULT_BENCH_OPTIONS;
+  const options: BenchOptions = {
+    concurrency: num(values.concurrency, d.concurrency),
+    rounds: num(values.rounds, d.rounds),
+    baselineRequests: num(values['baseline-requests'], d.baselineRequests),
+    ttftMs: num(values['ttft-ms'], d.ttftMs),
+    tpotMs: num(values['tpot-ms'], d.tpotMs),
+    tokens: num(values.tokens, d.tokens),
+    sameThread: values['same-thread'] ?? false,
+  };
+  // eslint-disable-next-line no-console
+  const log = (line: string) => console.log(line);
+  const report = await runBenchmark(options, line => process.stderr.write(`${line}\n`));
+  log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  return report;
+}
