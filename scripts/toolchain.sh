@@ -4,7 +4,7 @@
 # installs the workspace's dependencies when yarn.lock or a package.json changed since the last install.
 set -euo pipefail
 
-PORTAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PORTAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PORTAL_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/genai-portal"
 
 log() { printf '[portal] %s\n' "$*" >&2; }
@@ -38,7 +38,15 @@ ensure_registry() {
   if [ -n "$cafile" ] && [ -f "$cafile" ]; then export NODE_EXTRA_CA_CERTS="$cafile"; fi
 }
 
-yarn() { node "$PORTAL_ROOT/.yarn/releases/yarn-4.13.0.cjs" "$@"; }
+ensure_yarn() {
+  # The checked-in Yarn release runs with plain node: no global yarn or corepack needed. A shim on
+  # PATH lets child processes (timeout, backstage-cli, playwright) call `yarn` too.
+  local bin="$PORTAL_ROOT/.data/bin"
+  mkdir -p "$bin"
+  printf '#!/bin/sh\nexec node "%s" "$@"\n' "$PORTAL_ROOT/.yarn/releases/yarn-4.13.0.cjs" > "$bin/yarn"
+  chmod +x "$bin/yarn"
+  export PATH="$bin:$PATH"
+}
 
 ensure_dependencies() {
   local stamp="$PORTAL_ROOT/node_modules/.portal-install-stamp"
@@ -60,5 +68,6 @@ ensure_dependencies() {
 
 ensure_node
 ensure_registry
+ensure_yarn
 ensure_dependencies
 cd "$PORTAL_ROOT"

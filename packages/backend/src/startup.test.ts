@@ -1,0 +1,198 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+
+/**
+ * Starts the real backend with the production config against the machine's PostgreSQL and Redis,
+ * and with broken settings, as an operator would (the process, not an in-process test backend).
+ */
+const root = resolve(__dirname, '../../..');
+const pgUrl =
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+  'postgresql://postgres@127.0.0.1:5432';
+const redisUrl = process.env.PORTAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+jest.setTimeout(240_000);
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+function productionEnv(port: number, overrides: Record<string, string> = {}) {
+  const pg = new URL(pgUrl);
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORTAL_BASE_URL: `http://127.0.0.1:${port}`,
+    APP_CONFIG_backend_listen: `127.0.0.1:${port}`,
+    BACKEND_SECRET: 'startup-test-secret-0123456789',
+    POSTGRES_HOST: pg.hostname,
+    POSTGRES_PORT: pg.port || '5432',
+    POSTGRES_USER: decodeURIComponent(pg.username) || 'postgres',
+    POSTGRES_PASSWORD: decodeURIComponent(pg.password) || 'unused',
+    REDIS_URL: redisUrl,
+    K8S_CLUSTER_NAME: 'openshift',
+    K8S_CLUSTER_URL: 'https://127.0.0.1:6443',
+    K8S_CLUSTER_TOKEN: 'token',
+    K8S_CLUSTER_CA_DATA: 'unused',
+    ...overrides,
+  };
+}
+
+function startBackend(env: NodeJS.ProcessEnv, configs: string[]) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      'src/index.ts',
+      ...configs.flatMap(c => ['--config', c]),
+    ],
+    { cwd: resolve(root, 'packages/backend'), env },
+  );
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', d => (stderr += d));
+  child.stdout.on('data', d => (stdout += d));
+  const exited = once(child, 'exit').then(([code]) => code as number);
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+const productionConfigs = [
+  resolve(root, 'app-config.yaml'),
+  resolve(root, 'app-config.production.yaml'),
+];
+
+async function servicesUp(): Promise<string | undefined> {
+  const client = new Client({
+    connectionString: pgUrl,
+    connectionTimeoutMillis: 3000,
+  });
+  try {
+    await client.connect();
+    await client.end();
+  } catch (e) {
+    return `PostgreSQL at ${pgUrl} is not reachable (${(e as Error).message})`;
+  }
+  return undefined;
+}
+
+describe('backend start-up', () => {
+  it('starts with the production config against PostgreSQL and Redis', async () => {
+    const missing = await servicesUp();
+    if (missing) {
+      if (process.env.CI) throw new Error(missing);
+      // eslint-disable-next-line no-console
+      console.warn(`SKIPPED production start-up test: ${missing}`);
+      return;
+    }
+    const prefix = `portal_startup_${Date.now()}_`;
+    const port = await freePort();
+    const backend = startBackend(
+      productionEnv(port, { APP_CONFIG_backend_database_prefix: prefix }),
+      productionConfigs,
+    );
+    try {
+      let ready = false;
+      for (let i = 0; i < 200 && !ready; i++) {
+        const res = await fetch(
+          `http://127.0.0.1:${port}/.backstage/health/v1/readiness`,
+        ).catch(() => undefined);
+        ready = res?.status === 200;
+        if (!ready) {
+          const code = await Promise.race([
+            backend.exited,
+            new Promise(r => setTimeout(r, 500)),
+          ]);
+          if (typeof code === 'number') {
+            throw new Error(
+              `backend exited ${code}: ${backend.output().stderr}`,
+            );
+          }
+        }
+      }
+      expect(ready).toBe(true);
+
+      // The catalog's tables were created in PostgreSQL, under the test's prefix.
+      const client = new Client({ connectionString: pgUrl });
+      await client.connect();
+      const { rows } = await client.query(
+        'SELECT datname FROM pg_database WHERE datname LIKE $1',
+        [`${prefix}%`],
+      );
+      await client.end();
+      expect(rows.map(r => r.datname)).toContain(`${prefix}catalog`);
+
+      // Guest sign-in is refused outside development.
+      const guest = await fetch(
+        `http://127.0.0.1:${port}/api/auth/guest/refresh`,
+      );
+      expect(guest.status).toBeGreaterThanOrEqual(400);
+    } finally {
+      backend.child.kill('SIGTERM');
+      await backend.exited;
+      const client = new Client({ connectionString: pgUrl });
+      await client.connect();
+      const { rows } = await client.query(
+        'SELECT datname FROM pg_database WHERE datname LIKE $1',
+        [`${prefix}%`],
+      );
+      for (const { datname } of rows) {
+        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      }
+      await client.end();
+    }
+  });
+
+  it('stops with one line when the database cannot be reached', async () => {
+    const port = await freePort();
+    const backend = startBackend(
+      productionEnv(port, { POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: '1' }),
+      productionConfigs,
+    );
+    expect(await backend.exited).toBe(1);
+    const { stderr, stdout } = backend.output();
+    expect(stderr.trim().split('\n')).toEqual([
+      'Backend failed to start: cannot reach the PostgreSQL database at 127.0.0.1:1 (backend.database): connect ECONNREFUSED 127.0.0.1:1',
+    ]);
+    expect(stdout).toBe('');
+  });
+
+  it('stops with one line when an app-config file is malformed', async () => {
+    const bad = resolve(
+      root,
+      'packages/backend/src/__fixtures__/malformed.yaml',
+    );
+    const backend = startBackend(process.env, [
+      resolve(root, 'app-config.yaml'),
+      bad,
+    ]);
+    expect(await backend.exited).toBe(1);
+    const lines = backend.output().stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^Backend failed to start: invalid configuration in \S*malformed\.yaml: .*at line 4/,
+    );
+  });
+
+  it('stops with one line when the Redis cache cannot be reached', async () => {
+    const port = await freePort();
+    const backend = startBackend(
+      productionEnv(port, { REDIS_URL: 'redis://127.0.0.1:1' }),
+      productionConfigs,
+    );
+    const code = await backend.exited;
+    const missing = await servicesUp();
+    if (missing && !process.env.CI) return; // the database check fails first
+    expect(code).toBe(1);
+    expect(backend.output().stderr.trim()).toBe(
+      'Backend failed to start: cannot reach the Redis cache at 127.0.0.1:1 (backend.cache.connection): connect ECONNREFUSED 127.0.0.1:1',
+    );
+  });
+});
