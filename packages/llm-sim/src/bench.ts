@@ -12,6 +12,8 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { startLlmSim } from './server';
 
 export interface BenchOptions {
   concurrency: number;
@@ -73,11 +75,7 @@ async function startServer(options: BenchOptions): Promise<ServerHandle> {
     ttftMs: options.ttftMs,
     tpotMs: options.tpotMs,
   };
-  if (options.sameThread) {
-    const { startLlmSim } = await import('./server');
-    return startLlmSim(simOptions);
-  }
-  const { Worker } = await import('node:worker_threads');
+  if (options.sameThread) return startLlmSim(simOptions);
   // The worker loads the package entry; from TypeScript sources it needs Backstage's transform.
   const fromSource = __filename.endsWith('.ts');
   const worker = new Worker(
