@@ -34,6 +34,7 @@ fi
 run "type check" yarn tsc
 run "lint" yarn backstage-cli repo lint
 run "prettier" yarn prettier --check .
+run "build" yarn backstage-cli repo build --all
 
 step "unit and integration tests (jest)"
 yarn backstage-cli repo test --ci --watchAll=false --json --outputFile=artifacts/jest-results.json ||
