@@ -13,6 +13,7 @@ it('the benchmark runs end to end (tiny, on one thread)', async () => {
   expect(report.loaded.errors).toBe(0);
   expect(report.loaded.chunks).toBe(20 * 8);
   expect(report.baseline.chunks).toBe(2 * 8);
-  expect(report.loaded.gapP50).toBeGreaterThanOrEqual(1);
+  // Pacing itself is asserted in latency.test.ts; here only that gaps were measured.
+  expect(Number.isFinite(report.loaded.gapP99)).toBe(true);
   expect(formatReport(report)).toContain('chunk gap p99 (ms)');
 });

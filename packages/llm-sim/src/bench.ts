@@ -11,7 +11,6 @@
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startLlmSim } from './server';
 
@@ -88,8 +87,11 @@ async function startServer(options: BenchOptions): Promise<ServerHandle> {
     {
       eval: true,
       workerData: {
-        transform: fromSource ? require.resolve('@backstage/cli/config/nodeTransform.cjs') : undefined,
-        entry: path.resolve(__dirname, '..'),
+        transform: fromSource
+          ? require.resolve('@backstage/cli/config/nodeTransform.cjs')
+          : undefined,
+        // The package's own entry: its sources in the repo, its build once packaged.
+        entry: require.resolve('@genai-portal/llm-sim'),
         options: simOptions,
       },
     },
@@ -109,7 +111,12 @@ async function startServer(options: BenchOptions): Promise<ServerHandle> {
 }
 
 /** One streaming chat request; timestamps content chunks as they arrive. */
-function streamOnce(agent: http.Agent, url: string, i: number, tokens: number): Promise<RequestResult> {
+function streamOnce(
+  agent: http.Agent,
+  url: string,
+  i: number,
+  tokens: number,
+): Promise<RequestResult> {
   const body = JSON.stringify({
     model: MODEL,
     messages: [{ role: 'user', content: `Benchmark request number ${i}.` }],
@@ -124,12 +131,22 @@ function streamOnce(agent: http.Agent, url: string, i: number, tokens: number): 
     let done = false;
     const finish = (ok: boolean) => {
       const gapsMs: number[] = [];
-      for (let k = 1; k < times.length; k++) gapsMs.push(times[k] - times[k - 1]);
-      resolve({ ok: ok && done && times.length === tokens, ttftMs: times[0] - start, gapsMs, chunks: times.length });
+      for (let k = 1; k < times.length; k++)
+        gapsMs.push(times[k] - times[k - 1]);
+      resolve({
+        ok: ok && done && times.length === tokens,
+        ttftMs: times[0] - start,
+        gapsMs,
+        chunks: times.length,
+      });
     };
     const req = http.request(
       `${url}/v1/chat/completions`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json' },
+      },
       res => {
         if (res.statusCode !== 200) {
           res.resume();
@@ -161,10 +178,17 @@ function streamOnce(agent: http.Agent, url: string, i: number, tokens: number): 
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
 }
 
-async function round(url: string, options: BenchOptions, concurrency: number, total: number): Promise<RoundResult> {
+async function round(
+  url: string,
+  options: BenchOptions,
+  concurrency: number,
+  total: number,
+): Promise<RoundResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const cpuStart = process.cpuUsage();
   const start = performance.now();
@@ -180,7 +204,10 @@ async function round(url: string, options: BenchOptions, concurrency: number, to
   const wallMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
   agent.destroy();
-  const ttfts = results.filter(r => r.chunks > 0).map(r => r.ttftMs).sort((a, b) => a - b);
+  const ttfts = results
+    .filter(r => r.chunks > 0)
+    .map(r => r.ttftMs)
+    .sort((a, b) => a - b);
   const gaps = results.flatMap(r => r.gapsMs).sort((a, b) => a - b);
   return {
     ttftP50: percentile(ttfts, 50),
@@ -231,12 +258,23 @@ export async function runBenchmark(
     const baselines: RoundResult[] = [];
     const loaded: RoundResult[] = [];
     for (let r = 0; r < options.rounds; r++) {
-      baselines.push(await round(server.url, options, 1, options.baselineRequests));
+      baselines.push(
+        await round(server.url, options, 1, options.baselineRequests),
+      );
       progress(`round ${r + 1}/${options.rounds}: baseline done`);
-      loaded.push(await round(server.url, options, options.concurrency, options.concurrency));
+      loaded.push(
+        await round(
+          server.url,
+          options,
+          options.concurrency,
+          options.concurrency,
+        ),
+      );
       const last = loaded[loaded.length - 1];
       progress(
-        `round ${r + 1}/${options.rounds}: ${options.concurrency} streams, gap p99 ${last.gapP99.toFixed(1)} ms, errors ${last.errors}`,
+        `round ${r + 1}/${options.rounds}: ${
+          options.concurrency
+        } streams, gap p99 ${last.gapP99.toFixed(1)} ms, errors ${last.errors}`,
       );
     }
     return {
@@ -255,27 +293,90 @@ export function formatReport(report: BenchReport): string {
   const { options: o, baseline: b, loaded: l } = report;
   const expectedWall = o.ttftMs + (o.tokens - 1) * o.tpotMs;
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
-  const ratio = (x: number, y: number) => (y > 0 && Number.isFinite(x / y) ? `${(x / y).toFixed(2)}x` : '-');
+  const ratio = (x: number, y: number) =>
+    y > 0 && Number.isFinite(x / y) ? `${(x / y).toFixed(2)}x` : '-';
   const rows: Array<[string, string, string, string, string]> = [
-    ['metric', 'configured', 'concurrency 1', `concurrency ${o.concurrency}`, 'ratio'],
-    ['ttft p50 (ms)', f(o.ttftMs), f(b.ttftP50), f(l.ttftP50), ratio(l.ttftP50, b.ttftP50)],
-    ['ttft p99 (ms)', f(o.ttftMs), f(b.ttftP99), f(l.ttftP99), ratio(l.ttftP99, b.ttftP99)],
-    ['chunk gap p50 (ms)', f(o.tpotMs), f(b.gapP50), f(l.gapP50), ratio(l.gapP50, b.gapP50)],
-    ['chunk gap p99 (ms)', f(o.tpotMs), f(b.gapP99), f(l.gapP99), ratio(l.gapP99, b.gapP99)],
-    ['chunk gap max (ms)', f(o.tpotMs), f(b.gapMax), f(l.gapMax), ratio(l.gapMax, b.gapMax)],
-    ['wall per round (ms)', `${f(expectedWall)}/req`, f(b.wallMs), f(l.wallMs), '-'],
-    ['content chunks', `${o.tokens}/req`, String(b.chunks), String(l.chunks), '-'],
+    [
+      'metric',
+      'configured',
+      'concurrency 1',
+      `concurrency ${o.concurrency}`,
+      'ratio',
+    ],
+    [
+      'ttft p50 (ms)',
+      f(o.ttftMs),
+      f(b.ttftP50),
+      f(l.ttftP50),
+      ratio(l.ttftP50, b.ttftP50),
+    ],
+    [
+      'ttft p99 (ms)',
+      f(o.ttftMs),
+      f(b.ttftP99),
+      f(l.ttftP99),
+      ratio(l.ttftP99, b.ttftP99),
+    ],
+    [
+      'chunk gap p50 (ms)',
+      f(o.tpotMs),
+      f(b.gapP50),
+      f(l.gapP50),
+      ratio(l.gapP50, b.gapP50),
+    ],
+    [
+      'chunk gap p99 (ms)',
+      f(o.tpotMs),
+      f(b.gapP99),
+      f(l.gapP99),
+      ratio(l.gapP99, b.gapP99),
+    ],
+    [
+      'chunk gap max (ms)',
+      f(o.tpotMs),
+      f(b.gapMax),
+      f(l.gapMax),
+      ratio(l.gapMax, b.gapMax),
+    ],
+    [
+      'wall per round (ms)',
+      `${f(expectedWall)}/req`,
+      f(b.wallMs),
+      f(l.wallMs),
+      '-',
+    ],
+    [
+      'content chunks',
+      `${o.tokens}/req`,
+      String(b.chunks),
+      String(l.chunks),
+      '-',
+    ],
     ['errors', '0', String(b.errors), String(l.errors), '-'],
-    ['cpu per round (ms)', '-', f(b.cpuMs), f(l.cpuMs), ratio(l.cpuMs, b.cpuMs)],
+    [
+      'cpu per round (ms)',
+      '-',
+      f(b.cpuMs),
+      f(l.cpuMs),
+      ratio(l.cpuMs, b.cpuMs),
+    ],
   ];
-  const widths = rows[0].map((_, c) => Math.max(...rows.map(row => row[c].length)));
-  const lines = rows.map(row => row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+  const widths = rows[0].map((_, c) =>
+    Math.max(...rows.map(row => row[c].length)),
+  );
+  const lines = rows.map(row =>
+    row.map((cell, c) => cell.padEnd(widths[c])).join('  '),
+  );
   lines.splice(1, 0, widths.map(w => '-'.repeat(w)).join('  '));
-  const mode = o.sameThread ? 'server and client on one thread' : 'server in a worker thread';
+  const mode = o.sameThread
+    ? 'server and client on one thread'
+    : 'server in a worker thread';
   return [
     `llm-sim-bench: ${o.concurrency} concurrent streams x ${o.tokens} tokens, ttft ${o.ttftMs} ms, tpot ${o.tpotMs} ms, ${o.rounds} rounds (medians), ${mode}`,
     ...lines,
-    `rss: ${f(report.rssMb.start)} MB after warm-up, ${f(report.rssMb.peak)} MB peak, ${f(report.rssMb.end)} MB at end`,
+    `rss: ${f(report.rssMb.start)} MB after warm-up, ${f(
+      report.rssMb.peak,
+    )} MB peak, ${f(report.rssMb.end)} MB at end`,
   ].join('\n');
 }
 
@@ -293,7 +394,8 @@ export async function runBench(argv: string[]): Promise<BenchReport> {
       json: { type: 'boolean' },
     },
   });
-  const num = (raw: string | undefined, fallback: number) => (raw === undefined ? fallback : Number(raw));
+  const num = (raw: string | undefined, fallback: number) =>
+    raw === undefined ? fallback : Number(raw);
   const d = DEFAULT_BENCH_OPTIONS;
   const options: BenchOptions = {
     concurrency: num(values.concurrency, d.concurrency),
@@ -306,7 +408,9 @@ export async function runBench(argv: string[]): Promise<BenchReport> {
   };
   // eslint-disable-next-line no-console
   const log = (line: string) => console.log(line);
-  const report = await runBenchmark(options, line => process.stderr.write(`${line}\n`));
+  const report = await runBenchmark(options, line =>
+    process.stderr.write(`${line}\n`),
+  );
   log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report;
 }

@@ -27,8 +27,17 @@ describe('cli arguments', () => {
       '--fail-first',
       '2',
     ]);
-    expect(options).toMatchObject({ port: 7080, ttftMs: 30, tpotMs: 10, seed: 42, apiKey: 'k', faults: { failFirst: 2 } });
-    expect(resolveModels(options).map(m => [m.id, m.kind, m.embeddingDim])).toEqual([
+    expect(options).toMatchObject({
+      port: 7080,
+      ttftMs: 30,
+      tpotMs: 10,
+      seed: 42,
+      apiKey: 'k',
+      faults: { failFirst: 2 },
+    });
+    expect(
+      resolveModels(options).map(m => [m.id, m.kind, m.embeddingDim]),
+    ).toEqual([
       ['Qwen/Qwen2.5-7B-Instruct', 'chat', 1024],
       ['meta-llama/Llama-3.1-8B-Instruct', 'chat', 1024],
       ['BAAI/bge-m3', 'embedding', 1024],
@@ -36,20 +45,42 @@ describe('cli arguments', () => {
   });
 
   it('applies --served-model-name to the single model', () => {
-    const [options] = parseCliArgs(['--model', 'a/b', '--served-model-name', 'b', '--served-model-name', 'bee']);
+    const [options] = parseCliArgs([
+      '--model',
+      'a/b',
+      '--served-model-name',
+      'b',
+      '--served-model-name',
+      'bee',
+    ]);
     expect(resolveModels(options)[0].servedNames).toEqual(['b', 'bee']);
-    expect(() => parseCliArgs(['--model', 'a', '--model', 'b', '--served-model-name', 'x'])).toThrow(/exactly one/);
+    expect(() =>
+      parseCliArgs([
+        '--model',
+        'a',
+        '--model',
+        'b',
+        '--served-model-name',
+        'x',
+      ]),
+    ).toThrow(/exactly one/);
   });
 
   it('rejects bad input', () => {
     expect(() => parseCliArgs([])).toThrow(/name a model/);
-    expect(() => parseCliArgs(['--model', 'a', '--port', 'x'])).toThrow(/needs a number/);
+    expect(() => parseCliArgs(['--model', 'a', '--port', 'x'])).toThrow(
+      /needs a number/,
+    );
     expect(() => parseCliArgs(['--bogus'])).toThrow();
   });
 
   it('starts the servers it is given and prints what they serve', async () => {
     const lines: string[] = [];
-    const io = { log: (l: string) => lines.push(l), error: (l: string) => lines.push(l), exit: jest.fn() };
+    const io = {
+      log: (l: string) => lines.push(l),
+      error: (l: string) => lines.push(l),
+      exit: jest.fn(),
+    };
     const sims = await runCli(['--model', 'a/b', '--port', '0'], io);
     try {
       expect(sims).toHaveLength(1);
@@ -66,8 +97,18 @@ describe('cli arguments', () => {
 
 describe('config file', () => {
   it('the dev config serves two Llama replicas, Qwen and bge-m3 on 7081-7084', () => {
-    const servers = parseConfigFile(readFileSync(path.resolve(__dirname, '../config/dev.yaml'), 'utf8'));
-    const summary = servers.map(s => [s.port, ...resolveModels(s).map(m => `${m.id}:${m.kind}:${m.kind === 'embedding' ? m.embeddingDim : m.maxModelLen}`)]);
+    const servers = parseConfigFile(
+      readFileSync(path.resolve(__dirname, '../config/dev.yaml'), 'utf8'),
+    );
+    const summary = servers.map(s => [
+      s.port,
+      ...resolveModels(s).map(
+        m =>
+          `${m.id}:${m.kind}:${
+            m.kind === 'embedding' ? m.embeddingDim : m.maxModelLen
+          }`,
+      ),
+    ]);
     expect(summary).toEqual([
       [7081, 'meta-llama/Llama-3.1-8B-Instruct:chat:131072'],
       [7082, 'meta-llama/Llama-3.1-8B-Instruct:chat:131072'],
@@ -79,8 +120,14 @@ describe('config file', () => {
   });
 
   it('rejects unknown keys and bad faults', () => {
-    expect(() => parseConfigFile('servers:\n  - port: 1\n    modles: [a]\n')).toThrow(/unknown key 'modles'/);
-    expect(() => parseConfigFile('servers:\n  - models: [a]\n    faults: { failRate: 3 }\n')).toThrow(/failRate/);
+    expect(() =>
+      parseConfigFile('servers:\n  - port: 1\n    modles: [a]\n'),
+    ).toThrow(/unknown key 'modles'/);
+    expect(() =>
+      parseConfigFile(
+        'servers:\n  - models: [a]\n    faults: { failRate: 3 }\n',
+      ),
+    ).toThrow(/failRate/);
     expect(() => parseConfigFile('servers: []\n')).toThrow(/non-empty/);
   });
 });

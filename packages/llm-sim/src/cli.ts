@@ -5,7 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { LlmSimModelOptions, LlmSimOptions, parseConfigFile, resolveModels } from './config';
+import {
+  LlmSimModelOptions,
+  LlmSimOptions,
+  parseConfigFile,
+  resolveModels,
+} from './config';
 import { LlmSim, startLlmSim } from './server';
 
 const USAGE = `Usage: llm-sim [serve MODEL] [options]
@@ -61,21 +66,28 @@ export function parseCliArgs(argv: string[]): LlmSimOptions[] {
 
   if (values.config) {
     if (positionals.length > 0 || values.model || values['embedding-model']) {
-      throw new Error('--config describes the models; do not combine it with models on the command line');
+      throw new Error(
+        '--config describes the models; do not combine it with models on the command line',
+      );
     }
     return parseConfigFile(readFileSync(values.config, 'utf8'));
   }
 
   const chatModels = [...(values.model ?? [])];
   if (positionals[0] === 'serve') positionals.shift();
-  if (positionals.length > 1) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
+  if (positionals.length > 1)
+    throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
   if (positionals.length === 1) chatModels.unshift(positionals[0]);
 
   const number = (name: keyof typeof values): number | undefined => {
     const raw = values[name];
     if (raw === undefined) return undefined;
     const value = Number(raw);
-    if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) {
+    if (
+      typeof raw !== 'string' ||
+      raw.trim() === '' ||
+      !Number.isFinite(value)
+    ) {
       throw new Error(`--${name} needs a number, got '${raw}'`);
     }
     return value;
@@ -94,9 +106,13 @@ export function parseCliArgs(argv: string[]): LlmSimOptions[] {
       ...shared,
     })),
   ];
-  if (models.length === 0) throw new Error('name a model: llm-sim serve MODEL, --model ID or --config FILE');
+  if (models.length === 0)
+    throw new Error(
+      'name a model: llm-sim serve MODEL, --model ID or --config FILE',
+    );
   if (values['served-model-name']) {
-    if (models.length !== 1) throw new Error('--served-model-name needs exactly one model');
+    if (models.length !== 1)
+      throw new Error('--served-model-name needs exactly one model');
     models[0].servedModelNames = values['served-model-name'];
   }
   for (const model of models) {
@@ -127,11 +143,14 @@ function describe(sim: LlmSim, options: LlmSimOptions): string {
     .map(model => {
       const names = model.servedNames.join(', ');
       const alias = names === model.id ? '' : ` as ${names}`;
-      const size = model.kind === 'embedding' ? `, dim ${model.embeddingDim}` : '';
+      const size =
+        model.kind === 'embedding' ? `, dim ${model.embeddingDim}` : '';
       return `  ${model.id}${alias} (${model.kind}, max_model_len ${model.maxModelLen}${size}, ttft ${model.ttftMs}ms, tpot ${model.tpotMs}ms)`;
     })
     .join('\n');
-  return `llm-sim serving on ${sim.url}/v1${options.apiKey ? ' (api key required)' : ''}\n${models}`;
+  return `llm-sim serving on ${sim.url}/v1${
+    options.apiKey ? ' (api key required)' : ''
+  }\n${models}`;
 }
 
 export interface CliIo {
@@ -153,7 +172,10 @@ const processIo: CliIo = {
  * Runs the command: starts every server, prints what each serves, and closes them all on SIGINT
  * or SIGTERM. Resolves with the running servers (for tests); failures print and exit 1.
  */
-export async function runCli(argv: string[], io: CliIo = processIo): Promise<LlmSim[]> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = processIo,
+): Promise<LlmSim[]> {
   let servers: LlmSimOptions[];
   try {
     if (argv.includes('--help') || argv.includes('-h')) {
@@ -180,7 +202,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<Llm
     io.exit(1);
     return [];
   }
-  io.log('sim-only admin routes on each server: GET /_sim/stats, GET|POST|DELETE /_sim/faults, POST /_sim/reset');
+  io.log(
+    'sim-only admin routes on each server: GET /_sim/stats, GET|POST|DELETE /_sim/faults, POST /_sim/reset',
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -80,7 +80,9 @@ export function resolveModels(options: LlmSimOptions): ResolvedModelOptions[] {
     if (kind !== 'chat' && kind !== 'embedding') {
       throw new Error(`model ${model.id}: kind must be 'chat' or 'embedding'`);
     }
-    const servedNames = model.servedModelNames?.length ? [...model.servedModelNames] : [model.id];
+    const servedNames = model.servedModelNames?.length
+      ? [...model.servedModelNames]
+      : [model.id];
     for (const name of servedNames) {
       if (seen.has(name)) throw new Error(`model name ${name} is served twice`);
       seen.add(name);
@@ -91,9 +93,15 @@ export function resolveModels(options: LlmSimOptions): ResolvedModelOptions[] {
       servedNames,
       maxModelLen: positiveInt(
         `${model.id} maxModelLen`,
-        model.maxModelLen ?? (kind === 'chat' ? DEFAULT_CHAT_MAX_MODEL_LEN : DEFAULT_EMBEDDING_MAX_MODEL_LEN),
+        model.maxModelLen ??
+          (kind === 'chat'
+            ? DEFAULT_CHAT_MAX_MODEL_LEN
+            : DEFAULT_EMBEDDING_MAX_MODEL_LEN),
       ),
-      embeddingDim: positiveInt(`${model.id} embeddingDim`, model.embeddingDim ?? DEFAULT_EMBEDDING_DIM),
+      embeddingDim: positiveInt(
+        `${model.id} embeddingDim`,
+        model.embeddingDim ?? DEFAULT_EMBEDDING_DIM,
+      ),
       ttftMs: nonNegative(`${model.id} ttftMs`, model.ttftMs ?? ttftMs),
       tpotMs: nonNegative(`${model.id} tpotMs`, model.tpotMs ?? tpotMs),
       maxNumSeqs: model.maxNumSeqs ?? options.maxNumSeqs ?? Infinity,
@@ -144,21 +152,30 @@ const MODEL_KEYS = [
  */
 export function parseConfigFile(text: string): LlmSimOptions[] {
   const doc = parseYaml(text) as unknown;
-  if (!isObject(doc)) throw new Error('config: expected a mapping with `servers`');
+  if (!isObject(doc))
+    throw new Error('config: expected a mapping with `servers`');
   checkKeys('config', doc, ['defaults', 'servers']);
   const defaults = doc.defaults ?? {};
-  if (!isObject(defaults)) throw new Error('config: `defaults` must be a mapping');
-  checkKeys('defaults', defaults, SERVER_KEYS.filter(key => key !== 'port'));
+  if (!isObject(defaults))
+    throw new Error('config: `defaults` must be a mapping');
+  checkKeys(
+    'defaults',
+    defaults,
+    SERVER_KEYS.filter(key => key !== 'port'),
+  );
   if (!Array.isArray(doc.servers) || doc.servers.length === 0) {
     throw new Error('config: `servers` must be a non-empty list');
   }
   return doc.servers.map((server, i) => {
-    if (!isObject(server)) throw new Error(`config: servers[${i}] must be a mapping`);
+    if (!isObject(server))
+      throw new Error(`config: servers[${i}] must be a mapping`);
     checkKeys(`servers[${i}]`, server, SERVER_KEYS);
     const merged = { ...defaults, ...server } as Record<string, unknown>;
-    if (!Array.isArray(merged.models)) throw new Error(`config: servers[${i}].models must be a list`);
+    if (!Array.isArray(merged.models))
+      throw new Error(`config: servers[${i}].models must be a list`);
     merged.models.forEach((model, j) => {
-      if (isObject(model)) checkKeys(`servers[${i}].models[${j}]`, model, MODEL_KEYS);
+      if (isObject(model))
+        checkKeys(`servers[${i}].models[${j}]`, model, MODEL_KEYS);
     });
     merged.faults = parseFaultConfig(merged.faults);
     const options = merged as unknown as LlmSimOptions;
@@ -171,10 +188,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkKeys(where: string, value: Record<string, unknown>, allowed: string[]) {
+function checkKeys(
+  where: string,
+  value: Record<string, unknown>,
+  allowed: string[],
+) {
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      throw new Error(`config: unknown key '${key}' in ${where} (allowed: ${allowed.join(', ')})`);
+      throw new Error(
+        `config: unknown key '${key}' in ${where} (allowed: ${allowed.join(
+          ', ',
+        )})`,
+      );
     }
   }
 }

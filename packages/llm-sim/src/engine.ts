@@ -96,7 +96,8 @@ export async function streamSteps(
   onStep: (step: number) => boolean,
 ): Promise<RunOutcome> {
   const { model, lifecycle, plan } = run;
-  if (!(await model.scheduler.acquire(lifecycle))) return finish(run, 'aborted', 0);
+  if (!(await model.scheduler.acquire(lifecycle)))
+    return finish(run, 'aborted', 0);
   let outcome: RunOutcome = 'done';
   let emitted = 0;
   try {
@@ -108,7 +109,8 @@ export async function streamSteps(
         break;
       }
       const now = performance.now();
-      if (step === 0) model.metrics.firstToken((now - lifecycle.arrival) / 1000);
+      if (step === 0)
+        model.metrics.firstToken((now - lifecycle.arrival) / 1000);
       else model.metrics.outputToken((now - last) / 1000);
       last = now;
       emitted = step + 1;
@@ -137,11 +139,13 @@ export async function waitForGeneration(run: GenerationRun): Promise<boolean> {
   try {
     const queued = performance.now() - lifecycle.arrival;
     const firstMs = plan.delayMs + model.ttftMs;
-    const doneAt = performance.now() + firstMs + Math.max(0, run.steps - 1) * model.tpotMs;
+    const doneAt =
+      performance.now() + firstMs + Math.max(0, run.steps - 1) * model.tpotMs;
     completed = await lifecycle.sleepUntil(doneAt);
     if (completed) {
       model.metrics.firstToken((queued + firstMs) / 1000);
-      for (let step = 1; step < run.steps; step++) model.metrics.outputToken(model.tpotMs / 1000);
+      for (let step = 1; step < run.steps; step++)
+        model.metrics.outputToken(model.tpotMs / 1000);
     }
   } finally {
     model.scheduler.release();
@@ -150,11 +154,18 @@ export async function waitForGeneration(run: GenerationRun): Promise<boolean> {
   return completed;
 }
 
-function finish(run: GenerationRun, outcome: RunOutcome, emittedSteps: number): RunOutcome {
-  const reason: FinishedReason =
-    outcome === 'done' ? run.finishReason : outcome === 'aborted' ? 'abort' : 'error';
+function finish(
+  run: GenerationRun,
+  outcome: RunOutcome,
+  emittedSteps: number,
+): RunOutcome {
+  let reason: FinishedReason = run.finishReason;
+  if (outcome === 'aborted') reason = 'abort';
+  else if (outcome === 'stopped') reason = 'error';
   const generated =
-    outcome === 'done' ? run.generatedTokens : Math.min(run.generatedTokens, emittedSteps);
+    outcome === 'done'
+      ? run.generatedTokens
+      : Math.min(run.generatedTokens, emittedSteps);
   const e2e = (performance.now() - run.lifecycle.arrival) / 1000;
   run.model.metrics.finished(reason, e2e, run.promptTokens, generated);
   return outcome;

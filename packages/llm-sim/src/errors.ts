@@ -43,7 +43,10 @@ export class VllmError extends Error {
 }
 
 /** What vLLM's serving layer returns for a request it understood but refuses. */
-export function badRequest(message: string, param: string | null = null): VllmError {
+export function badRequest(
+  message: string,
+  param: string | null = null,
+): VllmError {
   return new VllmError(400, message, 'BadRequestError', param);
 }
 
@@ -51,7 +54,11 @@ export function badRequest(message: string, param: string | null = null): VllmEr
  * vLLM's VLLMValidationError renders as "message (parameter=x, value=y)" and the server uses that
  * string as the error message, with `param` set.
  */
-export function validationError(message: string, param: string, value: string): VllmError {
+export function validationError(
+  message: string,
+  param: string,
+  value: string,
+): VllmError {
   return badRequest(`${message} (parameter=${param}, value=${value})`, param);
 }
 
@@ -70,13 +77,17 @@ export interface SchemaIssue {
  */
 export function schemaError(issues: SchemaIssue[]): VllmError {
   const lines = issues.map(issue => {
-    const loc = `(${issue.loc.map(pyRepr).join(', ')}${issue.loc.length === 1 ? ',' : ''})`;
+    const loc = `(${issue.loc.map(pyRepr).join(', ')}${
+      issue.loc.length === 1 ? ',' : ''
+    })`;
     const ctx = issue.ctx
       ? `, 'ctx': {${Object.entries(issue.ctx)
           .map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`)
           .join(', ')}}`
       : '';
-    return `  {'type': ${pyRepr(issue.type)}, 'loc': ${loc}, 'msg': ${pyRepr(issue.msg)}${ctx}}`;
+    return `  {'type': ${pyRepr(issue.type)}, 'loc': ${loc}, 'msg': ${pyRepr(
+      issue.msg,
+    )}${ctx}}`;
   });
   const plural = issues.length === 1 ? '' : 's';
   return new VllmError(
@@ -87,7 +98,12 @@ export function schemaError(issues: SchemaIssue[]): VllmError {
 }
 
 export function modelNotFound(model: string): VllmError {
-  return new VllmError(404, `The model \`${model}\` does not exist.`, 'NotFoundError', 'model');
+  return new VllmError(
+    404,
+    `The model \`${model}\` does not exist.`,
+    'NotFoundError',
+    'model',
+  );
 }
 
 /** Errors for injected failures; the body names the status the way vLLM names its own. */
@@ -99,7 +115,10 @@ export function injectedFailure(status: number): VllmError {
     504: ['Gateway timeout', 'GatewayTimeout'],
     429: ['Too many requests', 'TooManyRequests'],
   };
-  const [message, type] = messages[status] ?? [`Injected failure ${status}`, 'InjectedError'];
+  const [message, type] = messages[status] ?? [
+    `Injected failure ${status}`,
+    'InjectedError',
+  ];
   return new VllmError(status, `${message} (injected by llm-sim)`, type);
 }
 
@@ -111,7 +130,9 @@ export function pyRepr(value: unknown): string {
   if (typeof value === 'string') {
     const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
     const escaped = value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-    return `${quote}${quote === "'" ? escaped.replace(/'/g, "\\'") : escaped}${quote}`;
+    return `${quote}${
+      quote === "'" ? escaped.replace(/'/g, "\\'") : escaped
+    }${quote}`;
   }
   return JSON.stringify(value);
 }

@@ -14,7 +14,11 @@ beforeAll(async () => {
   // tpot leaves the client time to read each chunk before a fault drops the connection: fetch
   // discards chunks still queued in the body stream when the connection breaks.
   sim = await startLlmSim({ models: [MODEL], ttftMs: 1, tpotMs: 10 });
-  client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  client = new OpenAI({
+    baseURL: `${sim.url}/v1`,
+    apiKey: 'unused',
+    maxRetries: 0,
+  });
 });
 
 afterEach(() => sim.setFaults(null));
@@ -25,7 +29,8 @@ afterAll(() => sim.close());
  * the fetch AbortError comes from another realm, fails the client's `instanceof Error` check and
  * arrives as its parent class APIConnectionError, so accept that.
  */
-const expectTimeout = (error: unknown) => expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
+const expectTimeout = (error: unknown) =>
+  expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(
@@ -38,10 +43,18 @@ const failure = (promise: Promise<unknown>) =>
 describe('faults', () => {
   it('failRate 1: every request is a 500 InternalServerError in vLLM’s body shape', async () => {
     sim.setFaults({ failRate: 1 });
-    const error = await failure(client.chat.completions.create({ model: MODEL, messages }));
+    const error = await failure(
+      client.chat.completions.create({ model: MODEL, messages }),
+    );
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
-    expect(error).toMatchObject({ status: 500, type: 'InternalServerError', code: 500 });
-    await expect(client.embeddings.create({ model: MODEL, input: 'x' })).rejects.toMatchObject({ status: 500 });
+    expect(error).toMatchObject({
+      status: 500,
+      type: 'InternalServerError',
+      code: 500,
+    });
+    await expect(
+      client.embeddings.create({ model: MODEL, input: 'x' }),
+    ).rejects.toMatchObject({ status: 500 });
   });
 
   it('failRate 0.5 draws the same sequence after every reset', async () => {
@@ -50,10 +63,12 @@ describe('faults', () => {
       const results: boolean[] = [];
       for (let i = 0; i < 12; i++) {
         results.push(
-          await client.chat.completions.create({ model: MODEL, messages, max_tokens: 1 }).then(
-            () => true,
-            () => false,
-          ),
+          await client.chat.completions
+            .create({ model: MODEL, messages, max_tokens: 1 })
+            .then(
+              () => true,
+              () => false,
+            ),
         );
       }
       return results;
@@ -66,23 +81,38 @@ describe('faults', () => {
 
   it('failFirst N with failStatus 503: exactly the first N fail, so a retrying client succeeds', async () => {
     sim.setFaults({ failFirst: 2, failStatus: 503 });
-    await expect(client.chat.completions.create({ model: MODEL, messages })).rejects.toMatchObject({ status: 503 });
-    const retrying = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'unused', maxRetries: 2 });
-    const completion = await retrying.chat.completions.create({ model: MODEL, messages, max_tokens: 2 });
+    await expect(
+      client.chat.completions.create({ model: MODEL, messages }),
+    ).rejects.toMatchObject({ status: 503 });
+    const retrying = new OpenAI({
+      baseURL: `${sim.url}/v1`,
+      apiKey: 'unused',
+      maxRetries: 2,
+    });
+    const completion = await retrying.chat.completions.create({
+      model: MODEL,
+      messages,
+      max_tokens: 2,
+    });
     expect(completion.choices[0].finish_reason).toBe('length');
   });
 
   it('status override answers every request with that status', async () => {
     sim.setFaults({ status: 429 });
-    await expect(client.chat.completions.create({ model: MODEL, messages })).rejects.toBeInstanceOf(
-      OpenAI.RateLimitError,
-    );
+    await expect(
+      client.chat.completions.create({ model: MODEL, messages }),
+    ).rejects.toBeInstanceOf(OpenAI.RateLimitError);
   });
 
   it('hang: the client times out, and close() still ends the hung request', async () => {
     sim.setFaults({ hang: true });
     const asked = Date.now();
-    const error = await failure(client.chat.completions.create({ model: MODEL, messages }, { timeout: 200 }));
+    const error = await failure(
+      client.chat.completions.create(
+        { model: MODEL, messages },
+        { timeout: 200 },
+      ),
+    );
     expectTimeout(error);
     expect(Date.now() - asked).toBeGreaterThanOrEqual(195);
 
@@ -91,7 +121,10 @@ describe('faults', () => {
       { model: MODEL, messages, stream: true },
       { timeout: 5_000 },
     );
-    const other = await startLlmSim({ models: [MODEL], faults: { hang: true } });
+    const other = await startLlmSim({
+      models: [MODEL],
+      faults: { hang: true },
+    });
     const hung = fetch(`${other.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -114,21 +147,33 @@ describe('faults', () => {
 
   it('closeMidStream K: the stream breaks after K chunks and the client’s iteration throws', async () => {
     sim.setFaults({ closeMidStream: 3 });
-    const stream = await client.chat.completions.create({ model: MODEL, messages, stream: true, max_tokens: 10 });
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      stream: true,
+      max_tokens: 10,
+    });
     const received: string[] = [];
     await expect(
       (async () => {
-        for await (const chunk of stream) received.push(chunk.choices[0].delta.content ?? '');
+        for await (const chunk of stream)
+          received.push(chunk.choices[0].delta.content ?? '');
       })(),
     ).rejects.toThrow();
     expect(received).toHaveLength(3);
     // Non-streaming requests get half a body and a dropped connection.
-    await expect(client.chat.completions.create({ model: MODEL, messages })).rejects.toBeInstanceOf(OpenAI.APIError);
+    await expect(
+      client.chat.completions.create({ model: MODEL, messages }),
+    ).rejects.toBeInstanceOf(OpenAI.APIError);
   });
 
   it('errorMidStream K: vLLM’s in-stream error event surfaces as an APIError', async () => {
     sim.setFaults({ errorMidStream: 2 });
-    const stream = await client.chat.completions.create({ model: MODEL, messages, stream: true });
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      stream: true,
+    });
     let count = 0;
     const error = await failure(
       (async () => {
@@ -143,18 +188,38 @@ describe('faults', () => {
   it('delayMs adds latency before the first token', async () => {
     sim.setFaults({ delayMs: 150 });
     const started = Date.now();
-    await client.chat.completions.create({ model: MODEL, messages, max_tokens: 1 });
+    await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      max_tokens: 1,
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
   });
 
   it('the x-llm-sim-fault header forces a fault on one request', async () => {
-    const withHeader = (value: string) => ({ headers: { 'x-llm-sim-fault': value }, timeout: 300 });
+    const withHeader = (value: string) => ({
+      headers: { 'x-llm-sim-fault': value },
+      timeout: 300,
+    });
     await expect(
-      client.chat.completions.create({ model: MODEL, messages }, withHeader('fail:503')),
+      client.chat.completions.create(
+        { model: MODEL, messages },
+        withHeader('fail:503'),
+      ),
     ).rejects.toMatchObject({ status: 503 });
-    expectTimeout(await failure(client.chat.completions.create({ model: MODEL, messages }, withHeader('hang'))));
+    expectTimeout(
+      await failure(
+        client.chat.completions.create(
+          { model: MODEL, messages },
+          withHeader('hang'),
+        ),
+      ),
+    );
     const started = Date.now();
-    await client.chat.completions.create({ model: MODEL, messages, max_tokens: 1 }, withHeader('slow:120'));
+    await client.chat.completions.create(
+      { model: MODEL, messages, max_tokens: 1 },
+      withHeader('slow:120'),
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(120);
     const stream = await client.chat.completions.create(
       { model: MODEL, messages, stream: true },
@@ -166,7 +231,9 @@ describe('faults', () => {
       })(),
     ).rejects.toThrow();
     // Requests without the header are unaffected.
-    await expect(client.chat.completions.create({ model: MODEL, messages, max_tokens: 1 })).resolves.toBeDefined();
+    await expect(
+      client.chat.completions.create({ model: MODEL, messages, max_tokens: 1 }),
+    ).resolves.toBeDefined();
   });
 
   it('unhealthy: GET /health answers 503', async () => {
@@ -185,16 +252,29 @@ describe('admin endpoints (sim-only)', () => {
       body: JSON.stringify({ failFirst: 1 }),
     });
     expect(await post.json()).toEqual({ failFirst: 1 });
-    expect(await (await fetch(`${sim.url}/_sim/faults`)).json()).toEqual({ failFirst: 1 });
-    await expect(client.chat.completions.create({ model: MODEL, messages })).rejects.toMatchObject({ status: 500 });
-    await expect(client.chat.completions.create({ model: MODEL, messages, max_tokens: 1 })).resolves.toBeDefined();
+    expect(await (await fetch(`${sim.url}/_sim/faults`)).json()).toEqual({
+      failFirst: 1,
+    });
+    await expect(
+      client.chat.completions.create({ model: MODEL, messages }),
+    ).rejects.toMatchObject({ status: 500 });
+    await expect(
+      client.chat.completions.create({ model: MODEL, messages, max_tokens: 1 }),
+    ).resolves.toBeDefined();
     await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' });
     expect(sim.getFaults()).toEqual({});
   });
 
   it('rejects unknown or out-of-range faults with 400', async () => {
-    for (const body of [{ failRat: 1 }, { failRate: 2 }, { hang: 'sometimes' }]) {
-      const res = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify(body) });
+    for (const body of [
+      { failRat: 1 },
+      { failRate: 2 },
+      { hang: 'sometimes' },
+    ]) {
+      const res = await fetch(`${sim.url}/_sim/faults`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(400);
       expect((await res.json()).error.type).toBe('BadRequestError');
     }
@@ -203,9 +283,20 @@ describe('admin endpoints (sim-only)', () => {
   it('GET /_sim/stats counts requests by route, model, status and fault', async () => {
     await fetch(`${sim.url}/_sim/reset`, { method: 'POST' });
     sim.setFaults({ failFirst: 1 });
-    await client.chat.completions.create({ model: MODEL, messages }).catch(() => undefined);
-    await client.chat.completions.create({ model: MODEL, messages, max_tokens: 1 });
-    const stream = await client.chat.completions.create({ model: MODEL, messages, max_tokens: 2, stream: true });
+    await client.chat.completions
+      .create({ model: MODEL, messages })
+      .catch(() => undefined);
+    await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      max_tokens: 1,
+    });
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      max_tokens: 2,
+      stream: true,
+    });
     for await (const chunk of stream) void chunk;
     const stats = await (await fetch(`${sim.url}/_sim/stats`)).json();
     expect(stats.inference).toEqual({
@@ -215,7 +306,12 @@ describe('admin endpoints (sim-only)', () => {
       byStatus: { '200': 2, '500': 1 },
     });
     expect(stats.faults).toEqual({ fail: 1 });
-    expect(stats.streams).toEqual({ started: 1, completed: 1, aborted: 0, active: 0 });
+    expect(stats.streams).toEqual({
+      started: 1,
+      completed: 1,
+      aborted: 0,
+      active: 0,
+    });
     expect(stats.load).toEqual({ [MODEL]: { running: 0, waiting: 0 } });
     expect(sim.stats().inference.total).toBe(3);
   });

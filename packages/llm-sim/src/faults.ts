@@ -73,11 +73,25 @@ export function parseFaultConfig(value: unknown): FaultConfig {
       throw new Error(`unknown fault '${key}'; known: ${KEYS.join(', ')}`);
     }
   }
-  const number = (key: keyof FaultConfig, min: number, max: number, integer: boolean) => {
+  const number = (
+    key: keyof FaultConfig,
+    min: number,
+    max: number,
+    integer: boolean,
+  ) => {
     const v = input[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || v < min || v > max || (integer && !Number.isInteger(v))) {
-      throw new Error(`${key} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`);
+    if (
+      typeof v !== 'number' ||
+      v < min ||
+      v > max ||
+      (integer && !Number.isInteger(v))
+    ) {
+      throw new Error(
+        `${key} must be ${
+          integer ? 'an integer' : 'a number'
+        } in [${min}, ${max}]`,
+      );
     }
     return v;
   };
@@ -89,7 +103,9 @@ export function parseFaultConfig(value: unknown): FaultConfig {
     hang !== 'before-headers' &&
     hang !== 'after-headers'
   ) {
-    throw new Error("hang must be true, false, 'before-headers' or 'after-headers'");
+    throw new Error(
+      "hang must be true, false, 'before-headers' or 'after-headers'",
+    );
   }
   if (input.unhealthy !== undefined && typeof input.unhealthy !== 'boolean') {
     throw new Error('unhealthy must be a boolean');
@@ -144,17 +160,25 @@ export class FaultController {
       plan.fail = injectedFailure(c.status);
     } else if (c.failFirst !== undefined && this.seen <= c.failFirst) {
       plan.fail = injectedFailure(failStatus);
-    } else if (c.failRate !== undefined && c.failRate > 0 && this.random() < c.failRate) {
+    } else if (
+      c.failRate !== undefined &&
+      c.failRate > 0 &&
+      this.random() < c.failRate
+    ) {
       plan.fail = injectedFailure(failStatus);
     }
-    if (c.hang) plan.hang = c.hang === 'after-headers' ? 'after-headers' : 'before-headers';
+    if (c.hang)
+      plan.hang =
+        c.hang === 'after-headers' ? 'after-headers' : 'before-headers';
     plan.closeAfterChunks = c.closeMidStream;
     plan.errorAfterChunks = c.errorMidStream;
     if (header) applyHeader(plan, header);
     if (plan.fail) plan.applied.push('fail');
     if (plan.hang) plan.applied.push('hang');
-    if (plan.closeAfterChunks !== undefined) plan.applied.push('closeMidStream');
-    if (plan.errorAfterChunks !== undefined) plan.applied.push('errorMidStream');
+    if (plan.closeAfterChunks !== undefined)
+      plan.applied.push('closeMidStream');
+    if (plan.errorAfterChunks !== undefined)
+      plan.applied.push('errorMidStream');
     if (plan.delayMs > 0) plan.applied.push('delay');
     return plan;
   }
@@ -169,10 +193,13 @@ function applyHeader(plan: FaultPlan, header: string) {
   for (const directive of header.split(',')) {
     const [name, arg] = directive.trim().toLowerCase().split(':');
     const n = arg === undefined || arg === '' ? undefined : Number(arg);
-    const count = n !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
+    const count =
+      n !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
     switch (name) {
       case 'fail':
-        plan.fail = injectedFailure(count !== undefined && count >= 400 && count <= 599 ? count : 500);
+        plan.fail = injectedFailure(
+          count !== undefined && count >= 400 && count <= 599 ? count : 500,
+        );
         break;
       case 'hang':
         plan.hang = 'before-headers';

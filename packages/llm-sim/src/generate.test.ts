@@ -1,19 +1,40 @@
-import { ChoiceOutput, embed, generateChoice, hash32, mulberry32, NATURAL_LENGTH_MAX, NATURAL_LENGTH_MIN } from './generate';
+import {
+  ChoiceOutput,
+  StopRule,
+  embed,
+  generateChoice,
+  hash32,
+  mulberry32,
+  NATURAL_LENGTH_MAX,
+  NATURAL_LENGTH_MIN,
+} from './generate';
 import { tokenize } from './tokenizer';
 
 const input = { model: 'm', prompt: 'p', seed: 1, index: 0 };
-const noStop = { stop: [], includeStopStrInOutput: false };
-const run = (limit: number, extra: Partial<{ minTokens: number; ignoreEos: boolean }> = {}, stop = noStop): ChoiceOutput =>
-  generateChoice(input, { limit, minTokens: 0, ignoreEos: false, ...extra }, stop);
+const noStop: StopRule = { stop: [], includeStopStrInOutput: false };
+const run = (
+  limit: number,
+  extra: Partial<{ minTokens: number; ignoreEos: boolean }> = {},
+  stop = noStop,
+): ChoiceOutput =>
+  generateChoice(
+    input,
+    { limit, minTokens: 0, ignoreEos: false, ...extra },
+    stop,
+  );
 
 describe('generate', () => {
   it('is a pure function of its inputs', () => {
     expect(mulberry32(42)()).toBe(mulberry32(42)());
     expect(hash32('abc')).toBe(hash32('abc'));
     expect(run(1000).text).toBe(run(1000).text);
-    expect(generateChoice({ ...input, seed: 2 }, { limit: 1000, minTokens: 0, ignoreEos: false }, noStop).text).not.toBe(
-      run(1000).text,
-    );
+    expect(
+      generateChoice(
+        { ...input, seed: 2 },
+        { limit: 1000, minTokens: 0, ignoreEos: false },
+        noStop,
+      ).text,
+    ).not.toBe(run(1000).text);
   });
 
   it('ends naturally between the bounds, or at the limit with length', () => {
@@ -30,7 +51,11 @@ describe('generate', () => {
 
   it('its pieces are exactly the tokenizer’s tokens', () => {
     for (let seed = 0; seed < 20; seed++) {
-      const out = generateChoice({ ...input, seed }, { limit: 200, minTokens: 0, ignoreEos: true }, noStop);
+      const out = generateChoice(
+        { ...input, seed },
+        { limit: 200, minTokens: 0, ignoreEos: true },
+        noStop,
+      );
       expect(tokenize(out.text)).toEqual(out.pieces);
     }
   });
@@ -39,8 +64,16 @@ describe('generate', () => {
     const full = run(1000).text;
     const stop = full.split(' ').slice(2, 4).join(' ');
     const at = full.indexOf(stop);
-    const cut = run(1000, {}, { stop: ['never-there', stop], includeStopStrInOutput: false });
-    expect(cut).toMatchObject({ text: full.slice(0, at), finishReason: 'stop', stopReason: stop });
+    const cut = run(
+      1000,
+      {},
+      { stop: ['never-there', stop], includeStopStrInOutput: false },
+    );
+    expect(cut).toMatchObject({
+      text: full.slice(0, at),
+      finishReason: 'stop',
+      stopReason: stop,
+    });
     expect(cut.pieces.join('')).toBe(cut.text);
     const kept = run(1000, {}, { stop: [stop], includeStopStrInOutput: true });
     expect(kept.text).toBe(full.slice(0, at + stop.length));

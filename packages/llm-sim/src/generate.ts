@@ -70,7 +70,9 @@ export class TokenStream {
 
   constructor(input: GenerationInput) {
     this.random = mulberry32(
-      hash32(`${input.model}\u0000${input.seed}\u0000${input.index}\u0000${input.prompt}`),
+      hash32(
+        `${input.model}\u0000${input.seed}\u0000${input.index}\u0000${input.prompt}`,
+      ),
     );
     this.naturalLength =
       NATURAL_LENGTH_MIN +
@@ -131,13 +133,20 @@ export function generateChoice(
   const count = Math.min(natural, limits.limit);
   const tokens = stream.take(count);
   // EOS has to fit under the cap: reaching the cap first is 'length', as in vLLM.
-  let finishReason: ChoiceOutput['finishReason'] = natural < limits.limit ? 'stop' : 'length';
+  let finishReason: ChoiceOutput['finishReason'] =
+    natural < limits.limit ? 'stop' : 'length';
   let stopReason: string | null = null;
 
   const full = tokens.join('');
   const hit = findStop(full, stopRule.stop);
   if (!hit) {
-    return { index: input.index, pieces: tokens, text: full, finishReason, stopReason };
+    return {
+      index: input.index,
+      pieces: tokens,
+      text: full,
+      finishReason,
+      stopReason,
+    };
   }
 
   // Generation ends with the token that completes the stop string; the text is cut before it
@@ -154,10 +163,19 @@ export function generateChoice(
   }
   finishReason = 'stop';
   stopReason = hit.stop;
-  return { index: input.index, pieces, text: full.slice(0, cut), finishReason, stopReason };
+  return {
+    index: input.index,
+    pieces,
+    text: full.slice(0, cut),
+    finishReason,
+    stopReason,
+  };
 }
 
-function findStop(text: string, stops: string[]): { at: number; stop: string } | undefined {
+function findStop(
+  text: string,
+  stops: string[],
+): { at: number; stop: string } | undefined {
   let best: { at: number; stop: string } | undefined;
   for (const stop of stops) {
     const at = text.indexOf(stop);

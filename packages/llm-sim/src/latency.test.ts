@@ -20,7 +20,11 @@ beforeAll(async () => {
     ttftMs: TTFT_MS,
     tpotMs: TPOT_MS,
   });
-  client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  client = new OpenAI({
+    baseURL: `${sim.url}/v1`,
+    apiKey: 'unused',
+    maxRetries: 0,
+  });
 });
 
 afterAll(() => sim.close());
@@ -54,7 +58,12 @@ it('streams the first token after ttft and one token every tpot', async () => {
 it('a non-streamed answer takes ttft + (tokens - 1) * tpot', async () => {
   const tokens = 10;
   const started = performance.now();
-  await client.chat.completions.create({ model: 'paced/model', messages, max_tokens: tokens, ...exact });
+  await client.chat.completions.create({
+    model: 'paced/model',
+    messages,
+    max_tokens: tokens,
+    ...exact,
+  });
   const elapsed = performance.now() - started;
   expect(elapsed).toBeGreaterThanOrEqual(TTFT_MS + (tokens - 1) * TPOT_MS - 1);
   expect(elapsed).toBeLessThan(TTFT_MS + (tokens - 1) * TPOT_MS + 250);
@@ -62,23 +71,48 @@ it('a non-streamed answer takes ttft + (tokens - 1) * tpot', async () => {
 
 it('per-model latency overrides the server’s', async () => {
   const started = performance.now();
-  await client.chat.completions.create({ model: 'fast/model', messages, max_tokens: 5, ...exact });
+  await client.chat.completions.create({
+    model: 'fast/model',
+    messages,
+    max_tokens: 5,
+    ...exact,
+  });
   expect(performance.now() - started).toBeLessThan(TTFT_MS);
 });
 
 it('maxNumSeqs queues requests beyond it, visible as vllm:num_requests_waiting', async () => {
-  const queued = await startLlmSim({ models: [{ id: 'one/slot', maxNumSeqs: 1 }], ttftMs: 60, tpotMs: 1 });
-  const queuedClient = new OpenAI({ baseURL: `${queued.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  const queued = await startLlmSim({
+    models: [{ id: 'one/slot', maxNumSeqs: 1 }],
+    ttftMs: 60,
+    tpotMs: 1,
+  });
+  const queuedClient = new OpenAI({
+    baseURL: `${queued.url}/v1`,
+    apiKey: 'unused',
+    maxRetries: 0,
+  });
   try {
     const started = performance.now();
     const both = Promise.all([
-      queuedClient.chat.completions.create({ model: 'one/slot', messages, max_tokens: 1 }),
-      queuedClient.chat.completions.create({ model: 'one/slot', messages, max_tokens: 1 }),
+      queuedClient.chat.completions.create({
+        model: 'one/slot',
+        messages,
+        max_tokens: 1,
+      }),
+      queuedClient.chat.completions.create({
+        model: 'one/slot',
+        messages,
+        max_tokens: 1,
+      }),
     ]);
     await new Promise(resolve => setTimeout(resolve, 20));
     const metrics = await (await fetch(`${queued.url}/metrics`)).text();
-    expect(metrics).toContain('vllm:num_requests_running{model_name="one/slot",engine="0"} 1');
-    expect(metrics).toContain('vllm:num_requests_waiting{model_name="one/slot",engine="0"} 1');
+    expect(metrics).toContain(
+      'vllm:num_requests_running{model_name="one/slot",engine="0"} 1',
+    );
+    expect(metrics).toContain(
+      'vllm:num_requests_waiting{model_name="one/slot",engine="0"} 1',
+    );
     await both;
     expect(performance.now() - started).toBeGreaterThanOrEqual(120 - 2);
   } finally {
@@ -87,11 +121,24 @@ it('maxNumSeqs queues requests beyond it, visible as vllm:num_requests_waiting',
 });
 
 it('close() ends open streams at once', async () => {
-  const slow = await startLlmSim({ models: ['slow/model'], ttftMs: 1, tpotMs: 1000 });
-  const slowClient = new OpenAI({ baseURL: `${slow.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  const slow = await startLlmSim({
+    models: ['slow/model'],
+    ttftMs: 1,
+    tpotMs: 1000,
+  });
+  const slowClient = new OpenAI({
+    baseURL: `${slow.url}/v1`,
+    apiKey: 'unused',
+    maxRetries: 0,
+  });
   const streams = await Promise.all(
     Array.from({ length: 5 }, () =>
-      slowClient.chat.completions.create({ model: 'slow/model', messages, stream: true, max_tokens: 50 }),
+      slowClient.chat.completions.create({
+        model: 'slow/model',
+        messages,
+        stream: true,
+        max_tokens: 50,
+      }),
     ),
   );
   const consumed = streams.map(stream =>

@@ -10,16 +10,16 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 // vLLM's bucket boundaries, so histogram_quantile() over sim data behaves like over vLLM's.
 const TTFT_BUCKETS = [
-  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
-  20.0, 40.0, 80.0, 160.0, 640.0, 2560.0,
+  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5,
+  5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0,
 ];
 const TPOT_BUCKETS = [
-  0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0,
-  40.0, 80.0,
+  0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0,
+  7.5, 10.0, 20.0, 40.0, 80.0,
 ];
 const E2E_BUCKETS = [
-  0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0,
-  480.0, 960.0, 1920.0, 7680.0,
+  0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0,
+  60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0,
 ];
 
 export type FinishedReason = 'stop' | 'length' | 'abort' | 'error';
@@ -28,7 +28,12 @@ export type FinishedReason = 'stop' | 'length' | 'abort' | 'error';
 export interface ModelMetrics {
   firstToken(seconds: number): void;
   outputToken(seconds: number): void;
-  finished(reason: FinishedReason, e2eSeconds: number, promptTokens: number, generationTokens: number): void;
+  finished(
+    reason: FinishedReason,
+    e2eSeconds: number,
+    promptTokens: number,
+    generationTokens: number,
+  ): void;
 }
 
 export interface Load {
@@ -45,26 +50,31 @@ export class SimMetrics {
   private readonly promptTokens: Counter<string>;
   private readonly generationTokens: Counter<string>;
   private readonly success: Counter<string>;
+  /** Read from the schedulers at scrape time. */
+  readonly running: Gauge<string>;
+  readonly waiting: Gauge<string>;
 
   constructor(modelNames: string[], load: (modelName: string) => Load) {
     const labelNames = ['model_name', 'engine'];
     const registers = [this.registry];
-    new Gauge({
+    this.running = new Gauge({
       name: 'vllm:num_requests_running',
       help: 'Number of requests in model execution batches.',
       labelNames,
       registers,
       collect() {
-        for (const model of modelNames) this.set({ model_name: model, engine: '0' }, load(model).running);
+        for (const model of modelNames)
+          this.set({ model_name: model, engine: '0' }, load(model).running);
       },
     });
-    new Gauge({
+    this.waiting = new Gauge({
       name: 'vllm:num_requests_waiting',
       help: 'Number of requests waiting to be processed.',
       labelNames,
       registers,
       collect() {
-        for (const model of modelNames) this.set({ model_name: model, engine: '0' }, load(model).waiting);
+        for (const model of modelNames)
+          this.set({ model_name: model, engine: '0' }, load(model).waiting);
       },
     });
     this.promptTokens = new Counter({

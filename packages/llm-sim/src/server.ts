@@ -17,7 +17,12 @@ import { RequestLifecycle } from './lifecycle';
 import { SimMetrics } from './metrics';
 import { handleChat } from './routes/chat';
 import { handleCompletions } from './routes/completions';
-import { RouteContext, SimContext, nowSeconds, sendJson } from './routes/context';
+import {
+  RouteContext,
+  SimContext,
+  nowSeconds,
+  sendJson,
+} from './routes/context';
 import { handleEmbeddings } from './routes/embeddings';
 import { handleModels } from './routes/models';
 import { LlmSimStats, StatsRecorder } from './stats';
@@ -76,7 +81,8 @@ export async function startLlmSim(options: LlmSimOptions): Promise<LlmSim> {
     return { ...model, name, scheduler, metrics: metrics.forModel(name) };
   });
   const byName = new Map<string, ModelRuntime>();
-  for (const model of models) for (const name of model.servedNames) byName.set(name, model);
+  for (const model of models)
+    for (const name of model.servedNames) byName.set(name, model);
 
   const sim: SimContext = {
     seed,
@@ -84,16 +90,25 @@ export async function startLlmSim(options: LlmSimOptions): Promise<LlmSim> {
     models,
     stats,
     resolveModel(requested, kind) {
-      const model = requested ? byName.get(requested) : models.find(m => m.kind === kind);
+      const model = requested
+        ? byName.get(requested)
+        : models.find(m => m.kind === kind);
       if (!model) throw modelNotFound(requested ?? '');
       if (model.kind !== kind) {
-        throw badRequest(`The model \`${model.name}\` does not support the ${API_NAMES[kind]}.`, 'model');
+        throw badRequest(
+          `The model \`${model.name}\` does not support the ${API_NAMES[kind]}.`,
+          'model',
+        );
       }
       return model;
     },
   };
 
-  async function handleInference(req: IncomingMessage, res: ServerResponse, path: string) {
+  async function handleInference(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+  ) {
     const lifecycle = new RequestLifecycle(res, active);
     stats.inference(path);
     res.on('finish', () => stats.status(res.statusCode));
@@ -107,14 +122,19 @@ export async function startLlmSim(options: LlmSimOptions): Promise<LlmSim> {
     try {
       if (plan.hang) {
         if (plan.hang === 'after-headers') {
-          res.writeHead(200, { 'content-type': peekStream(raw) ? 'text/event-stream; charset=utf-8' : 'application/json' });
+          res.writeHead(200, {
+            'content-type': peekStream(raw)
+              ? 'text/event-stream; charset=utf-8'
+              : 'application/json',
+          });
           res.flushHeaders();
         }
         await lifecycle.untilAborted();
         return;
       }
       if (plan.fail) {
-        if (!(await lifecycle.sleepUntil(lifecycle.arrival + plan.delayMs))) return;
+        if (!(await lifecycle.sleepUntil(lifecycle.arrival + plan.delayMs)))
+          return;
         sendJson(res, plan.fail.status, plan.fail.toBody());
         return;
       }
@@ -125,15 +145,25 @@ export async function startLlmSim(options: LlmSimOptions): Promise<LlmSim> {
     }
   }
 
-  async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string) {
+  async function handleAdmin(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+  ) {
     if (path === '/_sim/stats' && req.method === 'GET') {
       const load = Object.fromEntries(
-        models.map(m => [m.name, { running: m.scheduler.running, waiting: m.scheduler.waiting }]),
+        models.map(m => [
+          m.name,
+          { running: m.scheduler.running, waiting: m.scheduler.waiting },
+        ]),
       );
       sendJson(res, 200, { ...stats.snapshot(active.size), load });
     } else if (path === '/_sim/faults' && req.method === 'GET') {
       sendJson(res, 200, faults.get());
-    } else if (path === '/_sim/faults' && (req.method === 'POST' || req.method === 'DELETE')) {
+    } else if (
+      path === '/_sim/faults' &&
+      (req.method === 'POST' || req.method === 'DELETE')
+    ) {
       try {
         const raw = req.method === 'POST' ? await readBody(req) : '{}';
         faults.set(JSON.parse(raw || '{}'));
@@ -195,7 +225,8 @@ export async function startLlmSim(options: LlmSimOptions): Promise<LlmSim> {
   });
   const address = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const urlHost =
+    address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   let closing: Promise<void> | undefined;
   return {
@@ -231,7 +262,8 @@ const KNOWN_PATHS = new Set([
 ]);
 
 function notFoundOrMethod(res: ServerResponse, path: string) {
-  if (KNOWN_PATHS.has(path)) sendJson(res, 405, { detail: 'Method Not Allowed' });
+  if (KNOWN_PATHS.has(path))
+    sendJson(res, 405, { detail: 'Method Not Allowed' });
   else sendJson(res, 404, { detail: 'Not Found' });
 }
 
@@ -245,7 +277,11 @@ function sendError(res: ServerResponse, error: unknown) {
     return;
   }
   // A bug in the sim: answer as vLLM answers an unexpected exception, and say what it was.
-  const vllmError = new VllmError(500, String((error as Error)?.message ?? error), 'InternalServerError');
+  const vllmError = new VllmError(
+    500,
+    String((error as Error)?.message ?? error),
+    'InternalServerError',
+  );
   sendJson(res, 500, vllmError.toBody());
 }
 

@@ -64,7 +64,9 @@ export class SseStream {
           code: 500,
         },
       };
-      this.lifecycle.res.end(`data: ${JSON.stringify(error)}\n\ndata: [DONE]\n\n`);
+      this.lifecycle.res.end(
+        `data: ${JSON.stringify(error)}\n\ndata: [DONE]\n\n`,
+      );
       return false;
     }
     return true;

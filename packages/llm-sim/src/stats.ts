@@ -15,7 +15,12 @@ export interface LlmSimStats {
   };
   /** How many requests each fault was applied to. */
   faults: Record<string, number>;
-  streams: { started: number; completed: number; aborted: number; active: number };
+  streams: {
+    started: number;
+    completed: number;
+    aborted: number;
+    active: number;
+  };
   /** Requests still open (including hung ones). */
   open: number;
 }

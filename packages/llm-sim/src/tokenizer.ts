@@ -48,8 +48,13 @@ export function countTokens(text: string): number {
   for (const match of text.matchAll(PIECE)) {
     const piece = match[0];
     const body = piece.trimStart();
-    const length = body.length > WORD_CHARS_PER_TOKEN ? Array.from(body).length : body.length;
-    count += isWordChar(body) ? Math.max(1, Math.ceil(length / WORD_CHARS_PER_TOKEN)) : 1;
+    const length =
+      body.length > WORD_CHARS_PER_TOKEN
+        ? Array.from(body).length
+        : body.length;
+    count += isWordChar(body)
+      ? Math.max(1, Math.ceil(length / WORD_CHARS_PER_TOKEN))
+      : 1;
   }
   return count;
 }

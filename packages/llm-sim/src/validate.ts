@@ -37,16 +37,29 @@ class Schema {
     if (this.issues.length > 0) throw schemaError(this.issues);
   }
 
-  int(name: string, value: unknown = this.body[name], loc: Loc = [name]): number | undefined {
+  int(
+    name: string,
+    value: unknown = this.body[name],
+    loc: Loc = [name],
+  ): number | undefined {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'number' && Number.isFinite(value)) {
       if (Number.isInteger(value)) return value;
-      this.fail(loc, 'int_from_float', 'Input should be a valid integer, got a number with a fractional part');
+      this.fail(
+        loc,
+        'int_from_float',
+        'Input should be a valid integer, got a number with a fractional part',
+      );
       return undefined;
     }
-    if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return Number(value);
+    if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value))
+      return Number(value);
     if (typeof value === 'string') {
-      this.fail(loc, 'int_parsing', 'Input should be a valid integer, unable to parse string as an integer');
+      this.fail(
+        loc,
+        'int_parsing',
+        'Input should be a valid integer, unable to parse string as an integer',
+      );
       return undefined;
     }
     this.fail(loc, 'int_type', 'Input should be a valid integer');
@@ -57,34 +70,57 @@ class Schema {
     const value = this.body[name];
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'number') return value;
-    if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) {
+    if (
+      typeof value === 'string' &&
+      value.trim() !== '' &&
+      !Number.isNaN(Number(value))
+    ) {
       return Number(value);
     }
     if (typeof value === 'string') {
-      this.fail([name], 'float_parsing', 'Input should be a valid number, unable to parse string as a number');
+      this.fail(
+        [name],
+        'float_parsing',
+        'Input should be a valid number, unable to parse string as a number',
+      );
       return undefined;
     }
     this.fail([name], 'float_type', 'Input should be a valid number');
     return undefined;
   }
 
-  bool(name: string, value: unknown = this.body[name], loc: Loc = [name]): boolean | undefined {
+  bool(
+    name: string,
+    value: unknown = this.body[name],
+    loc: Loc = [name],
+  ): boolean | undefined {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'boolean') return value;
     const truthy = ['1', 'true', 't', 'yes', 'y', 'on'];
     const falsy = ['0', 'false', 'f', 'no', 'n', 'off'];
-    const text = typeof value === 'string' || typeof value === 'number' ? String(value).toLowerCase() : '';
+    const text =
+      typeof value === 'string' || typeof value === 'number'
+        ? String(value).toLowerCase()
+        : '';
     if (truthy.includes(text)) return true;
     if (falsy.includes(text)) return false;
     if (typeof value === 'string') {
-      this.fail(loc, 'bool_parsing', 'Input should be a valid boolean, unable to interpret input');
+      this.fail(
+        loc,
+        'bool_parsing',
+        'Input should be a valid boolean, unable to interpret input',
+      );
     } else {
       this.fail(loc, 'bool_type', 'Input should be a valid boolean');
     }
     return undefined;
   }
 
-  str(name: string, value: unknown = this.body[name], loc: Loc = [name]): string | undefined {
+  str(
+    name: string,
+    value: unknown = this.body[name],
+    loc: Loc = [name],
+  ): string | undefined {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string') return value;
     this.fail(loc, 'string_type', 'Input should be a valid string');
@@ -97,7 +133,9 @@ class Schema {
     if (value === undefined || value === null) return [];
     if (typeof value === 'string') return [value];
     if (Array.isArray(value)) {
-      return value.filter((item, i) => this.str(name, item, [name, i]) !== undefined) as string[];
+      return value.filter(
+        (item, i) => this.str(name, item, [name, i]) !== undefined,
+      ) as string[];
     }
     this.fail([name], 'string_type', 'Input should be a valid string');
     return [];
@@ -105,7 +143,10 @@ class Schema {
 }
 
 /** Decodes a request body; invalid JSON is a schema error, as in FastAPI. */
-export function parseJsonBody(raw: string, contentType: string | undefined): Json {
+export function parseJsonBody(
+  raw: string,
+  contentType: string | undefined,
+): Json {
   // vLLM checks the media type before reading the body (its validate_json_request dependency).
   const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (mediaType !== 'application/json') {
@@ -160,22 +201,40 @@ export interface SamplingRequest {
   continuousUsageStats: boolean;
 }
 
-function parseSampling(schema: Schema, defaultMaxTokens?: number): SamplingRequest {
+function parseSampling(
+  schema: Schema,
+  defaultMaxTokens?: number,
+): SamplingRequest {
   const stream = schema.bool('stream') ?? false;
   const options = schema.body.stream_options;
   let includeUsage = false;
   let continuousUsageStats = false;
   if (options !== undefined && options !== null) {
     if (typeof options !== 'object' || Array.isArray(options)) {
-      schema.fail(['stream_options'], 'model_type', 'Input should be a valid dictionary or instance of StreamOptions');
+      schema.fail(
+        ['stream_options'],
+        'model_type',
+        'Input should be a valid dictionary or instance of StreamOptions',
+      );
     } else {
       const opts = options as Json;
       // vLLM's StreamOptions defaults include_usage to True once stream_options is present.
-      includeUsage = schema.bool('include_usage', opts.include_usage, ['stream_options', 'include_usage']) ?? true;
+      includeUsage =
+        schema.bool('include_usage', opts.include_usage, [
+          'stream_options',
+          'include_usage',
+        ]) ?? true;
       continuousUsageStats =
-        schema.bool('continuous_usage_stats', opts.continuous_usage_stats, ['stream_options', 'continuous_usage_stats']) ?? false;
+        schema.bool('continuous_usage_stats', opts.continuous_usage_stats, [
+          'stream_options',
+          'continuous_usage_stats',
+        ]) ?? false;
       if (!stream) {
-        schema.fail([], 'value_error', 'Value error, Stream options can only be defined when `stream=True`.');
+        schema.fail(
+          [],
+          'value_error',
+          'Value error, Stream options can only be defined when `stream=True`.',
+        );
       }
     }
   }
@@ -220,8 +279,16 @@ export function parseChatRequest(body: Json): ChatRequest {
   return { ...sampling, messages };
 }
 
-function parseMessage(schema: Schema, message: unknown, loc: Loc): TemplateMessage | undefined {
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+function parseMessage(
+  schema: Schema,
+  message: unknown,
+  loc: Loc,
+): TemplateMessage | undefined {
+  if (
+    typeof message !== 'object' ||
+    message === null ||
+    Array.isArray(message)
+  ) {
     schema.fail(loc, 'dict_type', 'Input should be a valid dictionary');
     return undefined;
   }
@@ -241,11 +308,17 @@ function parseMessage(schema: Schema, message: unknown, loc: Loc): TemplateMessa
     content = m.content
       .map(part => {
         const p = (part ?? {}) as Json;
-        return p.type === 'text' && typeof p.text === 'string' ? p.text : '<|media|>';
+        return p.type === 'text' && typeof p.text === 'string'
+          ? p.text
+          : '<|media|>';
       })
       .join('\n');
   } else if (m.content !== undefined && m.content !== null) {
-    schema.fail([...loc, 'content'], 'string_type', 'Input should be a valid string');
+    schema.fail(
+      [...loc, 'content'],
+      'string_type',
+      'Input should be a valid string',
+    );
   }
   // Tool calls of earlier assistant turns are part of the prompt the model sees.
   if (Array.isArray(m.tool_calls) && m.tool_calls.length > 0) {
@@ -270,7 +343,11 @@ export function parseCompletionRequest(body: Json): CompletionRequest {
   const schema = new Schema(body);
   const prompts = parseInputs(schema, 'prompt');
   if (prompts !== undefined && prompts.length === 0) {
-    schema.fail([], 'value_error', 'Value error, Either prompt or prompt_embeds must be provided and non-empty.');
+    schema.fail(
+      [],
+      'value_error',
+      'Value error, Either prompt or prompt_embeds must be provided and non-empty.',
+    );
   }
   const sampling = parseSampling(schema, COMPLETIONS_DEFAULT_MAX_TOKENS);
   schema.throwIfInvalid();
@@ -290,7 +367,11 @@ export function parseEmbeddingRequest(body: Json): EmbeddingRequest {
   if (inputs === undefined) inputs = [];
   const format = schema.str('encoding_format') ?? 'float';
   if (format !== 'float' && format !== 'base64') {
-    schema.fail(['encoding_format'], 'literal_error', "Input should be 'float' or 'base64'");
+    schema.fail(
+      ['encoding_format'],
+      'literal_error',
+      "Input should be 'float' or 'base64'",
+    );
   }
   const request: EmbeddingRequest = {
     model: schema.str('model'),
@@ -314,7 +395,10 @@ function parseInputs(schema: Schema, name: string): PromptInput[] | undefined {
     return name === 'input' ? undefined : [];
   }
   const fromText = (text: string) => ({ text, tokens: countTokens(text) });
-  const fromIds = (ids: number[]) => ({ text: ids.join(' '), tokens: ids.length });
+  const fromIds = (ids: number[]) => ({
+    text: ids.join(' '),
+    tokens: ids.length,
+  });
   const isIds = (item: unknown): item is number[] =>
     Array.isArray(item) && item.every(id => Number.isInteger(id));
   if (typeof value === 'string') return [fromText(value)];
@@ -322,7 +406,8 @@ function parseInputs(schema: Schema, name: string): PromptInput[] | undefined {
     if (value.length > 0 && value.every(item => Number.isInteger(item))) {
       return [fromIds(value as number[])];
     }
-    if (value.every(item => typeof item === 'string')) return (value as string[]).map(fromText);
+    if (value.every(item => typeof item === 'string'))
+      return (value as string[]).map(fromText);
     if (value.every(isIds)) return (value as number[][]).map(fromIds);
   }
   schema.fail([name], 'string_type', 'Input should be a valid string');
@@ -336,7 +421,9 @@ export function checkRoles(messages: TemplateMessage[]) {
   for (const message of messages) {
     if (!ROLES.includes(message.role)) {
       throw badRequest(
-        `Unknown role '${message.role}' in messages: expected one of ${ROLES.join(', ')}.`,
+        `Unknown role '${
+          message.role
+        }' in messages: expected one of ${ROLES.join(', ')}.`,
         'messages',
       );
     }
@@ -347,7 +434,11 @@ export function checkRoles(messages: TemplateMessage[]) {
  * vLLM's context-length checks (OpenAIServing._validate_input): a generation request may use up
  * to max_model_len - 1 prompt tokens, and prompt + max_tokens may not exceed max_model_len.
  */
-export function checkContextLength(promptTokens: number, maxTokens: number | undefined, maxModelLen: number) {
+export function checkContextLength(
+  promptTokens: number,
+  maxTokens: number | undefined,
+  maxModelLen: number,
+) {
   if (promptTokens >= maxModelLen) {
     throw validationError(
       `This model's maximum context length is ${maxModelLen} tokens. However, your request has ` +
@@ -385,14 +476,26 @@ export function checkSampling(request: SamplingRequest): void {
   if (n < 1) throw badRequest(`n must be at least 1, got ${n}.`);
   if (temperature !== undefined) {
     if (!Number.isFinite(temperature)) {
-      throw validationError(`temperature must be a finite number, got ${temperature}.`, 'temperature', String(temperature));
+      throw validationError(
+        `temperature must be a finite number, got ${temperature}.`,
+        'temperature',
+        String(temperature),
+      );
     }
     const t = pyFloat(temperature);
     if (temperature < 0) {
-      throw validationError(`temperature must be non-negative, got ${t}.`, 'temperature', t);
+      throw validationError(
+        `temperature must be non-negative, got ${t}.`,
+        'temperature',
+        t,
+      );
     }
     if (temperature > 2) {
-      throw validationError(`temperature must be in [0, 2], got ${t}.`, 'temperature', t);
+      throw validationError(
+        `temperature must be in [0, 2], got ${t}.`,
+        'temperature',
+        t,
+      );
     }
   }
   if (topP !== undefined && !(topP > 0 && topP <= 1)) {
@@ -400,13 +503,21 @@ export function checkSampling(request: SamplingRequest): void {
     throw validationError(`top_p must be in (0, 1], got ${p}.`, 'top_p', p);
   }
   if (maxTokens !== undefined && maxTokens < 1) {
-    throw validationError(`max_tokens must be at least 1, got ${maxTokens}.`, 'max_tokens', String(maxTokens));
+    throw validationError(
+      `max_tokens must be at least 1, got ${maxTokens}.`,
+      'max_tokens',
+      String(maxTokens),
+    );
   }
   if (minTokens < 0) {
-    throw badRequest(`min_tokens must be greater than or equal to 0, got ${minTokens}.`);
+    throw badRequest(
+      `min_tokens must be greater than or equal to 0, got ${minTokens}.`,
+    );
   }
   if (maxTokens !== undefined && minTokens > maxTokens) {
-    throw badRequest(`min_tokens must be less than or equal to max_tokens=${maxTokens}, got ${minTokens}.`);
+    throw badRequest(
+      `min_tokens must be less than or equal to max_tokens=${maxTokens}, got ${minTokens}.`,
+    );
   }
   if (request.stop.some(stop => stop === '')) {
     throw badRequest('stop cannot contain an empty string.');

@@ -10,7 +10,12 @@
 import { checkRoles, parseChatRequest } from '../validate';
 import { countTokens, renderChatTemplate } from '../tokenizer';
 import { RouteContext, nowSeconds, randomId } from './context';
-import { planGeneration, respondOnce, respondStreaming, usage } from './generation';
+import {
+  planGeneration,
+  respondOnce,
+  respondStreaming,
+  usage,
+} from './generation';
 
 export async function handleChat(ctx: RouteContext) {
   const request = parseChatRequest(ctx.body);
@@ -18,7 +23,12 @@ export async function handleChat(ctx: RouteContext) {
   ctx.sim.stats.model(model.name);
   checkRoles(request.messages);
   const prompt = renderChatTemplate(request.messages);
-  const plan = planGeneration(ctx, model, [{ text: prompt, tokens: countTokens(prompt) }], request);
+  const plan = planGeneration(
+    ctx,
+    model,
+    [{ text: prompt, tokens: countTokens(prompt) }],
+    request,
+  );
 
   const id = randomId('chatcmpl');
   const created = nowSeconds();
@@ -47,7 +57,10 @@ export async function handleChat(ctx: RouteContext) {
       })),
       service_tier: null,
       system_fingerprint: null,
-      usage: { ...usage(plan.promptTokens, plan.completionTokens), prompt_tokens_details: null },
+      usage: {
+        ...usage(plan.promptTokens, plan.completionTokens),
+        prompt_tokens_details: null,
+      },
       prompt_logprobs: null,
       prompt_token_ids: null,
       kv_transfer_params: null,
@@ -64,7 +77,9 @@ export async function handleChat(ctx: RouteContext) {
       choices: [choice],
     };
     if (request.includeUsage) {
-      body.usage = request.continuousUsageStats ? usage(plan.promptTokens, generated) : null;
+      body.usage = request.continuousUsageStats
+        ? usage(plan.promptTokens, generated)
+        : null;
     }
     return body;
   };
@@ -89,9 +104,21 @@ export async function handleChat(ctx: RouteContext) {
               finish_reason: choice.finishReason,
               stop_reason: choice.stopReason,
             }
-          : { index: choice.index, delta: { content: piece }, logprobs: null, finish_reason: null },
+          : {
+              index: choice.index,
+              delta: { content: piece },
+              logprobs: null,
+              finish_reason: null,
+            },
         generated,
       ),
-    usage: totals => ({ id, object: 'chat.completion.chunk', created, model: model.name, choices: [], usage: totals }),
+    usage: totals => ({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model: model.name,
+      choices: [],
+      usage: totals,
+    }),
   });
 }

@@ -5,7 +5,12 @@
  */
 import { parseCompletionRequest } from '../validate';
 import { RouteContext, nowSeconds, randomId } from './context';
-import { planGeneration, respondOnce, respondStreaming, usage } from './generation';
+import {
+  planGeneration,
+  respondOnce,
+  respondStreaming,
+  usage,
+} from './generation';
 
 export async function handleCompletions(ctx: RouteContext) {
   const request = parseCompletionRequest(ctx.body);
@@ -32,7 +37,10 @@ export async function handleCompletions(ctx: RouteContext) {
       })),
       service_tier: null,
       system_fingerprint: null,
-      usage: { ...usage(plan.promptTokens, plan.completionTokens), prompt_tokens_details: null },
+      usage: {
+        ...usage(plan.promptTokens, plan.completionTokens),
+        prompt_tokens_details: null,
+      },
       kv_transfer_params: null,
     }));
     return;
@@ -53,8 +61,17 @@ export async function handleCompletions(ctx: RouteContext) {
           stop_reason: last ? choice.stopReason : null,
         },
       ],
-      usage: request.continuousUsageStats ? usage(plan.promptTokens, generated) : null,
+      usage: request.continuousUsageStats
+        ? usage(plan.promptTokens, generated)
+        : null,
     }),
-    usage: totals => ({ id, object: 'text_completion', created, model: model.name, choices: [], usage: totals }),
+    usage: totals => ({
+      id,
+      object: 'text_completion',
+      created,
+      model: model.name,
+      choices: [],
+      usage: totals,
+    }),
   });
 }

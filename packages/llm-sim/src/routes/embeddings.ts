@@ -14,14 +14,21 @@ export async function handleEmbeddings(ctx: RouteContext) {
   const request = parseEmbeddingRequest(ctx.body);
   const model = ctx.sim.resolveModel(request.model, 'embedding');
   ctx.sim.stats.model(model.name);
-  for (const input of request.inputs) checkEmbeddingLength(input.tokens, model.maxModelLen);
-  if (request.dimensions !== undefined && request.dimensions !== model.embeddingDim) {
+  for (const input of request.inputs)
+    checkEmbeddingLength(input.tokens, model.maxModelLen);
+  if (
+    request.dimensions !== undefined &&
+    request.dimensions !== model.embeddingDim
+  ) {
     // The sim's models are not matryoshka models; vLLM refuses to truncate those.
     throw badRequest(
       `Model "${model.name}" does not support matryoshka representation, changing output dimensions will lead to poor results.`,
     );
   }
-  const promptTokens = request.inputs.reduce((sum, input) => sum + input.tokens, 0);
+  const promptTokens = request.inputs.reduce(
+    (sum, input) => sum + input.tokens,
+    0,
+  );
   const run = {
     model,
     lifecycle: ctx.lifecycle,
@@ -47,6 +54,11 @@ export async function handleEmbeddings(ctx: RouteContext) {
             : vector,
       };
     }),
-    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens, completion_tokens: 0, prompt_tokens_details: null },
+    usage: {
+      prompt_tokens: promptTokens,
+      total_tokens: promptTokens,
+      completion_tokens: 0,
+      prompt_tokens_details: null,
+    },
   }));
 }

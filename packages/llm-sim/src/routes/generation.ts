@@ -2,11 +2,21 @@
  * What chat and completions share: planning the choices, usage, and the two ways of answering
  * (one JSON body after the whole generation, or SSE paced token by token).
  */
-import { GenerationRun, ModelRuntime, streamSteps, waitForGeneration } from '../engine';
+import {
+  GenerationRun,
+  ModelRuntime,
+  streamSteps,
+  waitForGeneration,
+} from '../engine';
 import { injectedFailure } from '../errors';
 import { ChoiceOutput, generateChoice } from '../generate';
 import { SseStream } from '../sse';
-import { PromptInput, SamplingRequest, checkContextLength, checkSampling } from '../validate';
+import {
+  PromptInput,
+  SamplingRequest,
+  checkContextLength,
+  checkSampling,
+} from '../validate';
 import { RouteContext, sendJson } from './context';
 
 /** vLLM's UsageInfo field order. */
@@ -41,24 +51,34 @@ export function planGeneration(
   prompts: PromptInput[],
   request: SamplingRequest,
 ): Plan {
-  for (const prompt of prompts) checkContextLength(prompt.tokens, request.maxTokens, model.maxModelLen);
+  for (const prompt of prompts)
+    checkContextLength(prompt.tokens, request.maxTokens, model.maxModelLen);
   checkSampling(request);
   const seed = request.seed ?? ctx.sim.seed;
   const choices: ChoiceOutput[] = [];
   prompts.forEach((prompt, p) => {
     // Without max_tokens vLLM may generate up to the rest of the context window.
-    const limit = Math.min(request.maxTokens ?? Infinity, model.maxModelLen - prompt.tokens);
+    const limit = Math.min(
+      request.maxTokens ?? Infinity,
+      model.maxModelLen - prompt.tokens,
+    );
     for (let i = 0; i < request.n; i++) {
       const choice = generateChoice(
         { model: model.name, prompt: prompt.text, seed, index: i },
         { limit, minTokens: request.minTokens, ignoreEos: request.ignoreEos },
-        { stop: request.stop, includeStopStrInOutput: request.includeStopStrInOutput },
+        {
+          stop: request.stop,
+          includeStopStrInOutput: request.includeStopStrInOutput,
+        },
       );
       choices.push({ ...choice, index: p * request.n + i });
     }
   });
   const promptTokens = prompts.reduce((sum, prompt) => sum + prompt.tokens, 0);
-  const completionTokens = choices.reduce((sum, choice) => sum + choice.pieces.length, 0);
+  const completionTokens = choices.reduce(
+    (sum, choice) => sum + choice.pieces.length,
+    0,
+  );
   return {
     choices,
     promptTokens,
@@ -79,7 +99,11 @@ export function planGeneration(
  * Answers once the whole generation is done. The mid-stream faults have a non-streaming form:
  * error-mid-stream becomes a 500, close-mid-stream sends half the body and drops the connection.
  */
-export async function respondOnce(ctx: RouteContext, run: GenerationRun, body: () => object) {
+export async function respondOnce(
+  ctx: RouteContext,
+  run: GenerationRun,
+  body: () => object,
+) {
   if (!(await waitForGeneration(run))) return;
   const { res } = ctx.lifecycle;
   if (ctx.plan.errorAfterChunks !== undefined) {
@@ -105,7 +129,12 @@ export interface StreamFormat {
   /** Chunks for a choice before its first token (chat's role chunk). */
   opening?(choice: ChoiceOutput): object;
   /** The chunk for one token; `generated` counts this choice's tokens so far, this one included. */
-  token(choice: ChoiceOutput, piece: string, last: boolean, generated: number): object;
+  token(
+    choice: ChoiceOutput,
+    piece: string,
+    last: boolean,
+    generated: number,
+  ): object;
   /** The final usage-only chunk (stream_options.include_usage). */
   usage(usage: Usage): object;
 }
@@ -126,7 +155,8 @@ export async function respondStreaming(
   ctx.sim.stats.streamStarted();
   const outcome = await streamSteps(plan.run, step => {
     for (const choice of plan.choices) {
-      if (step === 0 && format.opening && !sse.send(format.opening(choice))) return false;
+      if (step === 0 && format.opening && !sse.send(format.opening(choice)))
+        return false;
       if (step >= choice.pieces.length) continue;
       const piece = choice.pieces[step];
       const last = step === choice.pieces.length - 1;
@@ -136,7 +166,8 @@ export async function respondStreaming(
     return true;
   });
   if (outcome === 'done') {
-    if (request.includeUsage) sse.send(format.usage(usage(plan.promptTokens, plan.completionTokens)));
+    if (request.includeUsage)
+      sse.send(format.usage(usage(plan.promptTokens, plan.completionTokens)));
     sse.done();
   }
   ctx.sim.stats.streamEnded(sse.completed);
