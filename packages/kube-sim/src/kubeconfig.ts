@@ -14,9 +14,12 @@ export interface KubeConfigObject {
 
 export function buildKubeConfig(url: string, token: string, name: string, caCert?: string): KubeConfigObject {
   const cluster: Record<string, unknown> = { server: url };
-  if (url.startsWith('https:')) {
-    if (caCert) cluster['certificate-authority-data'] = Buffer.from(caCert).toString('base64');
-    else cluster['insecure-skip-tls-verify'] = true;
+  if (caCert && url.startsWith('https:')) {
+    cluster['certificate-authority-data'] = Buffer.from(caCert).toString('base64');
+  } else {
+    // @kubernetes/client-node 1.x refuses plain http:// servers unless TLS
+    // verification is explicitly skipped.
+    cluster['insecure-skip-tls-verify'] = true;
   }
   return {
     apiVersion: 'v1',

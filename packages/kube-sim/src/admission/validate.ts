@@ -18,9 +18,10 @@ type ModelCtor = new (data: unknown) => { validate(): void };
 let modelsRoot: string | undefined;
 
 /**
- * kubernetes-models is ESM-only with `import`-only exports, which neither
- * CommonJS `require` by name nor Jest can resolve; loading its files by
- * absolute path works in both (Node 22 can require ES modules).
+ * kubernetes-models (and its @kubernetes-models dependencies) are ESM-only
+ * with `import`-only exports, which CommonJS `require` by name cannot
+ * resolve. Given the absolute path of a model file, Node 22 requires the ES
+ * module natively; under Jest, jestResolver.cjs resolves the rest.
  */
 function findModelsRoot(): string {
   if (modelsRoot) return modelsRoot;
@@ -58,13 +59,19 @@ interface AjvError {
 }
 
 /** `/spec/containers/0/resources/limits/amd.com~1gpu` → `spec.containers[0].resources.limits[amd.com/gpu]` */
+const MAP_FIELDS = new Set([
+  'limits', 'requests', 'labels', 'annotations', 'data', 'stringData', 'binaryData', 'nodeSelector',
+  'hard', 'matchLabels', 'capacity', 'allocatable', 'default', 'defaultRequest', 'max', 'min', 'overhead',
+]);
+
 export function fieldPath(pointer: string): string {
   let out = '';
+  let previous = '';
   for (const raw of pointer.split('/').slice(1)) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (/^\d+$/.test(seg)) out += `[${seg}]`;
-    else if (/[./]/.test(seg)) out += `[${seg}]`;
+    if (/^\d+$/.test(seg) || MAP_FIELDS.has(previous) || /[./]/.test(seg)) out += `[${seg}]`;
     else out += out ? `.${seg}` : seg;
+    previous = seg;
   }
   return out;
 }
