@@ -20,6 +20,8 @@ Options:
   --kubeconfig-out <f>   write the kubeconfig to this file instead of printing it
   --tick-ms <n>          controller loop interval in ms (default 200)
   --time-scale <x>       simulated seconds per real second (default 1)
+  --tls                  serve HTTPS with a self-signed certificate (made with openssl);
+                         kubectl only sends the token over HTTPS
   --tls-cert <file>      serve HTTPS with this PEM certificate (needs --tls-key)
   --tls-key <file>       PEM private key for --tls-cert
   -h, --help             show this help
@@ -36,11 +38,12 @@ export interface CliArgs {
   timeScale?: number;
   tlsCert?: string;
   tlsKey?: string;
+  selfSigned: boolean;
   help: boolean;
 }
 
 export function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { port: 7070, host: '127.0.0.1', token: DEFAULT_TOKEN, help: false };
+  const args: CliArgs = { port: 7070, host: '127.0.0.1', token: DEFAULT_TOKEN, selfSigned: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => {
@@ -77,6 +80,9 @@ export function parseArgs(argv: string[]): CliArgs {
         break;
       case '--time-scale':
         args.timeScale = num();
+        break;
+      case '--tls':
+        args.selfSigned = true;
         break;
       case '--tls-cert':
         args.tlsCert = value();
@@ -117,7 +123,11 @@ export async function main(argv: string[]): Promise<void> {
     stateFile: args.state,
     tickMs: args.tickMs,
     timeScale: args.timeScale,
-    tls: args.tlsCert ? { cert: fs.readFileSync(args.tlsCert, 'utf8'), key: fs.readFileSync(args.tlsKey!, 'utf8') } : undefined,
+    tls: args.tlsCert
+      ? { cert: fs.readFileSync(args.tlsCert, 'utf8'), key: fs.readFileSync(args.tlsKey!, 'utf8') }
+      : args.selfSigned
+      ? 'self-signed'
+      : undefined,
   });
   if (args.kubeconfigOut) {
     fs.mkdirSync(path.dirname(path.resolve(args.kubeconfigOut)), { recursive: true });

@@ -23,6 +23,7 @@ import { createRouter } from './server/router';
 import { ObjectStore } from './store/ObjectStore';
 import { loadState, StateSaver } from './store/persistence';
 import { StoredObject } from './types';
+import { selfSignedCert, TlsPair } from './tls';
 import { WatchHub } from './watch';
 
 /** @public */
@@ -41,8 +42,12 @@ export interface KubeSimOptions {
   tickMs?: number;
   /** Simulated seconds per real second (run-seconds, back-offs, deadlines, TTLs). Default 1. */
   timeScale?: number;
-  /** Serve HTTPS with this PEM certificate and key (HTTP otherwise). */
-  tls?: { cert: string; key: string };
+  /**
+   * Serve HTTPS with this PEM certificate and key, or with a self-signed one
+   * made by `openssl` ('self-signed'); HTTP otherwise. kubectl sends tokens
+   * only over HTTPS.
+   */
+  tls?: TlsPair | 'self-signed';
   /** How many changes watches can resume from. Default 10000. */
   historySize?: number;
   /** Interval between watch BOOKMARK events in ms. Default 60000. */
@@ -146,7 +151,8 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     serverAddress: () => address,
     metrics: () => renderMetrics(cluster.store, clusterName),
   });
-  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
+  const tls = options.tls === 'self-signed' ? selfSignedCert() : options.tls;
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
   server.keepAliveTimeout = 65_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -158,9 +164,9 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const url = `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${urlHost}:${port}`;
   address = `${urlHost}:${port}`;
-  const kubeConfigObject = buildKubeConfig(url, token, clusterName, options.tls?.cert);
+  const kubeConfigObject = buildKubeConfig(url, token, clusterName, tls?.cert);
   const timer = setInterval(tick, tickMs);
 
   let closed: Promise<void> | undefined;

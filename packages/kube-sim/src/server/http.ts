@@ -62,10 +62,14 @@ export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0].trim().toLowerCase();
 }
 
+/** kube-sim speaks JSON (and YAML), not the protobuf encoding built-in types also have. */
+const JSON_TYPES = ['application/json', 'application/yaml'];
+
 /** Decodes a request body given as JSON (or YAML, which the server also accepts). */
 export function decodeBody(body: Buffer, contentType: string | undefined, accepted?: string[]): any {
   const type = mediaType(contentType);
   if (accepted && type && !accepted.includes(type)) throw unsupportedMediaType(accepted);
+  if (type && !accepted && !JSON_TYPES.includes(type)) throw unsupportedMediaType(JSON_TYPES);
   const text = body.toString('utf8');
   if (!text.trim()) throw badRequest('the body of the request was empty');
   try {
