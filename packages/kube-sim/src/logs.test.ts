@@ -11,7 +11,10 @@ describe('pod logs', () => {
   afterAll(() => h.sim.close());
 
   const pod = (name: string, seconds?: number) => ({
-    metadata: { name, annotations: seconds ? { 'kube-sim.genai.io/run-seconds': String(seconds) } : {} },
+    metadata: {
+      name,
+      annotations: (seconds ? { 'kube-sim.genai.io/run-seconds': String(seconds) } : {}) as Record<string, string>,
+    },
     spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'quay.io/genai/train:1.0' }] },
   });
 

@@ -91,7 +91,7 @@ export class Kubelet {
         this.active.delete(ref);
         continue;
       }
-      this.sync(pod);
+      if (this.sync(pod)) this.active.delete(ref);
     }
   }
 
@@ -103,14 +103,19 @@ export class Kubelet {
     this.cluster.events.record(pod, type, reason, message, 'kubelet', pod.spec?.nodeName);
   }
 
-  private sync(pod: StoredObject) {
+  /**
+   * Advances one pod; returns true when nothing more will happen to it until
+   * it changes (a server that runs until deleted, a pull that never works),
+   * so idle pods cost nothing per tick. Any change to the pod re-tracks it.
+   */
+  private sync(pod: StoredObject): boolean {
     const { cluster } = this;
     if (pod.metadata.deletionTimestamp) {
       if (!isTerminal(pod)) {
         for (const c of pod.spec?.containers ?? []) this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
       }
       cluster.store.remove(keyOf(R.pods), pod.metadata.namespace ?? '', pod.metadata.name);
-      return;
+      return true;
     }
     const uid = pod.metadata.uid;
     let rt = cluster.runtime.get(uid);
@@ -120,7 +125,7 @@ export class Kubelet {
       if (rt.state === 'creating') {
         this.writeStatus(pod, rt);
         for (const c of pod.spec?.containers ?? []) this.event(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
-        return;
+        return false;
       }
     }
     const behaviour = behaviourOf(pod);
@@ -144,7 +149,7 @@ export class Kubelet {
           this.start(pod, rt, now);
         }
         this.writeStatus(pod, rt);
-        return;
+        return false;
       case 'pull-failed':
         if (rt.reason === 'ErrImagePull' && cluster.simSecondsSince(rt.since) >= 1) {
           rt.reason = 'ImagePullBackOff';
@@ -154,11 +159,11 @@ export class Kubelet {
           this.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
           this.writeStatus(pod, rt);
         }
-        return;
+        return rt.reason === 'ImagePullBackOff';
       case 'running': {
-        if (behaviour.runSeconds === undefined) return;
+        if (behaviour.runSeconds === undefined) return true;
         const ran = cluster.simSecondsSince(rt.startedAt!);
-        if (ran < behaviour.runSeconds) return;
+        if (ran < behaviour.runSeconds) return false;
         const exit = EXITS[behaviour.exit] ?? EXITS.succeed;
         rt.exitCode = exit.exitCode;
         rt.reason = exit.reason;
@@ -175,20 +180,20 @@ export class Kubelet {
           rt.since = now;
         }
         this.writeStatus(pod, rt);
-        return;
+        return rt.state === 'terminated';
       }
       case 'backoff': {
         // CrashLoopBackOff: 10s, 20s, 40s ... capped at 5 minutes.
         const delay = Math.min(300, 10 * 2 ** rt.restarts);
-        if (cluster.simSecondsSince(rt.since) < delay) return;
+        if (cluster.simSecondsSince(rt.since) < delay) return false;
         rt.restarts++;
         rt.previousRanSeconds = (rt.previousRanSeconds ?? 0) + (rt.ranSeconds ?? 0);
         this.start(pod, rt, now);
         this.writeStatus(pod, rt);
-        return;
+        return false;
       }
       default:
-        return;
+        return true;
     }
   }
 
