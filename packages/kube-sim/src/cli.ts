@@ -43,7 +43,13 @@ export interface CliArgs {
 }
 
 export function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { port: 7070, host: '127.0.0.1', token: DEFAULT_TOKEN, selfSigned: false, help: false };
+  const args: CliArgs = {
+    port: 7070,
+    host: '127.0.0.1',
+    token: DEFAULT_TOKEN,
+    selfSigned: false,
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => {
@@ -98,8 +104,19 @@ export function parseArgs(argv: string[]): CliArgs {
         throw new Error(`unknown option ${argv[i]}`);
     }
   }
-  if (!!args.tlsCert !== !!args.tlsKey) throw new Error('--tls-cert and --tls-key go together');
+  if (!!args.tlsCert !== !!args.tlsKey)
+    throw new Error('--tls-cert and --tls-key go together');
   return args;
+}
+
+function tlsOption(args: CliArgs) {
+  if (args.tlsCert) {
+    return {
+      cert: fs.readFileSync(args.tlsCert, 'utf8'),
+      key: fs.readFileSync(args.tlsKey!, 'utf8'),
+    };
+  }
+  return args.selfSigned ? ('self-signed' as const) : undefined;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -123,18 +140,20 @@ export async function main(argv: string[]): Promise<void> {
     stateFile: args.state,
     tickMs: args.tickMs,
     timeScale: args.timeScale,
-    tls: args.tlsCert
-      ? { cert: fs.readFileSync(args.tlsCert, 'utf8'), key: fs.readFileSync(args.tlsKey!, 'utf8') }
-      : args.selfSigned
-      ? 'self-signed'
-      : undefined,
+    tls: tlsOption(args),
   });
   if (args.kubeconfigOut) {
-    fs.mkdirSync(path.dirname(path.resolve(args.kubeconfigOut)), { recursive: true });
+    fs.mkdirSync(path.dirname(path.resolve(args.kubeconfigOut)), {
+      recursive: true,
+    });
     fs.writeFileSync(args.kubeconfigOut, sim.kubeconfig, { mode: 0o600 });
-    process.stdout.write(`kube-sim listening on ${sim.url}\nkubeconfig written to ${args.kubeconfigOut}\n`);
+    process.stdout.write(
+      `kube-sim listening on ${sim.url}\nkubeconfig written to ${args.kubeconfigOut}\n`,
+    );
   } else {
-    process.stdout.write(`kube-sim listening on ${sim.url}\n---\n${sim.kubeconfig}`);
+    process.stdout.write(
+      `kube-sim listening on ${sim.url}\n---\n${sim.kubeconfig}`,
+    );
   }
   let stopping = false;
   const stop = (signal: string) => {

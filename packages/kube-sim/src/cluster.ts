@@ -29,10 +29,7 @@ export class Cluster {
   readonly events: EventRecorder;
   readonly runtime = new Map<string, PodRuntime>();
 
-  constructor(
-    readonly timeScale: number,
-    historySize: number,
-  ) {
+  constructor(readonly timeScale: number, historySize: number) {
     this.store = new ObjectStore(historySize);
     this.api = new Api(this.store);
     this.events = new EventRecorder(this.store);

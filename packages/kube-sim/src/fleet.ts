@@ -88,13 +88,26 @@ export function resolveGpu(gpu: NodePool['gpu']): GpuSpec | undefined {
   if (!gpu) return undefined;
   if (typeof gpu === 'string') {
     const preset = GPU_PRESETS[gpu.toLowerCase()];
-    if (!preset) throw new Error(`unknown GPU preset "${gpu}" (known: ${Object.keys(GPU_PRESETS).join(', ')})`);
+    if (!preset)
+      throw new Error(
+        `unknown GPU preset "${gpu}" (known: ${Object.keys(GPU_PRESETS).join(
+          ', ',
+        )})`,
+      );
     return preset;
   }
   return gpu;
 }
 
-export const DEFAULT_FLEET_FILE = path.resolve(__dirname, '..', 'fleets', 'default.yaml');
+// src/ and dist/ both sit directly under the package root, next to fleets/.
+// eslint-disable-next-line no-restricted-syntax
+const PACKAGE_ROOT = path.resolve(__dirname, '..');
+
+export const DEFAULT_FLEET_FILE = path.join(
+  PACKAGE_ROOT,
+  'fleets',
+  'default.yaml',
+);
 
 export function loadFleet(fleet: Fleet | string | undefined): Fleet {
   if (fleet && typeof fleet === 'object') return fleet;
@@ -108,7 +121,10 @@ export function loadFleet(fleet: Fleet | string | undefined): Fleet {
 
 function minus(total: string, reserved: string): string {
   const t = parseQuantity(total);
-  return formatQuantity(Math.max(0, t.value - parseQuantity(reserved).value), t.format);
+  return formatQuantity(
+    Math.max(0, t.value - parseQuantity(reserved).value),
+    t.format,
+  );
 }
 
 /** The Node objects for a fleet (without server-set uid/resourceVersion). */
@@ -141,7 +157,9 @@ export function fleetNodes(fleet: Fleet): KubeObject[] {
           'amd.com/gpu.vram': gpu.vram,
           'amd.com/gpu.family': gpu.family ?? 'AI',
           ...(gpu.deviceId ? { 'amd.com/gpu.device-id': gpu.deviceId } : {}),
-          ...(gpu.cuCount ? { 'amd.com/gpu.cu-count': String(gpu.cuCount) } : {}),
+          ...(gpu.cuCount
+            ? { 'amd.com/gpu.cu-count': String(gpu.cuCount) }
+            : {}),
           'feature.node.kubernetes.io/amd-gpu': 'true',
         });
       }
@@ -156,7 +174,12 @@ export function fleetNodes(fleet: Fleet): KubeObject[] {
       };
       if (gpus) capacity['amd.com/gpu'] = String(gpus);
       // OpenShift's default system reservation.
-      const allocatable = { ...capacity, cpu: minus(cpu, '500m'), memory: minus(memory, '1Gi'), 'ephemeral-storage': minus('1Ti', '10Gi') };
+      const allocatable = {
+        ...capacity,
+        cpu: minus(cpu, '500m'),
+        memory: minus(memory, '1Gi'),
+        'ephemeral-storage': minus('1Ti', '10Gi'),
+      };
       const podBlock = index * 2;
       nodes.push({
         apiVersion: 'v1',
@@ -174,16 +197,38 @@ export function fleetNodes(fleet: Fleet): KubeObject[] {
           podCIDR: `10.${128 + (podBlock >> 8)}.${podBlock & 255}.0/23`,
           podCIDRs: [`10.${128 + (podBlock >> 8)}.${podBlock & 255}.0/23`],
           providerID: `kube-sim://${name}`,
-          ...(pool.taints?.length ? { taints: pool.taints.map(t => ({ ...t })) } : {}),
+          ...(pool.taints?.length
+            ? { taints: pool.taints.map(t => ({ ...t })) }
+            : {}),
         },
         status: {
           capacity,
           allocatable,
           conditions: [
-            ['MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
-            ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
-            ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
-            ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
+            [
+              'MemoryPressure',
+              'False',
+              'KubeletHasSufficientMemory',
+              'kubelet has sufficient memory available',
+            ],
+            [
+              'DiskPressure',
+              'False',
+              'KubeletHasNoDiskPressure',
+              'kubelet has no disk pressure',
+            ],
+            [
+              'PIDPressure',
+              'False',
+              'KubeletHasSufficientPID',
+              'kubelet has sufficient PID available',
+            ],
+            [
+              'Ready',
+              'True',
+              'KubeletReady',
+              'kubelet is posting ready status',
+            ],
           ].map(([type, status, reason, message]) => ({
             type,
             status,
@@ -193,17 +238,25 @@ export function fleetNodes(fleet: Fleet): KubeObject[] {
             message,
           })),
           addresses: [
-            { type: 'InternalIP', address: `10.0.${Math.floor(index / 250)}.${(index % 250) + 4}` },
+            {
+              type: 'InternalIP',
+              address: `10.0.${Math.floor(index / 250)}.${(index % 250) + 4}`,
+            },
             { type: 'Hostname', address: name },
           ],
           daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
           nodeInfo: {
             machineID: `${index.toString(16).padStart(32, '0')}`,
-            systemUUID: `00000000-0000-0000-0000-${index.toString(16).padStart(12, '0')}`,
-            bootID: `00000000-0000-0000-0000-${(index + 1).toString(16).padStart(12, '0')}`,
+            systemUUID: `00000000-0000-0000-0000-${index
+              .toString(16)
+              .padStart(12, '0')}`,
+            bootID: `00000000-0000-0000-0000-${(index + 1)
+              .toString(16)
+              .padStart(12, '0')}`,
             kernelVersion: '5.14.0-570.42.1.el9_6.x86_64',
             osImage: 'Red Hat Enterprise Linux CoreOS 9.6.20250801-0 (Plow)',
-            containerRuntimeVersion: 'cri-o://1.33.4-2.rhaos4.20.git0000000.el9',
+            containerRuntimeVersion:
+              'cri-o://1.33.4-2.rhaos4.20.git0000000.el9',
             kubeletVersion: 'v1.33.4',
             kubeProxyVersion: '',
             operatingSystem: 'linux',

@@ -6,16 +6,25 @@ export interface KubeConfigObject {
   apiVersion: 'v1';
   kind: 'Config';
   clusters: Array<{ name: string; cluster: Record<string, unknown> }>;
-  contexts: Array<{ name: string; context: { cluster: string; user: string; namespace?: string } }>;
+  contexts: Array<{
+    name: string;
+    context: { cluster: string; user: string; namespace?: string };
+  }>;
   'current-context': string;
   users: Array<{ name: string; user: { token: string } }>;
   preferences: Record<string, unknown>;
 }
 
-export function buildKubeConfig(url: string, token: string, name: string, caCert?: string): KubeConfigObject {
+export function buildKubeConfig(
+  url: string,
+  token: string,
+  name: string,
+  caCert?: string,
+): KubeConfigObject {
   const cluster: Record<string, unknown> = { server: url };
   if (caCert && url.startsWith('https:')) {
-    cluster['certificate-authority-data'] = Buffer.from(caCert).toString('base64');
+    cluster['certificate-authority-data'] =
+      Buffer.from(caCert).toString('base64');
   } else {
     // @kubernetes/client-node 1.x refuses plain http:// servers unless TLS
     // verification is explicitly skipped.
@@ -25,7 +34,9 @@ export function buildKubeConfig(url: string, token: string, name: string, caCert
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name, cluster }],
-    contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
+    contexts: [
+      { name, context: { cluster: name, user: name, namespace: 'default' } },
+    ],
     'current-context': name,
     users: [{ name, user: { token } }],
     preferences: {},

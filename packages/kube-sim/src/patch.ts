@@ -45,7 +45,9 @@ function listStrategy(path: string[]): ListStrategy {
     case 'ports':
       return {
         mergeKey:
-          parent === 'containers' || parent === 'initContainers' || parent === 'ephemeralContainers'
+          parent === 'containers' ||
+          parent === 'initContainers' ||
+          parent === 'ephemeralContainers'
             ? 'containerPort'
             : 'port',
       };
@@ -71,7 +73,11 @@ function listStrategy(path: string[]): ListStrategy {
   }
 }
 
-export function strategicMergePatch(target: Json, patch: Json, path: string[] = []): Json {
+export function strategicMergePatch(
+  target: Json,
+  patch: Json,
+  path: string[] = [],
+): Json {
   if (!isObject(patch)) return clone(patch);
   if (patch.$patch === 'replace') {
     const { $patch: _ignored, ...rest } = patch;
@@ -81,15 +87,22 @@ export function strategicMergePatch(target: Json, patch: Json, path: string[] = 
   let result: Record<string, Json> = isObject(target) ? { ...target } : {};
   if (Array.isArray(patch.$retainKeys)) {
     const keep = new Set<string>(patch.$retainKeys);
-    result = Object.fromEntries(Object.entries(result).filter(([k]) => keep.has(k)));
+    result = Object.fromEntries(
+      Object.entries(result).filter(([k]) => keep.has(k)),
+    );
   }
   for (const [key, value] of Object.entries(patch)) {
-    if (key === '$retainKeys' || key === '$patch' || key.startsWith('$setElementOrder/')) {
+    if (
+      key === '$retainKeys' ||
+      key === '$patch' ||
+      key.startsWith('$setElementOrder/')
+    ) {
       continue;
     }
     if (key.startsWith('$deleteFromPrimitiveList/')) {
       const field = key.slice('$deleteFromPrimitiveList/'.length);
-      if (!Array.isArray(value)) throw badRequest('invalid patch: $deleteFromPrimitiveList');
+      if (!Array.isArray(value))
+        throw badRequest('invalid patch: $deleteFromPrimitiveList');
       if (Array.isArray(result[field])) {
         result[field] = result[field].filter((v: Json) => !value.includes(v));
       }
@@ -123,13 +136,17 @@ function mergeList(target: Json, patch: Json[], path: string[]): Json[] {
     return out;
   }
   if (patch.some(item => isObject(item) && item.$patch === 'replace')) {
-    return clone(patch.filter(item => !(isObject(item) && item.$patch === 'replace')));
+    return clone(
+      patch.filter(item => !(isObject(item) && item.$patch === 'replace')),
+    );
   }
   const key = strategy.mergeKey;
   const out = original.map(clone);
   for (const item of patch) {
     if (!isObject(item)) {
-      throw unprocessable(`unable to find api field in struct for ${path.join('.')}`);
+      throw unprocessable(
+        `unable to find api field in struct for ${path.join('.')}`,
+      );
     }
     const index = out.findIndex(o => isObject(o) && o[key] === item[key]);
     if (item.$patch === 'delete') {
@@ -142,22 +159,36 @@ function mergeList(target: Json, patch: Json[], path: string[]): Json[] {
   return out;
 }
 
+function child(node: Json, seg: string): Json {
+  if (Array.isArray(node)) return node[Number(seg)];
+  return isObject(node) ? node[seg] : undefined;
+}
+
 function unescapePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 function splitPointer(pointer: string): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw unprocessable(`invalid JSON pointer "${pointer}"`);
+  if (!pointer.startsWith('/'))
+    throw unprocessable(`invalid JSON pointer "${pointer}"`);
   return pointer.slice(1).split('/').map(unescapePointer);
 }
 
-function resolveParent(doc: Json, segments: string[], op: string): [Json, string] {
+function resolveParent(
+  doc: Json,
+  segments: string[],
+  op: string,
+): [Json, string] {
   let node = doc;
   for (const seg of segments.slice(0, -1)) {
-    node = Array.isArray(node) ? node[Number(seg)] : isObject(node) ? node[seg] : undefined;
+    node = child(node, seg);
     if (node === undefined) {
-      throw unprocessable(`${op} operation does not apply: doc is missing path: "/${segments.join('/')}": missing value`);
+      throw unprocessable(
+        `${op} operation does not apply: doc is missing path: "/${segments.join(
+          '/',
+        )}": missing value`,
+      );
     }
   }
   return [node, segments[segments.length - 1]];
@@ -166,7 +197,7 @@ function resolveParent(doc: Json, segments: string[], op: string): [Json, string
 function getAt(doc: Json, pointer: string): Json {
   let node = doc;
   for (const seg of splitPointer(pointer)) {
-    node = Array.isArray(node) ? node[Number(seg)] : isObject(node) ? node[seg] : undefined;
+    node = child(node, seg);
     if (node === undefined) {
       throw unprocessable(`doc is missing path: "${pointer}": missing value`);
     }
@@ -180,44 +211,64 @@ function removeAt(doc: Json, pointer: string): Json {
   if (Array.isArray(parent)) {
     const i = Number(last);
     if (!(i >= 0 && i < parent.length)) {
-      throw unprocessable(`remove operation does not apply: doc is missing path: "${pointer}": missing value`);
+      throw unprocessable(
+        `remove operation does not apply: doc is missing path: "${pointer}": missing value`,
+      );
     }
     return parent.splice(i, 1)[0];
   }
   if (!isObject(parent) || !(last in parent)) {
-    throw unprocessable(`remove operation does not apply: doc is missing path: "${pointer}": missing value`);
+    throw unprocessable(
+      `remove operation does not apply: doc is missing path: "${pointer}": missing value`,
+    );
   }
   const old = parent[last];
   delete parent[last];
   return old;
 }
 
-function addAt(doc: Json, pointer: string, value: Json, replace: boolean): Json {
+function addAt(
+  doc: Json,
+  pointer: string,
+  value: Json,
+  replace: boolean,
+): Json {
   const segments = splitPointer(pointer);
   if (segments.length === 0) return clone(value);
   const op = replace ? 'replace' : 'add';
   const [parent, last] = resolveParent(doc, segments, op);
   if (Array.isArray(parent)) {
     const i = last === '-' ? parent.length : Number(last);
-    if (!(Number.isInteger(i) && i >= 0 && i <= parent.length) || (replace && i >= parent.length)) {
-      throw unprocessable(`${op} operation does not apply: doc is missing path: "${pointer}": missing value`);
+    if (
+      !(Number.isInteger(i) && i >= 0 && i <= parent.length) ||
+      (replace && i >= parent.length)
+    ) {
+      throw unprocessable(
+        `${op} operation does not apply: doc is missing path: "${pointer}": missing value`,
+      );
     }
     if (replace) parent[i] = clone(value);
     else parent.splice(i, 0, clone(value));
   } else if (isObject(parent)) {
     if (replace && !(last in parent)) {
-      throw unprocessable(`replace operation does not apply: doc is missing key: ${pointer}: missing value`);
+      throw unprocessable(
+        `replace operation does not apply: doc is missing key: ${pointer}: missing value`,
+      );
     }
     parent[last] = clone(value);
   } else {
-    throw unprocessable(`${op} operation does not apply: doc is missing path: "${pointer}": missing value`);
+    throw unprocessable(
+      `${op} operation does not apply: doc is missing path: "${pointer}": missing value`,
+    );
   }
   return doc;
 }
 
 export function jsonPatch(target: Json, ops: Json): Json {
   if (!Array.isArray(ops)) {
-    throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+    throw badRequest(
+      'json: cannot unmarshal object into Go value of type jsonpatch.Patch',
+    );
   }
   let doc = clone(target);
   for (const op of ops) {
@@ -258,7 +309,11 @@ export const PATCH_TYPES = [
   'application/apply-patch+yaml',
 ];
 
-export function applyPatch(contentType: string, target: Json, patch: Json): Json {
+export function applyPatch(
+  contentType: string,
+  target: Json,
+  patch: Json,
+): Json {
   switch (contentType) {
     case 'application/json-patch+json':
       return jsonPatch(target, patch);

@@ -8,10 +8,15 @@ import { KubeObject } from './types';
 
 export type ResourceMap = Record<string, Quantity>;
 
-function containerSum(containers: any[] | undefined, field: 'requests' | 'limits'): ResourceMap {
+function containerSum(
+  containers: any[] | undefined,
+  field: 'requests' | 'limits',
+): ResourceMap {
   const out: ResourceMap = {};
   for (const c of containers ?? []) {
-    for (const [res, q] of Object.entries<string>(c?.resources?.[field] ?? {})) {
+    for (const [res, q] of Object.entries<string>(
+      c?.resources?.[field] ?? {},
+    )) {
       if (isQuantity(q)) out[res] = addQuantities(out[res], parseQuantity(q));
     }
   }
@@ -21,7 +26,9 @@ function containerSum(containers: any[] | undefined, field: 'requests' | 'limits
 function podTotal(pod: KubeObject, field: 'requests' | 'limits'): ResourceMap {
   const total = containerSum(pod.spec?.containers, field);
   for (const c of pod.spec?.initContainers ?? []) {
-    for (const [res, q] of Object.entries<string>(c?.resources?.[field] ?? {})) {
+    for (const [res, q] of Object.entries<string>(
+      c?.resources?.[field] ?? {},
+    )) {
       if (!isQuantity(q)) continue;
       const v = parseQuantity(q);
       if (!total[res] || total[res].value < v.value) total[res] = v;

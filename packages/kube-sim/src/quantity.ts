@@ -62,7 +62,10 @@ export function parseQuantity(input: string | number): Quantity {
   if (suffix in DECIMAL) {
     return { value: round(num * 10 ** DECIMAL[suffix]), format: 'DecimalSI' };
   }
-  return { value: round(num * 10 ** Number(suffix.slice(1))), format: 'DecimalExponent' };
+  return {
+    value: round(num * 10 ** Number(suffix.slice(1))),
+    format: 'DecimalExponent',
+  };
 }
 
 /** The numeric value of a quantity (cores for cpu, bytes for memory). */
@@ -77,7 +80,9 @@ function round(value: number): number {
 }
 
 function isWhole(value: number): boolean {
-  return Math.abs(value - Math.round(value)) < 1e-9 * Math.max(1, Math.abs(value));
+  return (
+    Math.abs(value - Math.round(value)) < 1e-9 * Math.max(1, Math.abs(value))
+  );
 }
 
 /** Prints a value as apimachinery would for a quantity of the given format. */
@@ -86,7 +91,11 @@ export function formatQuantity(
   format: QuantityFormat = 'DecimalSI',
 ): string {
   if (value === 0) return '0';
-  if (format === 'BinarySI' && Number.isInteger(value) && Math.abs(value) >= 1024) {
+  if (
+    format === 'BinarySI' &&
+    Number.isInteger(value) &&
+    Math.abs(value) >= 1024
+  ) {
     for (const [suffix, factor] of Object.entries(BINARY).reverse()) {
       if (value % factor === 0) return `${value / factor}${suffix}`;
     }

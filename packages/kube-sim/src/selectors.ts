@@ -14,7 +14,11 @@ export interface Requirement {
 
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+  matchExpressions?: Array<{
+    key: string;
+    operator: string;
+    values?: string[];
+  }>;
 }
 
 /** Parses `a=b,c!=d,e in (x,y),f notin (z),g,!h` into requirements. */
@@ -56,23 +60,41 @@ function parseRequirement(part: string, whole: string): Requirement {
   }
   m = EQ_RE.exec(part);
   if (m) {
-    return { key: m[1], operator: m[3] === '!=' ? 'NotIn' : 'In', values: [m[4]] };
+    return {
+      key: m[1],
+      operator: m[3] === '!=' ? 'NotIn' : 'In',
+      values: [m[4]],
+    };
   }
   m = CMP_RE.exec(part);
-  if (m) return { key: m[1], operator: m[3] === '>' ? 'Gt' : 'Lt', values: [m[4]] };
+  if (m)
+    return { key: m[1], operator: m[3] === '>' ? 'Gt' : 'Lt', values: [m[4]] };
   m = EXISTS_RE.exec(part);
-  if (m) return { key: m[2], operator: m[1] ? 'DoesNotExist' : 'Exists', values: [] };
-  throw badRequest(`unable to parse requirement: found '${part}' in selector "${whole}"`);
+  if (m)
+    return {
+      key: m[2],
+      operator: m[1] ? 'DoesNotExist' : 'Exists',
+      values: [],
+    };
+  throw badRequest(
+    `unable to parse requirement: found '${part}' in selector "${whole}"`,
+  );
 }
 
 /** Converts a structured selector to requirements (an empty selector matches everything). */
-export function requirementsOf(selector: LabelSelector | undefined): Requirement[] {
+export function requirementsOf(
+  selector: LabelSelector | undefined,
+): Requirement[] {
   const out: Requirement[] = [];
   for (const [key, value] of Object.entries(selector?.matchLabels ?? {})) {
     out.push({ key, operator: 'In', values: [value] });
   }
   for (const expr of selector?.matchExpressions ?? []) {
-    out.push({ key: expr.key, operator: expr.operator as Operator, values: expr.values ?? [] });
+    out.push({
+      key: expr.key,
+      operator: expr.operator as Operator,
+      values: expr.values ?? [],
+    });
   }
   return out;
 }
@@ -149,12 +171,19 @@ export function parseFieldSelector(
   terms.push(current);
   return terms.map(term => {
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term.trim());
-    if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${term}'`);
+    if (!m)
+      throw badRequest(
+        `invalid selector: '${text}'; can't understand '${term}'`,
+      );
     const field = m[1];
     if (!supported.includes(field)) {
       throw badRequest(`field label not supported: ${field}`);
     }
-    return { field, value: m[3].replace(/\\(.)/g, '$1'), negate: m[2] === '!=' };
+    return {
+      field,
+      value: m[3].replace(/\\(.)/g, '$1'),
+      negate: m[2] === '!=',
+    };
   });
 }
 
@@ -181,7 +210,8 @@ export function matchesNodeSelectorTerm(
   const exprs = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (exprs.length === 0 && fields.length === 0) return false;
-  if (!matchesRequirements(requirementsOf({ matchExpressions: exprs }), labels)) return false;
+  if (!matchesRequirements(requirementsOf({ matchExpressions: exprs }), labels))
+    return false;
   return matchesRequirements(requirementsOf({ matchExpressions: fields }), {
     'metadata.name': nodeName,
   });

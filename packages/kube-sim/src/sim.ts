@@ -7,7 +7,10 @@ import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { keyOf, R } from './api/resources';
 import { Cluster } from './cluster';
-import { DeploymentController, ReplicaSetController } from './controllers/deployment';
+import {
+  DeploymentController,
+  ReplicaSetController,
+} from './controllers/deployment';
 import { GarbageCollector } from './controllers/gc';
 import { JobController } from './controllers/job';
 import { Kubelet } from './controllers/kubelet';
@@ -16,7 +19,11 @@ import { PolicyController } from './controllers/policy';
 import { QuotaController } from './controllers/quota';
 import { Scheduler } from './controllers/scheduler';
 import { Fleet, fleetNodes, loadFleet } from './fleet';
-import { buildKubeConfig, KubeConfigObject, kubeConfigYaml } from './kubeconfig';
+import {
+  buildKubeConfig,
+  KubeConfigObject,
+  kubeConfigYaml,
+} from './kubeconfig';
 import { renderMetrics } from './metrics';
 import { clone } from './patch';
 import { createRouter } from './server/router';
@@ -73,7 +80,12 @@ export interface KubeSim {
 }
 
 export const DEFAULT_TOKEN = 'kube-sim-dev-token';
-const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const SYSTEM_NAMESPACES = [
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+];
 
 function syncNodes(cluster: Cluster, fleet: Fleet) {
   const key = keyOf(R.nodes);
@@ -94,11 +106,14 @@ function syncNodes(cluster: Cluster, fleet: Fleet) {
     }
   }
   for (const node of [...cluster.store.iterate(key)]) {
-    if (!names.has(node.metadata.name)) cluster.store.remove(key, '', node.metadata.name);
+    if (!names.has(node.metadata.name))
+      cluster.store.remove(key, '', node.metadata.name);
   }
 }
 
-export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
+export async function startKubeSim(
+  options: KubeSimOptions = {},
+): Promise<KubeSim> {
   const token = options.token ?? DEFAULT_TOKEN;
   const tickMs = options.tickMs ?? 200;
   const timeScale = options.timeScale ?? 1;
@@ -110,7 +125,12 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   if (snapshot) cluster.store.restore(snapshot);
   for (const ns of SYSTEM_NAMESPACES) {
     if (!cluster.store.get(keyOf(R.namespaces), '', ns)) {
-      cluster.api.create(R.namespaces, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { internal: true });
+      cluster.api.create(
+        R.namespaces,
+        '',
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+        { internal: true },
+      );
     }
   }
   syncNodes(cluster, fleet);
@@ -137,7 +157,9 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
       }
     }
   };
-  const saver = options.stateFile ? new StateSaver(options.stateFile, cluster.store) : undefined;
+  const saver = options.stateFile
+    ? new StateSaver(options.stateFile, cluster.store)
+    : undefined;
 
   const watches = new WatchHub();
   const followers = new Set<() => void>();
@@ -152,7 +174,9 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     metrics: () => renderMetrics(cluster.store, clusterName),
   });
   const tls = options.tls === 'self-signed' ? selfSignedCert() : options.tls;
-  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
+  const server = tls
+    ? https.createServer({ cert: tls.cert, key: tls.key }, handler)
+    : http.createServer(handler);
   server.keepAliveTimeout = 65_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -163,7 +187,9 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  let urlHost = host;
+  if (host === '0.0.0.0' || host === '::') urlHost = '127.0.0.1';
+  else if (host.includes(':')) urlHost = `[${host}]`;
   const url = `${tls ? 'https' : 'http'}://${urlHost}:${port}`;
   address = `${urlHost}:${port}`;
   const kubeConfigObject = buildKubeConfig(url, token, clusterName, tls?.cert);

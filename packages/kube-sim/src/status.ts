@@ -54,7 +54,7 @@ export function qualifiedResource(ref: ResourceRef): string {
   return ref.group ? `${ref.plural}.${ref.group}` : ref.plural;
 }
 
-function details(ref: ResourceRef, name: string): StatusDetails {
+function detailsOf(ref: ResourceRef, name: string): StatusDetails {
   return { name, ...(ref.group ? { group: ref.group } : {}), kind: ref.plural };
 }
 
@@ -63,7 +63,7 @@ export function notFound(ref: ResourceRef, name: string): StatusError {
     404,
     'NotFound',
     `${qualifiedResource(ref)} "${name}" not found`,
-    details(ref, name),
+    detailsOf(ref, name),
   );
 }
 
@@ -72,11 +72,15 @@ export function alreadyExists(ref: ResourceRef, name: string): StatusError {
     409,
     'AlreadyExists',
     `${qualifiedResource(ref)} "${name}" already exists`,
-    details(ref, name),
+    detailsOf(ref, name),
   );
 }
 
-export function conflict(ref: ResourceRef, name: string, why?: string): StatusError {
+export function conflict(
+  ref: ResourceRef,
+  name: string,
+  why?: string,
+): StatusError {
   return new StatusError(
     409,
     'Conflict',
@@ -84,31 +88,46 @@ export function conflict(ref: ResourceRef, name: string, why?: string): StatusEr
       why ??
       'the object has been modified; please apply your changes to the latest version and try again'
     }`,
-    details(ref, name),
+    detailsOf(ref, name),
   );
 }
 
-export function forbidden(ref: ResourceRef, name: string, why: string): StatusError {
+export function forbidden(
+  ref: ResourceRef,
+  name: string,
+  why: string,
+): StatusError {
   return new StatusError(
     403,
     'Forbidden',
     `${qualifiedResource(ref)} "${name}" is forbidden: ${why}`,
-    details(ref, name),
+    detailsOf(ref, name),
   );
 }
 
 /** 422 Invalid: note that, unlike the others, it names the Kind, not the resource. */
-export function invalid(ref: ResourceRef, name: string, causes: StatusCause[]): StatusError {
+export function invalid(
+  ref: ResourceRef,
+  name: string,
+  causes: StatusCause[],
+): StatusError {
   const kind = ref.kind ?? ref.plural;
   const qualifiedKind = ref.group ? `${kind}.${ref.group}` : kind;
-  const parts = causes.map(c => (c.field ? `${c.field}: ${c.message}` : c.message));
+  const parts = causes.map(c =>
+    c.field ? `${c.field}: ${c.message}` : c.message,
+  );
   const summary = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
-  return new StatusError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${summary}`, {
-    name,
-    ...(ref.group ? { group: ref.group } : {}),
-    kind,
-    causes,
-  });
+  return new StatusError(
+    422,
+    'Invalid',
+    `${qualifiedKind} "${name}" is invalid: ${summary}`,
+    {
+      name,
+      ...(ref.group ? { group: ref.group } : {}),
+      kind,
+      causes,
+    },
+  );
 }
 
 export function badRequest(message: string): StatusError {
@@ -120,7 +139,12 @@ export function unauthorized(): StatusError {
 }
 
 export function pathNotFound(): StatusError {
-  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+  return new StatusError(
+    404,
+    'NotFound',
+    'the server could not find the requested resource',
+    {},
+  );
 }
 
 export function methodNotAllowed(): StatusError {
@@ -162,11 +186,15 @@ export const cause = {
     message: `Invalid value: ${formatValue(value)}: ${why}`,
     field,
   }),
-  unsupported: (field: string, value: unknown, supported: string[]): StatusCause => ({
+  unsupported: (
+    field: string,
+    value: unknown,
+    supported: string[],
+  ): StatusCause => ({
     reason: 'FieldValueNotSupported',
-    message: `Unsupported value: ${formatValue(value)}: supported values: ${supported
-      .map(s => `"${s}"`)
-      .join(', ')}`,
+    message: `Unsupported value: ${formatValue(
+      value,
+    )}: supported values: ${supported.map(s => `"${s}"`).join(', ')}`,
     field,
   }),
   forbidden: (field: string, why: string): StatusCause => ({
@@ -188,6 +216,7 @@ export const cause = {
 
 function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
   return JSON.stringify(value);
 }

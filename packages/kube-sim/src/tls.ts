@@ -13,16 +13,34 @@ export interface TlsPair {
   key: string;
 }
 
-export function selfSignedCert(hosts: string[] = ['127.0.0.1', 'localhost']): TlsPair {
+export function selfSignedCert(
+  hosts: string[] = ['127.0.0.1', 'localhost'],
+): TlsPair {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-sim-tls-'));
   try {
-    const san = hosts.map(h => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
+    const san = hosts
+      .map(h => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`))
+      .join(',');
     execFileSync(
       'openssl',
       [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-        '-days', '365', '-subj', '/CN=kube-sim', '-addext', `subjectAltName=${san}`,
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+        '-days',
+        '365',
+        '-subj',
+        '/CN=kube-sim',
+        '-addext',
+        `subjectAltName=${san}`,
       ],
       { stdio: 'pipe' },
     );

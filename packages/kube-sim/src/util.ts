@@ -13,7 +13,8 @@ export function randomSuffix(length = 5): string {
 /** rand.SafeEncodeString of a 32-bit hash, as used for pod-template-hash. */
 export function safeEncode(value: number): string {
   let out = '';
-  for (const ch of String(value >>> 0)) out += ALPHABET[Number(ch) % ALPHABET.length];
+  for (const ch of String(value >>> 0))
+    out += ALPHABET[Number(ch) % ALPHABET.length];
   return out;
 }
 
@@ -28,7 +29,9 @@ export function fnv32a(text: string): number {
 
 /** RFC 3339 with second precision, as metav1.Time serialises. */
 export function timestamp(ms: number = Date.now()): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return new Date(Math.floor(ms / 1000) * 1000)
+    .toISOString()
+    .replace('.000Z', 'Z');
 }
 
 /** RFC 3339 with microseconds, as metav1.MicroTime serialises. */

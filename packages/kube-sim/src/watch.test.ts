@@ -1,28 +1,44 @@
 import http from 'node:http';
 import { Watch } from '@kubernetes/client-node';
-import { createNamespace, Harness, startHarness, waitFor } from './testing/harness';
+import {
+  createNamespace,
+  Harness,
+  startHarness,
+  waitFor,
+} from './testing/harness';
 
 /** Reads a watch stream for `ms` and returns its events. */
-function rawWatch(url: string, token: string, ms: number): Promise<{ status: number; events: any[] }> {
+function rawWatch(
+  url: string,
+  token: string,
+  ms: number,
+): Promise<{ status: number; events: any[] }> {
   return new Promise((resolve, reject) => {
     const events: any[] = [];
-    const req = http.get(url, { headers: { Authorization: `Bearer ${token}` } }, res => {
-      let buffer = '';
-      res.on('data', chunk => {
-        buffer += chunk;
-        let i;
-        while ((i = buffer.indexOf('\n')) >= 0) {
-          events.push(JSON.parse(buffer.slice(0, i)));
-          buffer = buffer.slice(i + 1);
-        }
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, events }));
-      setTimeout(() => {
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, events });
-      }, ms);
-    });
-    req.on('error', e => (e.message.includes('socket hang up') ? undefined : reject(e)));
+    const req = http.get(
+      url,
+      { headers: { Authorization: `Bearer ${token}` } },
+      res => {
+        let buffer = '';
+        res.on('data', chunk => {
+          buffer += chunk;
+          let i = buffer.indexOf('\n');
+          while (i >= 0) {
+            events.push(JSON.parse(buffer.slice(0, i)));
+            buffer = buffer.slice(i + 1);
+            i = buffer.indexOf('\n');
+          }
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, events }));
+        setTimeout(() => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, events });
+        }, ms);
+      },
+    );
+    req.on('error', e =>
+      e.message.includes('socket hang up') ? undefined : reject(e),
+    );
   });
 }
 
@@ -35,9 +51,19 @@ describe('watch', () => {
   afterAll(() => h.sim.close());
 
   it('resumes from a resourceVersion, replaying what happened since', async () => {
-    const first = await h.core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'a' } } });
-    await h.core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'b' }, data: { x: '1' } } });
-    await h.core.patchNamespacedConfigMap({ name: 'b', namespace: 'w', body: [{ op: 'add', path: '/data/y', value: '2' }] });
+    const first = await h.core.createNamespacedConfigMap({
+      namespace: 'w',
+      body: { metadata: { name: 'a' } },
+    });
+    await h.core.createNamespacedConfigMap({
+      namespace: 'w',
+      body: { metadata: { name: 'b' }, data: { x: '1' } },
+    });
+    await h.core.patchNamespacedConfigMap({
+      name: 'b',
+      namespace: 'w',
+      body: [{ op: 'add', path: '/data/y', value: '2' }],
+    });
     await h.core.deleteNamespacedConfigMap({ name: 'a', namespace: 'w' });
     const seen: Array<[string, string]> = [];
     const controller = await new Watch(h.kc).watch(
@@ -56,7 +82,10 @@ describe('watch', () => {
   });
 
   it('starts with ADDED for current objects, filters by label, sends bookmarks and honours timeoutSeconds', async () => {
-    await h.core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'lab', labels: { pick: 'me' } } } });
+    await h.core.createNamespacedConfigMap({
+      namespace: 'w',
+      body: { metadata: { name: 'lab', labels: { pick: 'me' } } },
+    });
     const pending = rawWatch(
       `${h.sim.url}/api/v1/watch/namespaces/w/configmaps?labelSelector=pick%3Dme&allowWatchBookmarks=true&timeoutSeconds=1`,
       h.sim.token,
@@ -64,7 +93,11 @@ describe('watch', () => {
     );
     await new Promise(r => setTimeout(r, 100));
     // Dropping the label turns into DELETED for this watch.
-    await h.core.patchNamespacedConfigMap({ name: 'lab', namespace: 'w', body: [{ op: 'remove', path: '/metadata/labels/pick' }] });
+    await h.core.patchNamespacedConfigMap({
+      name: 'lab',
+      namespace: 'w',
+      body: [{ op: 'remove', path: '/metadata/labels/pick' }],
+    });
     const started = Date.now();
     const { status, events } = await pending;
     expect(Date.now() - started).toBeLessThan(2500);
@@ -74,28 +107,57 @@ describe('watch', () => {
     expect(types).toContain('DELETED');
     expect(types).toContain('BOOKMARK');
     const bookmark = events.find(e => e.type === 'BOOKMARK');
-    expect(bookmark.object).toEqual({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: expect.any(String) } });
+    expect(bookmark.object).toEqual({
+      kind: 'ConfigMap',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: expect.any(String) },
+    });
   });
 
   it('answers a resourceVersion older than the history with a 410 Expired ERROR event', async () => {
-    const old = (await h.core.listNamespacedConfigMap({ namespace: 'w' })).metadata!.resourceVersion!;
+    const old = (await h.core.listNamespacedConfigMap({ namespace: 'w' }))
+      .metadata!.resourceVersion!;
     for (let i = 0; i < 60; i++) {
-      await h.core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: `fill-${i}` } } });
+      await h.core.createNamespacedConfigMap({
+        namespace: 'w',
+        body: { metadata: { name: `fill-${i}` } },
+      });
     }
     const errors: any[] = [];
     const done = new Promise(resolve => {
-      void new Watch(h.kc).watch('/api/v1/namespaces/w/configmaps', { resourceVersion: old }, (type, obj) => errors.push({ type, obj }), resolve);
+      void new Watch(h.kc).watch(
+        '/api/v1/namespaces/w/configmaps',
+        { resourceVersion: old },
+        (type, obj) => errors.push({ type, obj }),
+        resolve,
+      );
     });
     await done;
     expect(errors).toHaveLength(1);
     expect(errors[0].type).toBe('ERROR');
-    expect(errors[0].obj).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Expired', code: 410 });
-    expect(errors[0].obj.message).toMatch(new RegExp(`^too old resource version: ${old} \\(\\d+\\)$`));
-    // An expired continue token is a plain 410.
-    const token = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: Number(old), start: 'w/a' })).toString('base64');
-    const res = await fetch(`${h.sim.url}/api/v1/namespaces/w/configmaps?limit=1&continue=${encodeURIComponent(token)}`, {
-      headers: { Authorization: `Bearer ${h.sim.token}` },
+    expect(errors[0].obj).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Expired',
+      code: 410,
     });
+    expect(errors[0].obj.message).toMatch(
+      new RegExp(`^too old resource version: ${old} \\(\\d+\\)$`),
+    );
+    // An expired continue token is a plain 410.
+    const token = Buffer.from(
+      JSON.stringify({ v: 'meta.k8s.io/v1', rv: Number(old), start: 'w/a' }),
+    ).toString('base64');
+    const res = await fetch(
+      `${
+        h.sim.url
+      }/api/v1/namespaces/w/configmaps?limit=1&continue=${encodeURIComponent(
+        token,
+      )}`,
+      {
+        headers: { Authorization: `Bearer ${h.sim.token}` },
+      },
+    );
     expect(res.status).toBe(410);
     expect((await res.json()).reason).toBe('Expired');
   });
@@ -103,9 +165,14 @@ describe('watch', () => {
   it('ends open watches quickly on close()', async () => {
     const other = await startHarness();
     let ended = false;
-    await new Watch(other.kc).watch('/api/v1/pods', {}, () => {}, () => {
-      ended = true;
-    });
+    await new Watch(other.kc).watch(
+      '/api/v1/pods',
+      {},
+      () => {},
+      () => {
+        ended = true;
+      },
+    );
     const started = Date.now();
     await other.sim.close();
     await waitFor(() => ended, 'the watch to end', 2000);

@@ -50,18 +50,23 @@ export class WatchHub {
       const body = typeof object === 'string' ? object : store.json(object);
       res.write(`{"type":"${type}","object":${body}}\n`);
     };
-    const out = (obj: StoredObject) => (w.convert ? JSON.stringify(w.convert(obj)) : store.json(obj));
+    const out = (obj: StoredObject) =>
+      w.convert ? JSON.stringify(w.convert(obj)) : store.json(obj);
     const bookmark = (annotations?: Record<string, string>) =>
       write(
         'BOOKMARK',
         JSON.stringify({
           kind: w.kind,
           apiVersion: w.apiVersion,
-          metadata: { resourceVersion: String(store.currentRv()), ...(annotations ? { annotations } : {}) },
+          metadata: {
+            resourceVersion: String(store.currentRv()),
+            ...(annotations ? { annotations } : {}),
+          },
         }),
       );
 
-    const inScope = (e: StoreEvent) => w.namespace === undefined || e.namespace === w.namespace;
+    const inScope = (e: StoreEvent) =>
+      w.namespace === undefined || e.namespace === w.namespace;
     const deliver = (e: StoreEvent) => {
       if (!inScope(e)) return;
       const now = w.matches(e.object);
@@ -91,13 +96,18 @@ export class WatchHub {
     res.on('close', close);
 
     const rv = w.resourceVersion;
-    const fromNow = rv === undefined || rv === '' || rv === '0' || w.sendInitialEvents;
+    const fromNow =
+      rv === undefined || rv === '' || rv === '0' || w.sendInitialEvents;
     if (fromNow) {
-      for (const obj of store.list(w.key, w.namespace)) if (w.matches(obj)) write('ADDED', out(obj));
-      if (w.sendInitialEvents && w.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+      for (const obj of store.list(w.key, w.namespace))
+        if (w.matches(obj)) write('ADDED', out(obj));
+      if (w.sendInitialEvents && w.allowBookmarks)
+        bookmark({ 'k8s.io/initial-events-end': 'true' });
     } else {
       const since = Number(rv);
-      const events = Number.isFinite(since) ? store.eventsSince(w.key, since) : undefined;
+      const events = Number.isFinite(since)
+        ? store.eventsSince(w.key, since)
+        : undefined;
       if (!events) {
         const err = Number.isFinite(since)
           ? expired(`too old resource version: ${rv} (${store.oldestRv()})`)

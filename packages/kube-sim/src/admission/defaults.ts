@@ -10,9 +10,13 @@ const BASE_DOMAIN = 'apps.kube-sim.local';
 
 function defaultContainer(c: any) {
   if (!c || typeof c !== 'object') return;
-  const tag = String(c.image ?? '').split('/').pop() ?? '';
+  const tag =
+    String(c.image ?? '')
+      .split('/')
+      .pop() ?? '';
   const latest = !tag.includes(':') || tag.endsWith(':latest');
-  c.imagePullPolicy ??= latest && !tag.includes('@') ? 'Always' : 'IfNotPresent';
+  c.imagePullPolicy ??=
+    latest && !tag.includes('@') ? 'Always' : 'IfNotPresent';
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
   c.resources ??= {};
@@ -20,7 +24,8 @@ function defaultContainer(c: any) {
   if (c.resources.limits) {
     for (const [res, q] of Object.entries(c.resources.limits)) {
       c.resources.requests ??= {};
-      if (c.resources.requests[res] === undefined) c.resources.requests[res] = q;
+      if (c.resources.requests[res] === undefined)
+        c.resources.requests[res] = q;
     }
   }
   for (const p of c.ports ?? []) p.protocol ??= 'TCP';
@@ -42,7 +47,10 @@ export function defaultPodSpec(spec: any, restartPolicy: string | undefined) {
 }
 
 function qosClass(spec: any): string {
-  const containers = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])];
+  const containers = [
+    ...(spec?.containers ?? []),
+    ...(spec?.initContainers ?? []),
+  ];
   let any = false;
   let guaranteed = containers.length > 0;
   for (const c of containers) {
@@ -50,7 +58,8 @@ function qosClass(spec: any): string {
     const lim = c?.resources?.limits ?? {};
     if (Object.keys(req).length || Object.keys(lim).length) any = true;
     for (const r of ['cpu', 'memory']) {
-      if (lim[r] === undefined || String(req[r] ?? lim[r]) !== String(lim[r])) guaranteed = false;
+      if (lim[r] === undefined || String(req[r] ?? lim[r]) !== String(lim[r]))
+        guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';
@@ -67,9 +76,17 @@ function defaultPod(pod: KubeObject) {
     spec.preemptionPolicy ??= 'PreemptLowerPriority';
     // DefaultTolerationSeconds admission plugin.
     spec.tolerations ??= [];
-    for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    for (const key of [
+      'node.kubernetes.io/not-ready',
+      'node.kubernetes.io/unreachable',
+    ]) {
       if (!spec.tolerations.some((t: any) => t?.key === key)) {
-        spec.tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+        spec.tolerations.push({
+          key,
+          operator: 'Exists',
+          effect: 'NoExecute',
+          tolerationSeconds: 300,
+        });
       }
     }
   }
@@ -84,10 +101,17 @@ function defaultTemplate(obj: KubeObject, restartPolicy?: string) {
   defaultPodSpec(obj.spec.template.spec, restartPolicy);
 }
 
-const NO_SPEC = new Set(['ConfigMap', 'Secret', 'ServiceAccount', 'RoleBinding', 'Event']);
+const NO_SPEC = new Set([
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'RoleBinding',
+  'Event',
+]);
 
 export function applyDefaults(def: ResourceDef, obj: KubeObject): void {
-  if (!NO_SPEC.has(def.kind) && (obj.spec === undefined || obj.spec === null)) obj.spec = {};
+  if (!NO_SPEC.has(def.kind) && (obj.spec === undefined || obj.spec === null))
+    obj.spec = {};
   const spec = obj.spec;
   switch (def.kind) {
     case 'Namespace':
@@ -161,11 +185,15 @@ export function applyDefaults(def: ResourceDef, obj: KubeObject): void {
         if (item?.type !== 'Container') continue;
         item.default ??= {};
         item.defaultRequest ??= {};
-        for (const [k, v] of Object.entries(item.max ?? {})) item.default[k] ??= v;
-        for (const [k, v] of Object.entries(item.default)) item.defaultRequest[k] ??= v;
-        for (const [k, v] of Object.entries(item.min ?? {})) item.defaultRequest[k] ??= v;
+        for (const [k, v] of Object.entries(item.max ?? {}))
+          item.default[k] ??= v;
+        for (const [k, v] of Object.entries(item.default))
+          item.defaultRequest[k] ??= v;
+        for (const [k, v] of Object.entries(item.min ?? {}))
+          item.defaultRequest[k] ??= v;
         if (!Object.keys(item.default).length) delete item.default;
-        if (!Object.keys(item.defaultRequest).length) delete item.defaultRequest;
+        if (!Object.keys(item.defaultRequest).length)
+          delete item.defaultRequest;
       }
       break;
     case 'PersistentVolumeClaim':
@@ -208,7 +236,11 @@ export function routeIngress(obj: KubeObject) {
       wildcardPolicy: obj.spec?.wildcardPolicy ?? 'None',
       routerCanonicalHostname: `router-default.${BASE_DOMAIN}`,
       conditions: [
-        { type: 'Admitted', status: 'True', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+        {
+          type: 'Admitted',
+          status: 'True',
+          lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        },
       ],
     },
   ];

@@ -5,8 +5,19 @@
  * computation the quota controller writes to `status.used`.
  */
 import { keyOf, ResourceDef, R } from '../api/resources';
-import { addQuantities, formatQuantity, parseQuantity, Quantity, quantityValue } from '../quantity';
-import { isTerminal, podLimits, podRequests, ResourceMap } from '../podResources';
+import {
+  addQuantities,
+  formatQuantity,
+  parseQuantity,
+  Quantity,
+  quantityValue,
+} from '../quantity';
+import {
+  isTerminal,
+  podLimits,
+  podRequests,
+  ResourceMap,
+} from '../podResources';
 import { ObjectStore } from '../store/ObjectStore';
 import { KubeObject } from '../types';
 
@@ -47,7 +58,8 @@ export function usageOf(def: ResourceDef, obj: KubeObject): ResourceMap {
         const sc = obj.spec?.storageClassName;
         if (sc) {
           usage[`${sc}.storageclass.storage.k8s.io/requests.storage`] = q;
-          usage[`${sc}.storageclass.storage.k8s.io/persistentvolumeclaims`] = one();
+          usage[`${sc}.storageclass.storage.k8s.io/persistentvolumeclaims`] =
+            one();
         }
       }
       return usage;
@@ -55,9 +67,13 @@ export function usageOf(def: ResourceDef, obj: KubeObject): ResourceMap {
     case 'Service': {
       usage.services = one();
       usage[count] = one();
-      if (obj.spec?.type === 'LoadBalancer') usage['services.loadbalancers'] = one();
+      if (obj.spec?.type === 'LoadBalancer')
+        usage['services.loadbalancers'] = one();
       if (obj.spec?.type === 'NodePort' || obj.spec?.type === 'LoadBalancer') {
-        usage['services.nodeports'] = { value: (obj.spec?.ports ?? []).length, format: 'DecimalSI' };
+        usage['services.nodeports'] = {
+          value: (obj.spec?.ports ?? []).length,
+          format: 'DecimalSI',
+        };
       }
       return usage;
     }
@@ -80,12 +96,15 @@ function sourcesFor(resource: string): ResourceDef[] {
     const g = group.join('.');
     return Object.values(R).filter(d => d.plural === plural && d.group === g);
   }
-  if (resource === 'services' || resource.startsWith('services.')) return [R.services];
+  if (resource === 'services' || resource.startsWith('services.'))
+    return [R.services];
   if (resource === 'secrets') return [R.secrets];
   if (resource === 'configmaps') return [R.configmaps];
   if (resource === 'resourcequotas') return [R.resourcequotas];
   if (resource === 'persistentvolumeclaims' || resource.includes('storage')) {
-    return resource === 'requests.ephemeral-storage' || resource === 'limits.ephemeral-storage' || resource === 'ephemeral-storage'
+    return resource === 'requests.ephemeral-storage' ||
+      resource === 'limits.ephemeral-storage' ||
+      resource === 'ephemeral-storage'
       ? [R.pods]
       : [R.persistentvolumeclaims];
   }
@@ -93,7 +112,11 @@ function sourcesFor(resource: string): ResourceDef[] {
 }
 
 /** Current usage in `namespace` for the given quota resources. */
-export function computeUsed(store: ObjectStore, namespace: string, resources: string[]): ResourceMap {
+export function computeUsed(
+  store: ObjectStore,
+  namespace: string,
+  resources: string[],
+): ResourceMap {
   const used: ResourceMap = {};
   const defs = new Set<ResourceDef>();
   for (const r of resources) for (const d of sourcesFor(r)) defs.add(d);
@@ -116,7 +139,8 @@ function pretty(map: Record<string, string>): string {
     .join(',');
 }
 
-const fmt = (q: Quantity | undefined) => (q ? formatQuantity(q.value, q.format) : '0');
+const fmt = (q: Quantity | undefined) =>
+  q ? formatQuantity(q.value, q.format) : '0';
 
 /**
  * Admission of a new object against the namespace's quotas. Returns the
@@ -137,12 +161,15 @@ export function checkQuota(
     // Compute resources tracked by the quota must be specified by every container.
     if (def.kind === 'Pod') {
       const missing = missingCompute(obj, Object.keys(hard));
-      if (missing) return `failed quota: ${quota.metadata.name}: must specify ${missing}`;
+      if (missing)
+        return `failed quota: ${quota.metadata.name}: must specify ${missing}`;
     }
     if (relevant.length === 0) continue;
     const used = computeUsed(store, namespace, relevant);
     const exceeded = relevant.filter(
-      r => (used[r]?.value ?? 0) + requested[r].value > quantityValue(hard[r]) + 1e-9,
+      r =>
+        (used[r]?.value ?? 0) + requested[r].value >
+        quantityValue(hard[r]) + 1e-9,
     );
     if (exceeded.length > 0) {
       const req: Record<string, string> = {};
@@ -154,9 +181,9 @@ export function checkQuota(
         const h = parseQuantity(hard[r]);
         limited[r] = formatQuantity(h.value, h.format);
       }
-      return `exceeded quota: ${quota.metadata.name}, requested: ${pretty(req)}, used: ${pretty(
-        usedOut,
-      )}, limited: ${pretty(limited)}`;
+      return `exceeded quota: ${quota.metadata.name}, requested: ${pretty(
+        req,
+      )}, used: ${pretty(usedOut)}, limited: ${pretty(limited)}`;
     }
   }
   return undefined;
@@ -165,17 +192,25 @@ export function checkQuota(
 function missingCompute(pod: KubeObject, hard: string[]): string | undefined {
   const checks: Array<[string, 'requests' | 'limits', string]> = [];
   for (const h of hard) {
-    if (h === 'cpu' || h === 'requests.cpu') checks.push(['requests.cpu', 'requests', 'cpu']);
-    if (h === 'memory' || h === 'requests.memory') checks.push(['requests.memory', 'requests', 'memory']);
+    if (h === 'cpu' || h === 'requests.cpu')
+      checks.push(['requests.cpu', 'requests', 'cpu']);
+    if (h === 'memory' || h === 'requests.memory')
+      checks.push(['requests.memory', 'requests', 'memory']);
     if (h === 'limits.cpu') checks.push(['limits.cpu', 'limits', 'cpu']);
-    if (h === 'limits.memory') checks.push(['limits.memory', 'limits', 'memory']);
+    if (h === 'limits.memory')
+      checks.push(['limits.memory', 'limits', 'memory']);
   }
   const parts: string[] = [];
   const seen = new Set<string>();
-  for (const [name, field, res] of checks.sort((a, b) => a[0].localeCompare(b[0]))) {
+  for (const [name, field, res] of checks.sort((a, b) =>
+    a[0].localeCompare(b[0]),
+  )) {
     if (seen.has(name)) continue;
     seen.add(name);
-    const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]
+    const containers = [
+      ...(pod.spec?.initContainers ?? []),
+      ...(pod.spec?.containers ?? []),
+    ]
       .filter(c => c?.resources?.[field]?.[res] === undefined)
       .map(c => c.name);
     if (containers.length) parts.push(`${name} for: ${containers.join(',')}`);
@@ -186,7 +221,11 @@ function missingCompute(pod: KubeObject, hard: string[]): string | undefined {
 /** status.hard and status.used as the quota controller would write them. */
 export function quotaStatus(store: ObjectStore, quota: KubeObject) {
   const hard: Record<string, string> = quota.spec?.hard ?? {};
-  const used = computeUsed(store, quota.metadata.namespace ?? '', Object.keys(hard));
+  const used = computeUsed(
+    store,
+    quota.metadata.namespace ?? '',
+    Object.keys(hard),
+  );
   const usedOut: Record<string, string> = {};
   for (const r of Object.keys(hard)) usedOut[r] = fmt(used[r]);
   return { hard: { ...hard }, used: usedOut };

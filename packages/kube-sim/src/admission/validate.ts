@@ -15,6 +15,9 @@ import { KubeObject } from '../types';
 
 type ModelCtor = new (data: unknown) => { validate(): void };
 
+const QUANTITY_MSG =
+  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
 let modelsRoot: string | undefined;
 
 /**
@@ -25,6 +28,9 @@ let modelsRoot: string | undefined;
  */
 function findModelsRoot(): string {
   if (modelsRoot) return modelsRoot;
+  // Walking up from wherever this file is (src/ or dist/) finds the
+  // node_modules that holds kubernetes-models.
+  // eslint-disable-next-line no-restricted-syntax
   let dir = __dirname;
   for (;;) {
     const candidate = path.join(dir, 'node_modules', 'kubernetes-models');
@@ -60,8 +66,23 @@ interface AjvError {
 
 /** `/spec/containers/0/resources/limits/amd.com~1gpu` → `spec.containers[0].resources.limits[amd.com/gpu]` */
 const MAP_FIELDS = new Set([
-  'limits', 'requests', 'labels', 'annotations', 'data', 'stringData', 'binaryData', 'nodeSelector',
-  'hard', 'matchLabels', 'capacity', 'allocatable', 'default', 'defaultRequest', 'max', 'min', 'overhead',
+  'limits',
+  'requests',
+  'labels',
+  'annotations',
+  'data',
+  'stringData',
+  'binaryData',
+  'nodeSelector',
+  'hard',
+  'matchLabels',
+  'capacity',
+  'allocatable',
+  'default',
+  'defaultRequest',
+  'max',
+  'min',
+  'overhead',
 ]);
 
 export function fieldPath(pointer: string): string {
@@ -69,7 +90,8 @@ export function fieldPath(pointer: string): string {
   let previous = '';
   for (const raw of pointer.split('/').slice(1)) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (/^\d+$/.test(seg) || MAP_FIELDS.has(previous) || /[./]/.test(seg)) out += `[${seg}]`;
+    if (/^\d+$/.test(seg) || MAP_FIELDS.has(previous) || /[./]/.test(seg))
+      out += `[${seg}]`;
     else out += out ? `.${seg}` : seg;
     previous = seg;
   }
@@ -95,18 +117,21 @@ function schemaCauses(obj: KubeObject, errors: AjvError[]): StatusCause[] {
     const field = fieldPath(e.instancePath);
     if (causes.has(field)) continue;
     const value = valueAt(obj, e.instancePath);
-    const why =
-      e.keyword === 'format' && e.params.format === 'quantity'
-        ? "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
-        : e.keyword === 'enum'
-        ? `supported values: ${(e.params.allowedValues ?? []).map((v: string) => `"${v}"`).join(', ')}`
-        : e.message ?? 'invalid value';
+    let why = e.message ?? 'invalid value';
+    if (e.keyword === 'format' && e.params.format === 'quantity') {
+      why = QUANTITY_MSG;
+    } else if (e.keyword === 'enum') {
+      why = `supported values: ${(e.params.allowedValues ?? [])
+        .map((v: string) => `"${v}"`)
+        .join(', ')}`;
+    }
     causes.set(field, cause.invalid(field, value, why));
   }
   return [...causes.values()];
 }
 
-const SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const SUBDOMAIN_RE =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_RE = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -124,22 +149,29 @@ const LABEL_VALUE_MSG =
 
 export type NameRule = 'subdomain' | 'label' | 'dns1035';
 
+const NAME_RULES: Record<NameRule, [RegExp, string, number]> = {
+  label: [LABEL_RE, LABEL_MSG, 63],
+  dns1035: [DNS1035_RE, DNS1035_MSG, 63],
+  subdomain: [SUBDOMAIN_RE, SUBDOMAIN_MSG, 253],
+};
+
 export function nameRule(def: ResourceDef): NameRule {
   if (def.plural === 'namespaces') return 'label';
   if (def.plural === 'services') return 'dns1035';
   return 'subdomain';
 }
 
-export function checkName(name: string, rule: NameRule, field = 'metadata.name'): StatusCause[] {
+export function checkName(
+  name: string,
+  rule: NameRule,
+  field = 'metadata.name',
+): StatusCause[] {
   const causes: StatusCause[] = [];
-  const [re, msg, max] =
-    rule === 'label'
-      ? [LABEL_RE, LABEL_MSG, 63]
-      : rule === 'dns1035'
-      ? [DNS1035_RE, DNS1035_MSG, 63]
-      : [SUBDOMAIN_RE, SUBDOMAIN_MSG, 253];
+  const [re, msg, max] = NAME_RULES[rule];
   if (name.length > max) {
-    causes.push(cause.invalid(field, name, `must be no more than ${max} characters`));
+    causes.push(
+      cause.invalid(field, name, `must be no more than ${max} characters`),
+    );
   }
   if (!re.test(name)) causes.push(cause.invalid(field, name, msg));
   return causes;
@@ -167,9 +199,15 @@ function checkQualifiedKey(key: string, field: string): StatusCause[] {
 
 function checkLabels(labels: unknown, field: string): StatusCause[] {
   const causes: StatusCause[] = [];
-  for (const [key, value] of Object.entries((labels as Record<string, unknown>) ?? {})) {
+  for (const [key, value] of Object.entries(
+    (labels as Record<string, unknown>) ?? {},
+  )) {
     causes.push(...checkQualifiedKey(key, field));
-    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE_RE.test(value)) {
+    if (
+      typeof value !== 'string' ||
+      value.length > 63 ||
+      !LABEL_VALUE_RE.test(value)
+    ) {
       causes.push(
         cause.invalid(
           field,
@@ -184,10 +222,21 @@ function checkLabels(labels: unknown, field: string): StatusCause[] {
   return causes;
 }
 
-const STANDARD_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage', 'storage', 'pods']);
-const isExtended = (r: string) => !STANDARD_RESOURCES.has(r) && !r.startsWith('hugepages-') && r.includes('/');
+const STANDARD_RESOURCES = new Set([
+  'cpu',
+  'memory',
+  'ephemeral-storage',
+  'storage',
+  'pods',
+]);
+const isExtended = (r: string) =>
+  !STANDARD_RESOURCES.has(r) && !r.startsWith('hugepages-') && r.includes('/');
 
-function checkContainers(containers: any[], field: string, kindOf: string): StatusCause[] {
+function checkContainers(
+  containers: any[],
+  field: string,
+  kindOf: string,
+): StatusCause[] {
   const causes: StatusCause[] = [];
   const names = new Set<string>();
   containers.forEach((c, i) => {
@@ -198,7 +247,8 @@ function checkContainers(containers: any[], field: string, kindOf: string): Stat
       if (names.has(c.name)) causes.push(cause.duplicate(`${at}.name`, c.name));
       names.add(c.name);
     }
-    if (kindOf !== 'ephemeral' && !c?.image) causes.push(cause.required(`${at}.image`));
+    if (kindOf !== 'ephemeral' && !c?.image)
+      causes.push(cause.required(`${at}.image`));
     const limits: Record<string, unknown> = c?.resources?.limits ?? {};
     const requests: Record<string, unknown> = c?.resources?.requests ?? {};
     for (const [kind, map] of [
@@ -215,9 +265,24 @@ function checkContainers(containers: any[], field: string, kindOf: string): Stat
             ),
           );
         } else if (quantityValue(q as string) < 0) {
-          causes.push(cause.invalid(`${at}.resources.${kind}[${res}]`, q, 'must be greater than or equal to 0'));
-        } else if (isExtended(res) && !Number.isInteger(quantityValue(q as string))) {
-          causes.push(cause.invalid(`${at}.resources.${kind}[${res}]`, q, 'must be an integer'));
+          causes.push(
+            cause.invalid(
+              `${at}.resources.${kind}[${res}]`,
+              q,
+              'must be greater than or equal to 0',
+            ),
+          );
+        } else if (
+          isExtended(res) &&
+          !Number.isInteger(quantityValue(q as string))
+        ) {
+          causes.push(
+            cause.invalid(
+              `${at}.resources.${kind}[${res}]`,
+              q,
+              'must be an integer',
+            ),
+          );
         }
       }
     }
@@ -226,18 +291,32 @@ function checkContainers(containers: any[], field: string, kindOf: string): Stat
       const limit = limits[res];
       if (isExtended(res)) {
         if (limit === undefined) {
+          causes.push(cause.required(`${at}.resources.limits`));
+          causes[causes.length - 1].message =
+            'Required value: Limit must be set for non overcommitable resources';
+        } else if (
+          isQuantity(limit) &&
+          quantityValue(limit as string) !== quantityValue(q as string)
+        ) {
           causes.push(
-            cause.required(`${at}.resources.limits`),
-          );
-          causes[causes.length - 1].message = 'Required value: Limit must be set for non overcommitable resources';
-        } else if (isQuantity(limit) && quantityValue(limit as string) !== quantityValue(q as string)) {
-          causes.push(
-            cause.invalid(`${at}.resources.requests[${res}]`, q, `must be equal to ${res} limit of ${limit}`),
+            cause.invalid(
+              `${at}.resources.requests[${res}]`,
+              q,
+              `must be equal to ${res} limit of ${limit}`,
+            ),
           );
         }
-      } else if (limit !== undefined && isQuantity(limit) && quantityValue(q as string) > quantityValue(limit as string)) {
+      } else if (
+        limit !== undefined &&
+        isQuantity(limit) &&
+        quantityValue(q as string) > quantityValue(limit as string)
+      ) {
         causes.push(
-          cause.invalid(`${at}.resources.requests`, q, `must be less than or equal to ${res} limit of ${limit}`),
+          cause.invalid(
+            `${at}.resources.requests`,
+            q,
+            `must be less than or equal to ${res} limit of ${limit}`,
+          ),
         );
       }
     }
@@ -245,16 +324,28 @@ function checkContainers(containers: any[], field: string, kindOf: string): Stat
   return causes;
 }
 
-function checkPodSpec(spec: any, field: string, restartPolicies: string[]): StatusCause[] {
+function checkPodSpec(
+  spec: any,
+  field: string,
+  restartPolicies: string[],
+): StatusCause[] {
   if (!spec || typeof spec !== 'object') return [cause.required(field)];
   const causes: StatusCause[] = [];
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) {
     causes.push(cause.required(`${field}.containers`));
   } else {
-    causes.push(...checkContainers(spec.containers, `${field}.containers`, 'regular'));
+    causes.push(
+      ...checkContainers(spec.containers, `${field}.containers`, 'regular'),
+    );
   }
   if (Array.isArray(spec.initContainers)) {
-    causes.push(...checkContainers(spec.initContainers, `${field}.initContainers`, 'init'));
+    causes.push(
+      ...checkContainers(
+        spec.initContainers,
+        `${field}.initContainers`,
+        'init',
+      ),
+    );
   }
   const policy = spec.restartPolicy;
   if (policy === undefined && restartPolicies.length === 2) {
@@ -262,17 +353,29 @@ function checkPodSpec(spec: any, field: string, restartPolicies: string[]): Stat
     c.message = 'Required value: valid values: "OnFailure", "Never"';
     causes.push(c);
   } else if (policy !== undefined && !restartPolicies.includes(policy)) {
-    causes.push(cause.unsupported(`${field}.restartPolicy`, policy, restartPolicies));
+    causes.push(
+      cause.unsupported(`${field}.restartPolicy`, policy, restartPolicies),
+    );
   }
   return causes;
 }
 
-function checkNonNegative(obj: any, fields: string[], prefix: string): StatusCause[] {
+function checkNonNegative(
+  obj: any,
+  fields: string[],
+  prefix: string,
+): StatusCause[] {
   const causes: StatusCause[] = [];
   for (const f of fields) {
     const v = obj?.[f];
     if (v !== undefined && v !== null && (typeof v !== 'number' || v < 0)) {
-      causes.push(cause.invalid(`${prefix}.${f}`, v, 'must be greater than or equal to 0'));
+      causes.push(
+        cause.invalid(
+          `${prefix}.${f}`,
+          v,
+          'must be greater than or equal to 0',
+        ),
+      );
     }
   }
   return causes;
@@ -283,8 +386,16 @@ function selectorMatchesTemplate(obj: any, prefix: string): StatusCause[] {
   const labels = obj.spec?.template?.metadata?.labels ?? {};
   const matchLabels: Record<string, string> = selector?.matchLabels ?? {};
   const ok = Object.entries(matchLabels).every(([k, v]) => labels[k] === v);
-  if (!selector || (Object.keys(matchLabels).length === 0 && !(selector.matchExpressions ?? []).length)) {
-    const c = cause.invalid(`${prefix}.selector`, selector ?? {}, 'empty selector is invalid for deployment');
+  if (
+    !selector ||
+    (Object.keys(matchLabels).length === 0 &&
+      !(selector.matchExpressions ?? []).length)
+  ) {
+    const c = cause.invalid(
+      `${prefix}.selector`,
+      selector ?? {},
+      'empty selector is invalid for deployment',
+    );
     return [c];
   }
   if (!ok) {
@@ -305,33 +416,59 @@ function semanticCauses(def: ResourceDef, obj: any): StatusCause[] {
     case 'Pod':
       return checkPodSpec(obj.spec, 'spec', ['Always', 'OnFailure', 'Never']);
     case 'Job': {
-      const causes = checkPodSpec(obj.spec?.template?.spec, 'spec.template.spec', ['OnFailure', 'Never']);
+      const causes = checkPodSpec(
+        obj.spec?.template?.spec,
+        'spec.template.spec',
+        ['OnFailure', 'Never'],
+      );
       causes.push(
         ...checkNonNegative(
           obj.spec,
-          ['parallelism', 'completions', 'backoffLimit', 'ttlSecondsAfterFinished'],
+          [
+            'parallelism',
+            'completions',
+            'backoffLimit',
+            'ttlSecondsAfterFinished',
+          ],
           'spec',
         ),
       );
       const deadline = obj.spec?.activeDeadlineSeconds;
       if (deadline !== undefined && !(deadline > 0)) {
-        causes.push(cause.invalid('spec.activeDeadlineSeconds', deadline, 'must be greater than 0'));
+        causes.push(
+          cause.invalid(
+            'spec.activeDeadlineSeconds',
+            deadline,
+            'must be greater than 0',
+          ),
+        );
       }
       const mode = obj.spec?.completionMode;
       if (mode !== undefined && mode !== 'NonIndexed' && mode !== 'Indexed') {
-        causes.push(cause.unsupported('spec.completionMode', mode, ['NonIndexed', 'Indexed']));
-      }
-      if (mode === 'Indexed' && obj.spec?.completions == null) {
         causes.push(
-          cause.required('spec.completions'),
+          cause.unsupported('spec.completionMode', mode, [
+            'NonIndexed',
+            'Indexed',
+          ]),
         );
-        causes[causes.length - 1].message = 'Required value: when completion mode is Indexed';
+      }
+      if (
+        mode === 'Indexed' &&
+        (obj.spec?.completions === undefined || obj.spec?.completions === null)
+      ) {
+        causes.push(cause.required('spec.completions'));
+        causes[causes.length - 1].message =
+          'Required value: when completion mode is Indexed';
       }
       return causes;
     }
     case 'Deployment':
     case 'ReplicaSet': {
-      const causes = checkPodSpec(obj.spec?.template?.spec, 'spec.template.spec', ['Always']);
+      const causes = checkPodSpec(
+        obj.spec?.template?.spec,
+        'spec.template.spec',
+        ['Always'],
+      );
       causes.push(...checkNonNegative(obj.spec, ['replicas'], 'spec'));
       causes.push(...selectorMatchesTemplate(obj, 'spec'));
       return causes;
@@ -339,12 +476,22 @@ function semanticCauses(def: ResourceDef, obj: any): StatusCause[] {
     case 'Service': {
       const causes: StatusCause[] = [];
       const ports = obj.spec?.ports;
-      if (obj.spec?.type !== 'ExternalName' && obj.spec?.clusterIP !== 'None' && (!Array.isArray(ports) || !ports.length)) {
+      if (
+        obj.spec?.type !== 'ExternalName' &&
+        obj.spec?.clusterIP !== 'None' &&
+        (!Array.isArray(ports) || !ports.length)
+      ) {
         causes.push(cause.required('spec.ports'));
       }
       (Array.isArray(ports) ? ports : []).forEach((p: any, i: number) => {
         if (!(p?.port >= 1 && p?.port <= 65535)) {
-          causes.push(cause.invalid(`spec.ports[${i}].port`, p?.port, 'must be between 1 and 65535, inclusive'));
+          causes.push(
+            cause.invalid(
+              `spec.ports[${i}].port`,
+              p?.port,
+              'must be between 1 and 65535, inclusive',
+            ),
+          );
         }
       });
       return causes;
@@ -367,8 +514,13 @@ function semanticCauses(def: ResourceDef, obj: any): StatusCause[] {
       }
       if (def.kind === 'Secret') {
         for (const [key, value] of Object.entries(obj.data ?? {})) {
-          if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) {
-            causes.push(cause.invalid(`data[${key}]`, value, 'illegal base64 data'));
+          if (
+            typeof value !== 'string' ||
+            !/^[A-Za-z0-9+/]*={0,2}$/.test(value)
+          ) {
+            causes.push(
+              cause.invalid(`data[${key}]`, value, 'illegal base64 data'),
+            );
           }
         }
       }
@@ -390,10 +542,22 @@ function semanticCauses(def: ResourceDef, obj: any): StatusCause[] {
       const causes: StatusCause[] = [];
       const { minReplicas, maxReplicas } = obj.spec ?? {};
       if (minReplicas !== undefined && minReplicas < 1) {
-        causes.push(cause.invalid('spec.minReplicas', minReplicas, 'must be greater than or equal to 1'));
+        causes.push(
+          cause.invalid(
+            'spec.minReplicas',
+            minReplicas,
+            'must be greater than or equal to 1',
+          ),
+        );
       }
       if (typeof maxReplicas === 'number' && maxReplicas < (minReplicas ?? 1)) {
-        causes.push(cause.invalid('spec.maxReplicas', maxReplicas, 'must be greater than or equal to `minReplicas`'));
+        causes.push(
+          cause.invalid(
+            'spec.maxReplicas',
+            maxReplicas,
+            'must be greater than or equal to `minReplicas`',
+          ),
+        );
       }
       return causes;
     }
@@ -404,14 +568,28 @@ function semanticCauses(def: ResourceDef, obj: any): StatusCause[] {
         def.kind === 'ResourceQuota'
           ? [['spec.hard', obj.spec?.hard]]
           : (obj.spec?.limits ?? []).flatMap((l: any, i: number) =>
-              ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio'].map(
+              [
+                'max',
+                'min',
+                'default',
+                'defaultRequest',
+                'maxLimitRequestRatio',
+              ].map(
                 k => [`spec.limits[${i}].${k}`, l?.[k]] as [string, unknown],
               ),
             );
       for (const [field, map] of maps) {
-        for (const [res, q] of Object.entries((map as Record<string, unknown>) ?? {})) {
+        for (const [res, q] of Object.entries(
+          (map as Record<string, unknown>) ?? {},
+        )) {
           if (!isQuantity(q)) {
-            causes.push(cause.invalid(`${field}[${res}]`, q, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+            causes.push(
+              cause.invalid(
+                `${field}[${res}]`,
+                q,
+                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+              ),
+            );
           }
         }
       }
@@ -424,18 +602,37 @@ function semanticCauses(def: ResourceDef, obj: any): StatusCause[] {
 
 /** Fields that may not change on update. */
 function immutableCauses(def: ResourceDef, obj: any, old: any): StatusCause[] {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const same = (a: unknown, b: unknown) =>
+    JSON.stringify(a) === JSON.stringify(b);
   switch (def.kind) {
     case 'Job': {
       const causes: StatusCause[] = [];
       if (!same(obj.spec?.selector, old.spec?.selector)) {
-        causes.push(cause.invalid('spec.selector', obj.spec?.selector, 'field is immutable'));
+        causes.push(
+          cause.invalid(
+            'spec.selector',
+            obj.spec?.selector,
+            'field is immutable',
+          ),
+        );
       }
       if (!same(obj.spec?.template, old.spec?.template)) {
-        causes.push(cause.invalid('spec.template', obj.spec?.template, 'field is immutable'));
+        causes.push(
+          cause.invalid(
+            'spec.template',
+            obj.spec?.template,
+            'field is immutable',
+          ),
+        );
       }
       if (!same(obj.spec?.completions, old.spec?.completions)) {
-        causes.push(cause.invalid('spec.completions', obj.spec?.completions, 'field is immutable'));
+        causes.push(
+          cause.invalid(
+            'spec.completions',
+            obj.spec?.completions,
+            'field is immutable',
+          ),
+        );
       }
       return causes;
     }
@@ -443,8 +640,14 @@ function immutableCauses(def: ResourceDef, obj: any, old: any): StatusCause[] {
       // Only images, activeDeadlineSeconds and added tolerations may change.
       const strip = (spec: any) => ({
         ...spec,
-        containers: (spec?.containers ?? []).map((c: any) => ({ ...c, image: undefined })),
-        initContainers: (spec?.initContainers ?? []).map((c: any) => ({ ...c, image: undefined })),
+        containers: (spec?.containers ?? []).map((c: any) => ({
+          ...c,
+          image: undefined,
+        })),
+        initContainers: (spec?.initContainers ?? []).map((c: any) => ({
+          ...c,
+          image: undefined,
+        })),
         activeDeadlineSeconds: undefined,
         tolerations: undefined,
       });
@@ -462,14 +665,28 @@ function immutableCauses(def: ResourceDef, obj: any, old: any): StatusCause[] {
     case 'ReplicaSet':
       return same(obj.spec?.selector, old.spec?.selector)
         ? []
-        : [cause.invalid('spec.selector', obj.spec?.selector, 'field is immutable')];
+        : [
+            cause.invalid(
+              'spec.selector',
+              obj.spec?.selector,
+              'field is immutable',
+            ),
+          ];
     case 'RoleBinding':
       return same(obj.roleRef, old.roleRef)
         ? []
         : [cause.invalid('roleRef', obj.roleRef, 'cannot change roleRef')];
     case 'Service':
-      return old.spec?.clusterIP && obj.spec?.clusterIP && obj.spec.clusterIP !== old.spec.clusterIP
-        ? [cause.invalid('spec.clusterIPs[0]', obj.spec.clusterIP, 'may not change once set')]
+      return old.spec?.clusterIP &&
+        obj.spec?.clusterIP &&
+        obj.spec.clusterIP !== old.spec.clusterIP
+        ? [
+            cause.invalid(
+              'spec.clusterIPs[0]',
+              obj.spec.clusterIP,
+              'may not change once set',
+            ),
+          ]
         : [];
     default:
       return [];
@@ -480,7 +697,11 @@ function immutableCauses(def: ResourceDef, obj: any, old: any): StatusCause[] {
  * Validates an object about to be stored; `old` is the stored object on
  * update. Throws 422 Invalid listing every failing field.
  */
-export function validateObject(def: ResourceDef, obj: KubeObject, old?: KubeObject): void {
+export function validateObject(
+  def: ResourceDef,
+  obj: KubeObject,
+  old?: KubeObject,
+): void {
   const name = obj.metadata?.name ?? '';
   const causes: StatusCause[] = [];
   if (!name) {
@@ -491,7 +712,13 @@ export function validateObject(def: ResourceDef, obj: KubeObject, old?: KubeObje
     causes.push(...checkName(name, nameRule(def)));
     if (def.kind === 'Job' && name.length > 63) {
       // The name becomes the job-name label value.
-      causes.push(cause.invalid('metadata.name', name, 'must be no more than 63 characters'));
+      causes.push(
+        cause.invalid(
+          'metadata.name',
+          name,
+          'must be no more than 63 characters',
+        ),
+      );
     }
   }
   if (def.namespaced && !obj.metadata?.namespace) {
@@ -510,9 +737,14 @@ export function validateObject(def: ResourceDef, obj: KubeObject, old?: KubeObje
     }
   }
   if (causes.length === 0) causes.push(...semanticCauses(def, obj));
-  if (old && causes.length === 0) causes.push(...immutableCauses(def, obj, old));
+  if (old && causes.length === 0)
+    causes.push(...immutableCauses(def, obj, old));
   if (causes.length > 0) {
-    throw invalid(def, name || obj.metadata?.generateName || '', dedupe(causes));
+    throw invalid(
+      def,
+      name || obj.metadata?.generateName || '',
+      dedupe(causes),
+    );
   }
 }
 

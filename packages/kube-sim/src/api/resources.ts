@@ -27,7 +27,16 @@ export interface ResourceDef {
   fields?: (obj: KubeObject) => Record<string, string>;
 }
 
-const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const ALL_VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 
 export function verbsOf(def: ResourceDef): string[] {
   return def.viewOf ? ['get', 'list', 'watch'] : ALL_VERBS;
@@ -70,7 +79,10 @@ export const RESOURCES: ResourceDef[] = [
     shortNames: ['no'],
     model: 'v1/Node',
     status: true,
-    fields: o => ({ ...meta(o), 'spec.unschedulable': String(!!o.spec?.unschedulable) }),
+    fields: o => ({
+      ...meta(o),
+      'spec.unschedulable': String(!!o.spec?.unschedulable),
+    }),
   },
   {
     group: '',
@@ -253,7 +265,10 @@ export const RESOURCES: ResourceDef[] = [
     model: 'batch/v1/Job',
     status: true,
     generation: true,
-    fields: o => ({ ...meta(o), 'status.successful': String(o.status?.succeeded ?? 0) }),
+    fields: o => ({
+      ...meta(o),
+      'status.successful': String(o.status?.succeeded ?? 0),
+    }),
   },
   {
     group: 'autoscaling',
@@ -360,10 +375,16 @@ export function apiGroups(): Array<{ name: string; versions: string[] }> {
     if (!groups.has(def.group)) groups.set(def.group, new Set());
     groups.get(def.group)!.add(def.version);
   }
-  return [...groups].map(([name, versions]) => ({ name, versions: [...versions] }));
+  return [...groups].map(([name, versions]) => ({
+    name,
+    versions: [...versions],
+  }));
 }
 
-export function defaultFields(obj: KubeObject, def: ResourceDef): Record<string, string> {
+export function defaultFields(
+  obj: KubeObject,
+  def: ResourceDef,
+): Record<string, string> {
   return def.fields ? def.fields(obj) : meta(obj);
 }
 

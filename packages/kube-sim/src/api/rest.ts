@@ -7,7 +7,10 @@
  * too, so the Job controller's pods meet quota exactly as a client's would.
  */
 import { applyDefaults, routeIngress } from '../admission/defaults';
-import { applyLimitRangeDefaults, checkLimitRanges } from '../admission/limitRange';
+import {
+  applyLimitRangeDefaults,
+  checkLimitRanges,
+} from '../admission/limitRange';
 import { checkQuota } from '../admission/quota';
 import { validateObject } from '../admission/validate';
 import { applyPatch, clone } from '../patch';
@@ -40,7 +43,11 @@ export interface DeleteOptions extends WriteOptions {
 }
 
 /** Called after a committed delete so the garbage collector can follow owner references. */
-export type DeleteHook = (def: ResourceDef, obj: StoredObject, policy: PropagationPolicy) => void;
+export type DeleteHook = (
+  def: ResourceDef,
+  obj: StoredObject,
+  policy: PropagationPolicy,
+) => void;
 
 export class Api {
   private serviceIp = 0;
@@ -49,12 +56,20 @@ export class Api {
   constructor(readonly store: ObjectStore) {}
 
   get(def: ResourceDef, namespace: string, name: string): StoredObject {
-    const obj = this.store.get(keyOf(def), def.namespaced ? namespace : '', name);
+    const obj = this.store.get(
+      keyOf(def),
+      def.namespaced ? namespace : '',
+      name,
+    );
     if (!obj) throw notFound(def, name);
     return obj;
   }
 
-  find(def: ResourceDef, namespace: string, name: string): StoredObject | undefined {
+  find(
+    def: ResourceDef,
+    namespace: string,
+    name: string,
+  ): StoredObject | undefined {
     return this.store.get(keyOf(def), def.namespaced ? namespace : '', name);
   }
 
@@ -81,7 +96,9 @@ export class Api {
 
   private checkTypeMeta(def: ResourceDef, body: KubeObject) {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      throw badRequest(`Object '${def.kind}' is invalid: the body must be a JSON object`);
+      throw badRequest(
+        `Object '${def.kind}' is invalid: the body must be a JSON object`,
+      );
     }
     const expected = apiVersionOf(def);
     if (body.apiVersion !== undefined && body.apiVersion !== expected) {
@@ -90,7 +107,9 @@ export class Api {
       );
     }
     if (body.kind !== undefined && body.kind !== def.kind) {
-      throw badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${def.kind})`);
+      throw badRequest(
+        `the kind in the data (${body.kind}) does not match the expected kind (${def.kind})`,
+      );
     }
   }
 
@@ -102,7 +121,11 @@ export class Api {
       const limitRanges = this.store.list(keyOf(R.limitranges), ns);
       applyLimitRangeDefaults(obj, limitRanges);
       const sa = obj.spec?.serviceAccountName;
-      if (sa && !opts.internal && !this.store.get(keyOf(R.serviceaccounts), ns, sa)) {
+      if (
+        sa &&
+        !opts.internal &&
+        !this.store.get(keyOf(R.serviceaccounts), ns, sa)
+      ) {
         throw forbidden(
           def,
           obj.metadata.name ?? '',
@@ -112,9 +135,16 @@ export class Api {
     }
     validateObject(def, obj);
     if (def.kind === 'Pod') {
-      const errors = checkLimitRanges(obj, this.store.list(keyOf(R.limitranges), ns));
+      const errors = checkLimitRanges(
+        obj,
+        this.store.list(keyOf(R.limitranges), ns),
+      );
       if (errors.length) {
-        throw forbidden(def, obj.metadata.name ?? '', errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`);
+        throw forbidden(
+          def,
+          obj.metadata.name ?? '',
+          errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`,
+        );
       }
     }
     if (def.namespaced) {
@@ -123,7 +153,12 @@ export class Api {
     }
   }
 
-  create(def: ResourceDef, namespace: string, body: KubeObject, opts: WriteOptions = {}): StoredObject {
+  create(
+    def: ResourceDef,
+    namespace: string,
+    body: KubeObject,
+    opts: WriteOptions = {},
+  ): StoredObject {
     this.checkTypeMeta(def, body);
     const obj: KubeObject = clone(body);
     obj.apiVersion = apiVersionOf(def);
@@ -131,13 +166,19 @@ export class Api {
     obj.metadata = { ...(obj.metadata ?? {}) };
     if (def.namespaced) {
       if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       }
       obj.metadata.namespace = namespace;
     } else {
       delete obj.metadata.namespace;
     }
-    this.checkNamespace(def, namespace, obj.metadata.name ?? obj.metadata.generateName ?? '');
+    this.checkNamespace(
+      def,
+      namespace,
+      obj.metadata.name ?? obj.metadata.generateName ?? '',
+    );
     // Server-owned metadata.
     delete obj.metadata.resourceVersion;
     delete obj.metadata.deletionTimestamp;
@@ -155,7 +196,8 @@ export class Api {
     if (def.status && def.kind !== 'Namespace') delete obj.status;
     this.prepareCreate(def, obj);
     this.admitCreate(def, obj, opts);
-    if (this.find(def, namespace, obj.metadata.name!)) throw alreadyExists(def, obj.metadata.name!);
+    if (this.find(def, namespace, obj.metadata.name!))
+      throw alreadyExists(def, obj.metadata.name!);
     if (opts.dryRun) return obj as StoredObject;
     const stored = this.store.put(keyOf(def), obj as StoredObject);
     if (def.kind === 'Namespace') this.seedNamespace(stored);
@@ -168,7 +210,9 @@ export class Api {
       const controllerUid = obj.metadata.uid!;
       const name = obj.metadata.name ?? '';
       if (!obj.spec.manualSelector) {
-        obj.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': controllerUid } };
+        obj.spec.selector = {
+          matchLabels: { 'batch.kubernetes.io/controller-uid': controllerUid },
+        };
       }
       obj.spec.template ??= {};
       obj.spec.template.metadata ??= {};
@@ -180,7 +224,11 @@ export class Api {
         'job-name': name,
       };
     }
-    if (def.kind === 'Service' && obj.spec && obj.spec.type !== 'ExternalName') {
+    if (
+      def.kind === 'Service' &&
+      obj.spec &&
+      obj.spec.type !== 'ExternalName'
+    ) {
       if (!obj.spec.clusterIP) {
         const n = ++this.serviceIp;
         obj.spec.clusterIP = `172.30.${(n >> 8) & 255}.${n & 255}`;
@@ -207,15 +255,33 @@ export class Api {
     const namespace = ns.metadata.name;
     const internal = { internal: true };
     try {
-      this.create(R.serviceaccounts, namespace, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }, internal);
+      this.create(
+        R.serviceaccounts,
+        namespace,
+        {
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name: 'default' },
+        },
+        internal,
+      );
       this.create(
         R.configmaps,
         namespace,
         {
           apiVersion: 'v1',
           kind: 'ConfigMap',
-          metadata: { name: 'kube-root-ca.crt', annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' } },
-          data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nkube-sim\n-----END CERTIFICATE-----\n' },
+          metadata: {
+            name: 'kube-root-ca.crt',
+            annotations: {
+              'kubernetes.io/description':
+                'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.',
+            },
+          },
+          data: {
+            'ca.crt':
+              '-----BEGIN CERTIFICATE-----\nkube-sim\n-----END CERTIFICATE-----\n',
+          },
         },
         internal,
       );
@@ -239,10 +305,18 @@ export class Api {
   ): StoredObject {
     this.checkTypeMeta(def, body);
     if (body.metadata?.name && body.metadata.name !== name) {
-      throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
-    if (def.namespaced && body.metadata?.namespace && body.metadata.namespace !== namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (
+      def.namespaced &&
+      body.metadata?.namespace &&
+      body.metadata.namespace !== namespace
+    ) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     const old = this.get(def, namespace, name);
     const rv = body.metadata?.resourceVersion;
@@ -266,15 +340,21 @@ export class Api {
         resourceVersion: old.metadata.resourceVersion,
       };
       if (!def.namespaced) delete obj.metadata.namespace;
-      for (const k of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
+      for (const k of [
+        'deletionTimestamp',
+        'deletionGracePeriodSeconds',
+        'generation',
+      ] as const) {
         if (obj.metadata[k] === undefined) delete obj.metadata[k];
       }
       delete obj.metadata.managedFields;
       if (def.status) obj.status = clone(old.status);
       applyDefaults(def, obj);
-      if (def.kind === 'Namespace') obj.metadata.labels!['kubernetes.io/metadata.name'] = name;
+      if (def.kind === 'Namespace')
+        obj.metadata.labels!['kubernetes.io/metadata.name'] = name;
     }
-    if (!opts.internal || subresource !== 'status') validateObject(def, obj, old);
+    if (!opts.internal || subresource !== 'status')
+      validateObject(def, obj, old);
     if (def.generation && !deepEqual(specOf(obj), specOf(old))) {
       obj.metadata.generation = (old.metadata.generation ?? 1) + 1;
     }
@@ -284,9 +364,21 @@ export class Api {
     if (deepEqual(obj, old)) return old;
     if (opts.dryRun) return obj as StoredObject;
     // The last finalizer gone from an object being deleted completes the deletion.
-    const kubeletOwned = def.kind === 'Pod' && obj.spec?.nodeName && !['Succeeded', 'Failed'].includes(obj.status?.phase);
-    if (obj.metadata.deletionTimestamp && !(obj.metadata.finalizers ?? []).length && def.kind !== 'Namespace' && !kubeletOwned) {
-      const removed = this.store.remove(keyOf(def), old.metadata.namespace ?? '', name)!;
+    const kubeletOwned =
+      def.kind === 'Pod' &&
+      obj.spec?.nodeName &&
+      !['Succeeded', 'Failed'].includes(obj.status?.phase);
+    if (
+      obj.metadata.deletionTimestamp &&
+      !(obj.metadata.finalizers ?? []).length &&
+      def.kind !== 'Namespace' &&
+      !kubeletOwned
+    ) {
+      const removed = this.store.remove(
+        keyOf(def),
+        old.metadata.namespace ?? '',
+        name,
+      )!;
       this.onDelete(def, removed, 'Background');
       return removed;
     }
@@ -305,7 +397,15 @@ export class Api {
     const current = this.find(def, namespace, name);
     if (!current) {
       if (contentType === 'application/apply-patch+yaml') {
-        return this.create(def, namespace, { ...(patch as KubeObject), metadata: { ...(patch as KubeObject).metadata, name } }, opts);
+        return this.create(
+          def,
+          namespace,
+          {
+            ...(patch as KubeObject),
+            metadata: { ...(patch as KubeObject).metadata, name },
+          },
+          opts,
+        );
       }
       throw notFound(def, name);
     }
@@ -313,20 +413,34 @@ export class Api {
       throw badRequest('the body of the request was not a valid patch');
     }
     const patched = applyPatch(contentType, clone(current), patch);
-    if (!patched || typeof patched !== 'object') throw badRequest('the patch produced an invalid object');
+    if (!patched || typeof patched !== 'object')
+      throw badRequest('the patch produced an invalid object');
     // A patch only conflicts when it carries a resourceVersion of its own.
     const patchRv = (patch as any)?.metadata?.resourceVersion;
-    if (!patchRv && patched.metadata) patched.metadata.resourceVersion = current.metadata.resourceVersion;
+    if (!patchRv && patched.metadata)
+      patched.metadata.resourceVersion = current.metadata.resourceVersion;
     return this.update(def, namespace, name, patched, opts, subresource);
   }
 
-  delete(def: ResourceDef, namespace: string, name: string, opts: DeleteOptions = {}): StoredObject {
+  delete(
+    def: ResourceDef,
+    namespace: string,
+    name: string,
+    opts: DeleteOptions = {},
+  ): StoredObject {
     const obj = this.get(def, namespace, name);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== obj.metadata.uid) {
-      throw conflict(def, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+      throw conflict(
+        def,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`,
+      );
     }
-    if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+    if (
+      pre?.resourceVersion &&
+      pre.resourceVersion !== obj.metadata.resourceVersion
+    ) {
       throw conflict(
         def,
         name,
@@ -334,7 +448,8 @@ export class Api {
       );
     }
     // batch/v1 Jobs still orphan their pods by default, for compatibility.
-    const policy: PropagationPolicy = opts.propagationPolicy ?? (def.kind === 'Job' ? 'Orphan' : 'Background');
+    const policy: PropagationPolicy =
+      opts.propagationPolicy ?? (def.kind === 'Job' ? 'Orphan' : 'Background');
     if (opts.dryRun) return obj;
     const key = keyOf(def);
     const ns = obj.metadata.namespace ?? '';
@@ -349,8 +464,13 @@ export class Api {
       });
     }
     if (def.kind === 'Pod') {
-      const grace = opts.gracePeriodSeconds ?? obj.spec?.terminationGracePeriodSeconds ?? 30;
-      const running = obj.spec?.nodeName && !['Succeeded', 'Failed'].includes(obj.status?.phase);
+      const grace =
+        opts.gracePeriodSeconds ??
+        obj.spec?.terminationGracePeriodSeconds ??
+        30;
+      const running =
+        obj.spec?.nodeName &&
+        !['Succeeded', 'Failed'].includes(obj.status?.phase);
       if (grace > 0 && running && !(obj.metadata.finalizers ?? []).length) {
         if (obj.metadata.deletionTimestamp) return obj;
         // Graceful deletion: the kubelet stops the containers, then the pod goes.
@@ -366,17 +486,27 @@ export class Api {
     }
     const finalizers = [...(obj.metadata.finalizers ?? [])];
     // Pods own nothing, so foreground deletion of a pod is an ordinary one.
-    if (policy === 'Foreground' && def.kind !== 'Pod' && !finalizers.includes('foregroundDeletion')) {
+    if (
+      policy === 'Foreground' &&
+      def.kind !== 'Pod' &&
+      !finalizers.includes('foregroundDeletion')
+    ) {
       finalizers.push('foregroundDeletion');
     }
     if (policy === 'Orphan') this.orphanDependents(obj);
     if (finalizers.length > 0) {
-      const updated = obj.metadata.deletionTimestamp && deepEqual(finalizers, obj.metadata.finalizers)
-        ? obj
-        : this.store.put(key, {
-            ...clone(obj),
-            metadata: { ...clone(obj.metadata), deletionTimestamp: obj.metadata.deletionTimestamp ?? now, finalizers },
-          });
+      const updated =
+        obj.metadata.deletionTimestamp &&
+        deepEqual(finalizers, obj.metadata.finalizers)
+          ? obj
+          : this.store.put(key, {
+              ...clone(obj),
+              metadata: {
+                ...clone(obj.metadata),
+                deletionTimestamp: obj.metadata.deletionTimestamp ?? now,
+                finalizers,
+              },
+            });
       this.onDelete(def, updated, policy);
       return updated;
     }
@@ -390,7 +520,9 @@ export class Api {
     for (const [key, ns, name] of this.store.dependents(owner.metadata.uid)) {
       const dep = this.store.get(key, ns, name);
       if (!dep) continue;
-      const refs = (dep.metadata.ownerReferences ?? []).filter(r => r.uid !== owner.metadata.uid);
+      const refs = (dep.metadata.ownerReferences ?? []).filter(
+        r => r.uid !== owner.metadata.uid,
+      );
       const metadata = clone(dep.metadata);
       if (refs.length) metadata.ownerReferences = clone(refs);
       else delete metadata.ownerReferences;
@@ -399,16 +531,31 @@ export class Api {
   }
 
   /** Writes a new status computed by a controller (no admission, no validation). */
-  writeStatus(def: ResourceDef, obj: StoredObject, status: unknown): StoredObject {
+  writeStatus(
+    def: ResourceDef,
+    obj: StoredObject,
+    status: unknown,
+  ): StoredObject {
     if (deepEqual(obj.status, status)) return obj;
-    const current = this.find(def, obj.metadata.namespace ?? '', obj.metadata.name);
+    const current = this.find(
+      def,
+      obj.metadata.namespace ?? '',
+      obj.metadata.name,
+    );
     if (!current || current.metadata.uid !== obj.metadata.uid) return obj;
-    return this.store.put(keyOf(def), { ...clone(current), status: clone(status) } as StoredObject);
+    return this.store.put(keyOf(def), {
+      ...clone(current),
+      status: clone(status),
+    } as StoredObject);
   }
 
   /** Replaces a stored object as a controller (metadata/spec changes, no admission). */
   writeObject(def: ResourceDef, obj: KubeObject): StoredObject {
-    const current = this.find(def, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+    const current = this.find(
+      def,
+      obj.metadata.namespace ?? '',
+      obj.metadata.name ?? '',
+    );
     if (current && deepEqual(current, obj)) return current;
     return this.store.put(keyOf(def), obj as StoredObject);
   }

@@ -10,7 +10,10 @@ import { StoredObject } from '../types';
 import { timestamp, uid } from '../util';
 
 export class EventRecorder {
-  private readonly seen = new Map<string, { namespace: string; name: string }>();
+  private readonly seen = new Map<
+    string,
+    { namespace: string; name: string }
+  >();
   /** Events per (object, reason), for client-go's "similar events" aggregation. */
   private readonly similar = new Map<string, number>();
   private counter = 0;
@@ -35,19 +38,38 @@ export class EventRecorder {
     // After 10 similar events the correlator folds further ones into one.
     const aggregated = similarCount > 10;
     const dedupeKey = aggregated ? `${similarKey}|combined` : dedupe;
-    if (aggregated) message = `(combined from similar events): ${message}`;
+    const text = aggregated
+      ? `(combined from similar events): ${message}`
+      : message;
     const previous = this.seen.get(dedupeKey);
-    const existing = previous && this.store.get(key, previous.namespace, previous.name);
+    const existing =
+      previous && this.store.get(key, previous.namespace, previous.name);
     if (existing) {
-      this.store.put(key, { ...clone(existing), message, count: (existing.count ?? 1) + 1, lastTimestamp: now });
+      this.store.put(key, {
+        ...clone(existing),
+        message,
+        count: (existing.count ?? 1) + 1,
+        lastTimestamp: now,
+      });
       return;
     }
     if (!this.store.get(keyOf(R.namespaces), '', namespace)) return;
-    const name = `${involved.metadata.name}.${(Date.now() * 1000 + (++this.counter % 1000)).toString(16).padStart(16, '0')}`;
+    const name = `${involved.metadata.name}.${(
+      Date.now() * 1000 +
+      (++this.counter % 1000)
+    )
+      .toString(16)
+      .padStart(16, '0')}`;
     this.store.put(key, {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name, namespace, uid: uid(), resourceVersion: '', creationTimestamp: now },
+      metadata: {
+        name,
+        namespace,
+        uid: uid(),
+        resourceVersion: '',
+        creationTimestamp: now,
+      },
       involvedObject: {
         kind: involved.kind,
         namespace: involved.metadata.namespace,
@@ -57,7 +79,7 @@ export class EventRecorder {
         resourceVersion: involved.metadata.resourceVersion,
       },
       reason,
-      message,
+      message: text,
       source: { component, ...(host ? { host } : {}) },
       firstTimestamp: now,
       lastTimestamp: now,

@@ -22,7 +22,8 @@ export class GarbageCollector {
 
   constructor(private readonly cluster: Cluster) {
     cluster.api.onDelete = (def, owner, policy) => {
-      if (policy !== 'Orphan') this.queue.set(owner.metadata.uid, { def, owner, policy });
+      if (policy !== 'Orphan')
+        this.queue.set(owner.metadata.uid, { def, owner, policy });
     };
   }
 
@@ -33,14 +34,25 @@ export class GarbageCollector {
       for (const [key, ns, name] of dependents) {
         const dep = store.get(key, ns, name);
         if (!dep || dep.metadata.deletionTimestamp) continue;
-        const others = (dep.metadata.ownerReferences ?? []).filter(r => r.uid !== uid);
+        const others = (dep.metadata.ownerReferences ?? []).filter(
+          r => r.uid !== uid,
+        );
         const def = resourceByKey(key);
         try {
           if (others.length > 0) {
             // Another owner still holds it: only drop the reference.
-            api.writeObject(def, { ...clone(dep), metadata: { ...clone(dep.metadata), ownerReferences: clone(others) } });
+            api.writeObject(def, {
+              ...clone(dep),
+              metadata: {
+                ...clone(dep.metadata),
+                ownerReferences: clone(others),
+              },
+            });
           } else {
-            api.delete(def, ns, name, { propagationPolicy: item.policy === 'Foreground' ? 'Foreground' : 'Background' });
+            api.delete(def, ns, name, {
+              propagationPolicy:
+                item.policy === 'Foreground' ? 'Foreground' : 'Background',
+            });
           }
         } catch (e) {
           if (!(e instanceof StatusError)) throw e;
@@ -49,13 +61,25 @@ export class GarbageCollector {
       if (store.dependents(uid).length > 0) continue;
       this.queue.delete(uid);
       if (item.policy === 'Foreground') {
-        const owner = store.get(keyOf(item.def), item.owner.metadata.namespace ?? '', item.owner.metadata.name);
+        const owner = store.get(
+          keyOf(item.def),
+          item.owner.metadata.namespace ?? '',
+          item.owner.metadata.name,
+        );
         if (owner && owner.metadata.uid === uid) {
-          const finalizers = (owner.metadata.finalizers ?? []).filter(f => f !== 'foregroundDeletion');
-          api.update(item.def, owner.metadata.namespace ?? '', owner.metadata.name, {
-            ...clone(owner),
-            metadata: { ...clone(owner.metadata), finalizers },
-          }, { internal: true });
+          const finalizers = (owner.metadata.finalizers ?? []).filter(
+            f => f !== 'foregroundDeletion',
+          );
+          api.update(
+            item.def,
+            owner.metadata.namespace ?? '',
+            owner.metadata.name,
+            {
+              ...clone(owner),
+              metadata: { ...clone(owner.metadata), finalizers },
+            },
+            { internal: true },
+          );
         }
       }
     }

@@ -31,22 +31,32 @@ export interface PodBehaviour {
 export function behaviourOf(pod: StoredObject): PodBehaviour {
   const env = new Map<string, string>();
   for (const c of pod.spec?.containers ?? []) {
-    for (const e of c.env ?? []) if (e?.value !== undefined && !env.has(e.name)) env.set(e.name, String(e.value));
+    for (const e of c.env ?? [])
+      if (e?.value !== undefined && !env.has(e.name))
+        env.set(e.name, String(e.value));
   }
   const annotations = pod.metadata.annotations ?? {};
   const exitText = annotations[EXIT_ANNOTATION] ?? env.get('KUBE_SIM_EXIT');
-  const exit: ExitMode = (['succeed', 'fail', 'oom', 'image-pull-backoff'] as const).includes(exitText as ExitMode)
+  const exit: ExitMode = (
+    ['succeed', 'fail', 'oom', 'image-pull-backoff'] as const
+  ).includes(exitText as ExitMode)
     ? (exitText as ExitMode)
     : 'succeed';
-  const secondsText = annotations[RUN_SECONDS_ANNOTATION] ?? env.get('KUBE_SIM_RUN_SECONDS');
-  let runSeconds = secondsText !== undefined && secondsText !== '' ? Number(secondsText) : undefined;
-  if (runSeconds !== undefined && !Number.isFinite(runSeconds)) runSeconds = undefined;
+  const secondsText =
+    annotations[RUN_SECONDS_ANNOTATION] ?? env.get('KUBE_SIM_RUN_SECONDS');
+  let runSeconds =
+    secondsText !== undefined && secondsText !== ''
+      ? Number(secondsText)
+      : undefined;
+  if (runSeconds !== undefined && !Number.isFinite(runSeconds))
+    runSeconds = undefined;
   // An exit mode on its own means "do that straight away".
-  if (runSeconds === undefined && exitText && exit !== 'image-pull-backoff') runSeconds = 1;
+  if (runSeconds === undefined && exitText && exit !== 'image-pull-backoff')
+    runSeconds = 1;
   const pullFails =
     exit === 'image-pull-backoff' ||
-    [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some(c =>
-      String(c.image ?? '').includes('does-not-exist'),
+    [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some(
+      c => String(c.image ?? '').includes('does-not-exist'),
     );
   return { runSeconds, exit, pullFails };
 }
@@ -58,7 +68,11 @@ const EXITS: Record<string, { exitCode: number; reason: string }> = {
 };
 
 function hex(text: string, length = 64): string {
-  return crypto.createHash('sha256').update(text).digest('hex').slice(0, length);
+  return crypto
+    .createHash('sha256')
+    .update(text)
+    .digest('hex')
+    .slice(0, length);
 }
 
 export class Kubelet {
@@ -78,7 +92,11 @@ export class Kubelet {
 
   private track(pod: StoredObject) {
     const ref = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    if (pod.spec?.nodeName && (!isTerminal(pod) || pod.metadata.deletionTimestamp)) this.active.add(ref);
+    if (
+      pod.spec?.nodeName &&
+      (!isTerminal(pod) || pod.metadata.deletionTimestamp)
+    )
+      this.active.add(ref);
     else this.active.delete(ref);
   }
 
@@ -99,8 +117,20 @@ export class Kubelet {
     return this.cluster.store.get(keyOf(R.nodes), '', pod.spec?.nodeName ?? '');
   }
 
-  private event(pod: StoredObject, type: 'Normal' | 'Warning', reason: string, message: string) {
-    this.cluster.events.record(pod, type, reason, message, 'kubelet', pod.spec?.nodeName);
+  private event(
+    pod: StoredObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ) {
+    this.cluster.events.record(
+      pod,
+      type,
+      reason,
+      message,
+      'kubelet',
+      pod.spec?.nodeName,
+    );
   }
 
   /**
@@ -112,9 +142,14 @@ export class Kubelet {
     const { cluster } = this;
     if (pod.metadata.deletionTimestamp) {
       if (!isTerminal(pod)) {
-        for (const c of pod.spec?.containers ?? []) this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+        for (const c of pod.spec?.containers ?? [])
+          this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
       }
-      cluster.store.remove(keyOf(R.pods), pod.metadata.namespace ?? '', pod.metadata.name);
+      cluster.store.remove(
+        keyOf(R.pods),
+        pod.metadata.namespace ?? '',
+        pod.metadata.name,
+      );
       return true;
     }
     const uid = pod.metadata.uid;
@@ -124,7 +159,8 @@ export class Kubelet {
       cluster.runtime.set(uid, rt);
       if (rt.state === 'creating') {
         this.writeStatus(pod, rt);
-        for (const c of pod.spec?.containers ?? []) this.event(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
+        for (const c of pod.spec?.containers ?? [])
+          this.event(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
         return false;
       }
     }
@@ -151,10 +187,18 @@ export class Kubelet {
         this.writeStatus(pod, rt);
         return false;
       case 'pull-failed':
-        if (rt.reason === 'ErrImagePull' && cluster.simSecondsSince(rt.since) >= 1) {
+        if (
+          rt.reason === 'ErrImagePull' &&
+          cluster.simSecondsSince(rt.since) >= 1
+        ) {
           rt.reason = 'ImagePullBackOff';
           for (const c of pod.spec?.containers ?? []) {
-            this.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
+            this.event(
+              pod,
+              'Normal',
+              'BackOff',
+              `Back-off pulling image "${c.image}"`,
+            );
           }
           this.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
           this.writeStatus(pod, rt);
@@ -170,11 +214,18 @@ export class Kubelet {
         rt.finishedAt = now;
         rt.ranSeconds = behaviour.runSeconds;
         const policy = pod.spec?.restartPolicy ?? 'Always';
-        const restart = policy === 'Always' || (policy === 'OnFailure' && exit.exitCode !== 0);
+        const restart =
+          policy === 'Always' ||
+          (policy === 'OnFailure' && exit.exitCode !== 0);
         if (restart) {
           rt.state = 'backoff';
           rt.since = now;
-          this.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${pod.spec?.containers?.[0]?.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
+          this.event(
+            pod,
+            'Warning',
+            'BackOff',
+            `Back-off restarting failed container ${pod.spec?.containers?.[0]?.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+          );
         } else {
           rt.state = 'terminated';
           rt.since = now;
@@ -187,7 +238,8 @@ export class Kubelet {
         const delay = Math.min(300, 10 * 2 ** rt.restarts);
         if (cluster.simSecondsSince(rt.since) < delay) return false;
         rt.restarts++;
-        rt.previousRanSeconds = (rt.previousRanSeconds ?? 0) + (rt.ranSeconds ?? 0);
+        rt.previousRanSeconds =
+          (rt.previousRanSeconds ?? 0) + (rt.ranSeconds ?? 0);
         this.start(pod, rt, now);
         this.writeStatus(pod, rt);
         return false;
@@ -204,7 +256,12 @@ export class Kubelet {
     rt.finishedAt = undefined;
     if (rt.restarts === 0) {
       for (const c of pod.spec?.containers ?? []) {
-        this.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in 1.204s (1.204s including waiting). Image size: 512000000 bytes.`);
+        this.event(
+          pod,
+          'Normal',
+          'Pulled',
+          `Successfully pulled image "${c.image}" in 1.204s (1.204s including waiting). Image size: 512000000 bytes.`,
+        );
       }
     }
     for (const c of pod.spec?.containers ?? []) {
@@ -218,7 +275,12 @@ export class Kubelet {
     const cs = pod.status?.containerStatuses?.[0];
     const running = cs?.state?.running?.startedAt;
     if (pod.status?.phase === 'Running' && running) {
-      return { state: 'running', since: Date.parse(running), startedAt: Date.parse(running), restarts: cs.restartCount ?? 0 };
+      return {
+        state: 'running',
+        since: Date.parse(running),
+        startedAt: Date.parse(running),
+        restarts: cs.restartCount ?? 0,
+      };
     }
     return { state: 'creating', since: Date.now(), restarts: 0 };
   }
@@ -236,7 +298,9 @@ export class Kubelet {
 
   private writeStatus(pod: StoredObject, rt: PodRuntime) {
     const node = this.node(pod);
-    const hostIP = (node?.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address;
+    const hostIP = (node?.status?.addresses ?? []).find(
+      (a: any) => a.type === 'InternalIP',
+    )?.address;
     const status = clone(pod.status ?? {});
     const started = rt.startedAt ? timestamp(rt.startedAt) : undefined;
     status.startTime ??= timestamp(rt.since);
@@ -245,29 +309,41 @@ export class Kubelet {
       status.hostIPs = [{ ip: hostIP }];
     }
     const containerStatus = (c: any, i: number) => {
-      const id = `cri-o://${hex(`${pod.metadata.uid}/${c.name}/${rt.restarts}`)}`;
+      const id = `cri-o://${hex(
+        `${pod.metadata.uid}/${c.name}/${rt.restarts}`,
+      )}`;
       const base = {
         name: c.name,
         image: c.image,
-        imageID: rt.state === 'creating' || rt.state === 'pull-failed' ? '' : `${String(c.image).split(':')[0]}@sha256:${hex(String(c.image))}`,
+        imageID:
+          rt.state === 'creating' || rt.state === 'pull-failed'
+            ? ''
+            : `${String(c.image).split(':')[0]}@sha256:${hex(String(c.image))}`,
         restartCount: rt.restarts,
         started: rt.state === 'running',
         ready: rt.state === 'running',
       };
-      const lastState = rt.restarts > 0 || rt.state === 'backoff'
-        ? {
-            terminated: {
-              exitCode: rt.exitCode ?? 0,
-              reason: rt.reason,
-              startedAt: started,
-              finishedAt: rt.finishedAt ? timestamp(rt.finishedAt) : undefined,
-              containerID: id,
-            },
-          }
-        : {};
+      const lastState =
+        rt.restarts > 0 || rt.state === 'backoff'
+          ? {
+              terminated: {
+                exitCode: rt.exitCode ?? 0,
+                reason: rt.reason,
+                startedAt: started,
+                finishedAt: rt.finishedAt
+                  ? timestamp(rt.finishedAt)
+                  : undefined,
+                containerID: id,
+              },
+            }
+          : {};
       switch (rt.state) {
         case 'creating':
-          return { ...base, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} };
+          return {
+            ...base,
+            state: { waiting: { reason: 'ContainerCreating' } },
+            lastState: {},
+          };
         case 'pull-failed':
           return {
             ...base,
@@ -283,7 +359,12 @@ export class Kubelet {
             lastState: {},
           };
         case 'running':
-          return { ...base, containerID: id, state: { running: { startedAt: started } }, lastState: rt.restarts > 0 ? lastState : {} };
+          return {
+            ...base,
+            containerID: id,
+            state: { running: { startedAt: started } },
+            lastState: rt.restarts > 0 ? lastState : {},
+          };
         case 'backoff':
           return {
             ...base,
@@ -291,7 +372,12 @@ export class Kubelet {
             state: {
               waiting: {
                 reason: 'CrashLoopBackOff',
-                message: `back-off ${Math.min(300, 10 * 2 ** rt.restarts)}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+                message: `back-off ${Math.min(
+                  300,
+                  10 * 2 ** rt.restarts,
+                )}s restarting failed container=${c.name} pod=${
+                  pod.metadata.name
+                }_${pod.metadata.namespace}(${pod.metadata.uid})`,
               },
             },
             lastState,
@@ -305,7 +391,9 @@ export class Kubelet {
                 exitCode: rt.exitCode ?? 0,
                 reason: rt.reason,
                 startedAt: started,
-                finishedAt: rt.finishedAt ? timestamp(rt.finishedAt) : undefined,
+                finishedAt: rt.finishedAt
+                  ? timestamp(rt.finishedAt)
+                  : undefined,
                 containerID: id,
               },
             },
@@ -313,7 +401,9 @@ export class Kubelet {
           };
       }
     };
-    status.containerStatuses = (pod.spec?.containers ?? []).map(containerStatus);
+    status.containerStatuses = (pod.spec?.containers ?? []).map(
+      containerStatus,
+    );
     if (pod.spec?.initContainers?.length) {
       status.initContainerStatuses = pod.spec.initContainers.map((c: any) => ({
         name: c.name,
@@ -322,20 +412,53 @@ export class Kubelet {
         restartCount: 0,
         ready: true,
         started: false,
-        state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: status.startTime, finishedAt: status.startTime } },
+        state: {
+          terminated: {
+            exitCode: 0,
+            reason: 'Completed',
+            startedAt: status.startTime,
+            finishedAt: status.startTime,
+          },
+        },
       }));
     }
     const ready = rt.state === 'running';
     const terminal = rt.state === 'terminated';
     let conditions = pod.status?.conditions;
-    conditions = upsertCondition(conditions, { type: 'PodReadyToStartContainers', status: rt.state === 'creating' || terminal ? 'False' : 'True' });
-    conditions = upsertCondition(conditions, { type: 'Initialized', status: 'True' });
+    conditions = upsertCondition(conditions, {
+      type: 'PodReadyToStartContainers',
+      status: rt.state === 'creating' || terminal ? 'False' : 'True',
+    });
+    conditions = upsertCondition(conditions, {
+      type: 'Initialized',
+      status: 'True',
+    });
     const notReady = terminal
       ? { reason: 'PodCompleted' }
-      : { reason: 'ContainersNotReady', message: `containers with unready status: [${(pod.spec?.containers ?? []).map((c: any) => c.name).join(' ')}]` };
-    conditions = upsertCondition(conditions, ready ? { type: 'Ready', status: 'True' } : { type: 'Ready', status: 'False', ...notReady });
-    conditions = upsertCondition(conditions, ready ? { type: 'ContainersReady', status: 'True' } : { type: 'ContainersReady', status: 'False', ...notReady });
-    conditions = upsertCondition(conditions, { type: 'PodScheduled', status: 'True' });
+      : {
+          reason: 'ContainersNotReady',
+          message: `containers with unready status: [${(
+            pod.spec?.containers ?? []
+          )
+            .map((c: any) => c.name)
+            .join(' ')}]`,
+        };
+    conditions = upsertCondition(
+      conditions,
+      ready
+        ? { type: 'Ready', status: 'True' }
+        : { type: 'Ready', status: 'False', ...notReady },
+    );
+    conditions = upsertCondition(
+      conditions,
+      ready
+        ? { type: 'ContainersReady', status: 'True' }
+        : { type: 'ContainersReady', status: 'False', ...notReady },
+    );
+    conditions = upsertCondition(conditions, {
+      type: 'PodScheduled',
+      status: 'True',
+    });
     status.conditions = conditions;
     if (rt.state === 'creating' || rt.state === 'pull-failed') {
       status.phase = 'Pending';

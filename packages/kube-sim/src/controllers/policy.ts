@@ -9,7 +9,11 @@ import { isTerminal } from '../podResources';
 import { matchesSelector } from '../selectors';
 import { timestamp } from '../util';
 
-function resolve(value: string | number | undefined, total: number, roundUp: boolean): number | undefined {
+function resolve(
+  value: string | number | undefined,
+  total: number,
+  roundUp: boolean,
+): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number') return value;
   if (!value.endsWith('%')) return Number(value);
@@ -23,16 +27,31 @@ export class PolicyController {
   tick(): void {
     const { store, api } = this.cluster;
     for (const pdb of [...store.iterate(keyOf(R.pdbs))]) {
-      const pods = [...store.iterate(keyOf(R.pods), pdb.metadata.namespace)].filter(
-        p => !isTerminal(p) && !p.metadata.deletionTimestamp && matchesSelector(pdb.spec?.selector, p.metadata.labels),
+      const pods = [
+        ...store.iterate(keyOf(R.pods), pdb.metadata.namespace),
+      ].filter(
+        p =>
+          !isTerminal(p) &&
+          !p.metadata.deletionTimestamp &&
+          matchesSelector(pdb.spec?.selector, p.metadata.labels),
       );
       const expected = pods.length;
-      const healthy = pods.filter(p => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')).length;
+      const healthy = pods.filter(p =>
+        (p.status?.conditions ?? []).some(
+          (c: any) => c.type === 'Ready' && c.status === 'True',
+        ),
+      ).length;
       const minAvailable = resolve(pdb.spec?.minAvailable, expected, true);
       const maxUnavailable = resolve(pdb.spec?.maxUnavailable, expected, true);
-      const desired = minAvailable ?? (maxUnavailable !== undefined ? Math.max(0, expected - maxUnavailable) : expected);
+      const desired =
+        minAvailable ??
+        (maxUnavailable !== undefined
+          ? Math.max(0, expected - maxUnavailable)
+          : expected);
       const allowed = Math.max(0, healthy - desired);
-      const prev = (pdb.status?.conditions ?? []).find((c: any) => c.type === 'DisruptionAllowed');
+      const prev = (pdb.status?.conditions ?? []).find(
+        (c: any) => c.type === 'DisruptionAllowed',
+      );
       const ok = allowed > 0;
       api.writeStatus(R.pdbs, pdb, {
         observedGeneration: pdb.metadata.generation,
@@ -48,7 +67,9 @@ export class PolicyController {
             message: '',
             observedGeneration: pdb.metadata.generation,
             lastTransitionTime:
-              prev && prev.status === (ok ? 'True' : 'False') ? prev.lastTransitionTime : timestamp(),
+              prev && prev.status === (ok ? 'True' : 'False')
+                ? prev.lastTransitionTime
+                : timestamp(),
           },
         ],
       });
@@ -56,12 +77,21 @@ export class PolicyController {
     for (const hpa of [...store.iterate(keyOf(R.hpas))]) {
       const ref = hpa.spec?.scaleTargetRef ?? {};
       const def = ref.kind === 'ReplicaSet' ? R.replicasets : R.deployments;
-      const target = ref.name ? store.get(keyOf(def), hpa.metadata.namespace ?? '', ref.name) : undefined;
+      const target = ref.name
+        ? store.get(keyOf(def), hpa.metadata.namespace ?? '', ref.name)
+        : undefined;
       const current = target?.status?.replicas ?? 0;
       const min = hpa.spec?.minReplicas ?? 1;
       const max = hpa.spec?.maxReplicas ?? min;
-      const desired = Math.min(max, Math.max(min, target?.spec?.replicas ?? current));
-      api.writeStatus(R.hpas, hpa, { ...hpa.status, currentReplicas: current, desiredReplicas: desired });
+      const desired = Math.min(
+        max,
+        Math.max(min, target?.spec?.replicas ?? current),
+      );
+      api.writeStatus(R.hpas, hpa, {
+        ...hpa.status,
+        currentReplicas: current,
+        desiredReplicas: desired,
+      });
     }
   }
 }

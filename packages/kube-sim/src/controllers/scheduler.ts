@@ -34,14 +34,24 @@ export function tolerates(tolerations: any[] | undefined, taint: any): boolean {
   });
 }
 
-export function matchesNodeAffinity(pod: KubeObject, node: KubeObject): boolean {
+export function matchesNodeAffinity(
+  pod: KubeObject,
+  node: KubeObject,
+): boolean {
   const labels = node.metadata.labels ?? {};
   for (const [k, v] of Object.entries<string>(pod.spec?.nodeSelector ?? {})) {
     if (labels[k] !== v) return false;
   }
-  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const required =
+    pod.spec?.affinity?.nodeAffinity
+      ?.requiredDuringSchedulingIgnoredDuringExecution;
   const terms: any[] = required?.nodeSelectorTerms ?? [];
-  if (required && !terms.some(t => matchesNodeSelectorTerm(t, labels, node.metadata.name ?? ''))) {
+  if (
+    required &&
+    !terms.some(t =>
+      matchesNodeSelectorTerm(t, labels, node.metadata.name ?? ''),
+    )
+  ) {
     return false;
   }
   return true;
@@ -70,7 +80,8 @@ export class Scheduler {
         if (e.object.spec?.nodeName) this.dirty = true;
         return;
       }
-      if (e.previous && !isTerminal(e.previous) && isTerminal(e.object)) this.dirty = true;
+      if (e.previous && !isTerminal(e.previous) && isTerminal(e.object))
+        this.dirty = true;
       this.track(e.object);
     });
     store.subscribe(keyOf(R.nodes), () => {
@@ -80,7 +91,11 @@ export class Scheduler {
 
   private track(pod: StoredObject) {
     const ref = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    if (!pod.spec?.nodeName && !isTerminal(pod) && !pod.metadata.deletionTimestamp) {
+    if (
+      !pod.spec?.nodeName &&
+      !isTerminal(pod) &&
+      !pod.metadata.deletionTimestamp
+    ) {
       if (!this.pending.has(ref)) {
         this.pending.add(ref);
         this.dirty = true;
@@ -95,10 +110,18 @@ export class Scheduler {
     const states = new Map<string, NodeState>();
     for (const node of store.list(keyOf(R.nodes))) {
       const allocatable: Record<string, number> = {};
-      for (const [res, q] of Object.entries<string>(node.status?.allocatable ?? {})) {
+      for (const [res, q] of Object.entries<string>(
+        node.status?.allocatable ?? {},
+      )) {
         allocatable[res] = quantityValue(q);
       }
-      states.set(node.metadata.name, { node, allocatable, used: {}, pods: 0, gpuIds: new Set() });
+      states.set(node.metadata.name, {
+        node,
+        allocatable,
+        used: {},
+        pods: 0,
+        gpuIds: new Set(),
+      });
     }
     for (const pod of store.iterate(keyOf(R.pods))) {
       const state = pod.spec?.nodeName && states.get(pod.spec.nodeName);
@@ -113,18 +136,32 @@ export class Scheduler {
   }
 
   /** Filter plugins in the default profile's order; returns the reasons a node is unfit. */
-  private filter(pod: StoredObject, requests: Record<string, number>, s: NodeState): string[] {
+  private filter(
+    pod: StoredObject,
+    requests: Record<string, number>,
+    s: NodeState,
+  ): string[] {
     const node = s.node;
-    if (node.spec?.unschedulable && !tolerates(pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
+    if (
+      node.spec?.unschedulable &&
+      !tolerates(pod.spec?.tolerations, {
+        key: 'node.kubernetes.io/unschedulable',
+        effect: 'NoSchedule',
+      })
+    ) {
       return ['node(s) were unschedulable'];
     }
     for (const taint of node.spec?.taints ?? []) {
-      if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+      if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute')
+        continue;
       if (!tolerates(pod.spec?.tolerations, taint)) {
-        return [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`];
+        return [
+          `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`,
+        ];
       }
     }
-    if (!matchesNodeAffinity(pod, node)) return ["node(s) didn't match Pod's node affinity/selector"];
+    if (!matchesNodeAffinity(pod, node))
+      return ["node(s) didn't match Pod's node affinity/selector"];
     const reasons: string[] = [];
     if (s.pods + 1 > (s.allocatable.pods ?? 110)) reasons.push('Too many pods');
     for (const [res, want] of Object.entries(requests)) {
@@ -149,10 +186,13 @@ export class Scheduler {
         return store.get(keyOf(R.pods), ns, name);
       })
       .filter((p): p is StoredObject => !!p && !p.spec?.nodeName)
-      .sort((a, b) =>
-        (b.spec?.priority ?? 0) - (a.spec?.priority ?? 0) ||
-        a.metadata.creationTimestamp!.localeCompare(b.metadata.creationTimestamp!) ||
-        a.metadata.name.localeCompare(b.metadata.name),
+      .sort(
+        (a, b) =>
+          (b.spec?.priority ?? 0) - (a.spec?.priority ?? 0) ||
+          a.metadata.creationTimestamp!.localeCompare(
+            b.metadata.creationTimestamp!,
+          ) ||
+          a.metadata.name.localeCompare(b.metadata.name),
       );
     const states = this.nodeStates();
     if (states.length === 0) return;
@@ -168,7 +208,8 @@ export class Scheduler {
 
   private schedule(pod: StoredObject, states: NodeState[]) {
     const requests: Record<string, number> = {};
-    for (const [res, q] of Object.entries(podRequests(pod))) requests[res] = q.value;
+    for (const [res, q] of Object.entries(podRequests(pod)))
+      requests[res] = q.value;
     const reasons = new Map<string, number>();
     let best: NodeState | undefined;
     let bestScore = -Infinity;
@@ -186,9 +227,16 @@ export class Scheduler {
       feasible++;
       // LeastAllocated over cpu and memory; ties go to the first node by name.
       const frac = (res: string) =>
-        s.allocatable[res] ? 1 - ((s.used[res] ?? 0) + (requests[res] ?? 0)) / s.allocatable[res] : 0;
+        s.allocatable[res]
+          ? 1 - ((s.used[res] ?? 0) + (requests[res] ?? 0)) / s.allocatable[res]
+          : 0;
       const score = frac('cpu') + frac('memory');
-      if (score > bestScore + 1e-9 || (Math.abs(score - bestScore) <= 1e-9 && best && s.node.metadata.name < best.node.metadata.name)) {
+      if (
+        score > bestScore + 1e-9 ||
+        (Math.abs(score - bestScore) <= 1e-9 &&
+          best &&
+          s.node.metadata.name < best.node.metadata.name)
+      ) {
         best = s;
         bestScore = score;
       }
@@ -197,23 +245,35 @@ export class Scheduler {
     else this.unschedulable(pod, states.length, reasons);
   }
 
-  private bind(pod: StoredObject, s: NodeState, requests: Record<string, number>) {
+  private bind(
+    pod: StoredObject,
+    s: NodeState,
+    requests: Record<string, number>,
+  ) {
     const gpus = requests[GPU] ?? 0;
     const ids: number[] = [];
     const total = s.allocatable[GPU] ?? 0;
-    for (let id = 0; id < total && ids.length < gpus; id++) if (!s.gpuIds.has(id)) ids.push(id);
+    for (let id = 0; id < total && ids.length < gpus; id++)
+      if (!s.gpuIds.has(id)) ids.push(id);
     ids.forEach(id => s.gpuIds.add(id));
     s.pods++;
-    for (const [res, v] of Object.entries(requests)) s.used[res] = (s.used[res] ?? 0) + v;
+    for (const [res, v] of Object.entries(requests))
+      s.used[res] = (s.used[res] ?? 0) + v;
     const nodeName = s.node.metadata.name;
     const updated = clone(pod);
     updated.spec.nodeName = nodeName;
     if (ids.length) {
-      updated.metadata.annotations = { ...updated.metadata.annotations, [GPU_IDS_ANNOTATION]: ids.join(',') };
+      updated.metadata.annotations = {
+        ...updated.metadata.annotations,
+        [GPU_IDS_ANNOTATION]: ids.join(','),
+      };
     }
     updated.status = {
       ...updated.status,
-      conditions: upsertCondition(updated.status?.conditions, { type: 'PodScheduled', status: 'True' }),
+      conditions: upsertCondition(updated.status?.conditions, {
+        type: 'PodScheduled',
+        status: 'True',
+      }),
     };
     const bound = this.cluster.api.writeObject(R.pods, updated);
     this.reported.delete(pod.metadata.uid);
@@ -226,7 +286,11 @@ export class Scheduler {
     );
   }
 
-  private unschedulable(pod: StoredObject, total: number, reasons: Map<string, number>) {
+  private unschedulable(
+    pod: StoredObject,
+    total: number,
+    reasons: Map<string, number>,
+  ) {
     const parts = [...reasons].map(([r, n]) => `${n} ${r}`).sort();
     const message = `0/${total} nodes are available: ${parts.join(', ')}.`;
     if (this.reported.get(pod.metadata.uid) === message) return;
@@ -241,12 +305,21 @@ export class Scheduler {
       }),
     };
     const updated = this.cluster.api.writeStatus(R.pods, pod, status);
-    this.cluster.events.record(updated, 'Warning', 'FailedScheduling', message, 'default-scheduler');
+    this.cluster.events.record(
+      updated,
+      'Warning',
+      'FailedScheduling',
+      message,
+      'default-scheduler',
+    );
   }
 }
 
 /** Sets a condition, keeping lastTransitionTime when the status did not change. */
-export function upsertCondition(conditions: any[] | undefined, condition: Record<string, unknown>): any[] {
+export function upsertCondition(
+  conditions: any[] | undefined,
+  condition: Record<string, unknown>,
+): any[] {
   const list = (conditions ?? []).map(c => ({ ...c }));
   const i = list.findIndex(c => c.type === condition.type);
   const now = timestamp();

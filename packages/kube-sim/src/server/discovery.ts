@@ -25,7 +25,13 @@ function resourceEntries(def: ResourceDef) {
   };
   const subs: object[] = [];
   if (def.status) {
-    subs.push({ name: `${def.plural}/status`, singularName: '', namespaced: def.namespaced, kind: def.kind, verbs: ['get', 'patch', 'update'] });
+    subs.push({
+      name: `${def.plural}/status`,
+      singularName: '',
+      namespaced: def.namespaced,
+      kind: def.kind,
+      verbs: ['get', 'patch', 'update'],
+    });
   }
   if (def.scale) {
     subs.push({
@@ -39,18 +45,26 @@ function resourceEntries(def: ResourceDef) {
     });
   }
   if (def.kind === 'Pod' && !def.group) {
-    subs.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
+    subs.push({
+      name: 'pods/log',
+      singularName: '',
+      namespaced: true,
+      kind: 'Pod',
+      verbs: ['get'],
+    });
   }
   return [main, ...subs];
 }
 
-export function resourceList(group: string, version: string) {
-  const defs = RESOURCES.filter(d => d.group === group && d.version === version);
+export function resourceList(groupName: string, version: string) {
+  const defs = RESOURCES.filter(
+    d => d.group === groupName && d.version === version,
+  );
   if (defs.length === 0) return undefined;
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
-    groupVersion: group ? `${group}/${version}` : version,
+    groupVersion: groupName ? `${groupName}/${version}` : version,
     resources: defs.flatMap(resourceEntries),
   };
 }
@@ -69,10 +83,16 @@ function groupDoc(name: string, versions: string[]) {
 }
 
 export function groupList() {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups().map(g => groupDoc(g.name, g.versions)) };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: apiGroups().map(g => groupDoc(g.name, g.versions)),
+  };
 }
 
 export function group(name: string) {
   const g = apiGroups().find(x => x.name === name);
-  return g ? { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(g.name, g.versions) } : undefined;
+  return g
+    ? { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(g.name, g.versions) }
+    : undefined;
 }

@@ -12,18 +12,32 @@ import { RESOURCES } from '../api/resources';
 import { SERVER_VERSION } from './discovery';
 
 function groupVersions(): string[] {
-  return [...new Set(RESOURCES.map(d => (d.group ? `apis/${d.group}/${d.version}` : `api/${d.version}`)))];
+  return [
+    ...new Set(
+      RESOURCES.map(d =>
+        d.group ? `apis/${d.group}/${d.version}` : `api/${d.version}`,
+      ),
+    ),
+  ];
 }
 
 export function openApiV3Index() {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const gv of groupVersions()) {
-    paths[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=kube-sim-${SERVER_VERSION.gitVersion}` };
+    paths[gv] = {
+      serverRelativeURL: `/openapi/v3/${gv}?hash=kube-sim-${SERVER_VERSION.gitVersion}`,
+    };
   }
   return { paths };
 }
 
-const QUERY_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation', 'force', 'pretty'].map(name => ({
+const QUERY_PARAMS = [
+  'dryRun',
+  'fieldManager',
+  'fieldValidation',
+  'force',
+  'pretty',
+].map(name => ({
   name,
   in: 'query',
   schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true },
@@ -33,9 +47,13 @@ export function openApiV3Doc(gv: string) {
   if (!groupVersions().includes(gv)) return undefined;
   const paths: Record<string, unknown> = {};
   for (const def of RESOURCES) {
-    const dgv = def.group ? `apis/${def.group}/${def.version}` : `api/${def.version}`;
+    const dgv = def.group
+      ? `apis/${def.group}/${def.version}`
+      : `api/${def.version}`;
     if (dgv !== gv || def.viewOf) continue;
-    const base = def.namespaced ? `/${gv}/namespaces/{namespace}/${def.plural}` : `/${gv}/${def.plural}`;
+    const base = def.namespaced
+      ? `/${gv}/namespaces/{namespace}/${def.plural}`
+      : `/${gv}/${def.plural}`;
     const gvk = { group: def.group, version: def.version, kind: def.kind };
     const op = (action: string) => ({
       operationId: `${action}${def.kind}`,
@@ -45,7 +63,12 @@ export function openApiV3Doc(gv: string) {
       responses: { '200': { description: 'OK' } },
     });
     paths[base] = { post: op('post'), get: op('list') };
-    paths[`${base}/{name}`] = { get: op('get'), put: op('put'), patch: op('patch'), delete: op('delete') };
+    paths[`${base}/{name}`] = {
+      get: op('get'),
+      put: op('put'),
+      patch: op('patch'),
+      delete: op('delete'),
+    };
   }
   return {
     openapi: '3.0.0',
@@ -55,11 +78,18 @@ export function openApiV3Doc(gv: string) {
   };
 }
 
-export function sendOpenApiV2(req: http.IncomingMessage, res: http.ServerResponse) {
+export function sendOpenApiV2(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) {
   const accept = req.headers.accept ?? '';
   if (accept.includes('protobuf')) {
     // A zero-length protobuf message decodes to an empty openapi_v2.Document.
-    res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': 0 });
+    res.writeHead(200, {
+      'Content-Type':
+        'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+      'Content-Length': 0,
+    });
     res.end();
     return;
   }
@@ -69,6 +99,9 @@ export function sendOpenApiV2(req: http.IncomingMessage, res: http.ServerRespons
     paths: {},
     definitions: {},
   });
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }

@@ -5,8 +5,20 @@
  * list options (selectors, limit/continue, resourceVersion) and Table output.
  */
 import http from 'node:http';
-import { Api, DeleteOptions, PropagationPolicy, WriteOptions } from '../api/rest';
-import { apiVersionOf, defaultFields, findResource, keyOf, ResourceDef, supportedFields } from '../api/resources';
+import {
+  Api,
+  DeleteOptions,
+  PropagationPolicy,
+  WriteOptions,
+} from '../api/rest';
+import {
+  apiVersionOf,
+  defaultFields,
+  findResource,
+  keyOf,
+  ResourceDef,
+  supportedFields,
+} from '../api/resources';
 import { Cluster } from '../cluster';
 import { toEventsV1 } from '../controllers/events';
 import { serveLogs } from '../logs';
@@ -18,11 +30,32 @@ import {
   parseLabelSelector,
   requirementsOf,
 } from '../selectors';
-import { badRequest, expired, methodNotAllowed, notFound, pathNotFound, StatusError, unauthorized } from '../status';
+import {
+  badRequest,
+  expired,
+  methodNotAllowed,
+  notFound,
+  pathNotFound,
+  StatusError,
+  unauthorized,
+} from '../status';
 import { StoredObject } from '../types';
 import { WatchHub } from '../watch';
-import { apiVersions, group, groupList, resourceList, SERVER_VERSION } from './discovery';
-import { decodeBody, mediaType, readBody, sendError, sendJson, sendText } from './http';
+import {
+  apiVersions,
+  group,
+  groupList,
+  resourceList,
+  SERVER_VERSION,
+} from './discovery';
+import {
+  decodeBody,
+  mediaType,
+  readBody,
+  sendError,
+  sendJson,
+  sendText,
+} from './http';
 import { openApiV3Doc, openApiV3Index, sendOpenApiV2 } from './openapi';
 import { toTable, wantsTable } from './table';
 
@@ -44,17 +77,23 @@ interface Target {
   watch: boolean;
 }
 
-const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/metrics']);
+const PUBLIC_PATHS = new Set([
+  '/healthz',
+  '/livez',
+  '/readyz',
+  '/version',
+  '/metrics',
+]);
 
 function parseTarget(segments: string[]): Target | undefined {
-  let group = '';
+  let apiGroup = '';
   let version: string;
   let rest: string[];
   if (segments[0] === 'api' && segments.length >= 2) {
     version = segments[1];
     rest = segments.slice(2);
   } else if (segments[0] === 'apis' && segments.length >= 3) {
-    group = segments[1];
+    apiGroup = segments[1];
     version = segments[2];
     rest = segments.slice(3);
   } else {
@@ -67,13 +106,19 @@ function parseTarget(segments: string[]): Target | undefined {
   }
   if (rest.length === 0) return undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3) {
-    const def = findResource(group, version, rest[2]);
+    const def = findResource(apiGroup, version, rest[2]);
     if (def?.namespaced) {
       if (rest.length > 5) return undefined;
-      return { def, namespace: rest[1], name: rest[3], subresource: rest[4], watch };
+      return {
+        def,
+        namespace: rest[1],
+        name: rest[3],
+        subresource: rest[4],
+        watch,
+      };
     }
   }
-  const def = findResource(group, version, rest[0]);
+  const def = findResource(apiGroup, version, rest[0]);
   if (!def || rest.length > 3) return undefined;
   return { def, name: rest[1], subresource: rest[2], watch };
 }
@@ -84,20 +129,37 @@ interface Continue {
 }
 
 function encodeContinue(c: Continue): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: c.rv, start: c.start })).toString('base64');
+  return Buffer.from(
+    JSON.stringify({ v: 'meta.k8s.io/v1', rv: c.rv, start: c.start }),
+  ).toString('base64');
 }
 
 function decodeContinue(token: string): Continue {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
-    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') throw new Error();
+    if (
+      parsed.v !== 'meta.k8s.io/v1' ||
+      typeof parsed.rv !== 'number' ||
+      typeof parsed.start !== 'string'
+    )
+      throw new Error();
     return { rv: parsed.rv, start: parsed.start };
   } catch {
-    throw badRequest('continue key is not valid: illegal base64 data at input byte 0');
+    throw badRequest(
+      'continue key is not valid: illegal base64 data at input byte 0',
+    );
   }
 }
 
-const sortKey = (o: StoredObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+/** The deprecated orphanDependents option as a propagation policy. */
+function orphanPolicy(orphan: unknown): PropagationPolicy | undefined {
+  if (orphan === true || orphan === 'true') return 'Orphan';
+  if (orphan === false || orphan === 'false') return 'Background';
+  return undefined;
+}
+
+const sortKey = (o: StoredObject) =>
+  `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 export function createRouter(opts: RouterOptions) {
   const { cluster, watches } = opts;
@@ -112,25 +174,50 @@ export function createRouter(opts: RouterOptions) {
 
   function writeOptions(query: URLSearchParams): WriteOptions {
     const dryRun = query.getAll('dryRun');
-    if (dryRun.some(d => d !== 'All')) throw badRequest(`Invalid dry run value: ${dryRun.join(',')}`);
-    return { dryRun: dryRun.length > 0, fieldManager: query.get('fieldManager') ?? undefined };
+    if (dryRun.some(d => d !== 'All'))
+      throw badRequest(`Invalid dry run value: ${dryRun.join(',')}`);
+    return {
+      dryRun: dryRun.length > 0,
+      fieldManager: query.get('fieldManager') ?? undefined,
+    };
   }
 
   function matcher(def: ResourceDef, query: URLSearchParams) {
     const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
-    const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, supportedFields(def));
-    const convert = def.viewOf ? (o: StoredObject) => toEventsV1(o) as StoredObject : undefined;
+    const fields = parseFieldSelector(
+      query.get('fieldSelector') ?? undefined,
+      supportedFields(def),
+    );
+    const convert = def.viewOf
+      ? (o: StoredObject) => toEventsV1(o) as StoredObject
+      : undefined;
     const matches = (o: StoredObject) => {
       const view = convert ? convert(o) : o;
-      return matchesRequirements(labels, o.metadata.labels) && (fields.length === 0 || matchesFields(fields, defaultFields(view, def)));
+      return (
+        matchesRequirements(labels, o.metadata.labels) &&
+        (fields.length === 0 || matchesFields(fields, defaultFields(view, def)))
+      );
     };
-    return { matches, convert, filtered: labels.length > 0 || fields.length > 0 };
+    return {
+      matches,
+      convert,
+      filtered: labels.length > 0 || fields.length > 0,
+    };
   }
 
-  function list(req: http.IncomingMessage, res: http.ServerResponse, t: Target, query: URLSearchParams) {
+  function list(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    t: Target,
+    query: URLSearchParams,
+  ) {
     const { def } = t;
     const { matches, convert, filtered } = matcher(def, query);
-    if (t.watch || query.get('watch') === 'true' || query.get('watch') === '1') {
+    if (
+      t.watch ||
+      query.get('watch') === 'true' ||
+      query.get('watch') === '1'
+    ) {
       watches.serve(req, res, {
         store,
         key: keyOf(def),
@@ -142,7 +229,9 @@ export function createRouter(opts: RouterOptions) {
         resourceVersion: query.get('resourceVersion') ?? undefined,
         sendInitialEvents: query.get('sendInitialEvents') === 'true',
         allowBookmarks: query.get('allowWatchBookmarks') === 'true',
-        timeoutSeconds: query.has('timeoutSeconds') ? Number(query.get('timeoutSeconds')) : undefined,
+        timeoutSeconds: query.has('timeoutSeconds')
+          ? Number(query.get('timeoutSeconds'))
+          : undefined,
         bookmarkIntervalMs: opts.bookmarkIntervalMs,
       });
       return;
@@ -173,7 +262,8 @@ export function createRouter(opts: RouterOptions) {
     let remaining: number | undefined;
     if (limit > 0) {
       let i = 0;
-      for (; i < items.length && page.length < limit; i++) if (!filtered || matches(items[i])) page.push(items[i]);
+      for (; i < items.length && page.length < limit; i++)
+        if (!filtered || matches(items[i])) page.push(items[i]);
       let more = false;
       for (let j = i; j < items.length; j++) {
         if (!filtered || matches(items[j])) {
@@ -192,23 +282,56 @@ export function createRouter(opts: RouterOptions) {
     if (next) meta.continue = next;
     if (remaining !== undefined) meta.remainingItemCount = remaining;
     if (wantsTable(req.headers.accept)) {
-      sendJson(res, 200, toTable(def, page.map(o => (convert ? convert(o) : o)) as StoredObject[], meta, query.get('includeObject') ?? undefined));
+      sendJson(
+        res,
+        200,
+        toTable(
+          def,
+          page.map(o => (convert ? convert(o) : o)) as StoredObject[],
+          meta,
+          query.get('includeObject') ?? undefined,
+        ),
+      );
       return;
     }
-    const body = page.map(o => (convert ? JSON.stringify(convert(o)) : store.json(o))).join(',');
+    const body = page
+      .map(o => (convert ? JSON.stringify(convert(o)) : store.json(o)))
+      .join(',');
     sendJson(
       res,
       200,
-      `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${JSON.stringify(meta)},"items":[${body}]}`,
+      `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(
+        def,
+      )}","metadata":${JSON.stringify(meta)},"items":[${body}]}`,
     );
   }
 
-  function respondObject(req: http.IncomingMessage, res: http.ServerResponse, def: ResourceDef, code: number, obj: StoredObject, query: URLSearchParams) {
+  function respondObject(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    def: ResourceDef,
+    code: number,
+    obj: StoredObject,
+    query: URLSearchParams,
+  ) {
     if (wantsTable(req.headers.accept)) {
-      sendJson(res, code, toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, query.get('includeObject') ?? undefined));
+      sendJson(
+        res,
+        code,
+        toTable(
+          def,
+          [obj],
+          { resourceVersion: obj.metadata.resourceVersion },
+          query.get('includeObject') ?? undefined,
+        ),
+      );
       return;
     }
-    sendJson(res, code, Object.isFrozen(obj) ? store.json(obj) : JSON.stringify(obj));
+    sendJson(
+      res,
+      code,
+      Object.isFrozen(obj) ? store.json(obj) : JSON.stringify(obj),
+    );
   }
 
   function scaleOf(obj: StoredObject) {
@@ -228,24 +351,39 @@ export function createRouter(opts: RouterOptions) {
       status: {
         replicas: obj.status?.replicas ?? 0,
         selector: req
-          .map(r => (r.operator === 'In' && r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} ${r.operator.toLowerCase()} (${r.values.join(',')})`))
+          .map(r =>
+            r.operator === 'In' && r.values.length === 1
+              ? `${r.key}=${r.values[0]}`
+              : `${r.key} ${r.operator.toLowerCase()} (${r.values.join(',')})`,
+          )
           .join(','),
       },
     };
   }
 
-  async function resource(req: http.IncomingMessage, res: http.ServerResponse, t: Target, query: URLSearchParams) {
+  async function resource(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    t: Target,
+    query: URLSearchParams,
+  ) {
     const { def } = t;
     const method = req.method ?? 'GET';
     const ns = t.namespace ?? '';
     if (def.viewOf && method !== 'GET') throw methodNotAllowed();
     if (t.subresource) {
-      const allowed = (t.subresource === 'status' && def.status) || (t.subresource === 'scale' && def.scale) || (t.subresource === 'log' && def.kind === 'Pod' && !def.group);
+      const allowed =
+        (t.subresource === 'status' && def.status) ||
+        (t.subresource === 'scale' && def.scale) ||
+        (t.subresource === 'log' && def.kind === 'Pod' && !def.group);
       if (!allowed || !t.name) throw pathNotFound();
     }
-    if (def.namespaced && t.name && t.namespace === undefined) throw pathNotFound();
+    if (def.namespaced && t.name && t.namespace === undefined)
+      throw pathNotFound();
     const getOne = () => {
-      const obj = def.viewOf ? store.get(def.viewOf, ns, t.name!) : api.find(def, ns, t.name!);
+      const obj = def.viewOf
+        ? store.get(def.viewOf, ns, t.name!)
+        : api.find(def, ns, t.name!);
       if (!obj) throw notFound(def, t.name!);
       return obj;
     };
@@ -253,10 +391,19 @@ export function createRouter(opts: RouterOptions) {
     if (method === 'GET') {
       if (!t.name) return list(req, res, t, query);
       if (t.watch) {
-        return list(req, res, t, new URLSearchParams([...query, ['fieldSelector', `metadata.name=${t.name}`]]));
+        return list(
+          req,
+          res,
+          t,
+          new URLSearchParams([
+            ...query,
+            ['fieldSelector', `metadata.name=${t.name}`],
+          ]),
+        );
       }
       const obj = getOne();
-      if (t.subresource === 'log') return serveLogs(cluster, obj, query, req, res, opts.followers);
+      if (t.subresource === 'log')
+        return serveLogs(cluster, obj, query, req, res, opts.followers);
       if (t.subresource === 'scale') return sendJson(res, 200, scaleOf(obj));
       if (def.viewOf) return sendJson(res, 200, toEventsV1(obj));
       return respondObject(req, res, def, 200, obj, query);
@@ -267,7 +414,14 @@ export function createRouter(opts: RouterOptions) {
       if (t.name) throw methodNotAllowed();
       if (def.namespaced && t.namespace === undefined) throw methodNotAllowed();
       const body = decodeBody(await readBody(req), req.headers['content-type']);
-      return respondObject(req, res, def, 201, api.create(def, ns, body, w), query);
+      return respondObject(
+        req,
+        res,
+        def,
+        201,
+        api.create(def, ns, body, w),
+        query,
+      );
     }
     if (!t.name) {
       if (method === 'DELETE') return deleteCollection(req, res, t, query, w);
@@ -278,7 +432,17 @@ export function createRouter(opts: RouterOptions) {
       if (t.subresource === 'scale') {
         const obj = api.get(def, ns, t.name);
         const rv = body?.metadata?.resourceVersion;
-        const updated = api.patch(def, ns, t.name, 'application/merge-patch+json', { metadata: rv ? { resourceVersion: rv } : {}, spec: { replicas: body?.spec?.replicas } }, w);
+        const updated = api.patch(
+          def,
+          ns,
+          t.name,
+          'application/merge-patch+json',
+          {
+            metadata: rv ? { resourceVersion: rv } : {},
+            spec: { replicas: body?.spec?.replicas },
+          },
+          w,
+        );
         return sendJson(res, 200, scaleOf(updated ?? obj));
       }
       const updated = api.update(def, ns, t.name, body, w, t.subresource);
@@ -286,16 +450,34 @@ export function createRouter(opts: RouterOptions) {
     }
     if (method === 'PATCH') {
       const type = mediaType(req.headers['content-type']);
-      const body = decodeBody(await readBody(req), req.headers['content-type'], PATCH_TYPES);
+      const body = decodeBody(
+        await readBody(req),
+        req.headers['content-type'],
+        PATCH_TYPES,
+      );
       if (type === 'application/apply-patch+yaml' && !w.fieldManager) {
-        throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+        throw badRequest(
+          'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+        );
       }
       if (t.subresource === 'scale') {
-        const patched = applyPatch(type, scaleOf(api.get(def, ns, t.name)), body);
-        const updated = api.patch(def, ns, t.name, 'application/merge-patch+json', { spec: { replicas: patched.spec?.replicas } }, w);
+        const patched = applyPatch(
+          type,
+          scaleOf(api.get(def, ns, t.name)),
+          body,
+        );
+        const updated = api.patch(
+          def,
+          ns,
+          t.name,
+          'application/merge-patch+json',
+          { spec: { replicas: patched.spec?.replicas } },
+          w,
+        );
         return sendJson(res, 200, scaleOf(updated));
       }
-      const created = type === 'application/apply-patch+yaml' && !api.find(def, ns, t.name);
+      const created =
+        type === 'application/apply-patch+yaml' && !api.find(def, ns, t.name);
       const updated = api.patch(def, ns, t.name, type, body, w, t.subresource);
       return respondObject(req, res, def, created ? 201 : 200, updated, query);
     }
@@ -307,33 +489,60 @@ export function createRouter(opts: RouterOptions) {
     throw methodNotAllowed();
   }
 
-  async function deleteOptions(req: http.IncomingMessage, query: URLSearchParams, w: WriteOptions): Promise<DeleteOptions> {
+  async function deleteOptions(
+    req: http.IncomingMessage,
+    query: URLSearchParams,
+    w: WriteOptions,
+  ): Promise<DeleteOptions> {
     const raw = await readBody(req);
-    const body = raw.length && raw.toString().trim() ? decodeBody(raw, 'application/json') : {};
-    const policy = (query.get('propagationPolicy') ?? body.propagationPolicy) as PropagationPolicy | undefined;
+    const body =
+      raw.length && raw.toString().trim()
+        ? decodeBody(raw, 'application/json')
+        : {};
+    const policy = (query.get('propagationPolicy') ??
+      body.propagationPolicy) as PropagationPolicy | undefined;
     if (policy && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
-      throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+      throw badRequest(
+        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+      );
     }
     const orphan = query.get('orphanDependents') ?? body.orphanDependents;
     const grace = query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
-    const dryRun = w.dryRun || (Array.isArray(body.dryRun) && body.dryRun.includes('All'));
+    const dryRun =
+      w.dryRun || (Array.isArray(body.dryRun) && body.dryRun.includes('All'));
     return {
       ...w,
       dryRun,
-      propagationPolicy: policy ?? (orphan === true || orphan === 'true' ? 'Orphan' : orphan === false || orphan === 'false' ? 'Background' : undefined),
-      gracePeriodSeconds: grace !== undefined && grace !== null ? Number(grace) : undefined,
+      propagationPolicy: policy ?? orphanPolicy(orphan),
+      gracePeriodSeconds:
+        grace !== undefined && grace !== null ? Number(grace) : undefined,
       preconditions: body.preconditions,
     };
   }
 
-  async function deleteCollection(req: http.IncomingMessage, res: http.ServerResponse, t: Target, query: URLSearchParams, w: WriteOptions) {
+  async function deleteCollection(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    t: Target,
+    query: URLSearchParams,
+    w: WriteOptions,
+  ) {
     const del = await deleteOptions(req, query, w);
     const { matches } = matcher(t.def, query);
     const deleted: string[] = [];
     for (const obj of store.list(keyOf(t.def), t.namespace)) {
       if (!matches(obj)) continue;
       try {
-        deleted.push(store.json(api.delete(t.def, obj.metadata.namespace ?? '', obj.metadata.name, del)));
+        deleted.push(
+          store.json(
+            api.delete(
+              t.def,
+              obj.metadata.namespace ?? '',
+              obj.metadata.name,
+              del,
+            ),
+          ),
+        );
       } catch (e) {
         if (!(e instanceof StatusError) || e.code !== 404) throw e;
       }
@@ -341,7 +550,11 @@ export function createRouter(opts: RouterOptions) {
     sendJson(
       res,
       200,
-      `{"kind":"${t.def.kind}List","apiVersion":"${apiVersionOf(t.def)}","metadata":{"resourceVersion":"${store.currentRv()}"},"items":[${deleted.join(',')}]}`,
+      `{"kind":"${t.def.kind}List","apiVersion":"${apiVersionOf(
+        t.def,
+      )}","metadata":{"resourceVersion":"${store.currentRv()}"},"items":[${deleted.join(
+        ',',
+      )}]}`,
     );
   }
 
@@ -349,22 +562,38 @@ export function createRouter(opts: RouterOptions) {
     const url = new URL(req.url ?? '/', 'http://kube-sim');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const query = url.searchParams;
-    if (path === '/healthz' || path === '/livez' || path === '/readyz' || path.startsWith('/readyz/') || path.startsWith('/livez/')) {
+    if (
+      path === '/healthz' ||
+      path === '/livez' ||
+      path === '/readyz' ||
+      path.startsWith('/readyz/') ||
+      path.startsWith('/livez/')
+    ) {
       authenticate(req, path.split('/').slice(0, 2).join('/'));
       return sendText(res, 200, 'ok');
     }
     if (path === '/metrics') {
       authenticate(req, path);
-      return sendText(res, 200, opts.metrics(), 'text/plain; version=0.0.4; charset=utf-8');
+      return sendText(
+        res,
+        200,
+        opts.metrics(),
+        'text/plain; version=0.0.4; charset=utf-8',
+      );
     }
     authenticate(req, path);
     const segments = path.split('/').filter(Boolean);
     if (path === '/version') return sendJson(res, 200, SERVER_VERSION);
-    if (path === '/api') return sendJson(res, 200, apiVersions(opts.serverAddress()));
+    if (path === '/api')
+      return sendJson(res, 200, apiVersions(opts.serverAddress()));
     if (path === '/apis') return sendJson(res, 200, groupList());
     if (path === '/openapi/v2') return sendOpenApiV2(req, res);
     if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index());
-    if (segments[0] === 'openapi' && segments[1] === 'v3' && segments.length > 2) {
+    if (
+      segments[0] === 'openapi' &&
+      segments[1] === 'v3' &&
+      segments.length > 2
+    ) {
       const doc = openApiV3Doc(segments.slice(2).join('/'));
       if (!doc) throw pathNotFound();
       return sendJson(res, 200, doc);
@@ -393,4 +622,3 @@ export function createRouter(opts: RouterOptions) {
     route(req, res).catch(err => sendError(res, err));
   };
 }
-

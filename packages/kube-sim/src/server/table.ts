@@ -14,7 +14,12 @@ interface Column {
   priority: number;
 }
 
-const col = (name: string, type = 'string', priority = 0, format = ''): Column => ({
+const col = (
+  name: string,
+  type = 'string',
+  priority = 0,
+  format = '',
+): Column => ({
   name,
   type,
   format,
@@ -44,16 +49,23 @@ export function podStatusReason(pod: KubeObject): string {
   for (const c of pod.status?.containerStatuses ?? []) {
     if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
     else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
-    else if (c.state?.terminated) reason = `ExitCode:${c.state.terminated.exitCode}`;
+    else if (c.state?.terminated)
+      reason = `ExitCode:${c.state.terminated.exitCode}`;
   }
-  if (reason === 'Pending' && pod.spec?.nodeName && !pod.status?.containerStatuses) reason = 'ContainerCreating';
+  if (
+    reason === 'Pending' &&
+    pod.spec?.nodeName &&
+    !pod.status?.containerStatuses
+  )
+    reason = 'ContainerCreating';
   if (pod.metadata.deletionTimestamp) reason = 'Terminating';
   return reason;
 }
 
 function jobStatus(job: KubeObject): string {
   const conds: any[] = job.status?.conditions ?? [];
-  const has = (t: string) => conds.some(c => c.type === t && c.status === 'True');
+  const has = (t: string) =>
+    conds.some(c => c.type === t && c.status === 'True');
   if (has('Complete')) return 'Complete';
   if (has('Failed')) return 'Failed';
   if (job.metadata.deletionTimestamp) return 'Terminating';
@@ -66,21 +78,37 @@ function jobStatus(job: KubeObject): string {
 function duration(job: KubeObject, now: number): string {
   const start = job.status?.startTime;
   if (!start) return '';
-  const end = job.status?.completionTime ? Date.parse(job.status.completionTime) : now;
+  const end = job.status?.completionTime
+    ? Date.parse(job.status.completionTime)
+    : now;
   return age(new Date(Date.parse(start)).toISOString(), end);
 }
 
-function printer(def: ResourceDef): { columns: Column[]; cells: (o: KubeObject, now: number) => unknown[] } {
+function printer(def: ResourceDef): {
+  columns: Column[];
+  cells: (o: KubeObject, now: number) => unknown[];
+} {
   const name = col('Name');
   const ageCol = col('Age');
   switch (def.kind) {
     case 'Pod':
       return {
-        columns: [name, col('Ready'), col('Status'), col('Restarts'), ageCol, col('IP', 'string', 1), col('Node', 'string', 1)],
+        columns: [
+          name,
+          col('Ready'),
+          col('Status'),
+          col('Restarts'),
+          ageCol,
+          col('IP', 'string', 1),
+          col('Node', 'string', 1),
+        ],
         cells: (p, now) => {
           const statuses: any[] = p.status?.containerStatuses ?? [];
           const ready = statuses.filter(c => c.ready).length;
-          const restarts = statuses.reduce((n, c) => n + (c.restartCount ?? 0), 0);
+          const restarts = statuses.reduce(
+            (n, c) => n + (c.restartCount ?? 0),
+            0,
+          );
           return [
             p.metadata.name,
             `${ready}/${(p.spec?.containers ?? []).length}`,
@@ -96,29 +124,51 @@ function printer(def: ResourceDef): { columns: Column[]; cells: (o: KubeObject, 
       return {
         columns: [name, col('Status'), col('Roles'), ageCol, col('Version')],
         cells: (n, now) => {
-          const ready = (n.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
+          const ready = (n.status?.conditions ?? []).find(
+            (c: any) => c.type === 'Ready',
+          );
           const roles = Object.keys(n.metadata.labels ?? {})
             .filter(l => l.startsWith('node-role.kubernetes.io/'))
             .map(l => l.slice('node-role.kubernetes.io/'.length));
           let status = ready?.status === 'True' ? 'Ready' : 'NotReady';
           if (n.spec?.unschedulable) status += ',SchedulingDisabled';
-          return [n.metadata.name, status, roles.join(',') || '<none>', age(n.metadata.creationTimestamp, now), n.status?.nodeInfo?.kubeletVersion ?? ''];
+          return [
+            n.metadata.name,
+            status,
+            roles.join(',') || '<none>',
+            age(n.metadata.creationTimestamp, now),
+            n.status?.nodeInfo?.kubeletVersion ?? '',
+          ];
         },
       };
     case 'Job':
       return {
-        columns: [name, col('Status'), col('Completions'), col('Duration'), ageCol],
+        columns: [
+          name,
+          col('Status'),
+          col('Completions'),
+          col('Duration'),
+          ageCol,
+        ],
         cells: (j, now) => [
           j.metadata.name,
           jobStatus(j),
-          j.spec?.completions != null ? `${j.status?.succeeded ?? 0}/${j.spec.completions}` : `${j.status?.succeeded ?? 0}/1 of ${j.spec?.parallelism ?? 1}`,
+          j.spec?.completions !== undefined && j.spec?.completions !== null
+            ? `${j.status?.succeeded ?? 0}/${j.spec.completions}`
+            : `${j.status?.succeeded ?? 0}/1 of ${j.spec?.parallelism ?? 1}`,
           duration(j, now),
           age(j.metadata.creationTimestamp, now),
         ],
       };
     case 'Deployment':
       return {
-        columns: [name, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), ageCol],
+        columns: [
+          name,
+          col('Ready'),
+          col('Up-to-date', 'integer'),
+          col('Available', 'integer'),
+          ageCol,
+        ],
         cells: (d, now) => [
           d.metadata.name,
           `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`,
@@ -130,16 +180,31 @@ function printer(def: ResourceDef): { columns: Column[]; cells: (o: KubeObject, 
     case 'Namespace':
       return {
         columns: [name, col('Status'), ageCol],
-        cells: (n, now) => [n.metadata.name, n.status?.phase ?? '', age(n.metadata.creationTimestamp, now)],
+        cells: (n, now) => [
+          n.metadata.name,
+          n.status?.phase ?? '',
+          age(n.metadata.creationTimestamp, now),
+        ],
       };
     case 'Event':
       return {
-        columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message')],
+        columns: [
+          col('Last Seen'),
+          col('Type'),
+          col('Reason'),
+          col('Object'),
+          col('Message'),
+        ],
         cells: (e, now) => [
-          age(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp, now),
+          age(
+            e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp,
+            now,
+          ),
           e.type,
           e.reason,
-          `${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`,
+          `${String(e.involvedObject?.kind ?? '').toLowerCase()}/${
+            e.involvedObject?.name ?? ''
+          }`,
           e.message,
         ],
       };
@@ -153,6 +218,16 @@ function printer(def: ResourceDef): { columns: Column[]; cells: (o: KubeObject, 
 
 export function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept.split(',')[0]);
+}
+
+function rowObject(o: KubeObject, includeObject: string | undefined) {
+  if (includeObject === 'None') return undefined;
+  if (includeObject === 'Object') return o;
+  return {
+    kind: 'PartialObjectMetadata',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: o.metadata,
+  };
 }
 
 export function toTable(
@@ -170,12 +245,7 @@ export function toTable(
     columnDefinitions: columns,
     rows: objects.map(o => ({
       cells: cells(o, now),
-      object:
-        includeObject === 'None'
-          ? undefined
-          : includeObject === 'Object'
-          ? o
-          : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+      object: rowObject(o, includeObject),
     })),
   };
 }

@@ -41,7 +41,10 @@ const SEP = '\u0000';
 
 export class ObjectStore {
   private rv = 1;
-  private readonly data = new Map<string, Map<string, Map<string, StoredObject>>>();
+  private readonly data = new Map<
+    string,
+    Map<string, Map<string, StoredObject>>
+  >();
   private readonly sortedCache = new Map<string, string[]>();
   private readonly jsonCache = new WeakMap<object, string>();
   private history: StoreEvent[] = [];
@@ -70,12 +73,14 @@ export class ObjectStore {
   list(key: string, namespace?: string): StoredObject[] {
     const byNs = this.data.get(key);
     if (!byNs) return [];
-    const namespaces = namespace !== undefined ? [namespace] : [...byNs.keys()].sort();
+    const namespaces =
+      namespace !== undefined ? [namespace] : [...byNs.keys()].sort();
     const out: StoredObject[] = [];
     for (const ns of namespaces) {
       const objects = byNs.get(ns);
       if (!objects) continue;
-      for (const name of this.sortedNames(key, ns, objects)) out.push(objects.get(name)!);
+      for (const name of this.sortedNames(key, ns, objects))
+        out.push(objects.get(name)!);
     }
     return out;
   }
@@ -111,7 +116,11 @@ export class ObjectStore {
     );
   }
 
-  private sortedNames(key: string, ns: string, objects: Map<string, StoredObject>): string[] {
+  private sortedNames(
+    key: string,
+    ns: string,
+    objects: Map<string, StoredObject>,
+  ): string[] {
     const cacheKey = key + SEP + ns;
     let names = this.sortedCache.get(cacheKey);
     if (!names) {
@@ -144,11 +153,22 @@ export class ObjectStore {
     objects.set(name, stored);
     if (!previous) this.sortedCache.delete(key + SEP + ns);
     this.indexOwners(key, previous, stored);
-    this.emit({ type: previous ? 'MODIFIED' : 'ADDED', rv, key, namespace: ns, object: stored, previous });
+    this.emit({
+      type: previous ? 'MODIFIED' : 'ADDED',
+      rv,
+      key,
+      namespace: ns,
+      object: stored,
+      previous,
+    });
     return stored;
   }
 
-  remove(key: string, namespace: string, name: string): StoredObject | undefined {
+  remove(
+    key: string,
+    namespace: string,
+    name: string,
+  ): StoredObject | undefined {
     const objects = this.data.get(key)?.get(namespace);
     const previous = objects?.get(name);
     if (!objects || !previous) return undefined;
@@ -166,8 +186,13 @@ export class ObjectStore {
     return object;
   }
 
-  private indexOwners(key: string, before?: StoredObject, after?: StoredObject) {
-    const ref = (o: StoredObject) => key + SEP + (o.metadata.namespace ?? '') + SEP + o.metadata.name;
+  private indexOwners(
+    key: string,
+    before?: StoredObject,
+    after?: StoredObject,
+  ) {
+    const ref = (o: StoredObject) =>
+      key + SEP + (o.metadata.namespace ?? '') + SEP + o.metadata.name;
     for (const owner of before?.metadata.ownerReferences ?? []) {
       const set = this.owners.get(owner.uid);
       set?.delete(ref(before!));

@@ -11,7 +11,10 @@ export function loadState(file: string): StoreSnapshot | undefined {
   const text = fs.readFileSync(file, 'utf8');
   if (!text.trim()) return undefined;
   const parsed = JSON.parse(text) as StoreSnapshot & { version?: number };
-  if (typeof parsed.resourceVersion !== 'number' || typeof parsed.objects !== 'object') {
+  if (
+    typeof parsed.resourceVersion !== 'number' ||
+    typeof parsed.objects !== 'object'
+  ) {
     throw new Error(`${file} is not a kube-sim state file`);
   }
   return parsed;

@@ -2,6 +2,8 @@
  * Test harness: a kube-sim on a random port plus @kubernetes/client-node
  * clients configured from its kubeconfig, exactly as the portal builds them.
  */
+// Test-only module: the client is a dev dependency.
+// eslint-disable-next-line @backstage/no-undeclared-imports
 import {
   AppsV1Api,
   BatchV1Api,
@@ -20,8 +22,15 @@ export interface Harness {
   custom: CustomObjectsApi;
 }
 
-export async function startHarness(options: KubeSimOptions = {}): Promise<Harness> {
-  const sim = await startKubeSim({ port: 0, tickMs: 20, timeScale: 20, ...options });
+export async function startHarness(
+  options: KubeSimOptions = {},
+): Promise<Harness> {
+  const sim = await startKubeSim({
+    port: 0,
+    tickMs: 20,
+    timeScale: 20,
+    ...options,
+  });
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig);
   return {
@@ -36,7 +45,12 @@ export async function startHarness(options: KubeSimOptions = {}): Promise<Harnes
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
 export async function waitFor<T>(
-  check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
+  check: () =>
+    | Promise<T | undefined | false | null>
+    | T
+    | undefined
+    | false
+    | null,
   what: string,
   timeoutMs = 10_000,
 ): Promise<T> {
@@ -50,14 +64,18 @@ export async function waitFor<T>(
       last = e;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+      throw new Error(
+        `timed out waiting for ${what}${last ? `: ${last}` : ''}`,
+      );
     }
     await new Promise(r => setTimeout(r, 25));
   }
 }
 
 /** The parsed Status body of a failed client-node call. */
-export async function failure(call: Promise<unknown>): Promise<{ code: number; body: any }> {
+export async function failure(
+  call: Promise<unknown>,
+): Promise<{ code: number; body: any }> {
   try {
     await call;
   } catch (e: any) {
@@ -67,7 +85,11 @@ export async function failure(call: Promise<unknown>): Promise<{ code: number; b
   throw new Error('expected the call to fail');
 }
 
-export async function createNamespace(h: Harness, name: string, quota?: Record<string, string>) {
+export async function createNamespace(
+  h: Harness,
+  name: string,
+  quota?: Record<string, string>,
+) {
   await h.core.createNamespace({ body: { metadata: { name } } });
   if (quota) {
     await h.core.createNamespacedResourceQuota({
@@ -77,9 +99,20 @@ export async function createNamespace(h: Harness, name: string, quota?: Record<s
   }
 }
 
-export function gpuJob(name: string, opts: { gpus?: number; seconds?: number; exit?: string; pool?: string; backoffLimit?: number; deadline?: number } = {}) {
+export function gpuJob(
+  name: string,
+  opts: {
+    gpus?: number;
+    seconds?: number;
+    exit?: string;
+    pool?: string;
+    backoffLimit?: number;
+    deadline?: number;
+  } = {},
+) {
   const annotations: Record<string, string> = {};
-  if (opts.seconds !== undefined) annotations['kube-sim.genai.io/run-seconds'] = String(opts.seconds);
+  if (opts.seconds !== undefined)
+    annotations['kube-sim.genai.io/run-seconds'] = String(opts.seconds);
   if (opts.exit) annotations['kube-sim.genai.io/exit'] = opts.exit;
   const gpus = opts.gpus ?? 8;
   return {
@@ -94,7 +127,9 @@ export function gpuJob(name: string, opts: { gpus?: number; seconds?: number; ex
         spec: {
           restartPolicy: 'Never',
           nodeSelector: { 'gpu-type': opts.pool ?? 'mi355x' },
-          tolerations: [{ key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+          tolerations: [
+            { key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+          ],
           containers: [
             {
               name: 'main',
