@@ -119,6 +119,45 @@ describe('kubectl', () => {
     expect(table).toMatch(/gpu-mi300x-1\s+Ready\s+worker/);
   });
 
+  it('creates namespaces, config maps and secrets with the typed generators (protobuf bodies)', async () => {
+    expect(await kubectl('create', 'namespace', 'gen')).toBe(
+      'namespace/gen created\n',
+    );
+    expect(
+      await kubectl(
+        'create',
+        'configmap',
+        'cfg',
+        '-n',
+        'gen',
+        '--from-literal=model=llama',
+      ),
+    ).toBe('configmap/cfg created\n');
+    expect(
+      await kubectl(
+        'create',
+        'secret',
+        'generic',
+        'tok',
+        '-n',
+        'gen',
+        '--from-literal=hf=abc',
+      ),
+    ).toBe('secret/tok created\n');
+    const secret = await h.core.readNamespacedSecret({
+      name: 'tok',
+      namespace: 'gen',
+    });
+    expect(Buffer.from(secret.data!.hf, 'base64').toString()).toBe('abc');
+    expect(
+      (await h.core.readNamespacedConfigMap({ name: 'cfg', namespace: 'gen' }))
+        .data,
+    ).toEqual({ model: 'llama' });
+    expect(await kubectl('get', 'configmap', 'cfg', '-n', 'gen')).toMatch(
+      /^NAME\s+DATA\s+AGE\ncfg\s+1\s+/,
+    );
+  });
+
   it('applies a Job manifest (client-side apply), lists pods, reads logs and deletes', async () => {
     expect(await kubectl('apply', '-f', 'job.yaml')).toBe(
       'namespace/kubectl-x created\njob.batch/train created\n',

@@ -2,6 +2,7 @@
 import http from 'node:http';
 import YAML from 'yaml';
 import { badRequest, StatusError, unsupportedMediaType } from '../status';
+import { decodeProtobuf, PROTOBUF } from './protobuf';
 
 const MAX_BODY = 3 * 1024 * 1024; // the API server's request size limit
 
@@ -102,6 +103,7 @@ export function decodeBody(
   const type = mediaType(contentType);
   if (accepted && type && !accepted.includes(type))
     throw unsupportedMediaType(accepted);
+  if (type === PROTOBUF && !accepted) return decodeProtobuf(body);
   if (type && !accepted && !JSON_TYPES.includes(type))
     throw unsupportedMediaType(JSON_TYPES);
   const text = body.toString('utf8');

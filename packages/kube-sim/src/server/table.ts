@@ -177,6 +177,94 @@ function printer(def: ResourceDef): {
           age(d.metadata.creationTimestamp, now),
         ],
       };
+    case 'ConfigMap':
+      return {
+        columns: [name, col('Data', 'integer'), ageCol],
+        cells: (c, now) => [
+          c.metadata.name,
+          Object.keys(c.data ?? {}).length +
+            Object.keys(c.binaryData ?? {}).length,
+          age(c.metadata.creationTimestamp, now),
+        ],
+      };
+    case 'Secret':
+      return {
+        columns: [name, col('Type'), col('Data', 'integer'), ageCol],
+        cells: (c, now) => [
+          c.metadata.name,
+          c.type,
+          Object.keys(c.data ?? {}).length,
+          age(c.metadata.creationTimestamp, now),
+        ],
+      };
+    case 'ServiceAccount':
+      return {
+        columns: [name, col('Secrets', 'integer'), ageCol],
+        cells: (c, now) => [
+          c.metadata.name,
+          (c.secrets ?? []).length,
+          age(c.metadata.creationTimestamp, now),
+        ],
+      };
+    case 'Service':
+      return {
+        columns: [
+          name,
+          col('Type'),
+          col('Cluster-IP'),
+          col('External-IP'),
+          col('Port(s)'),
+          ageCol,
+        ],
+        cells: (c, now) => [
+          c.metadata.name,
+          c.spec?.type,
+          c.spec?.clusterIP ?? '<none>',
+          '<none>',
+          (c.spec?.ports ?? [])
+            .map((p: any) => `${p.port}/${p.protocol ?? 'TCP'}`)
+            .join(',') || '<none>',
+          age(c.metadata.creationTimestamp, now),
+        ],
+      };
+    case 'ReplicaSet':
+      return {
+        columns: [
+          name,
+          col('Desired', 'integer'),
+          col('Current', 'integer'),
+          col('Ready', 'integer'),
+          ageCol,
+        ],
+        cells: (r, now) => [
+          r.metadata.name,
+          r.spec?.replicas ?? 0,
+          r.status?.replicas ?? 0,
+          r.status?.readyReplicas ?? 0,
+          age(r.metadata.creationTimestamp, now),
+        ],
+      };
+    case 'Route':
+      return {
+        columns: [
+          name,
+          col('Host/Port'),
+          col('Path'),
+          col('Services'),
+          col('Port'),
+          col('Termination'),
+          col('Wildcard'),
+        ],
+        cells: r => [
+          r.metadata.name,
+          r.spec?.host ?? '',
+          r.spec?.path ?? '',
+          r.spec?.to?.name ?? '',
+          r.spec?.port?.targetPort ?? '<all>',
+          r.spec?.tls ? `${r.spec.tls.termination}` : '',
+          r.spec?.wildcardPolicy ?? 'None',
+        ],
+      };
     case 'Namespace':
       return {
         columns: [name, col('Status'), ageCol],
