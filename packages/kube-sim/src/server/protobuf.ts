@@ -10,9 +10,10 @@ import { unsupportedMediaType } from '../status';
 
 type Fields = Map<number, Array<number | Buffer>>;
 
-function readVarint(buf: Buffer, pos: number): [number, number] {
+function readVarint(buf: Buffer, start: number): [number, number] {
   let result = 0;
   let shift = 0;
+  let pos = start;
   for (;;) {
     const byte = buf[pos++];
     if (byte === undefined) throw new Error('truncated varint');
