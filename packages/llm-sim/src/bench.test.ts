@@ -9,6 +9,7 @@ it('the benchmark runs end to end (tiny, on one thread)', async () => {
     tpotMs: 2,
     tokens: 8,
     sameThread: true,
+    model: 'bench/model',
   });
   expect(report.loaded.errors).toBe(0);
   expect(report.loaded.chunks).toBe(20 * 8);

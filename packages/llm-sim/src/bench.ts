@@ -3,15 +3,15 @@
  *
  * It starts a sim in this process (by default in a worker thread, so the server has its own
  * event loop and the load generator does not eat its timer slots; --same-thread puts both on one
- * loop), then over several rounds opens N concurrent streaming chat requests with plain node:http
- * (no SDK, to keep the client cheap) and measures time to first token, the gap between content
+ * loop), then over several rounds opens N concurrent streaming chat requests with a raw HTTP/1.1
+ * client (bench-client.ts: no SDK, no HTTP parser, to keep the client cheap) and measures time to first token, the gap between content
  * chunks, wall time, chunks, errors and memory. A baseline at concurrency 1 runs in the same
  * process for comparison. Figures are medians over rounds.
  */
-import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { RawStreamConnection } from './bench-client';
 import { startLlmSim } from './server';
 
 export interface BenchOptions {
@@ -23,6 +23,10 @@ export interface BenchOptions {
   tpotMs: number;
   tokens: number;
   sameThread: boolean;
+  /** Benchmark a server that is already running (another llm-sim, or a real vLLM) instead. */
+  url?: string;
+  /** The model to ask for; with `url`, one that server serves. */
+  model: string;
 }
 
 export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
@@ -33,9 +37,8 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   tpotMs: 20,
   tokens: 64,
   sameThread: false,
+  model: 'bench/model',
 };
-
-const MODEL = 'bench/model';
 
 interface RequestResult {
   ok: boolean;
@@ -54,6 +57,9 @@ export interface RoundResult {
   chunks: number;
   errors: number;
   cpuMs: number;
+  serverLoopP99: number;
+  serverLoopMax: number;
+  clientLoopP99: number;
 }
 
 export interface BenchReport {
@@ -63,26 +69,88 @@ export interface BenchReport {
   rssMb: { start: number; peak: number; end: number };
 }
 
+/** Event-loop delay (how late a 1 ms timer fires), in ms: how far behind a loop runs. */
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** Measures a loop's delay between reset() and read(). */
+interface LoopMonitor {
+  reset(): Promise<void>;
+  read(): Promise<LoopDelay>;
+}
+
 interface ServerHandle {
   url: string;
+  /** The server's event loop (the same as the client's with --same-thread). */
+  loop: LoopMonitor;
   close(): Promise<void>;
+}
+
+function localLoopMonitor(): LoopMonitor & { stop(): void } {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  return {
+    reset: async () => histogram.reset(),
+    read: async () => ({
+      p50: histogram.percentile(50) / 1e6,
+      p99: histogram.percentile(99) / 1e6,
+      max: histogram.max / 1e6,
+    }),
+    stop: () => histogram.disable(),
+  };
 }
 
 async function startServer(options: BenchOptions): Promise<ServerHandle> {
   const simOptions = {
-    models: [{ id: MODEL, maxModelLen: 8192 }],
+    models: [{ id: options.model, maxModelLen: 8192 }],
     ttftMs: options.ttftMs,
     tpotMs: options.tpotMs,
   };
-  if (options.sameThread) return startLlmSim(simOptions);
+  if (options.url) {
+    const unknown = async () => ({ p50: NaN, p99: NaN, max: NaN });
+    return {
+      url: options.url.replace(/\/+$/, ''),
+      loop: { reset: async () => {}, read: unknown },
+      close: async () => {},
+    };
+  }
+  if (options.sameThread) {
+    const sim = await startLlmSim(simOptions);
+    const loop = localLoopMonitor();
+    return {
+      url: sim.url,
+      loop,
+      close: () => {
+        loop.stop();
+        return sim.close();
+      },
+    };
+  }
   // The worker loads the package entry; from TypeScript sources it needs Backstage's transform.
   const fromSource = __filename.endsWith('.ts');
   const worker = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
+     const { monitorEventLoopDelay } = require('node:perf_hooks');
      if (workerData.transform) require(workerData.transform);
+     const delay = monitorEventLoopDelay({ resolution: 1 });
+     delay.enable();
      require(workerData.entry).startLlmSim(workerData.options).then(sim => {
        parentPort.postMessage(sim.url);
-       parentPort.once('message', () => sim.close().then(() => parentPort.close()));
+       parentPort.on('message', command => {
+         if (command === 'reset') {
+           delay.reset();
+           parentPort.postMessage('reset');
+         } else if (command === 'read') {
+           const ms = ns => ns / 1e6;
+           parentPort.postMessage({ p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) });
+         } else if (command === 'close') {
+           delay.disable();
+           sim.close().then(() => parentPort.close());
+         }
+       });
      });`,
     {
       eval: true,
@@ -100,8 +168,19 @@ async function startServer(options: BenchOptions): Promise<ServerHandle> {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  const ask = <T>(command: string) =>
+    new Promise<T>(resolve => {
+      worker.once('message', resolve);
+      worker.postMessage(command);
+    });
   return {
     url,
+    loop: {
+      reset: async () => {
+        await ask('reset');
+      },
+      read: () => ask<LoopDelay>('read'),
+    },
     close: () =>
       new Promise(resolve => {
         worker.once('exit', () => resolve());
@@ -110,70 +189,33 @@ async function startServer(options: BenchOptions): Promise<ServerHandle> {
   };
 }
 
-/** One streaming chat request; timestamps content chunks as they arrive. */
-function streamOnce(
-  agent: http.Agent,
-  url: string,
+/** One streaming chat request of `tokens` tokens on a lane's connection. */
+async function streamOnce(
+  connection: RawStreamConnection,
+  model: string,
   i: number,
   tokens: number,
 ): Promise<RequestResult> {
   const body = JSON.stringify({
-    model: MODEL,
+    model,
     messages: [{ role: 'user', content: `Benchmark request number ${i}.` }],
     stream: true,
     max_tokens: tokens,
     ignore_eos: true,
   });
-  return new Promise(resolve => {
-    const start = performance.now();
-    const times: number[] = [];
-    let buffer = '';
-    let done = false;
-    const finish = (ok: boolean) => {
-      const gapsMs: number[] = [];
-      for (let k = 1; k < times.length; k++)
-        gapsMs.push(times[k] - times[k - 1]);
-      resolve({
-        ok: ok && done && times.length === tokens,
-        ttftMs: times[0] - start,
-        gapsMs,
-        chunks: times.length,
-      });
-    };
-    const req = http.request(
-      `${url}/v1/chat/completions`,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json' },
-      },
-      res => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          res.on('end', () => finish(false));
-          return;
-        }
-        res.setEncoding('utf8');
-        res.on('data', (text: string) => {
-          const now = performance.now();
-          buffer += text;
-          let end = buffer.indexOf('\n\n');
-          while (end >= 0) {
-            const event = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            // Cheap classification instead of JSON.parse: the client must not be the bottleneck.
-            if (event === 'data: [DONE]') done = true;
-            else if (event.includes('"delta":{"content"')) times.push(now);
-            end = buffer.indexOf('\n\n');
-          }
-        });
-        res.on('end', () => finish(true));
-        res.on('error', () => finish(false));
-      },
-    );
-    req.on('error', () => finish(false));
-    req.end(body);
-  });
+  const {
+    ok,
+    start,
+    contentTimes: times,
+  } = await connection.post('/v1/chat/completions', body);
+  const gapsMs: number[] = [];
+  for (let k = 1; k < times.length; k++) gapsMs.push(times[k] - times[k - 1]);
+  return {
+    ok: ok && times.length === tokens,
+    ttftMs: times[0] - start,
+    gapsMs,
+    chunks: times.length,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -183,27 +225,44 @@ function percentile(sorted: number[], p: number): number {
   ];
 }
 
+interface Harness {
+  server: ServerHandle;
+  client: LoopMonitor;
+  /** One connection per lane, kept across rounds, as a gateway pools its connections. */
+  connections: RawStreamConnection[];
+}
+
 async function round(
-  url: string,
+  { server, client, connections }: Harness,
   options: BenchOptions,
   concurrency: number,
   total: number,
+  tokens = options.tokens,
 ): Promise<RoundResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const { hostname, port } = new URL(server.url);
+  while (connections.length < concurrency) {
+    connections.push(
+      new RawStreamConnection(hostname.replace(/^\[|\]$/g, ''), Number(port)),
+    );
+  }
+  await Promise.all([server.loop.reset(), client.reset()]);
   const cpuStart = process.cpuUsage();
   const start = performance.now();
   const results: RequestResult[] = [];
   let next = 0;
-  const lane = async () => {
+  const lane = async (connection: RawStreamConnection) => {
     while (next < total) {
       const i = next++;
-      results.push(await streamOnce(agent, url, i, options.tokens));
+      results.push(await streamOnce(connection, options.model, i, tokens));
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, lane));
+  await Promise.all(connections.slice(0, concurrency).map(lane));
   const wallMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
-  agent.destroy();
+  const [serverLoop, clientLoop] = await Promise.all([
+    server.loop.read(),
+    client.read(),
+  ]);
   const ttfts = results
     .filter(r => r.chunks > 0)
     .map(r => r.ttftMs)
@@ -219,6 +278,9 @@ async function round(
     chunks: results.reduce((sum, r) => sum + r.chunks, 0),
     errors: results.filter(r => !r.ok).length,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    serverLoopP99: serverLoop.p99,
+    serverLoopMax: serverLoop.max,
+    clientLoopP99: clientLoop.p99,
   };
 }
 
@@ -237,6 +299,9 @@ function median(rounds: RoundResult[]): RoundResult {
     chunks: pick('chunks'),
     errors: pick('errors'),
     cpuMs: pick('cpuMs'),
+    serverLoopP99: pick('serverLoopP99'),
+    serverLoopMax: pick('serverLoopMax'),
+    clientLoopP99: pick('clientLoopP99'),
   };
 }
 
@@ -247,34 +312,31 @@ export async function runBenchmark(
   progress: (line: string) => void = () => {},
 ): Promise<BenchReport> {
   const server = await startServer(options);
+  const client = localLoopMonitor();
+  const harness: Harness = { server, client, connections: [] };
   let peak = rssMb();
   const sampler = setInterval(() => {
     peak = Math.max(peak, rssMb());
   }, 50);
   try {
-    // One warm-up request so neither measurement pays for lazy initialisation.
-    await round(server.url, options, 1, 1);
+    // Warm-up: lazy initialisation, and the connections the loaded rounds reuse.
+    await round(harness, options, options.concurrency, options.concurrency, 2);
     const start = rssMb();
     const baselines: RoundResult[] = [];
     const loaded: RoundResult[] = [];
     for (let r = 0; r < options.rounds; r++) {
       baselines.push(
-        await round(server.url, options, 1, options.baselineRequests),
+        await round(harness, options, 1, options.baselineRequests),
       );
-      progress(`round ${r + 1}/${options.rounds}: baseline done`);
       loaded.push(
-        await round(
-          server.url,
-          options,
-          options.concurrency,
-          options.concurrency,
-        ),
+        await round(harness, options, options.concurrency, options.concurrency),
       );
       const last = loaded[loaded.length - 1];
       progress(
-        `round ${r + 1}/${options.rounds}: ${
-          options.concurrency
-        } streams, gap p99 ${last.gapP99.toFixed(1)} ms, errors ${last.errors}`,
+        `round ${r + 1}/${options.rounds}: ${options.concurrency} streams, ` +
+          `ttft p99 ${last.ttftP99.toFixed(
+            1,
+          )} ms, gap p99 ${last.gapP99.toFixed(1)} ms, errors ${last.errors}`,
       );
     }
     return {
@@ -285,6 +347,8 @@ export async function runBenchmark(
     };
   } finally {
     clearInterval(sampler);
+    client.stop();
+    for (const connection of harness.connections) connection.close();
     await server.close();
   }
 }
@@ -360,6 +424,27 @@ export function formatReport(report: BenchReport): string {
       f(l.cpuMs),
       ratio(l.cpuMs, b.cpuMs),
     ],
+    [
+      'server loop delay p99 (ms)',
+      '-',
+      f(b.serverLoopP99),
+      f(l.serverLoopP99),
+      '-',
+    ],
+    [
+      'server loop delay max (ms)',
+      '-',
+      f(b.serverLoopMax),
+      f(l.serverLoopMax),
+      '-',
+    ],
+    [
+      'client loop delay p99 (ms)',
+      '-',
+      f(b.clientLoopP99),
+      f(l.clientLoopP99),
+      '-',
+    ],
   ];
   const widths = rows[0].map((_, c) =>
     Math.max(...rows.map(row => row[c].length)),
@@ -368,9 +453,10 @@ export function formatReport(report: BenchReport): string {
     row.map((cell, c) => cell.padEnd(widths[c])).join('  '),
   );
   lines.splice(1, 0, widths.map(w => '-'.repeat(w)).join('  '));
-  const mode = o.sameThread
+  let mode = o.sameThread
     ? 'server and client on one thread'
     : 'server in a worker thread';
+  if (o.url) mode = `server at ${o.url} (ttft/tpot as it is configured)`;
   return [
     `llm-sim-bench: ${o.concurrency} concurrent streams x ${o.tokens} tokens, ttft ${o.ttftMs} ms, tpot ${o.tpotMs} ms, ${o.rounds} rounds (medians), ${mode}`,
     ...lines,
@@ -391,6 +477,8 @@ export async function runBench(argv: string[]): Promise<BenchReport> {
       'tpot-ms': { type: 'string' },
       tokens: { type: 'string' },
       'same-thread': { type: 'boolean' },
+      url: { type: 'string' },
+      model: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -405,6 +493,8 @@ export async function runBench(argv: string[]): Promise<BenchReport> {
     tpotMs: num(values['tpot-ms'], d.tpotMs),
     tokens: num(values.tokens, d.tokens),
     sameThread: values['same-thread'] ?? false,
+    url: values.url,
+    model: values.model ?? d.model,
   };
   // eslint-disable-next-line no-console
   const log = (line: string) => console.log(line);

@@ -2,25 +2,27 @@
  * The life of one request: its timers, and how it ends early.
  *
  * A request ends early when the client goes away, when a fault closes it, or when the server
- * closes. Pacing uses plain timers against absolute deadlines (arrival + ttft + i * tpot), so
- * timer lateness does not add up over a long stream, and hundreds of open streams cost no CPU
- * while they wait.
+ * closes. Waits are against absolute deadlines (start + ttft + i * tpot), so lateness does not
+ * add up over a long stream, and go through the server's Pacer (one timer for all requests), so
+ * hundreds of open streams cost nothing while they wait.
  */
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { Pacer, Wakeup } from './pacer';
 
 export class RequestLifecycle {
   /** performance.now() when the request arrived; latencies are measured from here. */
   readonly arrival = performance.now();
   private ended = false;
   private abortedFlag = false;
-  private timer: NodeJS.Timeout | undefined;
+  private wakeup: Wakeup | undefined;
   private wake: ((stillRunning: boolean) => void) | undefined;
   private readonly abortHandlers: Array<() => void> = [];
 
   constructor(
     readonly res: ServerResponse,
     private readonly active: Set<RequestLifecycle>,
+    private readonly pacer: Pacer,
   ) {
     active.add(this);
     // 'close' fires both after a complete response and when the client disconnects first.
@@ -41,11 +43,11 @@ export class RequestLifecycle {
     if (wait <= 0) return Promise.resolve(true);
     return new Promise(resolve => {
       this.wake = resolve;
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
+      this.wakeup = this.pacer.schedule(deadline, () => {
+        this.wakeup = undefined;
         this.wake = undefined;
         resolve(true);
-      }, Math.ceil(wait));
+      });
     });
   }
 
@@ -63,8 +65,8 @@ export class RequestLifecycle {
   abort() {
     if (this.abortedFlag) return;
     this.abortedFlag = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.wakeup) this.pacer.cancel(this.wakeup);
+    this.wakeup = undefined;
     const wake = this.wake;
     this.wake = undefined;
     wake?.(false);

@@ -153,22 +153,33 @@ export async function respondStreaming(
   const sse = new SseStream(ctx.lifecycle, ctx.plan);
   sse.open();
   ctx.sim.stats.streamStarted();
-  const outcome = await streamSteps(plan.run, step => {
-    for (const choice of plan.choices) {
-      if (step === 0 && format.opening && !sse.send(format.opening(choice)))
-        return false;
-      if (step >= choice.pieces.length) continue;
-      const piece = choice.pieces[step];
-      const last = step === choice.pieces.length - 1;
-      if (piece === '' && !last) continue;
-      if (!sse.send(format.token(choice, piece, last, step + 1))) return false;
-    }
-    return true;
-  });
-  if (outcome === 'done') {
-    if (request.includeUsage)
-      sse.send(format.usage(usage(plan.promptTokens, plan.completionTokens)));
-    sse.done();
-  }
+  const lastStep = plan.run.steps - 1;
+  // Each step's chunks leave in one write; the last step's also carry usage and [DONE].
+  await streamSteps(plan.run, step =>
+    sse.batch(() => {
+      for (const choice of plan.choices) {
+        if (step === 0 && format.opening && !sse.send(format.opening(choice)))
+          return false;
+        if (step >= choice.pieces.length) continue;
+        const piece = choice.pieces[step];
+        const last = step === choice.pieces.length - 1;
+        if (piece === '' && !last) continue;
+        if (!sse.send(format.token(choice, piece, last, step + 1)))
+          return false;
+      }
+      if (step === lastStep) {
+        if (
+          request.includeUsage &&
+          !sse.send(
+            format.usage(usage(plan.promptTokens, plan.completionTokens)),
+          )
+        ) {
+          return false;
+        }
+        sse.done();
+      }
+      return true;
+    }),
+  );
   ctx.sim.stats.streamEnded(sse.completed);
 }
