@@ -10,12 +10,12 @@ async function withServer(
   events: string[],
   run: (port: number) => Promise<void>,
 ) {
-  const response =
-    'HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n' +
-    events
-      .map(event => `${Buffer.byteLength(event).toString(16)}\r\n${event}\r\n`)
-      .join('') +
-    '0\r\n\r\n';
+  const head =
+    'HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n';
+  const body = events
+    .map(event => `${Buffer.byteLength(event).toString(16)}\r\n${event}\r\n`)
+    .join('');
+  const response = `${head}${body}0\r\n\r\n`;
   const server = net.createServer({ noDelay: true }, socket => {
     socket.on('data', async () => {
       for (let at = 0; at < response.length; at += 7) {

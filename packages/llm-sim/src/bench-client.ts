@@ -103,10 +103,11 @@ export class RawStreamConnection {
         resolve(result);
       };
       this.onEnd = () => finish(false);
-      this.onData = data => {
+      this.onData = read => {
         const now = performance.now();
+        let data = read;
         if (head) {
-          head = Buffer.concat([head, data]);
+          head = Buffer.concat([head, read]);
           const end = head.indexOf(HEAD_END);
           if (end < 0) return;
           if (
