@@ -1,5 +1,13 @@
 import http from 'node:http';
-import { Watch } from '@kubernetes/client-node';
+import {
+  ADD,
+  CoreV1Api,
+  DELETE,
+  makeInformer,
+  UPDATE,
+  V1Pod,
+  Watch,
+} from '@kubernetes/client-node';
 import {
   createNamespace,
   Harness,
@@ -160,6 +168,54 @@ describe('watch', () => {
     );
     expect(res.status).toBe(410);
     expect((await res.json()).reason).toBe('Expired');
+  });
+
+  it('drives a client-node informer (list, then watch from the list resourceVersion)', async () => {
+    await createNamespace(h, 'inf');
+    const core = h.kc.makeApiClient(CoreV1Api);
+    const informer = makeInformer<V1Pod>(
+      h.kc,
+      '/api/v1/namespaces/inf/pods',
+      () => core.listNamespacedPod({ namespace: 'inf' }),
+    );
+    const seen: string[] = [];
+    informer.on(ADD, p => seen.push(`add ${p.metadata?.name}`));
+    informer.on(UPDATE, p =>
+      seen.push(`update ${p.metadata?.name} ${p.status?.phase}`),
+    );
+    informer.on(DELETE, p => seen.push(`delete ${p.metadata?.name}`));
+    await h.core.createNamespacedPod({
+      namespace: 'inf',
+      body: {
+        metadata: { name: 'before' },
+        spec: { containers: [{ name: 'c', image: 'x:1' }] },
+      },
+    });
+    await informer.start();
+    await h.core.createNamespacedPod({
+      namespace: 'inf',
+      body: {
+        metadata: { name: 'after' },
+        spec: { containers: [{ name: 'c', image: 'x:1' }] },
+      },
+    });
+    await waitFor(
+      () => seen.includes('update after Running'),
+      'the informer to see the pod run',
+    );
+    await h.core.deleteNamespacedPod({
+      name: 'before',
+      namespace: 'inf',
+      gracePeriodSeconds: 0,
+    });
+    await waitFor(
+      () => seen.includes('delete before'),
+      'the informer to see the deletion',
+    );
+    await informer.stop();
+    expect(seen[0]).toBe('add before');
+    expect(seen).toContain('add after');
+    expect(informer.list().map(p => p.metadata?.name)).toEqual(['after']);
   });
 
   it('ends open watches quickly on close()', async () => {
