@@ -31,6 +31,7 @@ import { ObjectStore } from './store/ObjectStore';
 import { loadState, StateSaver } from './store/persistence';
 import { StoredObject } from './types';
 import { selfSignedCert, TlsPair } from './tls';
+import { microTimestamp } from './util';
 import { WatchHub } from './watch';
 
 /** @public */
@@ -108,6 +109,41 @@ function syncNodes(cluster: Cluster, fleet: Fleet) {
   for (const node of [...cluster.store.iterate(key)]) {
     if (!names.has(node.metadata.name))
       cluster.store.remove(key, '', node.metadata.name);
+  }
+  syncLeases(cluster, names);
+}
+
+/** Each kubelet holds a Lease in kube-node-lease (kubectl describe node shows it). */
+function syncLeases(cluster: Cluster, names: Set<string | undefined>) {
+  const leaseKey = keyOf(R.leases);
+  for (const node of cluster.store.iterate(keyOf(R.nodes))) {
+    const name = node.metadata.name;
+    if (cluster.store.get(leaseKey, 'kube-node-lease', name)) continue;
+    cluster.api.create(
+      R.leases,
+      'kube-node-lease',
+      {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: {
+          name,
+          ownerReferences: [
+            { apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid },
+          ],
+        },
+        spec: {
+          holderIdentity: name,
+          leaseDurationSeconds: 40,
+          renewTime: microTimestamp(),
+        },
+      },
+      { internal: true },
+    );
+  }
+  for (const lease of [...cluster.store.iterate(leaseKey, 'kube-node-lease')]) {
+    if (!names.has(lease.metadata.name)) {
+      cluster.store.remove(leaseKey, 'kube-node-lease', lease.metadata.name);
+    }
   }
 }
 

@@ -316,6 +316,15 @@ export const RESOURCES: ResourceDef[] = [
     model: 'rbac.authorization.k8s.io/v1/RoleBinding',
   },
   {
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    plural: 'leases',
+    singular: 'lease',
+    kind: 'Lease',
+    namespaced: true,
+    model: 'coordination.k8s.io/v1/Lease',
+  },
+  {
     group: 'route.openshift.io',
     version: 'v1',
     plural: 'routes',
@@ -365,6 +374,7 @@ export const R = {
   hpas: resourceByKey('autoscaling/horizontalpodautoscalers'),
   pdbs: resourceByKey('policy/poddisruptionbudgets'),
   routes: resourceByKey('route.openshift.io/routes'),
+  leases: resourceByKey('coordination.k8s.io/leases'),
 };
 
 /** The API groups in discovery order, with their versions. */
