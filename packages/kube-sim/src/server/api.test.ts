@@ -591,6 +591,117 @@ describe('Kubernetes REST API through @kubernetes/client-node', () => {
     ).toBe(404);
   });
 
+  it("enforces quota on counts, cpu/memory and storage with the API server's messages", async () => {
+    await createNamespace(h, 'quota-x', {
+      'count/configmaps': '3',
+      'requests.cpu': '1',
+      'limits.memory': '1Gi',
+      persistentvolumeclaims: '1',
+      'requests.storage': '10Gi',
+    });
+    // kube-root-ca.crt already counts as one configmap.
+    await h.core.createNamespacedConfigMap({
+      namespace: 'quota-x',
+      body: { metadata: { name: 'c1' } },
+    });
+    await h.core.createNamespacedConfigMap({
+      namespace: 'quota-x',
+      body: { metadata: { name: 'c2' } },
+    });
+    const cm = await failure(
+      h.core.createNamespacedConfigMap({
+        namespace: 'quota-x',
+        body: { metadata: { name: 'c3' } },
+      }),
+    );
+    expect(cm.code).toBe(403);
+    expect(cm.body.message).toBe(
+      'configmaps "c3" is forbidden: exceeded quota: quota, requested: count/configmaps=1, used: count/configmaps=3, limited: count/configmaps=3',
+    );
+    const unspecified = await failure(
+      h.core.createNamespacedPod({
+        namespace: 'quota-x',
+        body: {
+          metadata: { name: 'bare' },
+          spec: { containers: [{ name: 'app', image: 'x:1' }] },
+        },
+      }),
+    );
+    expect(unspecified.body.message).toBe(
+      'pods "bare" is forbidden: failed quota: quota: must specify limits.memory for: app; requests.cpu for: app',
+    );
+    const pod = (name: string, cpu: string) => ({
+      metadata: { name },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'x:1',
+            resources: { requests: { cpu }, limits: { memory: '512Mi' } },
+          },
+        ],
+      },
+    });
+    await h.core.createNamespacedPod({
+      namespace: 'quota-x',
+      body: pod('p1', '600m'),
+    });
+    const cpu = await failure(
+      h.core.createNamespacedPod({
+        namespace: 'quota-x',
+        body: pod('p2', '500m'),
+      }),
+    );
+    expect(cpu.body.message).toBe(
+      'pods "p2" is forbidden: exceeded quota: quota, requested: requests.cpu=500m, used: requests.cpu=600m, limited: requests.cpu=1',
+    );
+    const pvc = (name: string, size: string) => ({
+      metadata: { name },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: size } },
+      },
+    });
+    const big = await failure(
+      h.core.createNamespacedPersistentVolumeClaim({
+        namespace: 'quota-x',
+        body: pvc('big', '20Gi'),
+      }),
+    );
+    expect(big.body.message).toBe(
+      'persistentvolumeclaims "big" is forbidden: exceeded quota: quota, requested: requests.storage=20Gi, used: requests.storage=0, limited: requests.storage=10Gi',
+    );
+    await h.core.createNamespacedPersistentVolumeClaim({
+      namespace: 'quota-x',
+      body: pvc('small', '5Gi'),
+    });
+    const second = await failure(
+      h.core.createNamespacedPersistentVolumeClaim({
+        namespace: 'quota-x',
+        body: pvc('second', '1Gi'),
+      }),
+    );
+    expect(second.body.message).toContain(
+      'requested: persistentvolumeclaims=1, used: persistentvolumeclaims=1, limited: persistentvolumeclaims=1',
+    );
+    const status = await waitFor(async () => {
+      const q = await h.core.readNamespacedResourceQuota({
+        name: 'quota',
+        namespace: 'quota-x',
+      });
+      return q.status?.used?.['requests.storage'] === '5Gi'
+        ? q.status
+        : undefined;
+    }, 'quota status');
+    expect(status.used).toEqual({
+      'count/configmaps': '3',
+      'requests.cpu': '600m',
+      'limits.memory': '512Mi',
+      persistentvolumeclaims: '1',
+      'requests.storage': '5Gi',
+    });
+  });
+
   it('lists events through events.k8s.io/v1 too', async () => {
     const events = await waitFor(async () => {
       const list = await h.kc
