@@ -1,0 +1,2 @@
+export { GenaiPlaygroundClient } from './GenaiPlaygroundClient';
+export type { GenaiPlaygroundClientOptions } from './GenaiPlaygroundClient';
