@@ -1,0 +1,2 @@
+export * from './GenaiPlaygroundApi';
+export { GenaiPlaygroundClient } from './GenaiPlaygroundClient';
