@@ -119,6 +119,7 @@ function tlsOption(args: CliArgs) {
   return args.selfSigned ? ('self-signed' as const) : undefined;
 }
 
+/** Runs the CLI with `argv` (without the node and script paths). */
 export async function main(argv: string[]): Promise<void> {
   let args: CliArgs;
   try {
@@ -170,11 +171,4 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-if (require.main === module || process.argv[1]?.endsWith('kube-sim')) {
-  main(process.argv.slice(2)).catch(e => {
-    process.stderr.write(`kube-sim: ${e?.stack ?? e}\n`);
-    process.exit(1);
-  });
 }

@@ -12,3 +12,4 @@ export type { KubeConfigObject } from './kubeconfig';
 export type { KubeObject, ObjectMeta, OwnerReference } from './types';
 export { RUN_SECONDS_ANNOTATION, EXIT_ANNOTATION } from './controllers/kubelet';
 export { GPU_IDS_ANNOTATION } from './controllers/scheduler';
+export { main as runCli } from './cli';
