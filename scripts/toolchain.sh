@@ -53,7 +53,7 @@ ensure_dependencies() {
   # The install is redone when the lockfile, a manifest or the Node version changes.
   local want; want="$(cd "$PORTAL_ROOT" && node -e '
     const fs = require("fs"), path = require("path"), h = require("crypto").createHash("sha1");
-    const files = ["yarn.lock", "package.json"];
+    const files = ["yarn.lock", "package.json", "deploy/package.json"];
     for (const dir of ["packages", "plugins"])
       for (const name of fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [])
         files.push(path.join(dir, name, "package.json"));

@@ -1,0 +1,198 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { binary } from './tools';
+
+jest.setTimeout(60_000);
+
+const root = path.resolve(__dirname, '..');
+const chart = path.join(root, 'helm/genai-portal');
+
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: any;
+};
+
+const validators: Record<string, new (data: any) => { validate(): void }> = {
+  Deployment,
+  Service,
+  ServiceAccount,
+  Namespace,
+  PodDisruptionBudget,
+  HorizontalPodAutoscaler,
+  NetworkPolicy,
+  ClusterRole,
+  ClusterRoleBinding,
+  // OpenShift's Route has no model in kubernetes-models; its shape is checked below.
+  Route: class {
+    constructor(private readonly data: any) {}
+    validate() {
+      if (!this.data.spec?.to?.name)
+        throw new Error('spec.to.name is required');
+    }
+  },
+};
+
+function render(...set: string[]): Manifest[] {
+  const out = execFileSync(
+    binary('helm'),
+    [
+      'template',
+      'portal',
+      chart,
+      '--namespace',
+      'genai-portal',
+      ...set.flatMap(s => ['--set', s]),
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return parseAllDocuments(out)
+    .map(d => d.toJSON())
+    .filter(Boolean);
+}
+
+const byKind = (manifests: Manifest[], kind: string) =>
+  manifests.filter(m => m.kind === kind);
+
+describe('the portal Helm chart', () => {
+  it('passes helm lint', () => {
+    expect(() =>
+      execFileSync(binary('helm'), ['lint', '--strict', chart], {
+        encoding: 'utf8',
+      }),
+    ).not.toThrow();
+  });
+
+  it('renders objects that pass the Kubernetes API schemas', () => {
+    const manifests = render();
+    expect(manifests.map(m => m.kind).sort()).toEqual([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Deployment',
+      'HorizontalPodAutoscaler',
+      'NetworkPolicy',
+      'PodDisruptionBudget',
+      'Route',
+      'Service',
+      'ServiceAccount',
+    ]);
+    const invalid = manifests.flatMap(m => {
+      const Model = validators[m.kind];
+      try {
+        new Model(m).validate();
+        return [];
+      } catch (e) {
+        return [`${m.kind}/${m.metadata.name}: ${(e as Error).message}`];
+      }
+    });
+    expect(invalid).toEqual([]);
+    const [route] = byKind(manifests, 'Route');
+    expect(route.apiVersion).toBe('route.openshift.io/v1');
+    expect(route.spec.tls.termination).toBe('edge');
+  });
+
+  it('labels everything as the platform policy requires', () => {
+    for (const m of render()) {
+      expect(m.metadata.labels).toMatchObject({
+        'security-level': 'high',
+        'data-classification': 'internal',
+      });
+    }
+  });
+
+  it('runs every container under the restricted security context with probes', () => {
+    const [deployment] = byKind(render(), 'Deployment');
+    const containers = deployment.spec.template.spec.containers;
+    expect(containers.map((c: any) => c.name)).toEqual([
+      'backend',
+      'oauth2-proxy',
+    ]);
+    for (const c of containers) {
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(c.readinessProbe).toBeDefined();
+      expect(c.resources.limits).toBeDefined();
+    }
+    const backend = containers[0];
+    expect(backend.readinessProbe.httpGet.path).toBe(
+      '/.backstage/health/v1/readiness',
+    );
+    expect(backend.args).toEqual([
+      'packages/backend',
+      '--config',
+      'app-config.yaml',
+      '--config',
+      'app-config.production.yaml',
+    ]);
+  });
+
+  it('keeps a replica through disruptions, for the 99.9% availability target', () => {
+    const manifests = render();
+    expect(byKind(manifests, 'PodDisruptionBudget')[0].spec.minAvailable).toBe(
+      1,
+    );
+    expect(
+      byKind(manifests, 'HorizontalPodAutoscaler')[0].spec.minReplicas,
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('serves the backend directly when oauth2-proxy is turned off', () => {
+    const manifests = render('oauth2Proxy.enabled=false');
+    const [deployment] = byKind(manifests, 'Deployment');
+    expect(
+      deployment.spec.template.spec.containers.map((c: any) => c.name),
+    ).toEqual(['backend']);
+    expect(byKind(manifests, 'Service')[0].spec.ports[0].targetPort).toBe(
+      'http',
+    );
+  });
+
+  it.each([
+    ['securityLevel=secret', 'securityLevel'],
+    ['route.enabled=maybe', 'route.enabled'],
+    ['replicaCount=0', 'replicaCount'],
+  ])('refuses bad values (%s) naming the key', (value, key) => {
+    expect(() => render(value)).toThrow(new RegExp(key.replace('.', '.*')));
+  });
+});
+
+describe('the platform manifests', () => {
+  it('build with kustomize into a labelled namespace, the label policy and the SLO alerts', () => {
+    const out = execFileSync(
+      binary('kubectl'),
+      ['kustomize', path.join(root, 'platform')],
+      { encoding: 'utf8' },
+    );
+    const manifests: Manifest[] = parseAllDocuments(out).map(d => d.toJSON());
+    expect(manifests.map(m => m.kind).sort()).toEqual([
+      'ConstraintTemplate',
+      'K8sRequiredLabels',
+      'Namespace',
+      'PrometheusRule',
+    ]);
+    const [ns] = byKind(manifests, 'Namespace');
+    expect(() => new Namespace(ns as any).validate()).not.toThrow();
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
+    const [rule] = byKind(manifests, 'PrometheusRule');
+    expect(JSON.stringify(rule.spec)).toContain(
+      'http_request_duration_seconds',
+    );
+  });
+});
