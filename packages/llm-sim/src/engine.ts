@@ -115,7 +115,7 @@ export async function streamSteps(
       last = now;
       emitted = step + 1;
       if (!onStep(step)) {
-        outcome = 'stopped';
+        outcome = lifecycle.aborted ? 'aborted' : 'stopped';
         break;
       }
     }

@@ -1,6 +1,7 @@
 /**
  * Fault injection as the portal's tests will use it, through the openai client and raw HTTP.
  */
+import http from 'node:http';
 import OpenAI from 'openai';
 import { LlmSim, startLlmSim } from './server';
 
@@ -165,6 +166,31 @@ describe('faults', () => {
     await expect(
       client.chat.completions.create({ model: MODEL, messages }),
     ).rejects.toBeInstanceOf(OpenAI.APIError);
+  });
+
+  it('closeMidStream K counts chunks on the wire, even within one step', async () => {
+    // Step 0 writes the role chunk and the first token together; K = 1 cuts between them.
+    sim.setFaults({ closeMidStream: 1 });
+    const received = await new Promise<string>(resolve => {
+      let text = '';
+      const req = http.request(
+        `${sim.url}/v1/chat/completions`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        res => {
+          res.setEncoding('utf8');
+          res.on('data', chunk => {
+            text += chunk;
+          });
+          res.on('error', () => resolve(text));
+          res.on('close', () => resolve(text));
+        },
+      );
+      req.on('error', () => resolve(text));
+      req.end(JSON.stringify({ model: MODEL, messages, stream: true }));
+    });
+    const events = received.split('\n\n').filter(Boolean);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toContain('"role":"assistant"');
   });
 
   it('errorMidStream K: vLLM’s in-stream error event surfaces as an APIError', async () => {

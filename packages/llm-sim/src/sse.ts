@@ -67,6 +67,8 @@ export class SseStream {
     if (this.stopped || this.lifecycle.aborted) return false;
     if (this.plan.closeAfterChunks === this.chunks) {
       this.stopped = true;
+      // Chunks of this step may still sit in a corked socket: let them out before the drop.
+      this.lifecycle.res.socket?.uncork();
       this.lifecycle.destroy();
       return false;
     }

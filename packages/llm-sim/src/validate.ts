@@ -470,10 +470,14 @@ export function checkEmbeddingLength(tokens: number, maxModelLen: number) {
   }
 }
 
+const MAX_N = 128;
+
 /** SamplingParams._verify_args, for the parameters the sim reads. */
 export function checkSampling(request: SamplingRequest): void {
   const { n, temperature, topP, maxTokens, minTokens } = request;
   if (n < 1) throw badRequest(`n must be at least 1, got ${n}.`);
+  // A sim limit (vLLM's depends on its scheduler): keeps one request from holding huge arrays.
+  if (n > MAX_N) throw badRequest(`n must be at most ${MAX_N}, got ${n}.`);
   if (temperature !== undefined) {
     if (!Number.isFinite(temperature)) {
       throw validationError(
