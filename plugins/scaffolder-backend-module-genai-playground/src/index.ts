@@ -1,0 +1,14 @@
+/**
+ * Scaffolder actions of the GenAI Playground: `genai:environment:create`.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleGenaiPlayground as default } from './module';
+export {
+  createGenaiEnvironmentCreateAction,
+  environmentEntityRef,
+  COST_CENTER_ANNOTATION,
+  environmentPagePath,
+  GENAI_ENVIRONMENT_CREATE_ACTION_ID,
+  type GenaiEnvironmentCreateActionOptions,
+} from './actions/genaiEnvironmentCreate';
