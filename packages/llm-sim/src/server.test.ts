@@ -328,6 +328,40 @@ describe('streaming chat', () => {
     expect(finish).toBe('stop');
   });
 
+  it('streams n > 1 choices: role chunks first, then tokens per index', async () => {
+    const whole = await client.chat.completions.create({
+      model: CHAT,
+      messages: hello,
+      n: 2,
+      max_tokens: 5,
+    });
+    const stream = await client.chat.completions.create({
+      model: CHAT,
+      messages: hello,
+      n: 2,
+      max_tokens: 5,
+      stream: true,
+    });
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(
+      chunks
+        .slice(0, 2)
+        .map(c => [c.choices[0].index, c.choices[0].delta.role]),
+    ).toEqual([
+      [0, 'assistant'],
+      [1, 'assistant'],
+    ]);
+    const text = (index: number) =>
+      chunks
+        .filter(c => c.choices[0].index === index)
+        .map(c => c.choices[0].delta.content)
+        .join('');
+    expect([text(0), text(1)]).toEqual(
+      whole.choices.map(c => c.message.content),
+    );
+  });
+
   it('writes vLLM’s SSE framing and headers', async () => {
     const res = await fetch(`${sim.url}/v1/chat/completions`, {
       method: 'POST',

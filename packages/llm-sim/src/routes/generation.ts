@@ -157,9 +157,12 @@ export async function respondStreaming(
   // Each step's chunks leave in one write; the last step's also carry usage and [DONE].
   await streamSteps(plan.run, step =>
     sse.batch(() => {
+      // Like vLLM, the first step sends every choice's opening chunk before any token.
+      if (step === 0 && format.opening) {
+        for (const choice of plan.choices)
+          if (!sse.send(format.opening(choice))) return false;
+      }
       for (const choice of plan.choices) {
-        if (step === 0 && format.opening && !sse.send(format.opening(choice)))
-          return false;
         if (step >= choice.pieces.length) continue;
         const piece = choice.pieces[step];
         const last = step === choice.pieces.length - 1;
