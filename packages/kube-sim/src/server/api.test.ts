@@ -89,6 +89,15 @@ describe('Kubernetes REST API through @kubernetes/client-node', () => {
       namespace: 'api',
     });
     expect(read.data).toEqual({ a: '1' });
+    const same = await h.core.replaceNamespacedConfigMap({
+      name: 'cm1',
+      namespace: 'api',
+      body: { ...read },
+    });
+    // A no-op update keeps the resourceVersion, as etcd is not written.
+    expect(same.metadata?.resourceVersion).toBe(
+      created.metadata?.resourceVersion,
+    );
     read.data = { a: '2' };
     const replaced = await h.core.replaceNamespacedConfigMap({
       name: 'cm1',
@@ -109,7 +118,15 @@ describe('Kubernetes REST API through @kubernetes/client-node', () => {
       body: [{ op: 'remove', path: '/data/a' }],
     });
     expect(jsonPatched.data).toEqual({ b: '3' });
-    await h.core.deleteNamespacedConfigMap({ name: 'cm1', namespace: 'api' });
+    const status = await h.core.deleteNamespacedConfigMap({
+      name: 'cm1',
+      namespace: 'api',
+    });
+    expect(status).toMatchObject({
+      kind: 'Status',
+      status: 'Success',
+      details: { name: 'cm1', kind: 'configmaps', uid: created.metadata?.uid },
+    });
     const gone = await failure(
       h.core.readNamespacedConfigMap({ name: 'cm1', namespace: 'api' }),
     );

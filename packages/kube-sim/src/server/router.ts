@@ -484,6 +484,24 @@ export function createRouter(opts: RouterOptions) {
     if (method === 'DELETE') {
       const del = await deleteOptions(req, query, w);
       const deleted = api.delete(def, ns, t.name, del);
+      // An object deleted at once is answered with a Success Status, except
+      // for kinds whose storage returns the deleted object (pods, services);
+      // one still being deleted (graceful, finalizers) comes back as is.
+      const gone = !del.dryRun && !api.find(def, ns, t.name);
+      if (gone && def.kind !== 'Pod' && def.kind !== 'Service') {
+        return sendJson(res, 200, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Success',
+          details: {
+            name: t.name,
+            ...(def.group ? { group: def.group } : {}),
+            kind: def.plural,
+            uid: deleted.metadata.uid,
+          },
+        });
+      }
       return respondObject(req, res, def, 200, deleted, query);
     }
     throw methodNotAllowed();
