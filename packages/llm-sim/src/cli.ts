@@ -148,7 +148,8 @@ function describe(sim: LlmSim, options: LlmSimOptions): string {
       return `  ${model.id}${alias} (${model.kind}, max_model_len ${model.maxModelLen}${size}, ttft ${model.ttftMs}ms, tpot ${model.tpotMs}ms)`;
     })
     .join('\n');
-  return `llm-sim serving on ${sim.url}/v1${
+  const label = options.name ? ` ${options.name}` : '';
+  return `llm-sim${label} serving on ${sim.url}/v1${
     options.apiKey ? ' (api key required)' : ''
   }\n${models}`;
 }
