@@ -1,0 +1,296 @@
+import type { Config } from '@backstage/config';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  GPU_POOLS,
+  type GpuPool,
+  type PlaygroundSettings,
+  type RateCard,
+  type TeamLimits,
+} from '@genai-portal/plugin-genai-playground-common';
+
+/** The cluster environments live on, as configured under `kubernetes.clusterLocatorMethods`. */
+export interface ClusterSettings {
+  name: string;
+  url: string;
+  serviceAccountToken?: string;
+  caData?: string;
+  skipTLSVerify: boolean;
+}
+
+/** Everything the plugin reads from config, validated. */
+export interface PlaygroundConfig {
+  cluster: ClusterSettings;
+  rateCard: RateCard;
+  lease: {
+    defaultTtlHours: number;
+    maxTtlHours: number;
+    notifyBeforeHours: number;
+  };
+  /** By group name; teams not listed get `defaultTeamLimits`. */
+  teamLimits: Record<string, TeamLimits>;
+  defaultTeamLimits: TeamLimits;
+  /** Group entity refs, normalised. */
+  adminGroups: string[];
+  routerNamespaceSelector: Record<string, string>;
+  gatewayNamespace: string;
+  kubernetes: {
+    requestTimeoutMs: number;
+    retries: number;
+    retryBaseDelayMs: number;
+  };
+  quotaCacheSeconds: number;
+}
+
+const KEY = 'genaiPlayground';
+
+const DEFAULT_RATE_CARD: Omit<RateCard, 'currency'> = {
+  gpuHour: { mi355x: 4.1, mi300x: 2.9 },
+  cpuCoreHour: 0.04,
+  memoryGiHour: 0.005,
+  storageGiMonth: 0.08,
+};
+
+const DEFAULT_TEAM_LIMITS: TeamLimits = {
+  gpus: 16,
+  cpu: 128,
+  memoryGi: 1024,
+  environments: 10,
+};
+
+/** The GPU pools as the portal presents them. */
+export const POOL_DESCRIPTIONS: PlaygroundSettings['pools'] = [
+  { pool: 'mi355x', title: 'AMD Instinct MI355X', workloadType: 'inference' },
+  { pool: 'mi300x', title: 'AMD Instinct MI300X', workloadType: 'blueprint' },
+];
+
+class ConfigProblem extends Error {
+  constructor(key: string, problem: string) {
+    super(`Invalid config at ${key}: ${problem}`);
+    this.name = 'ConfigProblem';
+  }
+}
+
+function number(
+  config: Config | undefined,
+  path: string,
+  fullKey: string,
+  fallback: number,
+  opts: { min?: number; integer?: boolean } = {},
+): number {
+  const value = config?.getOptionalNumber(path) ?? fallback;
+  const { min = 0, integer = false } = opts;
+  if (Number.isNaN(value)) {
+    throw new ConfigProblem(`${KEY}.${fullKey}`, 'missing');
+  }
+  if (!Number.isFinite(value) || value < min) {
+    throw new ConfigProblem(
+      `${KEY}.${fullKey}`,
+      `must be a number of at least ${min}, got ${value}`,
+    );
+  }
+  if (integer && !Number.isInteger(value)) {
+    throw new ConfigProblem(
+      `${KEY}.${fullKey}`,
+      `must be a whole number, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function readCluster(root: Config, name: string): ClusterSettings {
+  const methods = root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+  const clusters = methods
+    .filter(m => m.getOptionalString('type') === 'config')
+    .flatMap(m => m.getOptionalConfigArray('clusters') ?? []);
+  const cluster = clusters.find(c => c.getOptionalString('name') === name);
+  if (!cluster) {
+    const known = clusters.map(c => c.getOptionalString('name')).join(', ');
+    throw new ConfigProblem(
+      `${KEY}.cluster`,
+      `no cluster named '${name}' in kubernetes.clusterLocatorMethods (type config)${
+        known ? `; configured clusters: ${known}` : ''
+      }`,
+    );
+  }
+  const url = cluster.getString('url');
+  if (!/^https?:\/\//.test(url)) {
+    throw new ConfigProblem(
+      `${KEY}.cluster`,
+      `the url of cluster '${name}' must start with http:// or https://, got '${url}'`,
+    );
+  }
+  const serviceAccountToken = cluster.getOptionalString('serviceAccountToken');
+  if (!serviceAccountToken) {
+    throw new ConfigProblem(
+      `${KEY}.cluster`,
+      `cluster '${name}' has no serviceAccountToken; the plugin acts on the cluster with it`,
+    );
+  }
+  return {
+    name,
+    url: url.replace(/\/+$/, ''),
+    serviceAccountToken,
+    caData: cluster.getOptionalString('caData') || undefined,
+    skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify') ?? false,
+  };
+}
+
+function readTeamLimits(config: Config | undefined) {
+  const teamLimits: Record<string, TeamLimits> = {};
+  let defaultTeamLimits = DEFAULT_TEAM_LIMITS;
+  for (const team of config?.keys() ?? []) {
+    const c = config!.getConfig(team);
+    const key = `teamLimits.${team}`;
+    const limits: TeamLimits = {
+      gpus: number(c, 'gpus', `${key}.gpus`, NaN, { integer: true }),
+      cpu: number(c, 'cpu', `${key}.cpu`, NaN),
+      memoryGi: number(c, 'memoryGi', `${key}.memoryGi`, NaN),
+      environments: number(c, 'environments', `${key}.environments`, NaN, {
+        integer: true,
+      }),
+    };
+    if (team === 'default') defaultTeamLimits = limits;
+    else teamLimits[team] = limits;
+  }
+  return { teamLimits, defaultTeamLimits };
+}
+
+function groupRef(ref: string, key: string): string {
+  try {
+    const parsed = parseEntityRef(ref, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
+    if (parsed.kind.toLocaleLowerCase('en-US') !== 'group') {
+      throw new Error(`'${ref}' is not a group`);
+    }
+    return stringifyEntityRef(parsed);
+  } catch (e) {
+    throw new ConfigProblem(key, (e as Error).message);
+  }
+}
+
+/**
+ * Reads and checks the `genaiPlayground` section (and the cluster it names). Throws an error
+ * naming the key at fault, so the backend stops at start-up with a clear message.
+ */
+export function readPlaygroundConfig(root: Config): PlaygroundConfig {
+  const config = root.getOptionalConfig(KEY);
+  const clusterName = config?.getOptionalString('cluster');
+  if (!clusterName) {
+    throw new ConfigProblem(
+      `${KEY}.cluster`,
+      'missing: name the cluster of kubernetes.clusterLocatorMethods that environments are created on',
+    );
+  }
+  const cluster = readCluster(root, clusterName);
+
+  const currency = config?.getOptionalString('currency') ?? 'USD';
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    throw new ConfigProblem(
+      `${KEY}.currency`,
+      `must be a three-letter currency code such as USD, got '${currency}'`,
+    );
+  }
+  const rc = config?.getOptionalConfig('rateCard');
+  const gpuHour = {} as Record<GpuPool, number>;
+  for (const pool of GPU_POOLS) {
+    gpuHour[pool] = number(
+      rc,
+      `gpuHour.${pool}`,
+      `rateCard.gpuHour.${pool}`,
+      DEFAULT_RATE_CARD.gpuHour[pool],
+    );
+  }
+  const rateCard: RateCard = {
+    currency,
+    gpuHour,
+    cpuCoreHour: number(
+      rc,
+      'cpuCoreHour',
+      'rateCard.cpuCoreHour',
+      DEFAULT_RATE_CARD.cpuCoreHour,
+    ),
+    memoryGiHour: number(
+      rc,
+      'memoryGiHour',
+      'rateCard.memoryGiHour',
+      DEFAULT_RATE_CARD.memoryGiHour,
+    ),
+    storageGiMonth: number(
+      rc,
+      'storageGiMonth',
+      'rateCard.storageGiMonth',
+      DEFAULT_RATE_CARD.storageGiMonth,
+    ),
+  };
+
+  const lc = config?.getOptionalConfig('lease');
+  const intHours = { min: 1, integer: true };
+  const lease = {
+    defaultTtlHours: number(lc, 'defaultTtlHours', 'lease.defaultTtlHours', 72, intHours),
+    maxTtlHours: number(lc, 'maxTtlHours', 'lease.maxTtlHours', 720, intHours),
+    notifyBeforeHours: number(lc, 'notifyBeforeHours', 'lease.notifyBeforeHours', 24, { min: 0 }),
+  };
+  if (lease.defaultTtlHours > lease.maxTtlHours) {
+    throw new ConfigProblem(
+      `${KEY}.lease.defaultTtlHours`,
+      `${lease.defaultTtlHours} is above lease.maxTtlHours (${lease.maxTtlHours})`,
+    );
+  }
+
+  const adminGroups = (config?.getOptionalStringArray('adminGroups') ?? []).map(
+    (ref, i) => groupRef(ref, `${KEY}.adminGroups[${i}]`),
+  );
+
+  const selectorConfig = config?.getOptionalConfig('routerNamespaceSelector');
+  const routerNamespaceSelector: Record<string, string> = selectorConfig
+    ? Object.fromEntries(
+        selectorConfig.keys().map(k => [k, selectorConfig.getString(k)]),
+      )
+    : { 'network.openshift.io/policy-group': 'ingress' };
+  if (Object.keys(routerNamespaceSelector).length === 0) {
+    throw new ConfigProblem(
+      `${KEY}.routerNamespaceSelector`,
+      'must hold at least one label, or an empty selector would admit every namespace',
+    );
+  }
+  const gatewayNamespace =
+    config?.getOptionalString('gatewayNamespace') ?? 'genai-portal';
+
+  const kc = config?.getOptionalConfig('kubernetes');
+  return {
+    cluster,
+    rateCard,
+    lease,
+    ...readTeamLimits(config?.getOptionalConfig('teamLimits')),
+    adminGroups,
+    routerNamespaceSelector,
+    gatewayNamespace,
+    kubernetes: {
+      requestTimeoutMs: number(kc, 'requestTimeoutMs', 'kubernetes.requestTimeoutMs', 10_000, { min: 1 }),
+      retries: number(kc, 'retries', 'kubernetes.retries', 3, { integer: true }),
+      retryBaseDelayMs: number(kc, 'retryBaseDelayMs', 'kubernetes.retryBaseDelayMs', 250),
+    },
+    quotaCacheSeconds: number(config, 'quotaCacheSeconds', 'quotaCacheSeconds', 10),
+  };
+}
+
+/** The caps that apply to a team, by its group name. */
+export function limitsOf(config: PlaygroundConfig, teamName: string): TeamLimits {
+  return config.teamLimits[teamName] ?? config.defaultTeamLimits;
+}
+
+/** What GET /settings answers. */
+export function toSettings(config: PlaygroundConfig): PlaygroundSettings {
+  return {
+    rateCard: config.rateCard,
+    lease: {
+      defaultTtlHours: config.lease.defaultTtlHours,
+      maxTtlHours: config.lease.maxTtlHours,
+    },
+    pools: POOL_DESCRIPTIONS,
+    teamLimits: config.teamLimits,
+    defaultTeamLimits: config.defaultTeamLimits,
+  };
+}

@@ -1,0 +1,296 @@
+import {
+  resolvePackagePath,
+  type DatabaseService,
+} from '@backstage/backend-plugin-api';
+import type {
+  EnvironmentEvent,
+  EnvironmentQuotaRequest,
+  EnvironmentStatus,
+} from '@genai-portal/plugin-genai-playground-common';
+import type { Knex } from 'knex';
+import type {
+  ClaimResult,
+  EnvironmentFilter,
+  EnvironmentRecord,
+  EnvironmentStore,
+  NewEnvironment,
+} from './EnvironmentStore';
+
+const migrationsDir = resolvePackagePath(
+  '@genai-portal/plugin-genai-playground-backend',
+  'migrations',
+);
+
+/*
+ * Times are stored as ISO strings from Date#toISOString (always UTC, fixed width), so that they
+ * compare in time order as text on both SQLite and PostgreSQL and read back unchanged.
+ */
+
+interface EnvironmentRow {
+  id: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  team: string;
+  owner: string;
+  gpu_pool: string;
+  quota: string;
+  cost_center: string;
+  monthly_budget: number | string | null;
+  currency: string;
+  data_classification: string;
+  security_level: string;
+  description: string | null;
+  status: string;
+  status_message: string | null;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+  deleted_at: string | null;
+  expiry_notified_at: string | null;
+  lock_token: string | null;
+  lock_expires_at: string | null;
+}
+
+interface EventRow {
+  id?: number;
+  environment_id: string;
+  action: string;
+  actor: string;
+  at: string;
+  details: string | null;
+}
+
+function fromRow(row: EnvironmentRow): EnvironmentRecord {
+  const env: EnvironmentRecord = {
+    id: row.id,
+    name: row.name,
+    team: row.team,
+    owner: row.owner,
+    cluster: row.cluster,
+    namespace: row.namespace,
+    gpuPool: row.gpu_pool as EnvironmentRecord['gpuPool'],
+    quota: JSON.parse(row.quota) as EnvironmentQuotaRequest,
+    costCenter: row.cost_center,
+    currency: row.currency,
+    dataClassification:
+      row.data_classification as EnvironmentRecord['dataClassification'],
+    securityLevel: row.security_level as EnvironmentRecord['securityLevel'],
+    status: row.status as EnvironmentStatus,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+  };
+  if (row.monthly_budget !== null) env.monthlyBudget = Number(row.monthly_budget);
+  if (row.description !== null) env.description = row.description;
+  if (row.status_message !== null) env.statusMessage = row.status_message;
+  if (row.deleted_at !== null) env.deletedAt = row.deleted_at;
+  if (row.expiry_notified_at !== null) env.expiryNotifiedAt = row.expiry_notified_at;
+  return env;
+}
+
+function requestFields(env: NewEnvironment) {
+  return {
+    name: env.name,
+    team: env.team,
+    owner: env.owner,
+    gpu_pool: env.gpuPool,
+    quota: JSON.stringify(env.quota),
+    cost_center: env.costCenter,
+    monthly_budget: env.monthlyBudget ?? null,
+    currency: env.currency,
+    data_classification: env.dataClassification,
+    security_level: env.securityLevel,
+    description: env.description ?? null,
+    expires_at: env.expiresAt,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return (
+    code === '23505' || // PostgreSQL unique_violation
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
+}
+
+/** The environment store on the plugin's database (SQLite or PostgreSQL). */
+export class DatabaseEnvironmentStore implements EnvironmentStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseEnvironmentStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseEnvironmentStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async claimForCreate(
+    env: NewEnvironment,
+    options: { lockToken: string; lockUntil: string; now: string },
+  ): Promise<ClaimResult> {
+    const { lockToken, lockUntil, now } = options;
+    const claim = {
+      ...requestFields(env),
+      status: 'creating',
+      status_message: null,
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
+      expiry_notified_at: null,
+      lock_token: lockToken,
+      lock_expires_at: lockUntil,
+    };
+    try {
+      await this.db<EnvironmentRow>('environments').insert({
+        ...claim,
+        id: env.id,
+        cluster: env.cluster,
+        namespace: env.namespace,
+      });
+      return { claimed: true, environment: (await this.get(env.id))! };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    // The record exists: take it over when nobody holds it and it is not live.
+    const taken = await this.db<EnvironmentRow>('environments')
+      .where({ cluster: env.cluster, namespace: env.namespace })
+      .andWhere(q =>
+        q
+          .whereIn('status', ['failed', 'deleted'])
+          .orWhere(c =>
+            c
+              .where('status', 'creating')
+              .andWhere(l =>
+                l.whereNull('lock_expires_at').orWhere('lock_expires_at', '<', now),
+              ),
+          ),
+      )
+      .update(claim);
+    const environment = (await this.get(env.id))!;
+    return { claimed: taken > 0, environment };
+  }
+
+  async finishCreate(
+    id: string,
+    options: {
+      lockToken: string;
+      status: 'ready' | 'failed';
+      statusMessage?: string;
+      now: string;
+    },
+  ): Promise<EnvironmentRecord | undefined> {
+    const updated = await this.db<EnvironmentRow>('environments')
+      .where({ id, lock_token: options.lockToken })
+      .update({
+        status: options.status,
+        status_message: options.statusMessage ?? null,
+        updated_at: options.now,
+        lock_token: null,
+        lock_expires_at: null,
+      });
+    return updated > 0 ? this.get(id) : undefined;
+  }
+
+  async get(id: string): Promise<EnvironmentRecord | undefined> {
+    const row = await this.db<EnvironmentRow>('environments')
+      .where({ id })
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async list(filter: EnvironmentFilter = {}): Promise<EnvironmentRecord[]> {
+    const query = this.db<EnvironmentRow>('environments');
+    if (filter.team) query.where('team', filter.team);
+    if (filter.owner) query.where('owner', filter.owner);
+    if (filter.gpuPool) query.where('gpu_pool', filter.gpuPool);
+    if (filter.ids) query.whereIn('id', filter.ids);
+    if (filter.statuses) query.whereIn('status', filter.statuses);
+    else query.whereNot('status', 'deleted');
+    const rows = await query.orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'asc' },
+    ]);
+    return rows.map(fromRow);
+  }
+
+  async extend(
+    id: string,
+    options: { expiresAt: string; now: string },
+  ): Promise<EnvironmentRecord | undefined> {
+    await this.db<EnvironmentRow>('environments').where({ id }).update({
+      expires_at: options.expiresAt,
+      expiry_notified_at: null,
+      updated_at: options.now,
+    });
+    return this.get(id);
+  }
+
+  async setStatus(
+    id: string,
+    options: { status: EnvironmentStatus; now: string; deletedAt?: string },
+  ): Promise<EnvironmentRecord | undefined> {
+    const update: Partial<EnvironmentRow> = {
+      status: options.status,
+      updated_at: options.now,
+    };
+    if (options.deletedAt) update.deleted_at = options.deletedAt;
+    await this.db<EnvironmentRow>('environments').where({ id }).update(update);
+    return this.get(id);
+  }
+
+  async listExpired(now: string): Promise<EnvironmentRecord[]> {
+    const rows = await this.db<EnvironmentRow>('environments')
+      .where('status', 'ready')
+      .andWhere('expires_at', '<=', now)
+      .orderBy('expires_at');
+    return rows.map(fromRow);
+  }
+
+  async listToNotify(before: string): Promise<EnvironmentRecord[]> {
+    const rows = await this.db<EnvironmentRow>('environments')
+      .where('status', 'ready')
+      .andWhere('expires_at', '<=', before)
+      .whereNull('expiry_notified_at')
+      .orderBy('expires_at');
+    return rows.map(fromRow);
+  }
+
+  async markNotified(id: string, now: string): Promise<boolean> {
+    const updated = await this.db<EnvironmentRow>('environments')
+      .where({ id })
+      .whereNull('expiry_notified_at')
+      .update({ expiry_notified_at: now });
+    return updated > 0;
+  }
+
+  async addEvent(event: EnvironmentEvent): Promise<void> {
+    await this.db<EventRow>('environment_events').insert({
+      environment_id: event.environmentId,
+      action: event.action,
+      actor: event.actor,
+      at: event.at,
+      details: event.details ? JSON.stringify(event.details) : null,
+    });
+  }
+
+  async listEvents(environmentId: string): Promise<EnvironmentEvent[]> {
+    const rows = await this.db<EventRow>('environment_events')
+      .where({ environment_id: environmentId })
+      .orderBy('id', 'asc');
+    return rows.map(row => {
+      const event: EnvironmentEvent = {
+        environmentId: row.environment_id,
+        action: row.action as EnvironmentEvent['action'],
+        actor: row.actor,
+        at: row.at,
+      };
+      if (row.details) event.details = JSON.parse(row.details);
+      return event;
+    });
+  }
+}

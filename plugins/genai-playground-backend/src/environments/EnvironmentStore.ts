@@ -1,0 +1,88 @@
+import type {
+  Environment,
+  EnvironmentEvent,
+  EnvironmentStatus,
+  GpuPool,
+} from '@genai-portal/plugin-genai-playground-common';
+
+/** Statuses of environments that hold (or are about to hold) a namespace and its quota. */
+export const LIVE_STATUSES: EnvironmentStatus[] = ['creating', 'ready', 'deleting'];
+
+/** An environment record as stored, with the lease bookkeeping the API does not show. */
+export interface EnvironmentRecord extends Environment {
+  expiryNotifiedAt?: string;
+}
+
+export interface EnvironmentFilter {
+  team?: string;
+  owner?: string;
+  gpuPool?: GpuPool;
+  /** Only these statuses (default: all but deleted). */
+  statuses?: EnvironmentStatus[];
+  /** Only ids in this list. */
+  ids?: string[];
+}
+
+/** Fields a create (or the retry of one) writes. */
+export type NewEnvironment = Omit<
+  EnvironmentRecord,
+  'status' | 'statusMessage' | 'updatedAt' | 'deletedAt' | 'expiryNotifiedAt'
+>;
+
+/** The result of claiming an environment to create it. */
+export type ClaimResult =
+  /** The caller holds the create lock on a record in status creating. */
+  | { claimed: true; environment: EnvironmentRecord }
+  /** Someone else is creating it, or it exists already: the record as it is. */
+  | { claimed: false; environment: EnvironmentRecord };
+
+/** Environments and their history. */
+export interface EnvironmentStore {
+  /**
+   * Claims the environment for creation: inserts the record in status `creating`, or takes over
+   * a record in status `creating` (a crashed attempt whose lock lapsed), `failed` or `deleted`
+   * with the new request's fields. Two concurrent claims of the same (cluster, namespace) never
+   * both succeed.
+   */
+  claimForCreate(
+    environment: NewEnvironment,
+    options: { lockToken: string; lockUntil: string; now: string },
+  ): Promise<ClaimResult>;
+
+  /** Sets the status (and message), releasing the create lock held with this token. */
+  finishCreate(
+    id: string,
+    options: {
+      lockToken: string;
+      status: 'ready' | 'failed';
+      statusMessage?: string;
+      now: string;
+    },
+  ): Promise<EnvironmentRecord | undefined>;
+
+  get(id: string): Promise<EnvironmentRecord | undefined>;
+  list(filter?: EnvironmentFilter): Promise<EnvironmentRecord[]>;
+
+  /** Moves the lease end and clears the expiry notification mark. */
+  extend(
+    id: string,
+    options: { expiresAt: string; now: string },
+  ): Promise<EnvironmentRecord | undefined>;
+
+  setStatus(
+    id: string,
+    options: { status: EnvironmentStatus; now: string; deletedAt?: string },
+  ): Promise<EnvironmentRecord | undefined>;
+
+  /** Ready environments whose lease ended at or before `now`. */
+  listExpired(now: string): Promise<EnvironmentRecord[]>;
+
+  /** Ready environments whose lease ends at or before `before` and whose owner was not told yet. */
+  listToNotify(before: string): Promise<EnvironmentRecord[]>;
+
+  /** Marks the owner as told; false when someone else marked it first. */
+  markNotified(id: string, now: string): Promise<boolean>;
+
+  addEvent(event: EnvironmentEvent): Promise<void>;
+  listEvents(environmentId: string): Promise<EnvironmentEvent[]>;
+}
