@@ -362,6 +362,27 @@ describe('Kubernetes REST API through @kubernetes/client-node', () => {
       ]),
     );
     expect(all.kind).toBe('ConfigMapList');
+    // As from the real server, list items carry no kind/apiVersion; single objects do.
+    const raw = await (
+      await fetch(`${h.sim.url}/api/v1/namespaces/api-2/pods`, {
+        headers: { Authorization: `Bearer ${h.sim.token}` },
+      })
+    ).json();
+    expect(raw.items[0].kind).toBeUndefined();
+    expect(raw.items[0].apiVersion).toBeUndefined();
+    expect(Object.keys(raw.items[0])).toEqual(['metadata', 'spec', 'status']);
+    const one = await (
+      await fetch(`${h.sim.url}/api/v1/namespaces/api-2/pods/server`, {
+        headers: { Authorization: `Bearer ${h.sim.token}` },
+      })
+    ).json();
+    expect(Object.keys(one)).toEqual([
+      'kind',
+      'apiVersion',
+      'metadata',
+      'spec',
+      'status',
+    ]);
   });
 
   it('stores the portal kinds: services, routes, HPA, PDB, network policies, role bindings, limit ranges', async () => {

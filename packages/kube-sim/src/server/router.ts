@@ -295,7 +295,15 @@ export function createRouter(opts: RouterOptions) {
       return;
     }
     const body = page
-      .map(o => (convert ? JSON.stringify(convert(o)) : store.json(o)))
+      .map(o =>
+        convert
+          ? JSON.stringify({
+              ...convert(o),
+              kind: undefined,
+              apiVersion: undefined,
+            })
+          : store.itemJson(o),
+      )
       .join(',');
     sendJson(
       res,
@@ -552,7 +560,7 @@ export function createRouter(opts: RouterOptions) {
       if (!matches(obj)) continue;
       try {
         deleted.push(
-          store.json(
+          store.itemJson(
             api.delete(
               t.def,
               obj.metadata.namespace ?? '',

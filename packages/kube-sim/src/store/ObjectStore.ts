@@ -39,6 +39,21 @@ function deepFreeze<T>(value: T): T {
 
 const SEP = '\u0000';
 
+/**
+ * The API server's field order: kind, apiVersion, metadata, the rest,
+ * status last. Keeping kind and apiVersion first also lets lists drop them
+ * from items cheaply (see itemJson).
+ */
+function ordered(
+  object: StoredObject,
+  metadata: StoredObject['metadata'],
+): StoredObject {
+  const { kind, apiVersion, metadata: _m, status, ...rest } = object;
+  const out: Record<string, unknown> = { kind, apiVersion, metadata, ...rest };
+  if (status !== undefined) out.status = status;
+  return out as StoredObject;
+}
+
 export class ObjectStore {
   private rv = 1;
   private readonly data = new Map<
@@ -146,10 +161,9 @@ export class ObjectStore {
     }
     const previous = objects.get(name);
     const rv = ++this.rv;
-    const stored = deepFreeze({
-      ...object,
-      metadata: { ...object.metadata, resourceVersion: String(rv) },
-    }) as StoredObject;
+    const stored = deepFreeze(
+      ordered(object, { ...object.metadata, resourceVersion: String(rv) }),
+    );
     objects.set(name, stored);
     if (!previous) this.sortedCache.delete(key + SEP + ns);
     this.indexOwners(key, previous, stored);
@@ -178,10 +192,9 @@ export class ObjectStore {
     this.indexOwners(key, previous, undefined);
     const rv = ++this.rv;
     // A deletion is reported with the object at the deletion's resourceVersion.
-    const object = deepFreeze({
-      ...previous,
-      metadata: { ...previous.metadata, resourceVersion: String(rv) },
-    }) as StoredObject;
+    const object = deepFreeze(
+      ordered(previous, { ...previous.metadata, resourceVersion: String(rv) }),
+    );
     this.emit({ type: 'DELETED', rv, key, namespace, object, previous });
     return object;
   }
@@ -259,6 +272,18 @@ export class ObjectStore {
     return text;
   }
 
+  /**
+   * The object's JSON as a list item: lists of built-in kinds carry kind and
+   * apiVersion once, on the list, not on each item.
+   */
+  itemJson(object: StoredObject): string {
+    const json = this.json(object);
+    const prefix = `{"kind":${JSON.stringify(
+      object.kind,
+    )},"apiVersion":${JSON.stringify(object.apiVersion)},`;
+    return json.startsWith(prefix) ? `{${json.slice(prefix.length)}` : json;
+  }
+
   snapshot(): StoreSnapshot {
     const objects: Record<string, StoredObject[]> = {};
     for (const key of this.data.keys()) objects[key] = this.list(key);
@@ -276,7 +301,12 @@ export class ObjectStore {
         if (!this.data.has(key)) this.data.set(key, new Map());
         const byNs = this.data.get(key)!;
         if (!byNs.has(ns)) byNs.set(ns, new Map());
-        byNs.get(ns)!.set(object.metadata.name, deepFreeze(object));
+        byNs
+          .get(ns)!
+          .set(
+            object.metadata.name,
+            deepFreeze(ordered(object, object.metadata)),
+          );
         this.indexOwners(key, undefined, object);
       }
     }
