@@ -459,7 +459,19 @@ export class Kubelet {
       type: 'PodScheduled',
       status: 'True',
     });
-    status.conditions = conditions;
+    // The kubelet's order.
+    const order = [
+      'PodReadyToStartContainers',
+      'Initialized',
+      'Ready',
+      'ContainersReady',
+      'PodScheduled',
+    ];
+    status.conditions = [...conditions].sort((a: any, b: any) => {
+      const ia = order.indexOf(a.type);
+      const ib = order.indexOf(b.type);
+      return (ia < 0 ? order.length : ia) - (ib < 0 ? order.length : ib);
+    });
     if (rt.state === 'creating' || rt.state === 'pull-failed') {
       status.phase = 'Pending';
     } else if (terminal) {
