@@ -22,15 +22,24 @@ async function main() {
     import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
   );
   backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+  // Playground environments as catalog Resources.
+  backend.add(
+    import('@genai-portal/plugin-catalog-backend-module-genai-playground'),
+  );
 
   backend.add(import('@backstage/plugin-scaffolder-backend'));
   backend.add(
     import('@backstage/plugin-scaffolder-backend-module-notifications'),
   );
+  // genai:environment:create for templates/playground-environment.
+  backend.add(
+    import('@genai-portal/plugin-scaffolder-backend-module-genai-playground'),
+  );
 
   backend.add(import('@backstage/plugin-permission-backend'));
+  // The portal's policy: teams manage their environments, the rest of the portal stays open.
   backend.add(
-    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+    import('@genai-portal/plugin-permission-backend-module-genai-playground'),
   );
 
   backend.add(import('@backstage/plugin-search-backend'));
