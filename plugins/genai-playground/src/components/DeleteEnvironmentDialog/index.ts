@@ -1,0 +1,2 @@
+export { DeleteEnvironmentDialog } from './DeleteEnvironmentDialog';
+export type { DeleteEnvironmentDialogProps } from './DeleteEnvironmentDialog';

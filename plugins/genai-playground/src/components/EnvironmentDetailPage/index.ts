@@ -1,0 +1,1 @@
+export { EnvironmentDetailPage, EnvironmentNotFound } from './EnvironmentDetailPage';

@@ -1,0 +1,1 @@
+export { EnvironmentPodsTable } from './EnvironmentPodsTable';

@@ -1,0 +1,1 @@
+export { EnvironmentStatusChip } from './EnvironmentStatusChip';

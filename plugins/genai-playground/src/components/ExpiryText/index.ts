@@ -1,0 +1,1 @@
+export { ExpiryText, EXPIRY_WARNING_HOURS } from './ExpiryText';

@@ -1,0 +1,2 @@
+export { ExtendLeaseDialog } from './ExtendLeaseDialog';
+export type { ExtendLeaseDialogProps } from './ExtendLeaseDialog';

@@ -1,0 +1,2 @@
+export { GpuPoolsCard } from './GpuPoolsCard';
+export type { GpuPoolsCardProps } from './GpuPoolsCard';

@@ -1,0 +1,1 @@
+export { QuotaGauges } from './QuotaGauges';

@@ -1,0 +1,17 @@
+import { useRouteRef } from '@backstage/core-plugin-api';
+import { environmentRouteRef } from '../routes';
+
+/**
+ * Links to environment pages, or undefined when the app has no GPU Playground page (a legacy app
+ * that shows the entity cards without mounting the page).
+ */
+export function useEnvironmentLink(): (id: string) => string | undefined {
+  let link: ((params: { id: string }) => string) | undefined;
+  try {
+    // useRouteRef runs all of its hooks before it throws for an unbound ref.
+    link = useRouteRef(environmentRouteRef);
+  } catch {
+    link = undefined;
+  }
+  return (id: string) => link?.({ id });
+}
