@@ -28,20 +28,21 @@ let modelsRoot: string | undefined;
  */
 function findModelsRoot(): string {
   if (modelsRoot) return modelsRoot;
-  // Walking up from wherever this file is (src/ or dist/) finds the
-  // node_modules that holds kubernetes-models.
+  // Where Node would look for the package, then up from this file (src/ or dist/).
+  const dirs = [...(require.resolve.paths?.('kubernetes-models') ?? [])];
   // eslint-disable-next-line no-restricted-syntax
-  let dir = __dirname;
-  for (;;) {
-    const candidate = path.join(dir, 'node_modules', 'kubernetes-models');
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    dirs.push(path.join(dir, 'node_modules'));
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const dir of dirs) {
+    const candidate = path.join(dir, 'kubernetes-models');
     if (fs.existsSync(path.join(candidate, 'package.json'))) {
       modelsRoot = candidate;
       return candidate;
     }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('kubernetes-models is not installed');
-    dir = parent;
   }
+  throw new Error('kubernetes-models is not installed');
 }
 
 const models = new Map<string, ModelCtor>();
