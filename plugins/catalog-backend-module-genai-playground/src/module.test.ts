@@ -78,8 +78,9 @@ describe('catalogModuleGenaiPlayground', () => {
         [
           catalogProcessingExtensionPoint,
           {
-            addEntityProvider: (...p: Array<EntityProvider | EntityProvider[]>) =>
-              providers.push(...p.flat()),
+            addEntityProvider: (
+              ...p: Array<EntityProvider | EntityProvider[]>
+            ) => providers.push(...p.flat()),
             addProcessor: jest.fn(),
             addPlaceholderResolver: jest.fn(),
             setOnProcessingErrorHandler: jest.fn(),

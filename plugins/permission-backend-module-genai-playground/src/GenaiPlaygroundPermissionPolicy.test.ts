@@ -58,7 +58,7 @@ const sofia = user('sofia.costa', ['data-office']);
 const priya = user('priya.raman', ['platform-team']);
 const kenji = user('kenji.sato', ['genai-apps']);
 
-function setup(config: Record<string, unknown> = {}) {
+function setup(config: { genaiPlayground?: { adminGroups: string[] } } = {}) {
   const catalog = catalogServiceMock({ entities: orgEntities });
   const getEntities = jest.spyOn(catalog, 'getEntities');
   const policy = GenaiPlaygroundPermissionPolicy.fromConfig(
@@ -90,7 +90,7 @@ const conditional = (teams: string[], owner: string) => ({
       {
         rule: 'IS_OWNER',
         resourceType: 'genai-playground-environment',
-        params: { owner },
+        params: { owners: [owner] },
       },
     ],
   },

@@ -45,8 +45,8 @@ export const environmentConditions = {
       params,
     };
   },
-  /** The environment was created by the user. */
-  isOwner(params: { owner: string }): EnvironmentCondition {
+  /** The environment was created by one of the users. */
+  isOwner(params: { owners: string[] }): EnvironmentCondition {
     return {
       rule: 'IS_OWNER',
       resourceType: ENVIRONMENT_RESOURCE_TYPE,
@@ -135,7 +135,7 @@ export class GenaiPlaygroundPermissionPolicy implements PermissionPolicy {
       return createEnvironmentDecision({
         anyOf: [
           environmentConditions.isInTeam({ teams }),
-          environmentConditions.isOwner({ owner: userEntityRef }),
+          environmentConditions.isOwner({ owners: [userEntityRef] }),
         ],
       });
     }

@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CatalogTeamLeads, parseLeads } from './TeamLeads';
 
@@ -16,7 +17,7 @@ describe('parseLeads', () => {
 });
 
 describe('CatalogTeamLeads', () => {
-  const group = (name: string, leads?: string) => ({
+  const group = (name: string, leads?: string): Entity => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
     metadata: {

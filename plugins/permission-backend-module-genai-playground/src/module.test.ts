@@ -15,7 +15,10 @@ describe('permissionModuleGenaiPlayground', () => {
     let policy: PermissionPolicy | undefined;
     await startTestBackend({
       extensionPoints: [
-        [policyExtensionPoint, { setPolicy: (p: PermissionPolicy) => (policy = p) }],
+        [
+          policyExtensionPoint,
+          { setPolicy: (p: PermissionPolicy) => (policy = p) },
+        ],
       ],
       features: [
         permissionModuleGenaiPlayground,

@@ -33,9 +33,10 @@ export function environmentPageUrl(
   appBaseUrl: string,
   environmentId: string,
 ): string {
-  return `${appBaseUrl.replace(/\/+$/, '')}/genai-playground/environments/${encodeURIComponent(
-    environmentId,
-  )}`;
+  return `${appBaseUrl.replace(
+    /\/+$/,
+    '',
+  )}/genai-playground/environments/${encodeURIComponent(environmentId)}`;
 }
 
 /** The catalog ref of an environment's entity, as the scaffolder action outputs it. */
@@ -76,11 +77,13 @@ export function environmentToEntity(
       title: `${environment.name} (${team.name})`,
       description:
         environment.description ||
-        `Playground environment of ${team.name} on the ${environment.gpuPool.toLocaleUpperCase(
-          'en-US',
-        )} pool: ${quota.gpus} GPUs, ${quota.cpu} CPU cores, ${
-          quota.memoryGi
-        } GiB memory, ${quota.storageGi} GiB storage.`,
+        `Playground environment of ${
+          team.name
+        } on the ${environment.gpuPool.toLocaleUpperCase('en-US')} pool: ${
+          quota.gpus
+        } GPUs, ${quota.cpu} CPU cores, ${quota.memoryGi} GiB memory, ${
+          quota.storageGi
+        } GiB storage.`,
       labels: {
         [a.gpuPool]: environment.gpuPool,
         [a.status]: environment.status,
@@ -101,9 +104,7 @@ export function environmentToEntity(
         [a.cluster]: environment.cluster,
       },
       tags: ['genai-playground', environment.gpuPool],
-      links: [
-        { url: page, title: 'Environment page', icon: 'dashboard' },
-      ],
+      links: [{ url: page, title: 'Environment page', icon: 'dashboard' }],
     },
     spec: {
       type: ENVIRONMENT_ENTITY_TYPE,

@@ -1,3 +1,4 @@
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   CreateEnvironmentRequest,
@@ -102,7 +103,7 @@ export function checkpointStore() {
 
 /** The org's groups as the catalog holds them, with the cost-center annotation. */
 export function fakeCatalog() {
-  const group = (name: string, costCenter?: string) => ({
+  const group = (name: string, costCenter?: string): Entity => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
     metadata: {

@@ -51,7 +51,10 @@ export function environmentEntityRef(namespace: string): string {
 }
 
 function teamRef(team: string) {
-  return parseEntityRef(team, { defaultKind: 'group', defaultNamespace: 'default' });
+  return parseEntityRef(team, {
+    defaultKind: 'group',
+    defaultNamespace: 'default',
+  });
 }
 
 /**
