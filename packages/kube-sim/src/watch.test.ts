@@ -122,6 +122,27 @@ describe('watch', () => {
     });
   });
 
+  it('sends one-row Tables when kubectl get -w asks for them', async () => {
+    const { events } = await rawWatch(
+      `${h.sim.url}/api/v1/namespaces/w/configmaps?watch=true&timeoutSeconds=1`,
+      h.sim.token,
+      3000,
+      'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json',
+    );
+    expect(events.length).toBeGreaterThan(0);
+    expect(events[0].type).toBe('ADDED');
+    expect(events[0].object).toMatchObject({
+      kind: 'Table',
+      apiVersion: 'meta.k8s.io/v1',
+    });
+    expect(events[0].object.columnDefinitions.map((c: any) => c.name)).toEqual([
+      'Name',
+      'Data',
+      'Age',
+    ]);
+    expect(events[0].object.rows).toHaveLength(1);
+  });
+
   it('answers a resourceVersion older than the history with a 410 Expired ERROR event', async () => {
     const old = (await h.core.listNamespacedConfigMap({ namespace: 'w' }))
       .metadata!.resourceVersion!;

@@ -218,12 +218,23 @@ export function createRouter(opts: RouterOptions) {
       query.get('watch') === 'true' ||
       query.get('watch') === '1'
     ) {
+      const includeObject = query.get('includeObject') ?? undefined;
+      // kubectl get -w asks for each event's object as a one-row Table.
+      const asTable = wantsTable(req.headers.accept)
+        ? (o: StoredObject) =>
+            toTable(
+              def,
+              [(convert ? convert(o) : o) as StoredObject],
+              { resourceVersion: o.metadata.resourceVersion },
+              includeObject,
+            )
+        : undefined;
       watches.serve(req, res, {
         store,
         key: keyOf(def),
         namespace: t.namespace,
         matches,
-        convert,
+        convert: asTable ?? convert,
         kind: def.kind,
         apiVersion: apiVersionOf(def),
         resourceVersion: query.get('resourceVersion') ?? undefined,
