@@ -20,12 +20,18 @@ function rawWatch(
   url: string,
   token: string,
   ms: number,
+  accept?: string,
 ): Promise<{ status: number; events: any[] }> {
   return new Promise((resolve, reject) => {
     const events: any[] = [];
     const req = http.get(
       url,
-      { headers: { Authorization: `Bearer ${token}` } },
+      {
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(accept ? { Accept: accept } : {}),
+        },
+      },
       res => {
         let buffer = '';
         res.on('data', chunk => {
