@@ -25,13 +25,13 @@ describe('KubernetesObjectApi (generic objects through discovery)', () => {
       },
     };
     const created = await client.create(job);
-    expect(created.metadata.uid).toBeDefined();
+    expect(created.metadata?.uid).toBeDefined();
     const read = await client.read({
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'gen', namespace: 'generic' },
     });
-    expect(read.metadata.labels).toMatchObject({ a: '1' });
+    expect(read.metadata?.labels).toMatchObject({ a: '1' });
     const patched = await client.patch(
       {
         apiVersion: 'batch/v1',
@@ -44,7 +44,7 @@ describe('KubernetesObjectApi (generic objects through discovery)', () => {
       undefined,
       PatchStrategy.MergePatch,
     );
-    expect(patched.metadata.labels).toMatchObject({ a: '1', b: '2' });
+    expect(patched.metadata?.labels).toMatchObject({ a: '1', b: '2' });
     const applied = await client.patch(
       {
         apiVersion: 'v1',
