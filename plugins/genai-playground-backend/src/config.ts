@@ -277,7 +277,10 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
 }
 
 /** The caps that apply to a team, by its group name. */
-export function limitsOf(config: PlaygroundConfig, teamName: string): TeamLimits {
+export function limitsOf(
+  config: Pick<PlaygroundConfig, 'teamLimits' | 'defaultTeamLimits'>,
+  teamName: string,
+): TeamLimits {
   return config.teamLimits[teamName] ?? config.defaultTeamLimits;
 }
 

@@ -48,3 +48,17 @@ export const genaiPlaygroundPermissions = [
   environmentDeletePermission,
   quotaReadPermission,
 ];
+
+/**
+ * Names of the permission rules of {@link ENVIRONMENT_RESOURCE_TYPE}, for policies that build
+ * conditional decisions by hand:
+ * `{ rule: 'IS_IN_TEAM', resourceType: 'genai-playground-environment', params: { teams: ['group:default/ml-research'] } }`.
+ *
+ * - `IS_IN_TEAM` `{ teams: string[] }`: the environment's team is one of these group refs (or names).
+ * - `IS_OWNER` `{ owners: string[] }`: the environment's owner is one of these user refs (or names).
+ * @public
+ */
+export const ENVIRONMENT_RULES = {
+  IS_IN_TEAM: 'IS_IN_TEAM',
+  IS_OWNER: 'IS_OWNER',
+} as const;

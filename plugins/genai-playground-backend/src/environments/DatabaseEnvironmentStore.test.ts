@@ -61,7 +61,14 @@ describe.each(databases.eachSupportedId())('DatabaseEnvironmentStore on %p', dat
       status: 'creating',
       createdAt: T0,
       updatedAt: T0,
+      createLockUntil: LATER,
     });
+    expect(
+      await store.renewLock('ml-research-demo', { lockToken: 'x', lockUntil: T1 }),
+    ).toBe(false);
+    expect(
+      await store.renewLock('ml-research-demo', { lockToken: 'a', lockUntil: LATER }),
+    ).toBe(true);
     const ready = await store.finishCreate('ml-research-demo', {
       lockToken: 'a',
       status: 'ready',
@@ -69,6 +76,7 @@ describe.each(databases.eachSupportedId())('DatabaseEnvironmentStore on %p', dat
     });
     expect(ready).toMatchObject({ status: 'ready', updatedAt: T1 });
     expect(ready?.statusMessage).toBeUndefined();
+    expect(ready?.createLockUntil).toBeUndefined();
     expect(await store.get('nope')).toBeUndefined();
   });
 

@@ -86,6 +86,7 @@ function fromRow(row: EnvironmentRow): EnvironmentRecord {
   if (row.status_message !== null) env.statusMessage = row.status_message;
   if (row.deleted_at !== null) env.deletedAt = row.deleted_at;
   if (row.expiry_notified_at !== null) env.expiryNotifiedAt = row.expiry_notified_at;
+  if (row.lock_expires_at !== null) env.createLockUntil = row.lock_expires_at;
   return env;
 }
 
@@ -173,6 +174,16 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       .update(claim);
     const environment = (await this.get(env.id))!;
     return { claimed: taken > 0, environment };
+  }
+
+  async renewLock(
+    id: string,
+    options: { lockToken: string; lockUntil: string },
+  ): Promise<boolean> {
+    const updated = await this.db<EnvironmentRow>('environments')
+      .where({ id, lock_token: options.lockToken, status: 'creating' })
+      .update({ lock_expires_at: options.lockUntil });
+    return updated > 0;
   }
 
   async finishCreate(

@@ -11,6 +11,8 @@ export const LIVE_STATUSES: EnvironmentStatus[] = ['creating', 'ready', 'deletin
 /** An environment record as stored, with the lease bookkeeping the API does not show. */
 export interface EnvironmentRecord extends Environment {
   expiryNotifiedAt?: string;
+  /** While a create runs: when its lock lapses (a crashed create can be retried after). */
+  createLockUntil?: string;
 }
 
 export interface EnvironmentFilter {
@@ -26,7 +28,12 @@ export interface EnvironmentFilter {
 /** Fields a create (or the retry of one) writes. */
 export type NewEnvironment = Omit<
   EnvironmentRecord,
-  'status' | 'statusMessage' | 'updatedAt' | 'deletedAt' | 'expiryNotifiedAt'
+  | 'status'
+  | 'statusMessage'
+  | 'updatedAt'
+  | 'deletedAt'
+  | 'expiryNotifiedAt'
+  | 'createLockUntil'
 >;
 
 /** The result of claiming an environment to create it. */
@@ -48,6 +55,9 @@ export interface EnvironmentStore {
     environment: NewEnvironment,
     options: { lockToken: string; lockUntil: string; now: string },
   ): Promise<ClaimResult>;
+
+  /** Extends the create lock held with this token; false when it is no longer held. */
+  renewLock(id: string, options: { lockToken: string; lockUntil: string }): Promise<boolean>;
 
   /** Sets the status (and message), releasing the create lock held with this token. */
   finishCreate(

@@ -8,16 +8,28 @@ export interface FakeAnswer {
   delayMs?: number;
 }
 
+export interface FakeRequest {
+  method?: string;
+  url?: string;
+}
+
 /**
  * A tiny HTTP server that plays a Kubernetes API server badly: it answers each request with the
- * next of the given answers (the last one repeats) and counts the requests.
+ * next of the given answers (the last one repeats), or with what a function picks for it, and
+ * records the requests.
  */
-export async function startFakeApiServer(answers: FakeAnswer[]) {
-  const requests: Array<{ method?: string; url?: string }> = [];
+export async function startFakeApiServer(
+  answers: FakeAnswer[] | ((request: FakeRequest) => FakeAnswer),
+) {
+  const requests: FakeRequest[] = [];
   const server = http.createServer((req, res) => {
     req.resume();
-    requests.push({ method: req.method, url: req.url });
-    const answer = answers[Math.min(requests.length - 1, answers.length - 1)];
+    const request = { method: req.method, url: req.url };
+    requests.push(request);
+    const answer =
+      typeof answers === 'function'
+        ? answers(request)
+        : answers[Math.min(requests.length - 1, answers.length - 1)];
     const send = () => {
       if (res.destroyed) return;
       res.writeHead(answer.status, { 'Content-Type': 'application/json' });

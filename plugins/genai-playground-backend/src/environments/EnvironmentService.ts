@@ -1,0 +1,548 @@
+import type {
+  AuditorService,
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+  stringifyError,
+} from '@backstage/errors';
+import type { EventsService } from '@backstage/plugin-events-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  AuthorizeResult,
+  type PolicyDecision,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  type PermissionRuleset,
+} from '@backstage/plugin-permission-node';
+import {
+  DNS1123_LABEL,
+  environmentCreatePermission,
+  environmentDeletePermission,
+  environmentReadPermission,
+  environmentUpdatePermission,
+  type Environment,
+  type EnvironmentEvent,
+  type EnvironmentWithDetails,
+  type GpuPool,
+  type createEnvironmentRequestSchema,
+} from '@genai-portal/plugin-genai-playground-common';
+import {
+  GENAI_PLAYGROUND_ENVIRONMENT_TOPIC,
+  type EnvironmentChangeAction,
+  type EnvironmentChangeEventPayload,
+} from '@genai-portal/plugin-genai-playground-node';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { limitsOf, type PlaygroundConfig } from '../config';
+import type { EnvironmentQuery } from '../permissions/rules';
+import type { QuotaService } from '../quota/QuotaService';
+import type { EnvironmentProvisioner } from './EnvironmentProvisioner';
+import type {
+  EnvironmentRecord,
+  EnvironmentStore,
+  NewEnvironment,
+} from './EnvironmentStore';
+import { DEFAULT_POD_QUOTA, DEFAULT_PVC_QUOTA } from './manifests';
+import { toGroupRef, toUserRef, type TeamDirectory } from './teams';
+
+/** A create request after the schema filled its defaults. */
+export type CreateEnvironmentInput = z.output<
+  typeof createEnvironmentRequestSchema
+>;
+
+/** The actor of what the lease task does. */
+export const LEASE_ACTOR = 'genai-playground:lease';
+
+const HOUR_MS = 3_600_000;
+
+export interface EnvironmentServiceOptions {
+  store: EnvironmentStore;
+  provisioner: EnvironmentProvisioner;
+  quota: QuotaService;
+  teams: TeamDirectory;
+  permissions: PermissionsService;
+  /** The rules of the environment resource type, to apply conditional decisions. */
+  ruleset: PermissionRuleset<Environment, EnvironmentQuery, string>;
+  events: EventsService;
+  notifications: NotificationService;
+  auditor: AuditorService;
+  config: PlaygroundConfig;
+  logger: LoggerService;
+  clock?: { now(): Date };
+}
+
+type Options = { credentials: BackstageCredentials };
+
+/** The public shape of a record: lease bookkeeping left out. */
+export function toEnvironment(record: EnvironmentRecord): Environment {
+  const { expiryNotifiedAt: _n, createLockUntil: _l, ...environment } = record;
+  return environment;
+}
+
+/**
+ * Playground environments: a namespace per environment with its quota, limits, network policies
+ * and team role binding; leases that end in deletion; history; and the checks that keep a request
+ * inside its team's caps and its pool's free GPUs.
+ */
+export class EnvironmentService {
+  readonly #o: EnvironmentServiceOptions;
+  readonly #clock: { now(): Date };
+  readonly #authorizeConditions: (
+    decision: PolicyDecision,
+    environment: Environment | undefined,
+  ) => boolean;
+
+  static create(options: EnvironmentServiceOptions) {
+    return new EnvironmentService(options);
+  }
+
+  private constructor(options: EnvironmentServiceOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? { now: () => new Date() };
+    this.#authorizeConditions = createConditionAuthorizer(options.ruleset);
+  }
+
+  // ---------------------------------------------------------------- create
+
+  /**
+   * Creates an environment, or finishes one a previous attempt left half made. Everything is
+   * checked before anything is created; a failure on the cluster removes what was made, records
+   * status `failed` with the reason and rethrows.
+   */
+  async create(
+    request: CreateEnvironmentInput,
+    { credentials }: Options,
+  ): Promise<Environment> {
+    await this.#authorizeBasic(environmentCreatePermission, credentials);
+    const { config, store } = this.#o;
+
+    if (request.ttlHours > config.lease.maxTtlHours) {
+      throw new InputError(
+        `Invalid request: ttlHours ${request.ttlHours} is above the maximum lease of ${config.lease.maxTtlHours} hours`,
+      );
+    }
+    const team = await this.#o.teams.resolve(request.team, credentials);
+    const owner = await this.#o.teams.assertMayActFor(team, credentials);
+    const namespace = `${team.name}-${request.name}`;
+    if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
+      throw new InputError(
+        `Invalid request: name: the namespace '${namespace}' (<team>-<name>) must be a DNS-1123 label of at most 63 characters`,
+      );
+    }
+    await this.#checkTeamCaps(team, namespace, request);
+    await this.#checkPoolCapacity(request.gpuPool, request.gpus);
+
+    const now = this.#clock.now();
+    const env: NewEnvironment = {
+      id: namespace,
+      name: request.name,
+      team: team.ref,
+      owner,
+      cluster: config.cluster.name,
+      namespace,
+      gpuPool: request.gpuPool,
+      quota: {
+        gpus: request.gpus,
+        cpu: request.cpu,
+        memoryGi: request.memoryGi,
+        storageGi: request.storageGi,
+        pods: DEFAULT_POD_QUOTA,
+        persistentVolumeClaims: request.storageGi > 0 ? DEFAULT_PVC_QUOTA : 0,
+      },
+      costCenter: request.costCenter,
+      currency: config.rateCard.currency,
+      dataClassification: request.dataClassification,
+      securityLevel: request.securityLevel,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + request.ttlHours * HOUR_MS).toISOString(),
+    };
+    if (request.monthlyBudget !== undefined) env.monthlyBudget = request.monthlyBudget;
+    if (request.description !== undefined) env.description = request.description;
+
+    const lockToken = randomUUID();
+    const claim = await store.claimForCreate(env, {
+      lockToken,
+      lockUntil: this.#lockUntil(),
+      now: now.toISOString(),
+    });
+    if (!claim.claimed) {
+      const existing = claim.environment;
+      if (existing.status === 'creating') {
+        throw new ConflictError(
+          `environment ${namespace} is being created by another request; try again shortly`,
+        );
+      }
+      throw new ConflictError(
+        `environment ${namespace} already exists (status ${existing.status})`,
+      );
+    }
+
+    try {
+      await this.#o.provisioner.provision(claim.environment, {
+        beforeStep: async () => {
+          const held = await store.renewLock(namespace, {
+            lockToken,
+            lockUntil: this.#lockUntil(),
+          });
+          if (!held) {
+            throw new ConflictError(
+              `environment ${namespace} was taken over by another request`,
+            );
+          }
+        },
+      });
+    } catch (error) {
+      throw await this.#failCreate(claim.environment, lockToken, error as Error);
+    }
+
+    const ready = await store.finishCreate(namespace, {
+      lockToken,
+      status: 'ready',
+      now: this.#clock.now().toISOString(),
+    });
+    if (!ready) {
+      throw new ConflictError(`environment ${namespace} was taken over by another request`);
+    }
+    await store.addEvent({
+      environmentId: namespace,
+      action: 'create',
+      actor: owner,
+      at: ready.updatedAt,
+      details: {
+        gpuPool: ready.gpuPool,
+        quota: { ...ready.quota },
+        expiresAt: ready.expiresAt,
+      },
+    });
+    await this.#publish('create', ready);
+    return toEnvironment(ready);
+  }
+
+  async #failCreate(env: EnvironmentRecord, lockToken: string, error: Error): Promise<Error> {
+    let reason = error.message;
+    try {
+      const removed = await this.#o.provisioner.deprovision(env);
+      if (removed) this.#o.logger.info(`Rolled back environment ${env.id}: namespace deleted`);
+    } catch (rollbackError) {
+      this.#o.logger.error(
+        `Rolling back environment ${env.id} failed; its namespace may be left on ${env.cluster}`,
+        rollbackError as Error,
+      );
+      reason += `; removing what was made failed too: ${(rollbackError as Error).message}`;
+    }
+    const now = this.#clock.now().toISOString();
+    await this.#o.store.finishCreate(env.id, {
+      lockToken,
+      status: 'failed',
+      statusMessage: reason,
+      now,
+    });
+    await this.#o.store.addEvent({
+      environmentId: env.id,
+      action: 'fail',
+      actor: env.owner,
+      at: now,
+      details: { reason },
+    });
+    return error;
+  }
+
+  /** A create lock lasts two worst-case requests: it is renewed before each step. */
+  #lockUntil(): string {
+    const { requestTimeoutMs, retries, retryBaseDelayMs } = this.#o.config.kubernetes;
+    const worstRequestMs =
+      requestTimeoutMs * (retries + 1) + retryBaseDelayMs * (2 ** retries - 1);
+    return new Date(this.#clock.now().getTime() + 2 * worstRequestMs + 5_000).toISOString();
+  }
+
+  async #checkTeamCaps(
+    team: { ref: string; name: string },
+    namespace: string,
+    request: CreateEnvironmentInput,
+  ) {
+    const limits = limitsOf(this.#o.config, team.name);
+    const live = (
+      await this.#o.store.list({ team: team.ref, statuses: ['creating', 'ready', 'deleting'] })
+    ).filter(e => e.id !== namespace);
+    if (live.length + 1 > limits.environments) {
+      throw new InputError(
+        `Invalid request: team ${team.name} may hold ${limits.environments} environments; it holds ${live.length}`,
+      );
+    }
+    const check = (field: string, unit: string, cap: number, asked: number, held: number) => {
+      if (held + asked > cap) {
+        const over = Math.round((held + asked - cap) * 1000) / 1000;
+        throw new InputError(
+          `Invalid request: ${field}: team ${team.name} may hold ${cap} ${unit}; it holds ${held} and this asks for ${asked}: ${over} over`,
+        );
+      }
+    };
+    const sum = (pick: (e: EnvironmentRecord) => number) =>
+      Math.round(live.reduce((s, e) => s + pick(e), 0) * 1000) / 1000;
+    check('gpus', 'GPUs', limits.gpus, request.gpus, sum(e => e.quota.gpus));
+    check('cpu', 'CPU cores', limits.cpu, request.cpu, sum(e => e.quota.cpu));
+    check(
+      'memoryGi',
+      'GiB of memory',
+      limits.memoryGi,
+      request.memoryGi,
+      sum(e => e.quota.memoryGi),
+    );
+  }
+
+  async #checkPoolCapacity(pool: GpuPool, gpus: number) {
+    if (gpus === 0) return;
+    const usage = (await this.#o.quota.getPoolUsage({ fresh: true })).find(
+      p => p.pool === pool,
+    );
+    const free = usage?.free ?? 0;
+    if (gpus > free) {
+      throw new InputError(
+        `Invalid request: gpus: pool ${pool} has ${free} free GPUs (${usage?.allocatable ?? 0} allocatable, ${usage?.requested ?? 0} requested by running pods); this asks for ${gpus}`,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- read
+
+  async list(
+    query: { team?: string; owner?: string; gpuPool?: GpuPool; includeDeleted?: boolean },
+    { credentials }: Options,
+  ): Promise<Environment[]> {
+    const [decision] = await this.#o.permissions.authorizeConditional(
+      [{ permission: environmentReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) return [];
+    const team = query.team ? toGroupRef(query.team)?.ref ?? query.team : undefined;
+    const records = await this.#o.store.list({
+      team,
+      owner: query.owner ? toUserRef(query.owner) : undefined,
+      gpuPool: query.gpuPool,
+      statuses: query.includeDeleted
+        ? ['creating', 'ready', 'failed', 'deleting', 'deleted']
+        : undefined,
+    });
+    const environments = records.map(toEnvironment);
+    if (decision.result === AuthorizeResult.ALLOW) return environments;
+    return environments.filter(e => this.#authorizeConditions(decision, e));
+  }
+
+  async get(id: string, { credentials }: Options): Promise<EnvironmentWithDetails> {
+    const record = await this.#load(id, environmentReadPermission, credentials);
+    const environment = toEnvironment(record);
+    if (record.status === 'deleted' || record.status === 'failed') {
+      return { ...environment, pods: [] };
+    }
+    try {
+      const details = await this.#o.quota.getEnvironmentUsage(record.namespace);
+      return { ...environment, ...details };
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableError)) throw error;
+      return { ...environment, pods: [], clusterError: error.message };
+    }
+  }
+
+  async history(id: string, { credentials }: Options): Promise<EnvironmentEvent[]> {
+    await this.#load(id, environmentReadPermission, credentials);
+    return this.#o.store.listEvents(id);
+  }
+
+  // ---------------------------------------------------------------- extend, delete
+
+  /** Moves the lease end to now + ttlHours (at most the maximum lease from now). */
+  async extend(
+    id: string,
+    request: { ttlHours: number },
+    { credentials }: Options,
+  ): Promise<Environment> {
+    const record = await this.#load(id, environmentUpdatePermission, credentials);
+    const { maxTtlHours } = this.#o.config.lease;
+    if (request.ttlHours > maxTtlHours) {
+      throw new InputError(
+        `Invalid request: ttlHours ${request.ttlHours} is above the maximum lease of ${maxTtlHours} hours`,
+      );
+    }
+    if (record.status !== 'ready') {
+      throw new ConflictError(
+        `environment ${id} is ${record.status}; only a ready environment can be extended`,
+      );
+    }
+    const now = this.#clock.now();
+    const expiresAt = new Date(now.getTime() + request.ttlHours * HOUR_MS).toISOString();
+    // The cluster first: if it is down nothing changes, and the namespace never shows a stale lease.
+    await this.#o.provisioner.annotateExpiry(record.namespace, expiresAt);
+    const updated = (await this.#o.store.extend(id, { expiresAt, now: now.toISOString() }))!;
+    const actor = this.#actor(credentials);
+    await this.#o.store.addEvent({
+      environmentId: id,
+      action: 'extend',
+      actor,
+      at: now.toISOString(),
+      details: { from: record.expiresAt, to: expiresAt, ttlHours: request.ttlHours },
+    });
+    await this.#publish('extend', updated);
+    return toEnvironment(updated);
+  }
+
+  /** Deletes the namespace (the cluster removes its contents); the record and history stay. */
+  async delete(id: string, { credentials }: Options): Promise<Environment> {
+    const record = await this.#load(id, environmentDeletePermission, credentials);
+    return this.#remove(record, 'delete', this.#actor(credentials));
+  }
+
+  async #remove(
+    record: EnvironmentRecord,
+    action: 'delete' | 'expire',
+    actor: string,
+  ): Promise<Environment> {
+    if (record.status === 'deleted') return toEnvironment(record);
+    const now = this.#clock.now().toISOString();
+    if (
+      record.status === 'creating' &&
+      record.createLockUntil &&
+      record.createLockUntil > now
+    ) {
+      throw new ConflictError(
+        `environment ${record.id} is being created; delete it once that has finished`,
+      );
+    }
+    const deleted = await this.#o.provisioner.deprovision(record);
+    const updated = (await this.#o.store.setStatus(record.id, {
+      status: 'deleted',
+      now,
+      deletedAt: now,
+    }))!;
+    await this.#o.store.addEvent({
+      environmentId: record.id,
+      action,
+      actor,
+      at: now,
+      details: { namespaceDeleted: deleted, previousStatus: record.status },
+    });
+    await this.#publish('delete', updated);
+    return toEnvironment(updated);
+  }
+
+  // ---------------------------------------------------------------- leases
+
+  /**
+   * The lease task's work: tells owners once, notifyBeforeHours ahead, that their environment
+   * will expire, and deletes environments whose lease has ended.
+   */
+  async runLeaseCheck(): Promise<{ notified: string[]; expired: string[] }> {
+    const { store, config, logger } = this.#o;
+    const now = this.#clock.now();
+    const expired: string[] = [];
+    for (const record of await store.listExpired(now.toISOString())) {
+      const audit = await this.#o.auditor.createEvent({
+        eventId: 'environment-expire',
+        severityLevel: 'medium',
+        meta: { environmentId: record.id, expiresAt: record.expiresAt },
+      });
+      try {
+        await this.#remove(record, 'expire', LEASE_ACTOR);
+        await audit.success();
+        expired.push(record.id);
+      } catch (error) {
+        await audit.fail({ error: error as Error });
+        logger.warn(`Could not delete expired environment ${record.id}: ${stringifyError(error)}`);
+      }
+    }
+    const notified: string[] = [];
+    const horizon = new Date(now.getTime() + config.lease.notifyBeforeHours * HOUR_MS);
+    for (const record of await store.listToNotify(horizon.toISOString())) {
+      if (!(await store.markNotified(record.id, now.toISOString()))) continue;
+      const hours = Math.max(
+        0,
+        Math.round((new Date(record.expiresAt).getTime() - now.getTime()) / HOUR_MS),
+      );
+      try {
+        await this.#o.notifications.send({
+          recipients: { type: 'entity', entityRef: record.owner },
+          payload: {
+            title: `Environment ${record.id} expires in about ${hours} hours`,
+            description: `The lease of playground environment ${record.id} (${record.team}) ends at ${record.expiresAt}. Extend it, or it is deleted with everything in it.`,
+            link: `/genai-playground/environments/${record.id}`,
+            severity: 'normal',
+            topic: 'genai-playground-lease',
+          },
+        });
+      } catch (error) {
+        logger.warn(`Could not notify ${record.owner} about ${record.id}: ${stringifyError(error)}`);
+      }
+      await store.addEvent({
+        environmentId: record.id,
+        action: 'notify-expiry',
+        actor: LEASE_ACTOR,
+        at: now.toISOString(),
+        details: { recipient: record.owner, expiresAt: record.expiresAt },
+      });
+      notified.push(record.id);
+    }
+    return { notified, expired };
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  async #load(
+    id: string,
+    permission: ResourcePermission<'genai-playground-environment'>,
+    credentials: BackstageCredentials,
+  ): Promise<EnvironmentRecord> {
+    const [decision] = await this.#o.permissions.authorize(
+      [{ permission, resourceRef: id }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`not allowed: ${permission.name} on environment ${id}`);
+    }
+    const record = await this.#o.store.get(id);
+    if (!record) throw new NotFoundError(`no environment ${id}`);
+    return record;
+  }
+
+  async #authorizeBasic(
+    permission: typeof environmentCreatePermission,
+    credentials: BackstageCredentials,
+  ) {
+    const [decision] = await this.#o.permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`not allowed: ${permission.name}`);
+    }
+  }
+
+  #actor(credentials: BackstageCredentials): string {
+    const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+    if (principal.type === 'user' && principal.userEntityRef) return principal.userEntityRef;
+    if (principal.type === 'service' && principal.subject) return principal.subject;
+    return 'unknown';
+  }
+
+  async #publish(action: EnvironmentChangeAction, record: EnvironmentRecord) {
+    const payload: EnvironmentChangeEventPayload = {
+      action,
+      environment: toEnvironment(record),
+    };
+    try {
+      await this.#o.events.publish({
+        topic: GENAI_PLAYGROUND_ENVIRONMENT_TOPIC,
+        eventPayload: payload,
+      });
+    } catch (error) {
+      // The change is done and recorded; the catalog catches up on its next full refresh.
+      this.#o.logger.warn(`Could not publish ${action} of ${record.id}: ${stringifyError(error)}`);
+    }
+  }
+}

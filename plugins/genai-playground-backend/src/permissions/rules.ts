@@ -1,0 +1,94 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ENVIRONMENT_RESOURCE_TYPE,
+  ENVIRONMENT_RULES,
+  type Environment,
+} from '@genai-portal/plugin-genai-playground-common';
+import {
+  createConditionExports,
+  createPermissionResourceRef,
+  createPermissionRule,
+} from '@backstage/plugin-permission-node';
+import { z } from 'zod';
+
+/** A filter a condition translates to: environments whose `property` is one of `values`. */
+export type EnvironmentQuery = {
+  property: 'team' | 'owner';
+  values: string[];
+};
+
+/** The resource type `genai-playground-environment`; resources are environments, refs their ids. */
+export const environmentResourceRef = createPermissionResourceRef<
+  Environment,
+  EnvironmentQuery
+>().with({
+  pluginId: 'genai-playground',
+  resourceType: ENVIRONMENT_RESOURCE_TYPE,
+});
+
+function normalizeRef(ref: string, defaultKind: 'group' | 'user'): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+    );
+  } catch {
+    return ref;
+  }
+}
+
+/**
+ * IS_IN_TEAM `{ teams: string[] }`: the environment belongs to one of these teams (group refs
+ * such as `group:default/ml-research`, or bare group names).
+ */
+export const isInTeam = createPermissionRule({
+  name: ENVIRONMENT_RULES.IS_IN_TEAM,
+  description: 'Allow environments that belong to one of the given teams',
+  resourceRef: environmentResourceRef,
+  paramsSchema: z.object({
+    teams: z
+      .array(z.string())
+      .describe('Group entity refs (or names) of the teams'),
+  }),
+  apply: (environment, { teams }) =>
+    teams.map(t => normalizeRef(t, 'group')).includes(environment.team),
+  toQuery: ({ teams }) => ({
+    property: 'team',
+    values: teams.map(t => normalizeRef(t, 'group')),
+  }),
+});
+
+/**
+ * IS_OWNER `{ owners: string[] }`: the environment was created by one of these users (user
+ * refs, or bare user names). A policy passes the caller: `{ owners: [user.info.userEntityRef] }`.
+ */
+export const isOwner = createPermissionRule({
+  name: ENVIRONMENT_RULES.IS_OWNER,
+  description: 'Allow environments created by one of the given users',
+  resourceRef: environmentResourceRef,
+  paramsSchema: z.object({
+    owners: z
+      .array(z.string())
+      .describe('User entity refs (or names) of the owners'),
+  }),
+  apply: (environment, { owners }) =>
+    owners.map(o => normalizeRef(o, 'user')).includes(environment.owner),
+  toQuery: ({ owners }) => ({
+    property: 'owner',
+    values: owners.map(o => normalizeRef(o, 'user')),
+  }),
+});
+
+/** The permission rules of environments, by name. */
+export const environmentPermissionRules = { isInTeam, isOwner };
+
+/**
+ * Condition factories and a conditional decision helper for permission policies:
+ * `createEnvironmentConditionalDecision(permission, environmentConditions.isInTeam({ teams }))`.
+ */
+export const {
+  conditions: environmentConditions,
+  createConditionalDecision: createEnvironmentConditionalDecision,
+} = createConditionExports({
+  resourceRef: environmentResourceRef,
+  rules: environmentPermissionRules,
+});

@@ -1,0 +1,111 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { readPlaygroundConfig, toSettings } from './config';
+import { DatabaseEnvironmentStore } from './environments/DatabaseEnvironmentStore';
+import { EnvironmentProvisioner } from './environments/EnvironmentProvisioner';
+import { EnvironmentService } from './environments/EnvironmentService';
+import { TeamDirectory } from './environments/teams';
+import { KubernetesClient } from './kubernetes/KubernetesClient';
+import { registerPermissions } from './permissions/register';
+import { environmentResourceRef } from './permissions/rules';
+import { QuotaReader } from './quota/QuotaReader';
+import { QuotaService } from './quota/QuotaService';
+import { createRouter } from './router';
+
+/**
+ * The genai-playground backend plugin: playground environments with GPU quotas and leases.
+ * @public
+ */
+export const genaiPlaygroundPlugin = createBackendPlugin({
+  pluginId: 'genai-playground',
+  register(env) {
+    env.registerInit({
+      deps: {
+        rootConfig: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        scheduler: coreServices.scheduler,
+        cache: coreServices.cache,
+        catalog: catalogServiceRef,
+        notifications: notificationService,
+        events: eventsServiceRef,
+      },
+      async init(deps) {
+        const { logger, httpRouter, permissionsRegistry, scheduler } = deps;
+        const config = readPlaygroundConfig(deps.rootConfig);
+        const kube = KubernetesClient.create({
+          cluster: config.cluster,
+          ...config.kubernetes,
+          logger,
+        });
+        const store = await DatabaseEnvironmentStore.create({
+          database: deps.database,
+        });
+        registerPermissions(permissionsRegistry, store);
+        const quota = QuotaService.create({
+          kube,
+          store,
+          cache: deps.cache,
+          config,
+        });
+        const environments = EnvironmentService.create({
+          store,
+          provisioner: EnvironmentProvisioner.create({ kube, config, logger }),
+          quota,
+          teams: new TeamDirectory(
+            deps.catalog,
+            deps.userInfo,
+            config.adminGroups,
+          ),
+          permissions: deps.permissions,
+          ruleset: permissionsRegistry.getPermissionRuleset(
+            environmentResourceRef,
+          ),
+          events: deps.events,
+          notifications: deps.notifications,
+          auditor: deps.auditor,
+          config,
+          logger,
+        });
+
+        await scheduler.scheduleTask({
+          id: 'genai-playground-lease-check',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 30 },
+          scope: 'global',
+          fn: async () => {
+            const { notified, expired } = await environments.runLeaseCheck();
+            if (notified.length || expired.length) {
+              logger.info(
+                `Lease check: notified ${notified.length}, deleted ${expired.length} expired environments`,
+              );
+            }
+          },
+        });
+
+        httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            environments,
+            quota: QuotaReader.create({ permissions: deps.permissions, quota }),
+            settings: toSettings(config),
+          }),
+        );
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

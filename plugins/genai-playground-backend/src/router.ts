@@ -1,0 +1,54 @@
+import type {
+  AuditorService,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import type { PlaygroundSettings } from '@genai-portal/plugin-genai-playground-common';
+import express, { type ErrorRequestHandler } from 'express';
+import Router from 'express-promise-router';
+import type { EnvironmentService } from './environments/EnvironmentService';
+import { createEnvironmentsRouter } from './environments/router';
+import type { QuotaReader } from './quota/QuotaReader';
+import { createQuotaRouter } from './quota/router';
+
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  environments: EnvironmentService;
+  quota: QuotaReader;
+  settings: PlaygroundSettings;
+}
+
+/** A body that is not JSON is the caller's mistake: a 400 naming it, not a 500. */
+const badJson: ErrorRequestHandler = (error, _req, _res, next) => {
+  if (error?.type === 'entity.parse.failed') {
+    next(new InputError(`Invalid request: the body is not valid JSON: ${error.message}`));
+    return;
+  }
+  if (error?.type === 'entity.too.large') {
+    next(new InputError(`Invalid request: the body is larger than ${error.limit} bytes`));
+    return;
+  }
+  next(error);
+};
+
+/** The plugin's HTTP API (see GenaiPlaygroundApi in -common). */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { httpAuth, settings } = options;
+  const router = Router();
+  router.use(express.json({ limit: '100kb' }));
+  router.use(badJson);
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/settings', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(settings);
+  });
+
+  router.use(createEnvironmentsRouter(options));
+  router.use(createQuotaRouter({ httpAuth, quota: options.quota }));
+  return router;
+}
