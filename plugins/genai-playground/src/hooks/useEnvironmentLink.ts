@@ -8,7 +8,9 @@ import { environmentRouteRef } from '../routes';
 export function useEnvironmentLink(): (id: string) => string | undefined {
   let link: ((params: { id: string }) => string) | undefined;
   try {
-    // useRouteRef runs all of its hooks before it throws for an unbound ref.
+    // Not conditional in effect: useRouteRef runs all of its hooks before it throws for an
+    // unbound ref, so the hook order is the same on every render.
+    // eslint-disable-next-line react-hooks/rules-of-hooks
     link = useRouteRef(environmentRouteRef);
   } catch {
     link = undefined;

@@ -16,7 +16,11 @@ export function isNotFound(error: unknown): boolean {
   if (!error || typeof error !== 'object') {
     return false;
   }
-  const e = error as { name?: string; statusCode?: number; cause?: { name?: string } };
+  const e = error as {
+    name?: string;
+    statusCode?: number;
+    cause?: { name?: string };
+  };
   return (
     e.name === 'NotFoundError' ||
     e.statusCode === 404 ||

@@ -18,7 +18,10 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 ];
 
 /** "in 3 days", "in 5 hours", "2 hours ago": the largest whole unit, as people say it. */
-export function formatRelative(at: string | Date, now: Date = new Date()): string {
+export function formatRelative(
+  at: string | Date,
+  now: Date = new Date(),
+): string {
   const diff = new Date(at).getTime() - now.getTime();
   const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
   for (const [unit, ms] of UNITS) {

@@ -83,7 +83,10 @@ export function quotaOf(
   usage: QuotaUsage | undefined,
   resource: QuotaResource,
 ): UsedHard {
-  return { used: read(usage?.used, resource), hard: read(usage?.hard, resource) };
+  return {
+    used: read(usage?.used, resource),
+    hard: read(usage?.hard, resource),
+  };
 }
 
 /**

@@ -59,7 +59,7 @@ export function makeEnvironment(
     status: 'ready',
     createdAt: hoursFromNow(-48),
     updatedAt: hoursFromNow(-48),
-    expiresAt: hoursFromNow(72),
+    expiresAt: hoursFromNow(72.5),
     ...overrides,
   };
 }

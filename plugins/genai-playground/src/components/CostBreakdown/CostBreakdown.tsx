@@ -66,7 +66,10 @@ export function CostBreakdown(props: {
     <Table size="small" aria-label="Projected monthly cost">
       <TableBody>
         {lines.map(line => (
-          <TableRow key={line.label} data-testid={`cost-${line.label.toLowerCase()}`}>
+          <TableRow
+            key={line.label}
+            data-testid={`cost-${line.label.toLowerCase()}`}
+          >
             <TableCell>{line.label}</TableCell>
             <TableCell className={classes.rate}>{line.basis}</TableCell>
             <TableCell align="right">{money(line.amount)}</TableCell>

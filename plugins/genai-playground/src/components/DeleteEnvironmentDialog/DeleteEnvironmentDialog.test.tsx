@@ -71,7 +71,9 @@ describe('DeleteEnvironmentDialog', () => {
       'llama-finetune',
     );
     await userEvent.click(screen.getByRole('button', { name: 'Delete' }));
-    expect(await screen.findByText('not allowed to delete')).toBeInTheDocument();
+    expect(
+      await screen.findByText('not allowed to delete'),
+    ).toBeInTheDocument();
     expect(onClose).not.toHaveBeenCalled();
   });
 });

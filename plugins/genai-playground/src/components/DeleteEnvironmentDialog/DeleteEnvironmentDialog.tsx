@@ -59,7 +59,12 @@ export function DeleteEnvironmentDialog(props: DeleteEnvironmentDialogProps) {
   };
 
   return (
-    <Dialog open={open} onClose={busy ? undefined : onClose} maxWidth="xs" fullWidth>
+    <Dialog
+      open={open}
+      onClose={busy ? undefined : onClose}
+      maxWidth="xs"
+      fullWidth
+    >
       <DialogTitle>Delete {environment.name}?</DialogTitle>
       <DialogContent>
         <DialogContentText>
@@ -68,7 +73,6 @@ export function DeleteEnvironmentDialog(props: DeleteEnvironmentDialogProps) {
           <strong>{environment.name}</strong> to confirm.
         </DialogContentText>
         <TextField
-          autoFocus
           fullWidth
           id="genai-playground-delete-confirm"
           label="Environment name"

@@ -19,6 +19,7 @@ const id = environment.id;
 async function renderPage(
   api = fakeApi(),
   permission = mockApis.permission(),
+  pageId = id,
 ) {
   await renderInTestApp(
     <TestApiProvider
@@ -27,7 +28,7 @@ async function renderPage(
         [permissionApiRef, permission],
       ]}
     >
-      <EnvironmentDetailPage id={id} />
+      <EnvironmentDetailPage id={pageId} />
     </TestApiProvider>,
     { mountedRoutes: { '/genai-playground/environments': rootRouteRef } },
   );
@@ -69,15 +70,19 @@ describe('EnvironmentDetailPage', () => {
     expect(pod).toHaveTextContent('mi300x-node-1');
 
     expect(screen.getByTestId('cost-total')).toHaveTextContent('USD 20,606.80');
-    expect(screen.getByText('Budget USD 30,000.00 per month')).toBeInTheDocument();
+    expect(
+      screen.getByText('Budget USD 30,000.00 per month'),
+    ).toBeInTheDocument();
 
     expect(
       screen.getByRole('link', { name: `resource:${environment.namespace}` }),
-    ).toHaveAttribute('href', `/catalog/default/resource/${environment.namespace}`);
-    expect(screen.getByRole('button', { name: 'All environments' })).toHaveAttribute(
+    ).toHaveAttribute(
       'href',
-      '/genai-playground/environments',
+      `/catalog/default/resource/${environment.namespace}`,
     );
+    expect(
+      screen.getByRole('button', { name: 'All environments' }),
+    ).toHaveAttribute('href', '/genai-playground/environments');
     expect(screen.queryByText('The cluster could not be read')).toBeNull();
   });
 
@@ -94,7 +99,9 @@ describe('EnvironmentDetailPage', () => {
     expect(
       await screen.findByText('The cluster could not be read'),
     ).toBeInTheDocument();
-    expect(screen.getByRole('heading', { name: 'llama-finetune' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'llama-finetune' }),
+    ).toBeInTheDocument();
     expect(screen.getByTestId('gauge-gpus')).toHaveTextContent('– / 8 GPUs');
     expect(
       screen.getByText('No usage from the cluster: the sized quota is shown'),
@@ -103,7 +110,9 @@ describe('EnvironmentDetailPage', () => {
 
   it('says clearly when the environment does not exist', async () => {
     await renderPage(
-      fakeApi({ getEnvironment: jest.fn().mockRejectedValue(await notFoundError()) }),
+      fakeApi({
+        getEnvironment: jest.fn().mockRejectedValue(await notFoundError()),
+      }),
     );
     expect(
       await screen.findByText(`Environment ${id} not found`),
@@ -123,7 +132,9 @@ describe('EnvironmentDetailPage', () => {
 
   it('extends the lease and reloads', async () => {
     const api = await renderPage();
-    await userEvent.click(await screen.findByRole('button', { name: 'Extend' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Extend' }),
+    );
     const dialog = await screen.findByRole('dialog');
     const input = within(dialog).getByLabelText('Hours from now');
     expect(input).toHaveValue(72);
@@ -132,7 +143,9 @@ describe('EnvironmentDetailPage', () => {
     expect(within(dialog).getByText('At most 336 hours')).toBeInTheDocument();
     await userEvent.clear(input);
     await userEvent.type(input, '120');
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Extend' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Extend' }),
+    );
 
     await waitFor(() =>
       expect(api.extendEnvironment).toHaveBeenCalledWith(id, { ttlHours: 120 }),
@@ -142,22 +155,34 @@ describe('EnvironmentDetailPage', () => {
 
   it('deletes after the name is typed', async () => {
     const api = await renderPage();
-    await userEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Delete' }),
+    );
     const dialog = await screen.findByRole('dialog');
     await userEvent.type(
       within(dialog).getByLabelText('Environment name'),
       'llama-finetune',
     );
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Delete' }),
+    );
     await waitFor(() => expect(api.deleteEnvironment).toHaveBeenCalledWith(id));
   });
 
   it('disables Extend and Delete without permission', async () => {
+    // Another id: usePermission caches decisions per resource across renders.
+    const other = makeEnvironment({ name: 'other' });
     await renderPage(
-      fakeApi(),
+      fakeApi({
+        getEnvironment: jest.fn().mockResolvedValue(withDetails(other)),
+      }),
       mockApis.permission({ authorize: AuthorizeResult.DENY }),
+      other.id,
     );
-    expect(await screen.findByRole('button', { name: 'Extend' })).toBeDisabled();
+    await screen.findByRole('heading', { name: 'other' });
+    expect(
+      await screen.findByRole('button', { name: 'Extend' }),
+    ).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Delete' })).toBeDisabled();
   });
 });

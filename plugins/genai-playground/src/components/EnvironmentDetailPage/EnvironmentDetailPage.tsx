@@ -124,9 +124,7 @@ function LeaseCard(props: {
         {formatDateTime(environment.createdAt)})
       </Label>
       {settings && (
-        <Label label="Longest lease">
-          {settings.lease.maxTtlHours} hours
-        </Label>
+        <Label label="Longest lease">{settings.lease.maxTtlHours} hours</Label>
       )}
       <Box mt={2} display="flex" style={{ gap: 8 }}>
         <Button
@@ -309,7 +307,10 @@ export function EnvironmentDetailPage(props: { id?: string }) {
             />
           </Grid>
           <Grid item xs={12} lg={8}>
-            <EnvironmentPodsTable pods={environment.pods} title="Running pods" />
+            <EnvironmentPodsTable
+              pods={environment.pods}
+              title="Running pods"
+            />
           </Grid>
           <Grid item xs={12} lg={4}>
             <CostCard environment={environment} settings={settings} />

@@ -1,1 +1,4 @@
-export { EnvironmentDetailPage, EnvironmentNotFound } from './EnvironmentDetailPage';
+export {
+  EnvironmentDetailPage,
+  EnvironmentNotFound,
+} from './EnvironmentDetailPage';

@@ -18,7 +18,9 @@ const ACTIONS: Record<EnvironmentEvent['action'], string> = {
   fail: 'Failed',
 };
 
-function describeDetails(details?: Record<string, unknown>): string | undefined {
+function describeDetails(
+  details?: Record<string, unknown>,
+): string | undefined {
   if (!details) {
     return undefined;
   }

@@ -1,11 +1,7 @@
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import {
-  formatDateTime,
-  formatRelative,
-  hoursUntil,
-} from '../../lib/format';
+import { formatDateTime, formatRelative, hoursUntil } from '../../lib/format';
 
 const useStyles = makeStyles(theme => ({
   soon: { color: theme.palette.error.main, fontWeight: 500 },

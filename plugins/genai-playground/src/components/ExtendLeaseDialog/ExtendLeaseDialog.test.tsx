@@ -85,7 +85,10 @@ describe('ExtendLeaseDialog', () => {
   it("shows the backend's refusal and stays open", async () => {
     const response = new Response(
       JSON.stringify({
-        error: { name: 'ConflictError', message: 'environment is being deleted' },
+        error: {
+          name: 'ConflictError',
+          message: 'environment is being deleted',
+        },
         response: { statusCode: 409 },
       }),
       { status: 409, headers: { 'Content-Type': 'application/json' } },

@@ -88,7 +88,12 @@ export function ExtendLeaseDialog(props: ExtendLeaseDialogProps) {
   };
 
   return (
-    <Dialog open={open} onClose={busy ? undefined : onClose} maxWidth="xs" fullWidth>
+    <Dialog
+      open={open}
+      onClose={busy ? undefined : onClose}
+      maxWidth="xs"
+      fullWidth
+    >
       <DialogTitle>Extend {environment.name}</DialogTitle>
       <DialogContent>
         <DialogContentText>
@@ -96,7 +101,6 @@ export function ExtendLeaseDialog(props: ExtendLeaseDialogProps) {
           to end a number of hours from now, up to {maxTtlHours} hours.
         </DialogContentText>
         <TextField
-          autoFocus
           fullWidth
           id="genai-playground-extend-hours"
           label="Hours from now"

@@ -15,17 +15,25 @@ describe('GpuPoolsCard', () => {
 
     const mi355x = await screen.findByTestId('pool-mi355x');
     expect(within(mi355x).getByText('AMD Instinct MI355X')).toBeInTheDocument();
-    expect(within(mi355x).getByTestId('figure-capacity')).toHaveTextContent('16');
-    expect(within(mi355x).getByTestId('figure-allocated')).toHaveTextContent('6');
+    expect(within(mi355x).getByTestId('figure-capacity')).toHaveTextContent(
+      '16',
+    );
+    expect(within(mi355x).getByTestId('figure-allocated')).toHaveTextContent(
+      '6',
+    );
     expect(within(mi355x).getByTestId('figure-free')).toHaveTextContent('10');
     expect(
       within(mi355x).getByTestId('figure-quota-committed'),
     ).toHaveTextContent('12');
-    expect(within(mi355x).getByText('6 / 16 GPUs allocated')).toBeInTheDocument();
+    expect(
+      within(mi355x).getByText('6 / 16 GPUs allocated'),
+    ).toBeInTheDocument();
     expect(within(mi355x).queryByText(/Quotas promise/)).toBeNull();
 
     const mi300x = screen.getByTestId('pool-mi300x');
-    expect(within(mi300x).getByTestId('figure-capacity')).toHaveTextContent('32');
+    expect(within(mi300x).getByTestId('figure-capacity')).toHaveTextContent(
+      '32',
+    );
     expect(
       within(mi300x).getByText('Quotas promise 8 GPUs more than the pool has.'),
     ).toBeInTheDocument();

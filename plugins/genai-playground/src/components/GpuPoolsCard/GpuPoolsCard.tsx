@@ -102,12 +102,16 @@ export interface GpuPoolsCardProps {
  */
 export function GpuPoolsCard(props: GpuPoolsCardProps) {
   const { value, loading, error } = usePoolUsage();
-  const shown = value?.filter(p => !props.pools || props.pools.includes(p.pool));
+  const shown = value?.filter(
+    p => !props.pools || props.pools.includes(p.pool),
+  );
   const readAt = shown?.[0]?.readAt;
   return (
     <InfoCard
       title={props.title ?? 'GPU pools'}
-      subheader={readAt ? `Read from the cluster ${formatRelative(readAt)}` : undefined}
+      subheader={
+        readAt ? `Read from the cluster ${formatRelative(readAt)}` : undefined
+      }
       variant={props.variant}
     >
       {loading && !value && <Progress />}

@@ -1,0 +1,91 @@
+import {
+  ApiBlueprint,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+import MemoryIcon from '@material-ui/icons/Memory';
+import {
+  GenaiPlaygroundClient,
+  genaiPlaygroundApiRef,
+} from '@genai-portal/plugin-genai-playground-react';
+import { rootRouteRef } from '../routes';
+
+/** The client over discoveryApi and fetchApi. */
+export const genaiPlaygroundApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: genaiPlaygroundApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new GenaiPlaygroundClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/**
+ * The environments list (`/genai-playground/environments`) and, below it, one environment
+ * (`/genai-playground/environments/:id`). Its title and icon make the "GPU Playground" nav item.
+ */
+export const genaiPlaygroundPage = PageBlueprint.make({
+  params: {
+    path: '/genai-playground/environments',
+    routeRef: rootRouteRef,
+    title: 'GPU Playground',
+    icon: <MemoryIcon fontSize="inherit" />,
+    loader: () =>
+      import('../components/GenaiPlaygroundPage').then(m => (
+        <m.GenaiPlaygroundContent />
+      )),
+  },
+});
+
+/** On `Resource` entities of type `playground-environment`: the environment behind it. */
+export const entityEnvironmentCard = EntityCardBlueprint.make({
+  name: 'environment',
+  params: {
+    filter: { kind: 'resource', 'spec.type': 'playground-environment' },
+    loader: () =>
+      import('../components/EntityEnvironmentCard').then(m => (
+        <m.EntityEnvironmentCard />
+      )),
+  },
+});
+
+/** On `Group` entities: the team's quota, caps and environments. */
+export const entityTeamQuotaCard = EntityCardBlueprint.make({
+  name: 'team-quota',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('../components/EntityTeamQuotaCard').then(m => (
+        <m.EntityTeamQuotaCard />
+      )),
+  },
+});
+
+/** On `gpu-node-pool` Resources (that pool) and the `genai-playground` System (all pools). */
+export const entityGpuPoolsCard = EntityCardBlueprint.make({
+  name: 'gpu-pools',
+  params: {
+    filter: {
+      $any: [
+        { kind: 'resource', 'spec.type': 'gpu-node-pool' },
+        { kind: 'system', 'metadata.name': 'genai-playground' },
+      ],
+    },
+    loader: () =>
+      import('../components/EntityGpuPoolsCard').then(m => (
+        <m.EntityGpuPoolsCard />
+      )),
+  },
+});
+
+/** The `GenaiCostEstimate` scaffolder field (`ui:field: GenaiCostEstimate`). */
+export const genaiCostEstimateField = FormFieldBlueprint.make({
+  name: 'genai-cost-estimate',
+  params: {
+    field: () => import('./formField').then(m => m.genaiCostEstimateFormField),
+  },
+});

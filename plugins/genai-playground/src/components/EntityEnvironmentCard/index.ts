@@ -1,0 +1,1 @@
+export { EntityEnvironmentCard } from './EntityEnvironmentCard';

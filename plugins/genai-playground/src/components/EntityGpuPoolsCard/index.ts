@@ -1,0 +1,1 @@
+export { EntityGpuPoolsCard } from './EntityGpuPoolsCard';

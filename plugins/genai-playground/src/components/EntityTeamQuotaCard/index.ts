@@ -1,0 +1,1 @@
+export { EntityTeamQuotaCard } from './EntityTeamQuotaCard';

@@ -1,0 +1,1 @@
+export { EnvironmentsPage, CREATE_ENVIRONMENT_PATH } from './EnvironmentsPage';

@@ -1,0 +1,4 @@
+export {
+  GenaiPlaygroundContent,
+  GenaiPlaygroundPage,
+} from './GenaiPlaygroundPage';
