@@ -1,3 +1,4 @@
+import { PolicyV1Api } from '@kubernetes/client-node';
 import {
   createNamespace,
   failure,
@@ -79,6 +80,60 @@ describe('namespaces and deployments', () => {
         !list.items.some(p => p.metadata?.name === pods.items[0].metadata?.name)
       );
     }, 'a replacement pod');
+
+    // Evictions respect a PodDisruptionBudget.
+    await h.kc.makeApiClient(PolicyV1Api).createNamespacedPodDisruptionBudget({
+      namespace: 'web',
+      body: {
+        metadata: { name: 'api' },
+        spec: { minAvailable: 3, selector: { matchLabels: { app: 'api' } } },
+      },
+    });
+    const victim = (
+      await h.core.listNamespacedPod({
+        namespace: 'web',
+        fieldSelector: 'status.phase=Running',
+      })
+    ).items[0];
+    await waitFor(async () => {
+      const pdb = await h.kc
+        .makeApiClient(PolicyV1Api)
+        .readNamespacedPodDisruptionBudget({ name: 'api', namespace: 'web' });
+      return pdb.status?.currentHealthy === 3;
+    }, 'the PDB status');
+    const refused = await failure(
+      h.core.createNamespacedPodEviction({
+        name: victim.metadata!.name!,
+        namespace: 'web',
+        body: { metadata: { name: victim.metadata!.name!, namespace: 'web' } },
+      }),
+    );
+    expect(refused.code).toBe(429);
+    expect(refused.body).toMatchObject({
+      reason: 'TooManyRequests',
+      message:
+        "Cannot evict pod as it would violate the pod's disruption budget.",
+    });
+    await h.kc
+      .makeApiClient(PolicyV1Api)
+      .deleteNamespacedPodDisruptionBudget({ name: 'api', namespace: 'web' });
+    await h.core.createNamespacedPodEviction({
+      name: victim.metadata!.name!,
+      namespace: 'web',
+      body: { metadata: { name: victim.metadata!.name!, namespace: 'web' } },
+    });
+    await waitFor(
+      async () =>
+        (
+          await failure(
+            h.core.readNamespacedPod({
+              name: victim.metadata!.name!,
+              namespace: 'web',
+            }),
+          )
+        ).code === 404,
+      'the evicted pod to go',
+    );
 
     // Scaling down through the scale subresource.
     await h.apps.replaceNamespacedDeploymentScale({

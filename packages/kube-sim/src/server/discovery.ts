@@ -52,6 +52,15 @@ function resourceEntries(def: ResourceDef) {
       kind: 'Pod',
       verbs: ['get'],
     });
+    subs.push({
+      name: 'pods/eviction',
+      singularName: '',
+      namespaced: true,
+      group: 'policy',
+      version: 'v1',
+      kind: 'Eviction',
+      verbs: ['create'],
+    });
   }
   return [main, ...subs];
 }

@@ -21,6 +21,7 @@ import {
 } from '../api/resources';
 import { Cluster } from '../cluster';
 import { toEventsV1 } from '../controllers/events';
+import { evict } from '../api/eviction';
 import { serveLogs } from '../logs';
 import { applyPatch, PATCH_TYPES } from '../patch';
 import {
@@ -394,7 +395,8 @@ export function createRouter(opts: RouterOptions) {
       const allowed =
         (t.subresource === 'status' && def.status) ||
         (t.subresource === 'scale' && def.scale) ||
-        (t.subresource === 'log' && def.kind === 'Pod' && !def.group);
+        (t.subresource === 'log' && def.kind === 'Pod' && !def.group) ||
+        (t.subresource === 'eviction' && def.kind === 'Pod' && !def.group);
       if (!allowed || !t.name) throw pathNotFound();
     }
     if (def.namespaced && t.name && t.namespace === undefined)
@@ -429,6 +431,18 @@ export function createRouter(opts: RouterOptions) {
     }
     if (t.subresource === 'log') throw methodNotAllowed();
     const w = writeOptions(query);
+    if (method === 'POST' && t.subresource === 'eviction') {
+      const body = decodeBody(await readBody(req), req.headers['content-type']);
+      evict(api, def, ns, t.name!, body?.deleteOptions ?? {});
+      return sendJson(res, 201, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        code: 201,
+      });
+    }
+    if (t.subresource === 'eviction') throw methodNotAllowed();
     if (method === 'POST') {
       if (t.name) throw methodNotAllowed();
       if (def.namespaced && t.namespace === undefined) throw methodNotAllowed();

@@ -244,6 +244,23 @@ function printer(def: ResourceDef): {
           age(r.metadata.creationTimestamp, now),
         ],
       };
+    case 'PodDisruptionBudget':
+      return {
+        columns: [
+          name,
+          col('Min Available'),
+          col('Max Unavailable'),
+          col('Allowed Disruptions', 'integer'),
+          ageCol,
+        ],
+        cells: (p, now) => [
+          p.metadata.name,
+          p.spec?.minAvailable ?? 'N/A',
+          p.spec?.maxUnavailable ?? 'N/A',
+          p.status?.disruptionsAllowed ?? 0,
+          age(p.metadata.creationTimestamp, now),
+        ],
+      };
     case 'Route':
       return {
         columns: [
