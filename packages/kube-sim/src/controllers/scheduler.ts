@@ -67,7 +67,11 @@ export class Scheduler {
   private dirty = true;
   private lastFullRetry = 0;
   private rotate = 0;
-  private readonly reported = new Map<string, string>();
+  /** Last FailedScheduling message per pod uid, and when it was reported. */
+  private readonly reported = new Map<
+    string,
+    { message: string; at: number }
+  >();
 
   constructor(private readonly cluster: Cluster) {
     const { store } = cluster;
@@ -293,8 +297,15 @@ export class Scheduler {
   ) {
     const parts = [...reasons].map(([r, n]) => `${n} ${r}`).sort();
     const message = `0/${total} nodes are available: ${parts.join(', ')}.`;
-    if (this.reported.get(pod.metadata.uid) === message) return;
-    this.reported.set(pod.metadata.uid, message);
+    // A retry that fails the same way is reported again (the event's count
+    // goes up) only on the periodic retry, not on every cluster change.
+    const last = this.reported.get(pod.metadata.uid);
+    if (
+      last?.message === message &&
+      Date.now() - last.at < this.cluster.realMs(30)
+    )
+      return;
+    this.reported.set(pod.metadata.uid, { message, at: Date.now() });
     const status = {
       ...clone(pod.status),
       conditions: upsertCondition(pod.status?.conditions, {
