@@ -8,6 +8,7 @@
  * chunks, wall time, chunks, errors and memory. A baseline at concurrency 1 runs in the same
  * process for comparison. Figures are medians over rounds.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -57,6 +58,8 @@ export interface RoundResult {
   chunks: number;
   errors: number;
   cpuMs: number;
+  /** CPU other processes used meanwhile: a busy machine explains bad figures. */
+  otherCpuMs: number;
   serverLoopP99: number;
   serverLoopMax: number;
   clientLoopP99: number;
@@ -218,6 +221,25 @@ async function streamOnce(
   };
 }
 
+/** CPU time all processes have used (Linux /proc/stat), in ms; NaN elsewhere. */
+function machineCpuMs(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    // user nice system idle iowait irq softirq steal: everything but idle and iowait, in 1/100 s.
+    const busy = fields
+      .slice(0, 8)
+      .reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
+    return busy * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[
@@ -247,6 +269,7 @@ async function round(
   }
   await Promise.all([server.loop.reset(), client.reset()]);
   const cpuStart = process.cpuUsage();
+  const machineStart = machineCpuMs();
   const start = performance.now();
   const results: RequestResult[] = [];
   let next = 0;
@@ -259,6 +282,7 @@ async function round(
   await Promise.all(connections.slice(0, concurrency).map(lane));
   const wallMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
+  const machine = machineCpuMs() - machineStart;
   const [serverLoop, clientLoop] = await Promise.all([
     server.loop.read(),
     client.read(),
@@ -278,6 +302,7 @@ async function round(
     chunks: results.reduce((sum, r) => sum + r.chunks, 0),
     errors: results.filter(r => !r.ok).length,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    otherCpuMs: Math.max(0, machine - (cpu.user + cpu.system) / 1000),
     serverLoopP99: serverLoop.p99,
     serverLoopMax: serverLoop.max,
     clientLoopP99: clientLoop.p99,
@@ -299,6 +324,7 @@ function median(rounds: RoundResult[]): RoundResult {
     chunks: pick('chunks'),
     errors: pick('errors'),
     cpuMs: pick('cpuMs'),
+    otherCpuMs: pick('otherCpuMs'),
     serverLoopP99: pick('serverLoopP99'),
     serverLoopMax: pick('serverLoopMax'),
     clientLoopP99: pick('clientLoopP99'),
@@ -424,6 +450,7 @@ export function formatReport(report: BenchReport): string {
       f(l.cpuMs),
       ratio(l.cpuMs, b.cpuMs),
     ],
+    ['other processes cpu (ms)', '-', f(b.otherCpuMs), f(l.otherCpuMs), '-'],
     [
       'server loop delay p99 (ms)',
       '-',
