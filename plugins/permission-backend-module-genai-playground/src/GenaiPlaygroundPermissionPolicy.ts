@@ -16,6 +16,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import {
   ENVIRONMENT_RESOURCE_TYPE,
+  ENVIRONMENT_RULES,
   environmentCreatePermission,
   environmentReadPermission,
   quotaReadPermission,
@@ -33,14 +34,15 @@ type EnvironmentCondition = PermissionCondition<
 >;
 
 /**
- * Conditions of the genai-playground backend's environment rules, built by name: importing the
- * backend's rule objects would make this module depend on the backend plugin.
+ * Conditions of the genai-playground backend's environment rules, built by name (the rule names
+ * are shared through -common): importing the backend's rule objects would make this module depend
+ * on the backend plugin.
  */
 export const environmentConditions = {
   /** The environment's team is one of the groups. */
   isInTeam(params: { teams: string[] }): EnvironmentCondition {
     return {
-      rule: 'IS_IN_TEAM',
+      rule: ENVIRONMENT_RULES.IS_IN_TEAM,
       resourceType: ENVIRONMENT_RESOURCE_TYPE,
       params,
     };
@@ -48,7 +50,7 @@ export const environmentConditions = {
   /** The environment was created by one of the users. */
   isOwner(params: { owners: string[] }): EnvironmentCondition {
     return {
-      rule: 'IS_OWNER',
+      rule: ENVIRONMENT_RULES.IS_OWNER,
       resourceType: ENVIRONMENT_RESOURCE_TYPE,
       params,
     };
