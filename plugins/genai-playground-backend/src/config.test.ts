@@ -189,6 +189,8 @@ describe('readPlaygroundConfig', () => {
           },
         }),
       ),
-    ).toThrow("Invalid config at genaiPlayground.cluster: cluster 'c' has no serviceAccountToken");
+    ).toThrow(
+      "Invalid config at genaiPlayground.cluster: cluster 'c' has no serviceAccountToken",
+    );
   });
 });

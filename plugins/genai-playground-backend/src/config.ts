@@ -98,7 +98,8 @@ function number(
 }
 
 function readCluster(root: Config, name: string): ClusterSettings {
-  const methods = root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+  const methods =
+    root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
   const clusters = methods
     .filter(m => m.getOptionalString('type') === 'config')
     .flatMap(m => m.getOptionalConfigArray('clusters') ?? []);
@@ -228,9 +229,21 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
   const lc = config?.getOptionalConfig('lease');
   const intHours = { min: 1, integer: true };
   const lease = {
-    defaultTtlHours: number(lc, 'defaultTtlHours', 'lease.defaultTtlHours', 72, intHours),
+    defaultTtlHours: number(
+      lc,
+      'defaultTtlHours',
+      'lease.defaultTtlHours',
+      72,
+      intHours,
+    ),
     maxTtlHours: number(lc, 'maxTtlHours', 'lease.maxTtlHours', 720, intHours),
-    notifyBeforeHours: number(lc, 'notifyBeforeHours', 'lease.notifyBeforeHours', 24, { min: 0 }),
+    notifyBeforeHours: number(
+      lc,
+      'notifyBeforeHours',
+      'lease.notifyBeforeHours',
+      24,
+      { min: 0 },
+    ),
   };
   if (lease.defaultTtlHours > lease.maxTtlHours) {
     throw new ConfigProblem(
@@ -268,11 +281,29 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
     routerNamespaceSelector,
     gatewayNamespace,
     kubernetes: {
-      requestTimeoutMs: number(kc, 'requestTimeoutMs', 'kubernetes.requestTimeoutMs', 10_000, { min: 1 }),
-      retries: number(kc, 'retries', 'kubernetes.retries', 3, { integer: true }),
-      retryBaseDelayMs: number(kc, 'retryBaseDelayMs', 'kubernetes.retryBaseDelayMs', 250),
+      requestTimeoutMs: number(
+        kc,
+        'requestTimeoutMs',
+        'kubernetes.requestTimeoutMs',
+        10_000,
+        { min: 1 },
+      ),
+      retries: number(kc, 'retries', 'kubernetes.retries', 3, {
+        integer: true,
+      }),
+      retryBaseDelayMs: number(
+        kc,
+        'retryBaseDelayMs',
+        'kubernetes.retryBaseDelayMs',
+        250,
+      ),
     },
-    quotaCacheSeconds: number(config, 'quotaCacheSeconds', 'quotaCacheSeconds', 10),
+    quotaCacheSeconds: number(
+      config,
+      'quotaCacheSeconds',
+      'quotaCacheSeconds',
+      10,
+    ),
   };
 }
 

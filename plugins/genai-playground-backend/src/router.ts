@@ -22,18 +22,28 @@ export interface RouterOptions {
 /** A body that is not JSON is the caller's mistake: a 400 naming it, not a 500. */
 const badJson: ErrorRequestHandler = (error, _req, _res, next) => {
   if (error?.type === 'entity.parse.failed') {
-    next(new InputError(`Invalid request: the body is not valid JSON: ${error.message}`));
+    next(
+      new InputError(
+        `Invalid request: the body is not valid JSON: ${error.message}`,
+      ),
+    );
     return;
   }
   if (error?.type === 'entity.too.large') {
-    next(new InputError(`Invalid request: the body is larger than ${error.limit} bytes`));
+    next(
+      new InputError(
+        `Invalid request: the body is larger than ${error.limit} bytes`,
+      ),
+    );
     return;
   }
   next(error);
 };
 
 /** The plugin's HTTP API (see GenaiPlaygroundApi in -common). */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, settings } = options;
   const router = Router();
   router.use(express.json({ limit: '100kb' }));

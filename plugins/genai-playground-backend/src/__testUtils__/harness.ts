@@ -5,6 +5,7 @@ import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { PermissionRuleset } from '@backstage/plugin-permission-node';
+import type { EventsService } from '@backstage/plugin-events-node';
 import type { KubeSim } from '@genai-portal/kube-sim';
 import {
   CoreV1Api,
@@ -23,14 +24,16 @@ import { environmentPermissionRules } from '../permissions/rules';
 import { QuotaService } from '../quota/QuotaService';
 
 /** The org of catalog/org.yaml, as catalog entities. */
-export const ORG_GROUPS: Entity[] = ['platform-team', 'ml-research', 'genai-apps'].map(
-  name => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  }),
-);
+export const ORG_GROUPS: Entity[] = [
+  'platform-team',
+  'ml-research',
+  'genai-apps',
+].map(name => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [] },
+}));
 
 /** Who belongs where (what sign-in puts in ownershipEntityRefs). */
 export const MEMBERSHIP: Record<string, string[]> = {
@@ -89,7 +92,10 @@ export function memoryCache(): CacheService {
     },
     async set(key, value, options) {
       const ttl = typeof options?.ttl === 'number' ? options.ttl : 60_000;
-      entries.set(key, { value: JSON.parse(JSON.stringify(value)), until: Date.now() + ttl });
+      entries.set(key, {
+        value: JSON.parse(JSON.stringify(value)),
+        until: Date.now() + ttl,
+      });
     },
     async delete(key) {
       entries.delete(key);
@@ -112,7 +118,9 @@ export function fakeClock(start = new Date()) {
 
 export const environmentRuleset: PermissionRuleset<any, any, string> = {
   getRuleByName(name) {
-    const rule = Object.values(environmentPermissionRules).find(r => r.name === name);
+    const rule = Object.values(environmentPermissionRules).find(
+      r => r.name === name,
+    );
     if (!rule) throw new Error(`no rule ${name}`);
     return rule as any;
   },
@@ -141,29 +149,48 @@ export interface ServiceHarnessOptions {
 /** The plugin's services wired as plugin.ts wires them, on a kube-sim and a test database. */
 export async function createServices(options: ServiceHarnessOptions) {
   const config = readPlaygroundConfig(
-    new ConfigReader(testConfigData(options.sim.url, options.sim.token, options.config)),
+    new ConfigReader(
+      testConfigData(options.sim.url, options.sim.token, options.config),
+    ),
   );
   const logger = mockServices.logger.mock();
-  const kube = KubernetesClient.create({ cluster: config.cluster, ...config.kubernetes, logger });
+  const kube = KubernetesClient.create({
+    cluster: config.cluster,
+    ...config.kubernetes,
+    logger,
+  });
   const store = await DatabaseEnvironmentStore.create({
     database: mockServices.database({ knex: options.knex }),
   });
   const clock = options.clock;
-  const quota = QuotaService.create({ kube, store, cache: memoryCache(), config, clock });
+  const quota = QuotaService.create({
+    kube,
+    store,
+    cache: memoryCache(),
+    config,
+    clock,
+  });
   const permissions =
     options.permissions ??
     mockServices.permissions.mock({
-      authorize: async requests => requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+      authorize: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
       authorizeConditional: async requests =>
         requests.map(() => ({ result: AuthorizeResult.ALLOW })),
     });
   const userInfo = mockServices.userInfo.mock({
     getUserInfo: async credentials => {
-      const ref = (credentials.principal as { userEntityRef: string }).userEntityRef;
-      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])] };
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])],
+      };
     },
   });
-  const events = mockServices.events.mock();
+  // Typed with this package's events-node: backend-test-utils may resolve another copy.
+  const events =
+    mockServices.events.mock() as unknown as jest.Mocked<EventsService>;
   const notifications = { send: jest.fn(async () => {}) };
   const auditor = mockServices.auditor.mock();
   const provisioner = EnvironmentProvisioner.create({

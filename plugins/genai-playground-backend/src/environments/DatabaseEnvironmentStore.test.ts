@@ -47,203 +47,304 @@ async function makeStore(databaseId: Parameters<typeof databases.init>[0]) {
   return { knex, store };
 }
 
-describe.each(databases.eachSupportedId())('DatabaseEnvironmentStore on %p', databaseId => {
-  it('claims, finishes and reads an environment', async () => {
-    const { store } = await makeStore(databaseId);
-    const claim = await store.claimForCreate(newEnv(), {
-      lockToken: 'a',
-      lockUntil: LATER,
-      now: T0,
+describe.each(databases.eachSupportedId())(
+  'DatabaseEnvironmentStore on %p',
+  databaseId => {
+    it('claims, finishes and reads an environment', async () => {
+      const { store } = await makeStore(databaseId);
+      const claim = await store.claimForCreate(newEnv(), {
+        lockToken: 'a',
+        lockUntil: LATER,
+        now: T0,
+      });
+      expect(claim.claimed).toBe(true);
+      expect(claim.environment).toEqual({
+        ...newEnv(),
+        status: 'creating',
+        createdAt: T0,
+        updatedAt: T0,
+        createLockUntil: LATER,
+      });
+      expect(
+        await store.renewLock('ml-research-demo', {
+          lockToken: 'x',
+          lockUntil: T1,
+        }),
+      ).toBe(false);
+      expect(
+        await store.renewLock('ml-research-demo', {
+          lockToken: 'a',
+          lockUntil: LATER,
+        }),
+      ).toBe(true);
+      const ready = await store.finishCreate('ml-research-demo', {
+        lockToken: 'a',
+        status: 'ready',
+        now: T1,
+      });
+      expect(ready).toMatchObject({ status: 'ready', updatedAt: T1 });
+      expect(ready?.statusMessage).toBeUndefined();
+      expect(ready?.createLockUntil).toBeUndefined();
+      expect(await store.get('nope')).toBeUndefined();
     });
-    expect(claim.claimed).toBe(true);
-    expect(claim.environment).toEqual({
-      ...newEnv(),
-      status: 'creating',
-      createdAt: T0,
-      updatedAt: T0,
-      createLockUntil: LATER,
-    });
-    expect(
-      await store.renewLock('ml-research-demo', { lockToken: 'x', lockUntil: T1 }),
-    ).toBe(false);
-    expect(
-      await store.renewLock('ml-research-demo', { lockToken: 'a', lockUntil: LATER }),
-    ).toBe(true);
-    const ready = await store.finishCreate('ml-research-demo', {
-      lockToken: 'a',
-      status: 'ready',
-      now: T1,
-    });
-    expect(ready).toMatchObject({ status: 'ready', updatedAt: T1 });
-    expect(ready?.statusMessage).toBeUndefined();
-    expect(ready?.createLockUntil).toBeUndefined();
-    expect(await store.get('nope')).toBeUndefined();
-  });
 
-  it('lets only one of two concurrent claims win', async () => {
-    const { store } = await makeStore(databaseId);
-    const results = await Promise.all(
-      [1, 2, 3].map(i =>
-        store.claimForCreate(newEnv(), {
-          lockToken: `t${i}`,
+    it('lets only one of two concurrent claims win', async () => {
+      const { store } = await makeStore(databaseId);
+      const results = await Promise.all(
+        [1, 2, 3].map(i =>
+          store.claimForCreate(newEnv(), {
+            lockToken: `t${i}`,
+            lockUntil: LATER,
+            now: T0,
+          }),
+        ),
+      );
+      expect(results.filter(r => r.claimed)).toHaveLength(1);
+    });
+
+    it('takes over a failed or deleted record, or a creating one whose lock lapsed', async () => {
+      const { store } = await makeStore(databaseId);
+      await store.claimForCreate(newEnv(), {
+        lockToken: 'a',
+        lockUntil: LATER,
+        now: T0,
+      });
+      // held: a second claim before the lock lapses loses
+      expect(
+        (
+          await store.claimForCreate(newEnv(), {
+            lockToken: 'b',
+            lockUntil: LATER,
+            now: T1,
+          })
+        ).claimed,
+      ).toBe(false);
+      // the first attempt crashed: after the lock lapsed a retry takes over
+      const retry = await store.claimForCreate(
+        newEnv({ quota: { ...newEnv().quota, gpus: 4 } }),
+        {
+          lockToken: 'b',
+          lockUntil: '2025-06-01T10:20:00.000Z',
+          now: '2025-06-01T10:11:00.000Z',
+        },
+      );
+      expect(retry.claimed).toBe(true);
+      expect(retry.environment.quota.gpus).toBe(4);
+      // the crashed attempt's token no longer finishes it
+      expect(
+        await store.finishCreate('ml-research-demo', {
+          lockToken: 'a',
+          status: 'ready',
+          now: T1,
+        }),
+      ).toBeUndefined();
+      await store.finishCreate('ml-research-demo', {
+        lockToken: 'b',
+        status: 'failed',
+        statusMessage: 'boom',
+        now: T1,
+      });
+      expect(await store.get('ml-research-demo')).toMatchObject({
+        status: 'failed',
+        statusMessage: 'boom',
+      });
+      const again = await store.claimForCreate(newEnv(), {
+        lockToken: 'c',
+        lockUntil: LATER,
+        now: T1,
+      });
+      expect(again.claimed).toBe(true);
+      expect(again.environment.statusMessage).toBeUndefined();
+      await store.finishCreate('ml-research-demo', {
+        lockToken: 'c',
+        status: 'ready',
+        now: T1,
+      });
+      // ready: not taken over
+      expect(
+        (
+          await store.claimForCreate(newEnv(), {
+            lockToken: 'd',
+            lockUntil: LATER,
+            now: LATER,
+          })
+        ).claimed,
+      ).toBe(false);
+      await store.setStatus('ml-research-demo', {
+        status: 'deleted',
+        now: LATER,
+        deletedAt: LATER,
+      });
+      expect(await store.get('ml-research-demo')).toMatchObject({
+        status: 'deleted',
+        deletedAt: LATER,
+      });
+      const reborn = await store.claimForCreate(newEnv(), {
+        lockToken: 'e',
+        lockUntil: '2025-06-02T00:00:00.000Z',
+        now: '2025-06-01T11:00:00.000Z',
+      });
+      expect(reborn.claimed).toBe(true);
+      expect(reborn.environment.deletedAt).toBeUndefined();
+      expect(reborn.environment.createdAt).toBe('2025-06-01T11:00:00.000Z');
+    });
+
+    it('lists with filters, hiding deleted ones unless asked', async () => {
+      const { store } = await makeStore(databaseId);
+      const make = async (
+        o: Partial<NewEnvironment>,
+        status: 'ready' | 'failed',
+      ) => {
+        const env = newEnv(o);
+        await store.claimForCreate(env, {
+          lockToken: env.id,
           lockUntil: LATER,
           now: T0,
-        }),
-      ),
-    );
-    expect(results.filter(r => r.claimed)).toHaveLength(1);
-  });
+        });
+        await store.finishCreate(env.id, {
+          lockToken: env.id,
+          status,
+          now: T0,
+        });
+      };
+      await make({ name: 'a' }, 'ready');
+      await make(
+        { name: 'b', gpuPool: 'mi355x', owner: 'user:default/lena.fischer' },
+        'ready',
+      );
+      await make(
+        {
+          name: 'c',
+          id: 'genai-apps-c',
+          namespace: 'genai-apps-c',
+          team: 'group:default/genai-apps',
+        },
+        'failed',
+      );
+      await store.setStatus('ml-research-a', {
+        status: 'deleted',
+        now: T1,
+        deletedAt: T1,
+      });
 
-  it('takes over a failed or deleted record, or a creating one whose lock lapsed', async () => {
-    const { store } = await makeStore(databaseId);
-    await store.claimForCreate(newEnv(), { lockToken: 'a', lockUntil: LATER, now: T0 });
-    // held: a second claim before the lock lapses loses
-    expect(
-      (await store.claimForCreate(newEnv(), { lockToken: 'b', lockUntil: LATER, now: T1 }))
-        .claimed,
-    ).toBe(false);
-    // the first attempt crashed: after the lock lapsed a retry takes over
-    const retry = await store.claimForCreate(newEnv({ quota: { ...newEnv().quota, gpus: 4 } }), {
-      lockToken: 'b',
-      lockUntil: '2025-06-01T10:20:00.000Z',
-      now: '2025-06-01T10:11:00.000Z',
+      const ids = async (f?: Parameters<typeof store.list>[0]) =>
+        (await store.list(f)).map(e => e.id).sort();
+      expect(await ids()).toEqual(['genai-apps-c', 'ml-research-b']);
+      expect(await ids({ team: 'group:default/ml-research' })).toEqual([
+        'ml-research-b',
+      ]);
+      expect(await ids({ owner: 'user:default/lena.fischer' })).toEqual([
+        'ml-research-b',
+      ]);
+      expect(await ids({ gpuPool: 'mi300x' })).toEqual(['genai-apps-c']);
+      expect(await ids({ statuses: ['ready', 'deleted'] })).toEqual([
+        'ml-research-a',
+        'ml-research-b',
+      ]);
+      expect(await ids({ ids: ['ml-research-b', 'x'] })).toEqual([
+        'ml-research-b',
+      ]);
     });
-    expect(retry.claimed).toBe(true);
-    expect(retry.environment.quota.gpus).toBe(4);
-    // the crashed attempt's token no longer finishes it
-    expect(
-      await store.finishCreate('ml-research-demo', { lockToken: 'a', status: 'ready', now: T1 }),
-    ).toBeUndefined();
-    await store.finishCreate('ml-research-demo', {
-      lockToken: 'b',
-      status: 'failed',
-      statusMessage: 'boom',
-      now: T1,
-    });
-    expect(await store.get('ml-research-demo')).toMatchObject({
-      status: 'failed',
-      statusMessage: 'boom',
-    });
-    const again = await store.claimForCreate(newEnv(), { lockToken: 'c', lockUntil: LATER, now: T1 });
-    expect(again.claimed).toBe(true);
-    expect(again.environment.statusMessage).toBeUndefined();
-    await store.finishCreate('ml-research-demo', { lockToken: 'c', status: 'ready', now: T1 });
-    // ready: not taken over
-    expect(
-      (await store.claimForCreate(newEnv(), { lockToken: 'd', lockUntil: LATER, now: LATER }))
-        .claimed,
-    ).toBe(false);
-    await store.setStatus('ml-research-demo', { status: 'deleted', now: LATER, deletedAt: LATER });
-    expect(await store.get('ml-research-demo')).toMatchObject({
-      status: 'deleted',
-      deletedAt: LATER,
-    });
-    const reborn = await store.claimForCreate(newEnv(), {
-      lockToken: 'e',
-      lockUntil: '2025-06-02T00:00:00.000Z',
-      now: '2025-06-01T11:00:00.000Z',
-    });
-    expect(reborn.claimed).toBe(true);
-    expect(reborn.environment.deletedAt).toBeUndefined();
-    expect(reborn.environment.createdAt).toBe('2025-06-01T11:00:00.000Z');
-  });
 
-  it('lists with filters, hiding deleted ones unless asked', async () => {
-    const { store } = await makeStore(databaseId);
-    const make = async (o: Partial<NewEnvironment>, status: 'ready' | 'failed') => {
-      const env = newEnv(o);
-      await store.claimForCreate(env, { lockToken: env.id, lockUntil: LATER, now: T0 });
-      await store.finishCreate(env.id, { lockToken: env.id, status, now: T0 });
-    };
-    await make({ name: 'a' }, 'ready');
-    await make({ name: 'b', gpuPool: 'mi355x', owner: 'user:default/lena.fischer' }, 'ready');
-    await make(
-      { name: 'c', id: 'genai-apps-c', namespace: 'genai-apps-c', team: 'group:default/genai-apps' },
-      'failed',
-    );
-    await store.setStatus('ml-research-a', { status: 'deleted', now: T1, deletedAt: T1 });
+    it('extends leases and finds what to notify and expire', async () => {
+      const { store } = await makeStore(databaseId);
+      for (const [name, expiresAt] of [
+        ['soon', '2025-06-01T20:00:00.000Z'],
+        ['later', '2025-06-10T00:00:00.000Z'],
+        ['past', '2025-06-01T09:00:00.000Z'],
+      ]) {
+        const env = newEnv({
+          name,
+          id: `t-${name}`,
+          namespace: `t-${name}`,
+          expiresAt,
+        });
+        await store.claimForCreate(env, {
+          lockToken: name,
+          lockUntil: LATER,
+          now: T0,
+        });
+        await store.finishCreate(env.id, {
+          lockToken: name,
+          status: 'ready',
+          now: T0,
+        });
+      }
+      expect((await store.listExpired(T0)).map(e => e.id)).toEqual(['t-past']);
+      const dayAhead = '2025-06-02T10:00:00.000Z';
+      expect((await store.listToNotify(dayAhead)).map(e => e.id)).toEqual([
+        't-past',
+        't-soon',
+      ]);
+      expect(await store.markNotified('t-soon', T0)).toBe(true);
+      expect(await store.markNotified('t-soon', T1)).toBe(false);
+      expect((await store.listToNotify(dayAhead)).map(e => e.id)).toEqual([
+        't-past',
+      ]);
+      expect((await store.get('t-soon'))?.expiryNotifiedAt).toBe(T0);
 
-    const ids = async (f?: Parameters<typeof store.list>[0]) =>
-      (await store.list(f)).map(e => e.id).sort();
-    expect(await ids()).toEqual(['genai-apps-c', 'ml-research-b']);
-    expect(await ids({ team: 'group:default/ml-research' })).toEqual(['ml-research-b']);
-    expect(await ids({ owner: 'user:default/lena.fischer' })).toEqual(['ml-research-b']);
-    expect(await ids({ gpuPool: 'mi300x' })).toEqual(['genai-apps-c']);
-    expect(await ids({ statuses: ['ready', 'deleted'] })).toEqual([
-      'ml-research-a',
-      'ml-research-b',
-    ]);
-    expect(await ids({ ids: ['ml-research-b', 'x'] })).toEqual(['ml-research-b']);
-  });
-
-  it('extends leases and finds what to notify and expire', async () => {
-    const { store } = await makeStore(databaseId);
-    for (const [name, expiresAt] of [
-      ['soon', '2025-06-01T20:00:00.000Z'],
-      ['later', '2025-06-10T00:00:00.000Z'],
-      ['past', '2025-06-01T09:00:00.000Z'],
-    ]) {
-      const env = newEnv({ name, id: `t-${name}`, namespace: `t-${name}`, expiresAt });
-      await store.claimForCreate(env, { lockToken: name, lockUntil: LATER, now: T0 });
-      await store.finishCreate(env.id, { lockToken: name, status: 'ready', now: T0 });
-    }
-    expect((await store.listExpired(T0)).map(e => e.id)).toEqual(['t-past']);
-    const dayAhead = '2025-06-02T10:00:00.000Z';
-    expect((await store.listToNotify(dayAhead)).map(e => e.id)).toEqual(['t-past', 't-soon']);
-    expect(await store.markNotified('t-soon', T0)).toBe(true);
-    expect(await store.markNotified('t-soon', T1)).toBe(false);
-    expect((await store.listToNotify(dayAhead)).map(e => e.id)).toEqual(['t-past']);
-    expect((await store.get('t-soon'))?.expiryNotifiedAt).toBe(T0);
-
-    const extended = await store.extend('t-soon', {
-      expiresAt: '2025-06-05T00:00:00.000Z',
-      now: T1,
+      const extended = await store.extend('t-soon', {
+        expiresAt: '2025-06-05T00:00:00.000Z',
+        now: T1,
+      });
+      expect(extended).toMatchObject({
+        expiresAt: '2025-06-05T00:00:00.000Z',
+        updatedAt: T1,
+      });
+      expect(extended?.expiryNotifiedAt).toBeUndefined();
     });
-    expect(extended).toMatchObject({ expiresAt: '2025-06-05T00:00:00.000Z', updatedAt: T1 });
-    expect(extended?.expiryNotifiedAt).toBeUndefined();
-  });
 
-  it('keeps history in order with details', async () => {
-    const { store } = await makeStore(databaseId);
-    await store.claimForCreate(newEnv(), { lockToken: 'a', lockUntil: LATER, now: T0 });
-    await store.addEvent({
-      environmentId: 'ml-research-demo',
-      action: 'create',
-      actor: 'user:default/marco.rossi',
-      at: T0,
-      details: { gpus: 2 },
-    });
-    await store.addEvent({
-      environmentId: 'ml-research-demo',
-      action: 'extend',
-      actor: 'user:default/marco.rossi',
-      at: T1,
-    });
-    expect(await store.listEvents('ml-research-demo')).toEqual([
-      {
+    it('keeps history in order with details', async () => {
+      const { store } = await makeStore(databaseId);
+      await store.claimForCreate(newEnv(), {
+        lockToken: 'a',
+        lockUntil: LATER,
+        now: T0,
+      });
+      await store.addEvent({
         environmentId: 'ml-research-demo',
         action: 'create',
         actor: 'user:default/marco.rossi',
         at: T0,
         details: { gpus: 2 },
-      },
-      {
+      });
+      await store.addEvent({
         environmentId: 'ml-research-demo',
         action: 'extend',
         actor: 'user:default/marco.rossi',
         at: T1,
-      },
-    ]);
-    expect(await store.listEvents('other')).toEqual([]);
-  });
+      });
+      expect(await store.listEvents('ml-research-demo')).toEqual([
+        {
+          environmentId: 'ml-research-demo',
+          action: 'create',
+          actor: 'user:default/marco.rossi',
+          at: T0,
+          details: { gpus: 2 },
+        },
+        {
+          environmentId: 'ml-research-demo',
+          action: 'extend',
+          actor: 'user:default/marco.rossi',
+          at: T1,
+        },
+      ]);
+      expect(await store.listEvents('other')).toEqual([]);
+    });
 
-  it('migrates down cleanly', async () => {
-    const { knex } = await makeStore(databaseId);
-    await knex.migrate.rollback(
-      { directory: require('node:path').resolve(__dirname, '../../migrations') },
-      true,
-    );
-    expect(await knex.schema.hasTable('environments')).toBe(false);
-    expect(await knex.schema.hasTable('environment_events')).toBe(false);
-  });
-});
+    it('migrates down cleanly', async () => {
+      const { knex } = await makeStore(databaseId);
+      await knex.migrate.rollback(
+        {
+          directory: require('node:path').resolve(
+            __dirname,
+            '../../migrations',
+          ),
+        },
+        true,
+      );
+      expect(await knex.schema.hasTable('environments')).toBe(false);
+      expect(await knex.schema.hasTable('environment_events')).toBe(false);
+    });
+  },
+);

@@ -81,11 +81,13 @@ function fromRow(row: EnvironmentRow): EnvironmentRecord {
     updatedAt: row.updated_at,
     expiresAt: row.expires_at,
   };
-  if (row.monthly_budget !== null) env.monthlyBudget = Number(row.monthly_budget);
+  if (row.monthly_budget !== null)
+    env.monthlyBudget = Number(row.monthly_budget);
   if (row.description !== null) env.description = row.description;
   if (row.status_message !== null) env.statusMessage = row.status_message;
   if (row.deleted_at !== null) env.deletedAt = row.deleted_at;
-  if (row.expiry_notified_at !== null) env.expiryNotifiedAt = row.expiry_notified_at;
+  if (row.expiry_notified_at !== null)
+    env.expiryNotifiedAt = row.expiry_notified_at;
   if (row.lock_expires_at !== null) env.createLockUntil = row.lock_expires_at;
   return env;
 }
@@ -167,7 +169,9 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
             c
               .where('status', 'creating')
               .andWhere(l =>
-                l.whereNull('lock_expires_at').orWhere('lock_expires_at', '<', now),
+                l
+                  .whereNull('lock_expires_at')
+                  .orWhere('lock_expires_at', '<', now),
               ),
           ),
       )

@@ -106,7 +106,8 @@ export class EnvironmentProvisioner {
       desired: limitRangeManifest(env),
       create: ({ core }, body) =>
         core.createNamespacedLimitRange({ namespace, body }),
-      read: ({ core }, name) => core.readNamespacedLimitRange({ namespace, name }),
+      read: ({ core }, name) =>
+        core.readNamespacedLimitRange({ namespace, name }),
       replace: ({ core }, name, body) =>
         core.replaceNamespacedLimitRange({ namespace, name, body }),
     });
@@ -138,18 +139,26 @@ export class EnvironmentProvisioner {
    * Deletes the environment's namespace (the cluster removes what is in it), but only if it is
    * this environment's. Returns whether a namespace was deleted.
    */
-  async deprovision(env: Pick<EnvironmentSpec, 'namespace' | 'name' | 'team'>): Promise<boolean> {
+  async deprovision(
+    env: Pick<EnvironmentSpec, 'namespace' | 'name' | 'team'>,
+  ): Promise<boolean> {
     const existing = await this.#readNamespace(env.namespace);
     if (!existing) return false;
     if (!belongsTo(existing.metadata, env)) {
       this.#options.logger.warn(
-        `Not deleting namespace ${env.namespace}: it is not the environment's (labels ${JSON.stringify(existing.metadata?.labels ?? {})})`,
+        `Not deleting namespace ${
+          env.namespace
+        }: it is not the environment's (labels ${JSON.stringify(
+          existing.metadata?.labels ?? {},
+        )})`,
       );
       return false;
     }
     const what = `delete namespace ${env.namespace}`;
     try {
-      await this.#kube.call(what, ({ core }) => core.deleteNamespace({ name: env.namespace }));
+      await this.#kube.call(what, ({ core }) =>
+        core.deleteNamespace({ name: env.namespace }),
+      );
     } catch (error) {
       if (isStatus(error, 404)) return false;
       throw this.#kube.toBackstageError(what, error);
@@ -165,7 +174,11 @@ export class EnvironmentProvisioner {
         core.patchNamespace(
           {
             name: namespace,
-            body: { metadata: { annotations: { 'genai-playground.io/expires-at': expiresAt } } },
+            body: {
+              metadata: {
+                annotations: { 'genai-playground.io/expires-at': expiresAt },
+              },
+            },
           },
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         ),
@@ -178,39 +191,56 @@ export class EnvironmentProvisioner {
   async #readNamespace(name: string): Promise<V1Namespace | undefined> {
     const what = `read namespace ${name}`;
     try {
-      return await this.#kube.call(what, ({ core }) => core.readNamespace({ name }));
+      return await this.#kube.call(what, ({ core }) =>
+        core.readNamespace({ name }),
+      );
     } catch (error) {
       if (isStatus(error, 404)) return undefined;
       throw this.#kube.toBackstageError(what, error);
     }
   }
 
-  async #ensureNamespace(env: EnvironmentSpec, before: BeforeStep): Promise<void> {
+  async #ensureNamespace(
+    env: EnvironmentSpec,
+    before: BeforeStep,
+  ): Promise<void> {
     const desired = namespaceManifest(env, this.#options.config);
     const name = env.namespace;
     await before('Namespace', name);
     const create = `create namespace ${name}`;
     try {
-      await this.#kube.call(create, ({ core }) => core.createNamespace({ body: desired }));
+      await this.#kube.call(create, ({ core }) =>
+        core.createNamespace({ body: desired }),
+      );
       return;
     } catch (error) {
-      if (!isStatus(error, 409)) throw this.#kube.toBackstageError(create, error);
+      if (!isStatus(error, 409))
+        throw this.#kube.toBackstageError(create, error);
     }
     const existing = await this.#readNamespace(name);
     if (!existing) {
       // Deleted between our create and read: the next attempt will create it.
       throw new ConflictError(
-        `namespace ${name} on cluster ${this.#kube.clusterName} changed while it was being created; try again`,
+        `namespace ${name} on cluster ${
+          this.#kube.clusterName
+        } changed while it was being created; try again`,
       );
     }
     if (!belongsTo(existing.metadata, env)) {
       throw new ConflictError(
-        `namespace ${name} already exists on cluster ${this.#kube.clusterName} and is not managed by the portal for this environment`,
+        `namespace ${name} already exists on cluster ${
+          this.#kube.clusterName
+        } and is not managed by the portal for this environment`,
       );
     }
-    if (existing.metadata?.deletionTimestamp || existing.status?.phase === 'Terminating') {
+    if (
+      existing.metadata?.deletionTimestamp ||
+      existing.status?.phase === 'Terminating'
+    ) {
       throw new ConflictError(
-        `namespace ${name} on cluster ${this.#kube.clusterName} is still being deleted; try again in a minute`,
+        `namespace ${name} on cluster ${
+          this.#kube.clusterName
+        } is still being deleted; try again in a minute`,
       );
     }
     // Adopt: bring labels and annotations to what this request wants.
@@ -223,7 +253,10 @@ export class EnvironmentProvisioner {
             ...existing,
             metadata: {
               ...existing.metadata,
-              labels: { ...existing.metadata?.labels, ...desired.metadata?.labels },
+              labels: {
+                ...existing.metadata?.labels,
+                ...desired.metadata?.labels,
+              },
               annotations: {
                 ...existing.metadata?.annotations,
                 ...desired.metadata?.annotations,
@@ -237,7 +270,10 @@ export class EnvironmentProvisioner {
     }
   }
 
-  async #ensure<T extends KubeObject>(before: BeforeStep, step: Step<T>): Promise<void> {
+  async #ensure<T extends KubeObject>(
+    before: BeforeStep,
+    step: Step<T>,
+  ): Promise<void> {
     const name = step.desired.metadata!.name!;
     const ns = step.desired.metadata!.namespace!;
     const label = `${step.kind} ${ns}/${name}`;
@@ -247,7 +283,8 @@ export class EnvironmentProvisioner {
       await this.#kube.call(create, apis => step.create(apis, step.desired));
       return;
     } catch (error) {
-      if (!isStatus(error, 409)) throw this.#kube.toBackstageError(create, error);
+      if (!isStatus(error, 409))
+        throw this.#kube.toBackstageError(create, error);
     }
     const read = `read ${label}`;
     let existing: T;
@@ -258,7 +295,9 @@ export class EnvironmentProvisioner {
     }
     if (!isManagedByPortal(existing.metadata)) {
       throw new ConflictError(
-        `${label} already exists on cluster ${this.#kube.clusterName} and is not managed by the portal`,
+        `${label} already exists on cluster ${
+          this.#kube.clusterName
+        } and is not managed by the portal`,
       );
     }
     const replace = `update ${label}`;

@@ -163,10 +163,14 @@ export class EnvironmentService {
       dataClassification: request.dataClassification,
       securityLevel: request.securityLevel,
       createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + request.ttlHours * HOUR_MS).toISOString(),
+      expiresAt: new Date(
+        now.getTime() + request.ttlHours * HOUR_MS,
+      ).toISOString(),
     };
-    if (request.monthlyBudget !== undefined) env.monthlyBudget = request.monthlyBudget;
-    if (request.description !== undefined) env.description = request.description;
+    if (request.monthlyBudget !== undefined)
+      env.monthlyBudget = request.monthlyBudget;
+    if (request.description !== undefined)
+      env.description = request.description;
 
     const lockToken = randomUUID();
     const claim = await store.claimForCreate(env, {
@@ -201,7 +205,11 @@ export class EnvironmentService {
         },
       });
     } catch (error) {
-      throw await this.#failCreate(claim.environment, lockToken, error as Error);
+      throw await this.#failCreate(
+        claim.environment,
+        lockToken,
+        error as Error,
+      );
     }
 
     const ready = await store.finishCreate(namespace, {
@@ -210,7 +218,9 @@ export class EnvironmentService {
       now: this.#clock.now().toISOString(),
     });
     if (!ready) {
-      throw new ConflictError(`environment ${namespace} was taken over by another request`);
+      throw new ConflictError(
+        `environment ${namespace} was taken over by another request`,
+      );
     }
     await store.addEvent({
       environmentId: namespace,
@@ -227,17 +237,26 @@ export class EnvironmentService {
     return toEnvironment(ready);
   }
 
-  async #failCreate(env: EnvironmentRecord, lockToken: string, error: Error): Promise<Error> {
+  async #failCreate(
+    env: EnvironmentRecord,
+    lockToken: string,
+    error: Error,
+  ): Promise<Error> {
     let reason = error.message;
     try {
       const removed = await this.#o.provisioner.deprovision(env);
-      if (removed) this.#o.logger.info(`Rolled back environment ${env.id}: namespace deleted`);
+      if (removed)
+        this.#o.logger.info(
+          `Rolled back environment ${env.id}: namespace deleted`,
+        );
     } catch (rollbackError) {
       this.#o.logger.error(
         `Rolling back environment ${env.id} failed; its namespace may be left on ${env.cluster}`,
         rollbackError as Error,
       );
-      reason += `; removing what was made failed too: ${(rollbackError as Error).message}`;
+      reason += `; removing what was made failed too: ${
+        (rollbackError as Error).message
+      }`;
     }
     const now = this.#clock.now().toISOString();
     await this.#o.store.finishCreate(env.id, {
@@ -258,10 +277,13 @@ export class EnvironmentService {
 
   /** A create lock lasts two worst-case requests: it is renewed before each step. */
   #lockUntil(): string {
-    const { requestTimeoutMs, retries, retryBaseDelayMs } = this.#o.config.kubernetes;
+    const { requestTimeoutMs, retries, retryBaseDelayMs } =
+      this.#o.config.kubernetes;
     const worstRequestMs =
       requestTimeoutMs * (retries + 1) + retryBaseDelayMs * (2 ** retries - 1);
-    return new Date(this.#clock.now().getTime() + 2 * worstRequestMs + 5_000).toISOString();
+    return new Date(
+      this.#clock.now().getTime() + 2 * worstRequestMs + 5_000,
+    ).toISOString();
   }
 
   async #checkTeamCaps(
@@ -271,14 +293,23 @@ export class EnvironmentService {
   ) {
     const limits = limitsOf(this.#o.config, team.name);
     const live = (
-      await this.#o.store.list({ team: team.ref, statuses: ['creating', 'ready', 'deleting'] })
+      await this.#o.store.list({
+        team: team.ref,
+        statuses: ['creating', 'ready', 'deleting'],
+      })
     ).filter(e => e.id !== namespace);
     if (live.length + 1 > limits.environments) {
       throw new InputError(
         `Invalid request: team ${team.name} may hold ${limits.environments} environments; it holds ${live.length}`,
       );
     }
-    const check = (field: string, unit: string, cap: number, asked: number, held: number) => {
+    const check = (
+      field: string,
+      unit: string,
+      cap: number,
+      asked: number,
+      held: number,
+    ) => {
       if (held + asked > cap) {
         const over = Math.round((held + asked - cap) * 1000) / 1000;
         throw new InputError(
@@ -288,8 +319,20 @@ export class EnvironmentService {
     };
     const sum = (pick: (e: EnvironmentRecord) => number) =>
       Math.round(live.reduce((s, e) => s + pick(e), 0) * 1000) / 1000;
-    check('gpus', 'GPUs', limits.gpus, request.gpus, sum(e => e.quota.gpus));
-    check('cpu', 'CPU cores', limits.cpu, request.cpu, sum(e => e.quota.cpu));
+    check(
+      'gpus',
+      'GPUs',
+      limits.gpus,
+      request.gpus,
+      sum(e => e.quota.gpus),
+    );
+    check(
+      'cpu',
+      'CPU cores',
+      limits.cpu,
+      request.cpu,
+      sum(e => e.quota.cpu),
+    );
     check(
       'memoryGi',
       'GiB of memory',
@@ -307,7 +350,11 @@ export class EnvironmentService {
     const free = usage?.free ?? 0;
     if (gpus > free) {
       throw new InputError(
-        `Invalid request: gpus: pool ${pool} has ${free} free GPUs (${usage?.allocatable ?? 0} allocatable, ${usage?.requested ?? 0} requested by running pods); this asks for ${gpus}`,
+        `Invalid request: gpus: pool ${pool} has ${free} free GPUs (${
+          usage?.allocatable ?? 0
+        } allocatable, ${
+          usage?.requested ?? 0
+        } requested by running pods); this asks for ${gpus}`,
       );
     }
   }
@@ -315,7 +362,12 @@ export class EnvironmentService {
   // ---------------------------------------------------------------- read
 
   async list(
-    query: { team?: string; owner?: string; gpuPool?: GpuPool; includeDeleted?: boolean },
+    query: {
+      team?: string;
+      owner?: string;
+      gpuPool?: GpuPool;
+      includeDeleted?: boolean;
+    },
     { credentials }: Options,
   ): Promise<Environment[]> {
     const [decision] = await this.#o.permissions.authorizeConditional(
@@ -323,7 +375,9 @@ export class EnvironmentService {
       { credentials },
     );
     if (decision.result === AuthorizeResult.DENY) return [];
-    const team = query.team ? toGroupRef(query.team)?.ref ?? query.team : undefined;
+    const team = query.team
+      ? toGroupRef(query.team)?.ref ?? query.team
+      : undefined;
     const records = await this.#o.store.list({
       team,
       owner: query.owner ? toUserRef(query.owner) : undefined,
@@ -337,7 +391,10 @@ export class EnvironmentService {
     return environments.filter(e => this.#authorizeConditions(decision, e));
   }
 
-  async get(id: string, { credentials }: Options): Promise<EnvironmentWithDetails> {
+  async get(
+    id: string,
+    { credentials }: Options,
+  ): Promise<EnvironmentWithDetails> {
     const record = await this.#load(id, environmentReadPermission, credentials);
     const environment = toEnvironment(record);
     if (record.status === 'deleted' || record.status === 'failed') {
@@ -352,7 +409,10 @@ export class EnvironmentService {
     }
   }
 
-  async history(id: string, { credentials }: Options): Promise<EnvironmentEvent[]> {
+  async history(
+    id: string,
+    { credentials }: Options,
+  ): Promise<EnvironmentEvent[]> {
     await this.#load(id, environmentReadPermission, credentials);
     return this.#o.store.listEvents(id);
   }
@@ -365,7 +425,11 @@ export class EnvironmentService {
     request: { ttlHours: number },
     { credentials }: Options,
   ): Promise<Environment> {
-    const record = await this.#load(id, environmentUpdatePermission, credentials);
+    const record = await this.#load(
+      id,
+      environmentUpdatePermission,
+      credentials,
+    );
     const { maxTtlHours } = this.#o.config.lease;
     if (request.ttlHours > maxTtlHours) {
       throw new InputError(
@@ -378,17 +442,26 @@ export class EnvironmentService {
       );
     }
     const now = this.#clock.now();
-    const expiresAt = new Date(now.getTime() + request.ttlHours * HOUR_MS).toISOString();
+    const expiresAt = new Date(
+      now.getTime() + request.ttlHours * HOUR_MS,
+    ).toISOString();
     // The cluster first: if it is down nothing changes, and the namespace never shows a stale lease.
     await this.#o.provisioner.annotateExpiry(record.namespace, expiresAt);
-    const updated = (await this.#o.store.extend(id, { expiresAt, now: now.toISOString() }))!;
+    const updated = (await this.#o.store.extend(id, {
+      expiresAt,
+      now: now.toISOString(),
+    }))!;
     const actor = this.#actor(credentials);
     await this.#o.store.addEvent({
       environmentId: id,
       action: 'extend',
       actor,
       at: now.toISOString(),
-      details: { from: record.expiresAt, to: expiresAt, ttlHours: request.ttlHours },
+      details: {
+        from: record.expiresAt,
+        to: expiresAt,
+        ttlHours: request.ttlHours,
+      },
     });
     await this.#publish('extend', updated);
     return toEnvironment(updated);
@@ -396,7 +469,11 @@ export class EnvironmentService {
 
   /** Deletes the namespace (the cluster removes its contents); the record and history stay. */
   async delete(id: string, { credentials }: Options): Promise<Environment> {
-    const record = await this.#load(id, environmentDeletePermission, credentials);
+    const record = await this.#load(
+      id,
+      environmentDeletePermission,
+      credentials,
+    );
     return this.#remove(record, 'delete', this.#actor(credentials));
   }
 
@@ -455,16 +532,24 @@ export class EnvironmentService {
         expired.push(record.id);
       } catch (error) {
         await audit.fail({ error: error as Error });
-        logger.warn(`Could not delete expired environment ${record.id}: ${stringifyError(error)}`);
+        logger.warn(
+          `Could not delete expired environment ${record.id}: ${stringifyError(
+            error,
+          )}`,
+        );
       }
     }
     const notified: string[] = [];
-    const horizon = new Date(now.getTime() + config.lease.notifyBeforeHours * HOUR_MS);
+    const horizon = new Date(
+      now.getTime() + config.lease.notifyBeforeHours * HOUR_MS,
+    );
     for (const record of await store.listToNotify(horizon.toISOString())) {
       if (!(await store.markNotified(record.id, now.toISOString()))) continue;
       const hours = Math.max(
         0,
-        Math.round((new Date(record.expiresAt).getTime() - now.getTime()) / HOUR_MS),
+        Math.round(
+          (new Date(record.expiresAt).getTime() - now.getTime()) / HOUR_MS,
+        ),
       );
       try {
         await this.#o.notifications.send({
@@ -478,7 +563,11 @@ export class EnvironmentService {
           },
         });
       } catch (error) {
-        logger.warn(`Could not notify ${record.owner} about ${record.id}: ${stringifyError(error)}`);
+        logger.warn(
+          `Could not notify ${record.owner} about ${
+            record.id
+          }: ${stringifyError(error)}`,
+        );
       }
       await store.addEvent({
         environmentId: record.id,
@@ -504,7 +593,9 @@ export class EnvironmentService {
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`not allowed: ${permission.name} on environment ${id}`);
+      throw new NotAllowedError(
+        `not allowed: ${permission.name} on environment ${id}`,
+      );
     }
     const record = await this.#o.store.get(id);
     if (!record) throw new NotFoundError(`no environment ${id}`);
@@ -524,9 +615,15 @@ export class EnvironmentService {
   }
 
   #actor(credentials: BackstageCredentials): string {
-    const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-    if (principal.type === 'user' && principal.userEntityRef) return principal.userEntityRef;
-    if (principal.type === 'service' && principal.subject) return principal.subject;
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
+    if (principal.type === 'user' && principal.userEntityRef)
+      return principal.userEntityRef;
+    if (principal.type === 'service' && principal.subject)
+      return principal.subject;
     return 'unknown';
   }
 
@@ -542,7 +639,9 @@ export class EnvironmentService {
       });
     } catch (error) {
       // The change is done and recorded; the catalog catches up on its next full refresh.
-      this.#o.logger.warn(`Could not publish ${action} of ${record.id}: ${stringifyError(error)}`);
+      this.#o.logger.warn(
+        `Could not publish ${action} of ${record.id}: ${stringifyError(error)}`,
+      );
     }
   }
 }

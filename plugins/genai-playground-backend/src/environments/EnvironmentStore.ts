@@ -6,7 +6,11 @@ import type {
 } from '@genai-portal/plugin-genai-playground-common';
 
 /** Statuses of environments that hold (or are about to hold) a namespace and its quota. */
-export const LIVE_STATUSES: EnvironmentStatus[] = ['creating', 'ready', 'deleting'];
+export const LIVE_STATUSES: EnvironmentStatus[] = [
+  'creating',
+  'ready',
+  'deleting',
+];
 
 /** An environment record as stored, with the lease bookkeeping the API does not show. */
 export interface EnvironmentRecord extends Environment {
@@ -57,7 +61,10 @@ export interface EnvironmentStore {
   ): Promise<ClaimResult>;
 
   /** Extends the create lock held with this token; false when it is no longer held. */
-  renewLock(id: string, options: { lockToken: string; lockUntil: string }): Promise<boolean>;
+  renewLock(
+    id: string,
+    options: { lockToken: string; lockUntil: string },
+  ): Promise<boolean>;
 
   /** Sets the status (and message), releasing the create lock held with this token. */
   finishCreate(

@@ -54,7 +54,9 @@ export function labelValue(value: string): string {
 
 /** A CPU amount as Kubernetes writes it: whole cores, or millicores. */
 export function cpuQuantity(cores: number): string {
-  return Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`;
+  return Number.isInteger(cores)
+    ? String(cores)
+    : `${Math.round(cores * 1000)}m`;
 }
 
 export function entityName(ref: string): string {
@@ -111,7 +113,8 @@ export function namespaceManifest(
     'openshift.io/requester': owner,
     'openshift.io/display-name': env.name,
   };
-  if (env.description) annotations['openshift.io/description'] = env.description;
+  if (env.description)
+    annotations['openshift.io/description'] = env.description;
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -185,7 +188,10 @@ export function limitRangeManifest(env: EnvironmentSpec): V1LimitRange {
 
 export function networkPolicyManifests(
   env: EnvironmentSpec,
-  config: Pick<PlaygroundConfig, 'routerNamespaceSelector' | 'gatewayNamespace'>,
+  config: Pick<
+    PlaygroundConfig,
+    'routerNamespaceSelector' | 'gatewayNamespace'
+  >,
 ): V1NetworkPolicy[] {
   const base = (name: string) => ({
     name,

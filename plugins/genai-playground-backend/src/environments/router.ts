@@ -34,7 +34,9 @@ async function audited<T>(
   });
   try {
     const result = await write();
-    await event.success({ meta: { environmentId: result.id, status: result.status } });
+    await event.success({
+      meta: { environmentId: result.id, status: result.status },
+    });
     return result;
   } catch (error) {
     await event.fail({ error: error as Error });
@@ -66,7 +68,9 @@ export function createEnvironmentsRouter(options: EnvironmentsRouterOptions) {
   });
 
   router.get('/environments', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const query = parseInput(listEnvironmentsQuerySchema, req.query, 'query');
     const items = await environments.list(
       { ...query, includeDeleted: query.includeDeleted === 'true' },
@@ -76,13 +80,19 @@ export function createEnvironmentsRouter(options: EnvironmentsRouterOptions) {
   });
 
   router.get('/environments/:id', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     res.json(await environments.get(req.params.id, { credentials }));
   });
 
   router.get('/environments/:id/history', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json({ items: await environments.history(req.params.id, { credentials }) });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json({
+      items: await environments.history(req.params.id, { credentials }),
+    });
   });
 
   router.post('/environments/:id/extend', async (req, res) => {

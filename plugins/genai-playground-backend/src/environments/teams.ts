@@ -21,7 +21,10 @@ export interface TeamRef {
 export function toGroupRef(team: string): TeamRef | undefined {
   let parsed: CompoundEntityRef;
   try {
-    parsed = parseEntityRef(team, { defaultKind: 'group', defaultNamespace: 'default' });
+    parsed = parseEntityRef(team, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
   } catch {
     return undefined;
   }
@@ -33,7 +36,10 @@ export function toGroupRef(team: string): TeamRef | undefined {
 export function toUserRef(user: string): string {
   try {
     return stringifyEntityRef(
-      parseEntityRef(user, { defaultKind: 'user', defaultNamespace: 'default' }),
+      parseEntityRef(user, {
+        defaultKind: 'user',
+        defaultNamespace: 'default',
+      }),
     );
   } catch {
     return user;
@@ -52,10 +58,15 @@ export class TeamDirectory {
   ) {}
 
   /** The team as a Group of the catalog, read with the caller's credentials. */
-  async resolve(team: string, credentials: BackstageCredentials): Promise<TeamRef> {
+  async resolve(
+    team: string,
+    credentials: BackstageCredentials,
+  ): Promise<TeamRef> {
     const ref = toGroupRef(team);
     if (!ref) {
-      throw new InputError(`Invalid request: team: '${team}' is not a group name or group ref`);
+      throw new InputError(
+        `Invalid request: team: '${team}' is not a group name or group ref`,
+      );
     }
     const entity = await this.catalog.getEntityByRef(ref.ref, { credentials });
     if (!entity || entity.kind.toLocaleLowerCase('en-US') !== 'group') {
@@ -72,15 +83,25 @@ export class TeamDirectory {
     credentials: BackstageCredentials,
   ): Promise<{ userEntityRef: string; member: boolean; admin: boolean }> {
     const info = await this.userInfo.getUserInfo(credentials);
-    const refs = new Set(info.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')));
-    const admin = this.adminGroups.some(g => refs.has(g.toLocaleLowerCase('en-US')));
+    const refs = new Set(
+      info.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
+    );
+    const admin = this.adminGroups.some(g =>
+      refs.has(g.toLocaleLowerCase('en-US')),
+    );
     const member = refs.has(team.ref.toLocaleLowerCase('en-US'));
     return { userEntityRef: info.userEntityRef, member, admin };
   }
 
   /** Throws NotAllowedError unless the caller is a member of the team or an admin. */
-  async assertMayActFor(team: TeamRef, credentials: BackstageCredentials): Promise<string> {
-    const { userEntityRef, member, admin } = await this.membership(team, credentials);
+  async assertMayActFor(
+    team: TeamRef,
+    credentials: BackstageCredentials,
+  ): Promise<string> {
+    const { userEntityRef, member, admin } = await this.membership(
+      team,
+      credentials,
+    );
     if (!member && !admin) {
       throw new NotAllowedError(
         `team: ${userEntityRef} is not a member of ${team.ref} and may not create environments for it`,

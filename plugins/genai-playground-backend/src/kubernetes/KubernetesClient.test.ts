@@ -10,7 +10,7 @@ import {
   closedPort,
   startFakeApiServer,
   status,
-} from '../testing/fakeApiServer';
+} from '../__testUtils__/fakeApiServer';
 import { KubernetesClient, statusOf } from './KubernetesClient';
 
 const logger = mockServices.logger.mock();
@@ -38,7 +38,11 @@ function client(
   return { kube, sleeps };
 }
 
-const namespace = { kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'x' } };
+const namespace = {
+  kind: 'Namespace',
+  apiVersion: 'v1',
+  metadata: { name: 'x' },
+};
 
 describe('KubernetesClient', () => {
   it('retries a 500 with exponential backoff and returns the answer that follows', async () => {
@@ -71,7 +75,9 @@ describe('KubernetesClient', () => {
     try {
       const { kube, sleeps } = client(fake.url, { retries: 2 });
       const error = await kube
-        .call('read namespace x', ({ core }) => core.readNamespace({ name: 'x' }))
+        .call('read namespace x', ({ core }) =>
+          core.readNamespace({ name: 'x' }),
+        )
         .catch(e => e);
       expect(error).toBeInstanceOf(ServiceUnavailableError);
       expect(error.message).toBe(
@@ -195,9 +201,9 @@ describe('KubernetesClient', () => {
           core.readNamespace({ name: 'nope' }),
         )
         .catch(e => e);
-      expect(kube.toBackstageError('read namespace nope', missing)).toBeInstanceOf(
-        NotFoundError,
-      );
+      expect(
+        kube.toBackstageError('read namespace nope', missing),
+      ).toBeInstanceOf(NotFoundError);
 
       const invalid = await kube
         .call('create namespace Bad_Name', ({ core }) =>

@@ -133,7 +133,8 @@ export class KubernetesClient {
           caData: cluster.caData,
           // TLS verification means nothing over plain http, and client-node 1.x refuses an http
           // server unless it is set (kube-sim in development).
-          skipTLSVerify: cluster.skipTLSVerify || cluster.url.startsWith('http:'),
+          skipTLSVerify:
+            cluster.skipTLSVerify || cluster.url.startsWith('http:'),
         },
       ],
       users: [{ name: 'genai-playground', token: cluster.serviceAccountToken }],
@@ -170,7 +171,10 @@ export class KubernetesClient {
    *
    * @param what - what is being done, for messages: "create namespace ml-research-demo"
    */
-  async call<T>(what: string, fn: (apis: KubernetesApis) => Promise<T>): Promise<T> {
+  async call<T>(
+    what: string,
+    fn: (apis: KubernetesApis) => Promise<T>,
+  ): Promise<T> {
     const { retries, retryBaseDelayMs } = this.#options;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -181,13 +185,17 @@ export class KubernetesClient {
         if (failure.kind === 'transient' && attempt < retries) {
           const delay = retryBaseDelayMs * 2 ** attempt;
           this.#options.logger.warn(
-            `Kubernetes request failed (${what}): ${failure.detail}; retry ${attempt + 1} of ${retries} in ${delay} ms`,
+            `Kubernetes request failed (${what}): ${failure.detail}; retry ${
+              attempt + 1
+            } of ${retries} in ${delay} ms`,
           );
           await this.#sleep(delay);
           continue;
         }
         const tries =
-          failure.kind === 'transient' ? ` (after ${attempt + 1} attempts)` : '';
+          failure.kind === 'transient'
+            ? ` (after ${attempt + 1} attempts)`
+            : '';
         throw new ServiceUnavailableError(
           `the cluster ${this.clusterName} is not reachable: ${what}: ${failure.detail}${tries}`,
         );

@@ -23,11 +23,14 @@ const DECIMAL: Record<string, number> = {
  * A Kubernetes resource quantity ("500m", "64Gi", "1.5", "2e3") as a number of base units
  * (cores, bytes, GPUs). Undefined for anything else.
  */
-export function parseQuantity(quantity: string | undefined): number | undefined {
+export function parseQuantity(
+  quantity: string | undefined,
+): number | undefined {
   if (quantity === undefined) return undefined;
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/.exec(
-    quantity.trim(),
-  );
+  const m =
+    /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/.exec(
+      quantity.trim(),
+    );
   if (!m) return undefined;
   const value = Number(m[1]);
   if (m[2]) return value * 10 ** Number(m[2].slice(1));

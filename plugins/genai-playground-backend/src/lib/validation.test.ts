@@ -5,7 +5,9 @@ import { parseInput } from './validation';
 
 describe('parseInput', () => {
   it('returns the parsed value with defaults', () => {
-    expect(parseInput(z.object({ a: z.number().default(1) }), {})).toEqual({ a: 1 });
+    expect(parseInput(z.object({ a: z.number().default(1) }), {})).toEqual({
+      a: 1,
+    });
   });
 
   it('names each field that is wrong', () => {

@@ -14,7 +14,10 @@ import type { QuotaService } from './QuotaService';
 
 /** Quota usage for callers holding genai-playground.quota.read. */
 export class QuotaReader {
-  static create(options: { permissions: PermissionsService; quota: QuotaService }) {
+  static create(options: {
+    permissions: PermissionsService;
+    quota: QuotaService;
+  }) {
     return new QuotaReader(options.permissions, options.quota);
   }
 
@@ -31,12 +34,16 @@ export class QuotaReader {
     if (query.team === undefined) return this.quota.getTeamQuotas();
     const team = toGroupRef(query.team);
     if (!team) {
-      throw new InputError(`Invalid query: team: '${query.team}' is not a group name or group ref`);
+      throw new InputError(
+        `Invalid query: team: '${query.team}' is not a group name or group ref`,
+      );
     }
     return this.quota.getTeamQuotas([team.ref]);
   }
 
-  async getPoolUsage(options: { credentials: BackstageCredentials }): Promise<GpuPoolUsage[]> {
+  async getPoolUsage(options: {
+    credentials: BackstageCredentials;
+  }): Promise<GpuPoolUsage[]> {
     await this.#authorize(options.credentials);
     return this.quota.getPoolUsage();
   }

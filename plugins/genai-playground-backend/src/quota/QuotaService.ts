@@ -11,7 +11,10 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { limitsOf, type PlaygroundConfig } from '../config';
 import type { KubernetesClient } from '../kubernetes/KubernetesClient';
 import { parseQuantity, tidy, toGi } from '../kubernetes/quantity';
-import type { EnvironmentRecord, EnvironmentStore } from '../environments/EnvironmentStore';
+import type {
+  EnvironmentRecord,
+  EnvironmentStore,
+} from '../environments/EnvironmentStore';
 import {
   GPU_RESOURCE,
   MANAGED_BY,
@@ -31,15 +34,24 @@ export interface QuotaServiceOptions {
   kube: KubernetesClient;
   store: EnvironmentStore;
   cache: CacheService;
-  config: Pick<PlaygroundConfig, 'quotaCacheSeconds' | 'teamLimits' | 'defaultTeamLimits'>;
+  config: Pick<
+    PlaygroundConfig,
+    'quotaCacheSeconds' | 'teamLimits' | 'defaultTeamLimits'
+  >;
   clock?: { now(): Date };
 }
 
 /** The GPUs a pod holds: requests (or limits, which extended resources default requests to). */
 export function podGpus(pod: V1Pod): number {
   const gpusOf = (c: { resources?: { requests?: any; limits?: any } }) =>
-    parseQuantity(c.resources?.requests?.[GPU_RESOURCE] ?? c.resources?.limits?.[GPU_RESOURCE]) ?? 0;
-  const app = (pod.spec?.containers ?? []).reduce((sum, c) => sum + gpusOf(c), 0);
+    parseQuantity(
+      c.resources?.requests?.[GPU_RESOURCE] ??
+        c.resources?.limits?.[GPU_RESOURCE],
+    ) ?? 0;
+  const app = (pod.spec?.containers ?? []).reduce(
+    (sum, c) => sum + gpusOf(c),
+    0,
+  );
   const init = Math.max(0, ...(pod.spec?.initContainers ?? []).map(gpusOf));
   return Math.max(app, init);
 }
@@ -82,12 +94,20 @@ export class QuotaService {
           )
           .catch(error => {
             if ((error as { code?: number }).code === 404) return undefined;
-            throw this.#kube.toBackstageError(`read the quota of ${namespace}`, error);
+            throw this.#kube.toBackstageError(
+              `read the quota of ${namespace}`,
+              error,
+            );
           }),
         this.#kube
-          .call(`list pods in ${namespace}`, ({ core }) => core.listNamespacedPod({ namespace }))
+          .call(`list pods in ${namespace}`, ({ core }) =>
+            core.listNamespacedPod({ namespace }),
+          )
           .catch(error => {
-            throw this.#kube.toBackstageError(`list the pods of ${namespace}`, error);
+            throw this.#kube.toBackstageError(
+              `list the pods of ${namespace}`,
+              error,
+            );
           }),
       ]);
       const readAt = this.#clock.now().toISOString();
@@ -131,7 +151,10 @@ export class QuotaService {
             }),
           )
           .catch(error => {
-            throw this.#kube.toBackstageError('list the quotas of environments', error);
+            throw this.#kube.toBackstageError(
+              'list the quotas of environments',
+              error,
+            );
           }),
       ]);
       const readAt = this.#clock.now().toISOString();
@@ -162,12 +185,16 @@ export class QuotaService {
           ? parseQuantity(hard[`requests.${GPU_RESOURCE}`]) ?? 0
           : env.quota.gpus;
         entry.gpus.used += parseQuantity(used[`requests.${GPU_RESOURCE}`]) ?? 0;
-        entry.cpu.hard += hard ? parseQuantity(hard['requests.cpu']) ?? 0 : env.quota.cpu;
+        entry.cpu.hard += hard
+          ? parseQuantity(hard['requests.cpu']) ?? 0
+          : env.quota.cpu;
         entry.cpu.used += parseQuantity(used['requests.cpu']) ?? 0;
         entry.memoryGi.hard += hard
           ? toGi(parseQuantity(hard['requests.memory']) ?? 0)
           : env.quota.memoryGi;
-        entry.memoryGi.used += toGi(parseQuantity(used['requests.memory']) ?? 0);
+        entry.memoryGi.used += toGi(
+          parseQuantity(used['requests.memory']) ?? 0,
+        );
       }
       for (const entry of byTeam.values()) {
         for (const key of ['gpus', 'cpu', 'memoryGi'] as const) {
@@ -191,14 +218,18 @@ export class QuotaService {
    *
    * @param options.fresh - read the cluster now rather than a cached answer (admission checks).
    */
-  async getPoolUsage(options: { fresh?: boolean } = {}): Promise<GpuPoolUsage[]> {
+  async getPoolUsage(
+    options: { fresh?: boolean } = {},
+  ): Promise<GpuPoolUsage[]> {
     return this.#cached(
       'pools',
       async () => {
         const [nodes, pods, environments] = await Promise.all([
           this.#kube
             .call('list GPU nodes', ({ core }) =>
-              core.listNode({ labelSelector: `${GPU_TYPE_LABEL} in (${GPU_POOLS.join(',')})` }),
+              core.listNode({
+                labelSelector: `${GPU_TYPE_LABEL} in (${GPU_POOLS.join(',')})`,
+              }),
             )
             .catch(error => {
               throw this.#kube.toBackstageError('list GPU nodes', error);
@@ -219,7 +250,10 @@ export class QuotaService {
         for (const pod of pods.items) {
           const node = pod.spec?.nodeName;
           if (!node || isTerminal(pod)) continue;
-          requestedByNode.set(node, (requestedByNode.get(node) ?? 0) + podGpus(pod));
+          requestedByNode.set(
+            node,
+            (requestedByNode.get(node) ?? 0) + podGpus(pod),
+          );
         }
         return GPU_POOLS.map((pool: GpuPool) => {
           const poolNodes = nodes.items.filter(
@@ -234,7 +268,8 @@ export class QuotaService {
             0,
           );
           const requested = poolNodes.reduce(
-            (sum, n) => sum + (requestedByNode.get(n.metadata?.name ?? '') ?? 0),
+            (sum, n) =>
+              sum + (requestedByNode.get(n.metadata?.name ?? '') ?? 0),
             0,
           );
           const productName =
@@ -259,7 +294,10 @@ export class QuotaService {
     );
   }
 
-  #emptyTeam(team: string, readAt = this.#clock.now().toISOString()): TeamQuotaUsage {
+  #emptyTeam(
+    team: string,
+    readAt = this.#clock.now().toISOString(),
+  ): TeamQuotaUsage {
     const cap = limitsOf(this.#config, entityName(team));
     return {
       team,
@@ -271,7 +309,11 @@ export class QuotaService {
     };
   }
 
-  async #cached<T>(key: string, read: () => Promise<T>, fresh = false): Promise<T> {
+  async #cached<T>(
+    key: string,
+    read: () => Promise<T>,
+    fresh = false,
+  ): Promise<T> {
     const ttlMs = this.#config.quotaCacheSeconds * 1000;
     if (!fresh && ttlMs > 0) {
       const hit = await this.#cache.get(key);
@@ -279,7 +321,11 @@ export class QuotaService {
     }
     const value = await read();
     if (ttlMs > 0) {
-      await this.#cache.set(key, value as unknown as Parameters<CacheService['set']>[1], { ttl: ttlMs });
+      await this.#cache.set(
+        key,
+        value as unknown as Parameters<CacheService['set']>[1],
+        { ttl: ttlMs },
+      );
     }
     return value;
   }

@@ -15,13 +15,17 @@ export function createQuotaRouter(options: {
   const router = Router();
 
   router.get('/quota/teams', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const { team } = parseInput(teamQuerySchema, req.query, 'query');
     res.json({ items: await quota.getTeamQuotas({ team }, { credentials }) });
   });
 
   router.get('/quota/pools', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     res.json({ items: await quota.getPoolUsage({ credentials }) });
   });
 
