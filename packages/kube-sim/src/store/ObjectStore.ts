@@ -62,6 +62,7 @@ export class ObjectStore {
   >();
   private readonly sortedCache = new Map<string, string[]>();
   private readonly jsonCache = new WeakMap<object, string>();
+  private readonly itemCache = new WeakMap<object, string>();
   private history: StoreEvent[] = [];
   /** Highest resourceVersion whose event was dropped from history. */
   private compactedRv = 0;
@@ -277,11 +278,16 @@ export class ObjectStore {
    * apiVersion once, on the list, not on each item.
    */
   itemJson(object: StoredObject): string {
-    const json = this.json(object);
-    const prefix = `{"kind":${JSON.stringify(
-      object.kind,
-    )},"apiVersion":${JSON.stringify(object.apiVersion)},`;
-    return json.startsWith(prefix) ? `{${json.slice(prefix.length)}` : json;
+    let text = this.itemCache.get(object);
+    if (text === undefined) {
+      const json = this.json(object);
+      const prefix = `{"kind":${JSON.stringify(
+        object.kind,
+      )},"apiVersion":${JSON.stringify(object.apiVersion)},`;
+      text = json.startsWith(prefix) ? `{${json.slice(prefix.length)}` : json;
+      if (Object.isFrozen(object)) this.itemCache.set(object, text);
+    }
+    return text;
   }
 
   snapshot(): StoreSnapshot {
