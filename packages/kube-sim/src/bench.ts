@@ -79,7 +79,7 @@ function pod(namespace: string, i: number): StoredObject {
       containers: [
         {
           name: 'main',
-          image: 'quay.io/genai/worker:1.0',
+          image: 'genai/worker:1.0',
           env: [{ name: 'SHARD', value: String(i % 10) }],
           resources: {
             requests: { cpu: '100m', memory: '128Mi' },

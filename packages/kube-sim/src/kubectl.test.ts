@@ -64,7 +64,7 @@ spec:
           effect: NoSchedule
       containers:
         - name: main
-          image: quay.io/genai/train:1.0
+          image: genai/train:1.0
           env:
             - name: EPOCHS
               value: "1"

@@ -25,7 +25,7 @@ describe('pod logs', () => {
     },
     spec: {
       restartPolicy: 'Never',
-      containers: [{ name: 'main', image: 'quay.io/genai/train:1.0' }],
+      containers: [{ name: 'main', image: 'genai/train:1.0' }],
     },
   });
 

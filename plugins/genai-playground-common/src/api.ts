@@ -10,6 +10,14 @@ import type {
   GpuPoolUsage,
   TeamQuotaUsage,
 } from './quota';
+import type {
+  CancelJobRequest,
+  Job,
+  JobLogsQuery,
+  JobWithDetails,
+  ListJobsQuery,
+  SubmitJobRequest,
+} from './jobs';
 import type { PlaygroundSettings } from './settings';
 
 /**
@@ -29,9 +37,15 @@ import type { PlaygroundSettings } from './settings';
  * | DELETE | /environments/:id                  |                               | Environment (deleted)      |
  * | GET    | /quota/teams                       | ?team=                        | { items: TeamQuotaUsage[] } |
  * | GET    | /quota/pools                       |                               | { items: GpuPoolUsage[] }  |
+ * | POST   | /jobs                              | SubmitJobRequest, Idempotency-Key header | 201 Job (200: the same key again) |
+ * | GET    | /jobs                              | ?environment=&team=&owner=&status=&limit= | { items: Job[] } |
+ * | GET    | /jobs/:jobId                       |                               | JobWithDetails             |
+ * | GET    | /jobs/:jobId/logs                  | ?pod=&container=&tailLines=&follow= | text/plain (streamed with follow=true) |
+ * | POST   | /jobs/:jobId/cancel                | CancelJobRequest              | Job                        |
  *
  * `:id` is the environment's namespace name. POST /environments is idempotent for the same
  * team and name while the environment is creating or failed: a retry finishes the job.
+ * Jobs are described by the OpenAPI document of the `genai-jobs-api` entity (catalog-info.yaml).
  * @public
  */
 export interface GenaiPlaygroundApi {
@@ -63,6 +77,39 @@ export interface GenaiPlaygroundApi {
     options?: RequestOptions,
   ): Promise<{ items: TeamQuotaUsage[] }>;
   getPoolUsage(options?: RequestOptions): Promise<{ items: GpuPoolUsage[] }>;
+  /**
+   * Submits a blueprint job. With an idempotency key (option or request field) the same key
+   * again returns the job the first call made.
+   */
+  submitJob(
+    request: SubmitJobRequest,
+    options?: RequestOptions & { idempotencyKey?: string },
+  ): Promise<Job>;
+  listJobs(
+    query?: ListJobsQuery,
+    options?: RequestOptions,
+  ): Promise<{ items: Job[] }>;
+  getJob(id: string, options?: RequestOptions): Promise<JobWithDetails>;
+  /** The logs of one pod of the job (the first by default), as text. */
+  getJobLogs(
+    id: string,
+    query?: JobLogsQuery,
+    options?: RequestOptions,
+  ): Promise<string>;
+  /**
+   * Follows the logs of one pod of the job: yields chunks of text as the pod writes them, and
+   * ends when the pod's container ends or `signal` aborts.
+   */
+  followJobLogs(
+    id: string,
+    query?: JobLogsQuery,
+    options?: RequestOptions & { signal?: AbortSignal },
+  ): AsyncIterable<string>;
+  cancelJob(
+    id: string,
+    request?: CancelJobRequest,
+    options?: RequestOptions,
+  ): Promise<Job>;
 }
 
 /** @public */

@@ -8,4 +8,5 @@ export * from './environment';
 export * from './quota';
 export * from './cost';
 export * from './settings';
+export * from './jobs';
 export * from './api';

@@ -26,7 +26,7 @@ describe('namespaces and deployments', () => {
           template: {
             metadata: { labels: { app: 'api' } },
             spec: {
-              containers: [{ name: 'api', image: 'quay.io/genai/api:2' }],
+              containers: [{ name: 'api', image: 'genai/api:2' }],
             },
           },
         },

@@ -274,9 +274,7 @@ describe('scheduler and kubelet', () => {
       body: {
         metadata: { name: 'pull' },
         spec: {
-          containers: [
-            { name: 'main', image: 'quay.io/genai/does-not-exist:1' },
-          ],
+          containers: [{ name: 'main', image: 'genai/does-not-exist:1' }],
         },
       },
     });

@@ -133,7 +133,7 @@ export function gpuJob(
           containers: [
             {
               name: 'main',
-              image: 'quay.io/genai/train:1.0',
+              image: 'genai/train:1.0',
               resources: { limits: { 'amd.com/gpu': String(gpus) } },
             },
           ],
