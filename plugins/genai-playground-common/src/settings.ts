@@ -1,5 +1,6 @@
 import type { RateCard } from './cost';
 import type { GpuPool } from './environment';
+import type { JobSettings } from './jobs';
 
 /** Per-team caps on the sum of all its environments' quotas. @public */
 export interface TeamLimits {
@@ -20,4 +21,6 @@ export interface PlaygroundSettings {
   pools: Array<{ pool: GpuPool; title: string; workloadType: string }>;
   teamLimits: Record<string, TeamLimits>;
   defaultTeamLimits: TeamLimits;
+  /** Bounds of blueprint job requests (registries, runtime, pools, priority classes). */
+  jobs?: JobSettings;
 }

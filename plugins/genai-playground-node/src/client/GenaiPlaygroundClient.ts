@@ -9,6 +9,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import type {
+  CancelJobRequest,
   CreateEnvironmentRequest,
   Environment,
   EnvironmentEvent,
@@ -16,9 +17,14 @@ import type {
   ExtendEnvironmentRequest,
   GenaiPlaygroundApi,
   GpuPoolUsage,
+  Job,
+  JobLogsQuery,
+  JobWithDetails,
   ListEnvironmentsQuery,
+  ListJobsQuery,
   PlaygroundSettings,
   RequestOptions,
+  SubmitJobRequest,
   TeamQuotaUsage,
 } from '@genai-portal/plugin-genai-playground-common';
 
@@ -132,26 +138,143 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
     return this.#request('GET', '/quota/pools', options);
   }
 
+  submitJob(
+    request: SubmitJobRequest,
+    options?: RequestOptions & { idempotencyKey?: string },
+  ): Promise<Job> {
+    const headers: Record<string, string> = {};
+    if (options?.idempotencyKey) {
+      headers['Idempotency-Key'] = options.idempotencyKey;
+    }
+    return this.#request('POST', '/jobs', options, request, headers);
+  }
+
+  listJobs(
+    query?: ListJobsQuery,
+    options?: RequestOptions,
+  ): Promise<{ items: Job[] }> {
+    const status = query?.status;
+    return this.#request(
+      'GET',
+      `/jobs${queryString({
+        environment: query?.environment,
+        team: query?.team,
+        owner: query?.owner,
+        status: Array.isArray(status) ? status.join(',') : status,
+        limit: query?.limit === undefined ? undefined : String(query.limit),
+      })}`,
+      options,
+    );
+  }
+
+  getJob(id: string, options?: RequestOptions): Promise<JobWithDetails> {
+    return this.#request('GET', `/jobs/${enc(id)}`, options);
+  }
+
+  async getJobLogs(
+    id: string,
+    query?: JobLogsQuery,
+    options?: RequestOptions,
+  ): Promise<string> {
+    const response = await this.#send(
+      'GET',
+      `/jobs/${enc(id)}/logs${logsQuery(query, false)}`,
+      options,
+    );
+    return response.text();
+  }
+
+  async *followJobLogs(
+    id: string,
+    query?: JobLogsQuery,
+    options?: RequestOptions & { signal?: AbortSignal },
+  ): AsyncIterable<string> {
+    const response = await this.#send(
+      'GET',
+      `/jobs/${enc(id)}/logs${logsQuery(query, true)}`,
+      options,
+      undefined,
+      {},
+      options?.signal,
+    );
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const text = decoder.decode(value, { stream: true });
+        if (text) yield text;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  cancelJob(
+    id: string,
+    request?: CancelJobRequest,
+    options?: RequestOptions,
+  ): Promise<Job> {
+    return this.#request(
+      'POST',
+      `/jobs/${enc(id)}/cancel`,
+      options,
+      request ?? {},
+    );
+  }
+
   async #request<T>(
     method: string,
     path: string,
     options: RequestOptions | undefined,
     body?: unknown,
+    extraHeaders: Record<string, string> = {},
   ): Promise<T> {
+    const response = await this.#send(
+      method,
+      path,
+      options,
+      body,
+      extraHeaders,
+    );
+    return (await response.json()) as T;
+  }
+
+  async #send(
+    method: string,
+    path: string,
+    options: RequestOptions | undefined,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const baseUrl = await this.#discovery.getBaseUrl(PLUGIN_ID);
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...extraHeaders };
     if (options?.token) headers.Authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await this.#fetch(`${baseUrl}${path}`, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
     });
     if (!response.ok) {
       throw toKnownError(await ResponseError.fromResponse(response));
     }
-    return (await response.json()) as T;
+    return response;
   }
+}
+
+function logsQuery(query: JobLogsQuery | undefined, follow: boolean) {
+  return queryString({
+    pod: query?.pod,
+    container: query?.container,
+    tailLines:
+      query?.tailLines === undefined ? undefined : String(query.tailLines),
+    follow: follow ? 'true' : undefined,
+  });
 }
 
 function enc(id: string) {

@@ -1,6 +1,7 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  CancelJobRequest,
   CreateEnvironmentRequest,
   Environment,
   EnvironmentEvent,
@@ -8,9 +9,14 @@ import type {
   ExtendEnvironmentRequest,
   GenaiPlaygroundApi,
   GpuPoolUsage,
+  Job,
+  JobLogsQuery,
+  JobWithDetails,
   ListEnvironmentsQuery,
+  ListJobsQuery,
   PlaygroundSettings,
   RequestOptions,
+  SubmitJobRequest,
   TeamQuotaUsage,
 } from '@genai-portal/plugin-genai-playground-common';
 
@@ -118,6 +124,107 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
     return this.request('GET', '/quota/pools', { options });
   }
 
+  async submitJob(
+    request: SubmitJobRequest,
+    options?: RequestOptions & { idempotencyKey?: string },
+  ): Promise<Job> {
+    return this.request('POST', '/jobs', {
+      body: request,
+      options,
+      headers: options?.idempotencyKey
+        ? { 'Idempotency-Key': options.idempotencyKey }
+        : undefined,
+    });
+  }
+
+  async listJobs(
+    query: ListJobsQuery = {},
+    options?: RequestOptions,
+  ): Promise<{ items: Job[] }> {
+    const { status } = query;
+    return this.request('GET', '/jobs', {
+      query: {
+        environment: query.environment,
+        team: query.team,
+        owner: query.owner,
+        status: Array.isArray(status) ? status.join(',') : status,
+        limit: query.limit,
+      },
+      options,
+    });
+  }
+
+  async getJob(id: string, options?: RequestOptions): Promise<JobWithDetails> {
+    return this.request('GET', `/jobs/${encodeURIComponent(id)}`, {
+      options,
+    });
+  }
+
+  async getJobLogs(
+    id: string,
+    query: JobLogsQuery = {},
+    options?: RequestOptions,
+  ): Promise<string> {
+    const response = await this.send(
+      'GET',
+      `/jobs/${encodeURIComponent(id)}/logs`,
+      { query: { ...query }, options, accept: 'text/plain' },
+    );
+    return response.text();
+  }
+
+  async *followJobLogs(
+    id: string,
+    query: JobLogsQuery = {},
+    options?: RequestOptions & { signal?: AbortSignal },
+  ): AsyncIterable<string> {
+    const response = await this.send(
+      'GET',
+      `/jobs/${encodeURIComponent(id)}/logs`,
+      {
+        query: { ...query, follow: true },
+        options,
+        accept: 'text/plain',
+        signal: options?.signal,
+      },
+    );
+    if (!response.body) {
+      // No streaming body (old browsers, some test fetches): the whole text at once.
+      const text = await response.text();
+      if (text) {
+        yield text;
+      }
+      return;
+    }
+    const decoder = new TextDecoder();
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) {
+          break;
+        }
+        const text = decoder.decode(value, { stream: true });
+        if (text) {
+          yield text;
+        }
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  async cancelJob(
+    id: string,
+    request: CancelJobRequest = {},
+    options?: RequestOptions,
+  ): Promise<Job> {
+    return this.request('POST', `/jobs/${encodeURIComponent(id)}/cancel`, {
+      body: request,
+      options,
+    });
+  }
+
   private async request<T>(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
@@ -125,10 +232,30 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
       query?: Record<string, QueryValue>;
       body?: unknown;
       options?: RequestOptions;
+      headers?: Record<string, string>;
     } = {},
   ): Promise<T> {
+    const response = await this.send(method, path, init);
+    return (await response.json()) as T;
+  }
+
+  private async send(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    init: {
+      query?: Record<string, QueryValue>;
+      body?: unknown;
+      options?: RequestOptions;
+      headers?: Record<string, string>;
+      accept?: string;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl(PLUGIN_ID);
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      Accept: init.accept ?? 'application/json',
+      ...init.headers,
+    };
     if (init.body !== undefined) {
       headers['Content-Type'] = 'application/json';
     }
@@ -142,12 +269,13 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
         method,
         headers,
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: init.signal,
       },
     );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
 }
 

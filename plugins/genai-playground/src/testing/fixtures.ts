@@ -147,6 +147,12 @@ export function fakeApi(
       .mockResolvedValue({ ...environment, status: 'deleting' }),
     getTeamQuotas: jest.fn().mockResolvedValue({ items: [teamQuota] }),
     getPoolUsage: jest.fn().mockResolvedValue({ items: pools }),
+    submitJob: jest.fn().mockRejectedValue(new Error('not faked')),
+    listJobs: jest.fn().mockResolvedValue({ items: [] }),
+    getJob: jest.fn().mockRejectedValue(new Error('not faked')),
+    getJobLogs: jest.fn().mockResolvedValue(''),
+    followJobLogs: jest.fn().mockImplementation(async function* empty() {}),
+    cancelJob: jest.fn().mockRejectedValue(new Error('not faked')),
     ...overrides,
   };
 }

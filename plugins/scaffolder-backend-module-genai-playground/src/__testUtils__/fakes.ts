@@ -78,6 +78,14 @@ export function fakeClient() {
     deleteEnvironment: jest.fn(unused),
     getTeamQuotas: jest.fn(unused),
     getPoolUsage: jest.fn(unused),
+    submitJob: jest.fn(unused),
+    listJobs: jest.fn(unused),
+    getJob: jest.fn(unused),
+    getJobLogs: jest.fn(unused),
+    followJobLogs: jest.fn(() => {
+      throw new Error('not used by the action');
+    }),
+    cancelJob: jest.fn(unused),
   } satisfies GenaiPlaygroundApi;
   return client;
 }
