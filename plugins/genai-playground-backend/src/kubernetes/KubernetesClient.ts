@@ -8,6 +8,7 @@ import {
 } from '@backstage/errors';
 import {
   ApiException,
+  BatchV1Api,
   CoreV1Api,
   KubeConfig,
   NetworkingV1Api,
@@ -22,6 +23,7 @@ import type { ClusterSettings } from '../config';
 /** The typed APIs of the cluster, as @kubernetes/client-node 1.x makes them. */
 export interface KubernetesApis {
   core: CoreV1Api;
+  batch: BatchV1Api;
   networking: NetworkingV1Api;
   rbac: RbacAuthorizationV1Api;
 }
@@ -110,6 +112,8 @@ function classify(error: unknown): Failure {
  */
 export class KubernetesClient {
   readonly clusterName: string;
+  /** The cluster's credentials, for what the typed APIs do not cover: watches and log streams. */
+  readonly kubeConfig: KubeConfig;
   readonly #apis: KubernetesApis;
   readonly #options: KubernetesClientOptions;
   readonly #sleep: (ms: number) => Promise<void>;
@@ -143,6 +147,7 @@ export class KubernetesClient {
       ],
       currentContext: cluster.name,
     });
+    this.kubeConfig = kc;
     const timeoutMs = options.requestTimeoutMs;
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(cluster.url, {}),
@@ -159,6 +164,7 @@ export class KubernetesClient {
     });
     this.#apis = {
       core: new CoreV1Api(configuration),
+      batch: new BatchV1Api(configuration),
       networking: new NetworkingV1Api(configuration),
       rbac: new RbacAuthorizationV1Api(configuration),
     };
