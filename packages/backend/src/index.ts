@@ -51,6 +51,8 @@ async function main() {
   backend.add(import('@backstage/plugin-notifications-backend'));
   backend.add(import('@backstage/plugin-signals-backend'));
 
+  backend.add(import('@genai-portal/plugin-genai-playground-backend'));
+
   await backend.start();
 }
 

@@ -44,9 +44,13 @@ describe('readPlaygroundConfig', () => {
       teamLimits: {
         default: { gpus: 8, cpu: 64, memoryGi: 512, environments: 5 },
         'ml-research': { gpus: 32, cpu: 256, memoryGi: 2048, environments: 20 },
+        'team.with.dots': { gpus: 1, cpu: 2, memoryGi: 3, environments: 4 },
       },
       adminGroups: ['platform-team', 'group:default/admins'],
-      routerNamespaceSelector: { 'router-ns': 'yes' },
+      routerNamespaceSelector: {
+        'network.openshift.io/policy-group': 'ingress',
+        'router-ns': 'yes',
+      },
       gatewayNamespace: 'portal',
       kubernetes: { requestTimeoutMs: 500, retries: 1, retryBaseDelayMs: 10 },
       quotaCacheSeconds: 3,
@@ -69,10 +73,14 @@ describe('readPlaygroundConfig', () => {
       lease: { defaultTtlHours: 48, maxTtlHours: 240, notifyBeforeHours: 12 },
       teamLimits: {
         'ml-research': { gpus: 32, cpu: 256, memoryGi: 2048, environments: 20 },
+        'team.with.dots': { gpus: 1, cpu: 2, memoryGi: 3, environments: 4 },
       },
       defaultTeamLimits: { gpus: 8, cpu: 64, memoryGi: 512, environments: 5 },
       adminGroups: ['group:default/platform-team', 'group:default/admins'],
-      routerNamespaceSelector: { 'router-ns': 'yes' },
+      routerNamespaceSelector: {
+        'network.openshift.io/policy-group': 'ingress',
+        'router-ns': 'yes',
+      },
       gatewayNamespace: 'portal',
       kubernetes: { requestTimeoutMs: 500, retries: 1, retryBaseDelayMs: 10 },
       quotaCacheSeconds: 3,
@@ -161,6 +169,15 @@ describe('readPlaygroundConfig', () => {
       'genaiPlayground.teamLimits.x.gpus: must be a whole number',
     ],
     [
+      {
+        cluster: 'kube-sim',
+        teamLimits: {
+          x: { gpus: 'many', cpu: 8, memoryGi: 16, environments: 1 },
+        },
+      },
+      'genaiPlayground.teamLimits.x.gpus: must be a number of at least 0, got "many"',
+    ],
+    [
       { cluster: 'kube-sim', adminGroups: ['user:default/bob'] },
       'genaiPlayground.adminGroups[0]',
     ],
@@ -168,6 +185,10 @@ describe('readPlaygroundConfig', () => {
     [
       { cluster: 'kube-sim', routerNamespaceSelector: {} },
       'genaiPlayground.routerNamespaceSelector',
+    ],
+    [
+      { cluster: 'kube-sim', routerNamespaceSelector: { a: 1 } },
+      'genaiPlayground.routerNamespaceSelector: must map label keys to string values',
     ],
     [
       { cluster: 'kube-sim', kubernetes: { retries: 1.5 } },

@@ -136,19 +136,46 @@ function readCluster(root: Config, name: string): ClusterSettings {
   };
 }
 
-function readTeamLimits(config: Config | undefined) {
+/** Team names may hold dots, which config paths cannot address: the section is read whole. */
+function readTeamLimits(section: unknown) {
   const teamLimits: Record<string, TeamLimits> = {};
   let defaultTeamLimits = DEFAULT_TEAM_LIMITS;
-  for (const team of config?.keys() ?? []) {
-    const c = config!.getConfig(team);
-    const key = `teamLimits.${team}`;
+  if (section === undefined) return { teamLimits, defaultTeamLimits };
+  if (
+    typeof section !== 'object' ||
+    section === null ||
+    Array.isArray(section)
+  ) {
+    throw new ConfigProblem(
+      `${KEY}.teamLimits`,
+      'must map team names to limits',
+    );
+  }
+  for (const [team, raw] of Object.entries(section)) {
+    const key = `${KEY}.teamLimits.${team}`;
+    const field = (name: keyof TeamLimits, integer: boolean) => {
+      const value = (raw as Record<string, unknown> | null)?.[name];
+      if (value === undefined)
+        throw new ConfigProblem(`${key}.${name}`, 'missing');
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new ConfigProblem(
+          `${key}.${name}`,
+          `must be a number of at least 0, got ${JSON.stringify(value)}`,
+        );
+      }
+      if (integer && !Number.isInteger(value)) {
+        throw new ConfigProblem(
+          `${key}.${name}`,
+          `must be a whole number, got ${value}`,
+        );
+      }
+      return value;
+    };
     const limits: TeamLimits = {
-      gpus: number(c, 'gpus', `${key}.gpus`, NaN, { integer: true }),
-      cpu: number(c, 'cpu', `${key}.cpu`, NaN),
-      memoryGi: number(c, 'memoryGi', `${key}.memoryGi`, NaN),
-      environments: number(c, 'environments', `${key}.environments`, NaN, {
-        integer: true,
-      }),
+      gpus: field('gpus', true),
+      cpu: field('cpu', false),
+      memoryGi: field('memoryGi', false),
+      environments: field('environments', true),
     };
     if (team === 'default') defaultTeamLimits = limits;
     else teamLimits[team] = limits;
@@ -256,12 +283,22 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
     (ref, i) => groupRef(ref, `${KEY}.adminGroups[${i}]`),
   );
 
-  const selectorConfig = config?.getOptionalConfig('routerNamespaceSelector');
-  const routerNamespaceSelector: Record<string, string> = selectorConfig
-    ? Object.fromEntries(
-        selectorConfig.keys().map(k => [k, selectorConfig.getString(k)]),
-      )
-    : { 'network.openshift.io/policy-group': 'ingress' };
+  // Label keys hold dots and slashes, which config paths cannot address: read the whole map.
+  const selector = config?.getOptional('routerNamespaceSelector') ?? {
+    'network.openshift.io/policy-group': 'ingress',
+  };
+  if (
+    typeof selector !== 'object' ||
+    selector === null ||
+    Array.isArray(selector) ||
+    Object.values(selector).some(v => typeof v !== 'string')
+  ) {
+    throw new ConfigProblem(
+      `${KEY}.routerNamespaceSelector`,
+      'must map label keys to string values',
+    );
+  }
+  const routerNamespaceSelector = selector as Record<string, string>;
   if (Object.keys(routerNamespaceSelector).length === 0) {
     throw new ConfigProblem(
       `${KEY}.routerNamespaceSelector`,
@@ -276,7 +313,7 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
     cluster,
     rateCard,
     lease,
-    ...readTeamLimits(config?.getOptionalConfig('teamLimits')),
+    ...readTeamLimits(config?.getOptional('teamLimits')),
     adminGroups,
     routerNamespaceSelector,
     gatewayNamespace,

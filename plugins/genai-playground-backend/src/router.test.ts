@@ -82,6 +82,11 @@ describe('router', () => {
   it('creates, reads, lists, extends and deletes an environment, auditing the writes', async () => {
     const { app, auditor } = await makeApp();
     const name = unique('flow');
+    const committed = async () =>
+      (await request(app).get('/quota/pools').expect(200)).body.items.find(
+        (p: { pool: string }) => p.pool === 'mi300x',
+      ).quotaCommitted;
+    expect(await committed()).toBe(0);
     const created = await request(app)
       .post('/environments')
       .send(createRequest({ name }))
@@ -91,6 +96,8 @@ describe('router', () => {
       id: `ml-research-${name}`,
       status: 'ready',
     });
+    // the pool summary is read again after a create, not served from the cache
+    expect(await committed()).toBe(2);
     expect(auditor.createEvent).toHaveBeenCalledWith(
       expect.objectContaining({
         eventId: 'environment-create',
@@ -132,6 +139,7 @@ describe('router', () => {
       .delete(`/environments/${id}`)
       .expect(200);
     expect(deleted.body.status).toBe('deleted');
+    expect(await committed()).toBe(0);
     const history = await request(app)
       .get(`/environments/${id}/history`)
       .expect(200);

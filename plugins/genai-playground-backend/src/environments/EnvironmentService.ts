@@ -233,6 +233,7 @@ export class EnvironmentService {
         expiresAt: ready.expiresAt,
       },
     });
+    await this.#o.quota.forgetSummaries();
     await this.#publish('create', ready);
     return toEnvironment(ready);
   }
@@ -506,6 +507,7 @@ export class EnvironmentService {
       at: now,
       details: { namespaceDeleted: deleted, previousStatus: record.status },
     });
+    await this.#o.quota.forgetSummaries();
     await this.#publish('delete', updated);
     return toEnvironment(updated);
   }

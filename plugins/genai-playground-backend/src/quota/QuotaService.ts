@@ -294,6 +294,14 @@ export class QuotaService {
     );
   }
 
+  /** Drops cached team and pool summaries: an environment came or went. */
+  async forgetSummaries(): Promise<void> {
+    await Promise.all([
+      this.#cache.delete('teams'),
+      this.#cache.delete('pools'),
+    ]);
+  }
+
   #emptyTeam(
     team: string,
     readAt = this.#clock.now().toISOString(),
