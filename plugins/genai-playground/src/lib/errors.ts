@@ -27,3 +27,28 @@ export function isNotFound(error: unknown): boolean {
     e.cause?.name === 'NotFoundError'
   );
 }
+
+/** True for a 403 from the backend (or a NotAllowedError thrown by a fake). */
+export function isNotAllowed(error: unknown): boolean {
+  if (!error || typeof error !== 'object') {
+    return false;
+  }
+  const e = error as {
+    name?: string;
+    statusCode?: number;
+    cause?: { name?: string };
+  };
+  return (
+    e.name === 'NotAllowedError' ||
+    e.statusCode === 403 ||
+    e.cause?.name === 'NotAllowedError'
+  );
+}
+
+/**
+ * Reading an environment the caller may not see answers 403 even when it does not exist (the
+ * backend authorizes before it looks), so both read as "not found" to the user.
+ */
+export function isNotVisible(error: unknown): boolean {
+  return isNotFound(error) || isNotAllowed(error);
+}

@@ -6,6 +6,14 @@ export function formatMoney(amount: number, currency: string): string {
   })}`;
 }
 
+/** A price per unit: "USD 0.005", "USD 2.90": at least two decimals, up to four. */
+export function formatRate(amount: number, currency: string): string {
+  return `${currency} ${amount.toLocaleString('en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 4,
+  })}`;
+}
+
 /** A number with at most two decimals: 1.5, 128, 0.25. */
 export function formatAmount(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: 2 });

@@ -13,7 +13,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useEnvironment } from '@genai-portal/plugin-genai-playground-react';
 import { useEnvironmentLink } from '../../hooks/useEnvironmentLink';
-import { isNotFound } from '../../lib/errors';
+import { isNotVisible } from '../../lib/errors';
 import { formatDateTime, formatRelative, shortRef } from '../../lib/format';
 import { environmentQuota, QuotaResource } from '../../lib/quantity';
 import { EnvironmentStatusChip } from '../EnvironmentStatusChip';
@@ -42,10 +42,11 @@ export function EntityEnvironmentCard() {
   let content: React.ReactNode;
   if (loading && !environment) {
     content = <Progress />;
-  } else if (error && isNotFound(error)) {
+  } else if (error && isNotVisible(error)) {
     content = (
       <Typography color="textSecondary">
-        The GPU Playground has no environment {id}; it may have been deleted.
+        The GPU Playground has no environment {id} that you may see; it may have
+        been deleted.
       </Typography>
     );
   } else if (error) {

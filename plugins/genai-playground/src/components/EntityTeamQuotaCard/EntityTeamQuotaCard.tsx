@@ -49,8 +49,10 @@ function TeamQuota(props: { usage: TeamQuotaUsage; environmentsCap?: number }) {
             data-testid={`team-${resource}`}
           >
             <Typography variant="subtitle2">{label}</Typography>
-            <Typography variant="caption" color="textSecondary">
-              Committed to quotas{cap === undefined ? '' : ' of the cap'}
+            <Typography variant="caption" color="textSecondary" component="div">
+              {cap === undefined
+                ? 'Held by quotas'
+                : 'Held by quotas, of the team cap'}
             </Typography>
             <QuotaBar
               label={`${label} committed`}
@@ -58,8 +60,8 @@ function TeamQuota(props: { usage: TeamQuotaUsage; environmentsCap?: number }) {
               hard={cap}
               unit={unit}
             />
-            <Typography variant="caption" color="textSecondary">
-              In use
+            <Typography variant="caption" color="textSecondary" component="div">
+              In use, of what the quotas hold
             </Typography>
             <QuotaBar
               label={`${label} in use`}

@@ -119,6 +119,27 @@ describe('EnvironmentDetailPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('reads a 403 (the backend authorizes before it looks) as not found', async () => {
+    const error = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: { name: 'NotAllowedError', message: 'not allowed' },
+          response: { statusCode: 403 },
+        }),
+        { status: 403, headers: { 'Content-Type': 'application/json' } },
+      ),
+    );
+    await renderPage(
+      fakeApi({ getEnvironment: jest.fn().mockRejectedValue(error) }),
+    );
+    expect(
+      await screen.findByText(`Environment ${id} not found`),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Back to the environments' }),
+    ).toHaveAttribute('href', '/genai-playground/environments');
+  });
+
   it('shows other errors', async () => {
     await renderPage(
       fakeApi({
@@ -167,6 +188,26 @@ describe('EnvironmentDetailPage', () => {
       within(dialog).getByRole('button', { name: 'Delete' }),
     );
     await waitFor(() => expect(api.deleteEnvironment).toHaveBeenCalledWith(id));
+  });
+
+  it('shows when a deleted environment was deleted, without Extend or Delete', async () => {
+    const deleted = makeEnvironment({
+      name: 'gone',
+      status: 'deleted',
+      deletedAt: new Date(Date.now() - 2.5 * 3600_000).toISOString(),
+    });
+    await renderPage(
+      fakeApi({
+        getEnvironment: jest.fn().mockResolvedValue({ ...deleted, pods: [] }),
+      }),
+      mockApis.permission(),
+      deleted.id,
+    );
+    expect(await screen.findByText(/^2 hours ago/)).toBeInTheDocument();
+    expect(screen.getByText('Deleted')).toBeInTheDocument();
+    expect(screen.queryByText('Expires')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Extend' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Delete' })).toBeDisabled();
   });
 
   it('disables Extend and Delete without permission', async () => {

@@ -28,7 +28,7 @@ import {
 } from '@genai-portal/plugin-genai-playground-react';
 import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router-dom';
-import { isNotFound } from '../../lib/errors';
+import { isNotVisible } from '../../lib/errors';
 import {
   formatDateTime,
   formatMoney,
@@ -115,10 +115,24 @@ function LeaseCard(props: {
     environment.status === 'deleted' || environment.status === 'deleting';
   return (
     <InfoCard title="Lease">
-      <Label label={gone ? 'Lease ended' : 'Expires'}>
-        <ExpiryText expiresAt={environment.expiresAt} inactive={gone} /> (
-        {formatDateTime(environment.expiresAt)})
-      </Label>
+      {environment.status === 'deleted' && (
+        <Label label="Deleted">
+          {environment.deletedAt
+            ? `${formatRelative(environment.deletedAt)} (${formatDateTime(
+                environment.deletedAt,
+              )})`
+            : 'yes'}
+        </Label>
+      )}
+      {environment.status === 'deleting' && (
+        <Label label="Lease">Ended: the environment is being deleted</Label>
+      )}
+      {!gone && (
+        <Label label="Expires">
+          <ExpiryText expiresAt={environment.expiresAt} /> (
+          {formatDateTime(environment.expiresAt)})
+        </Label>
+      )}
       <Label label="Created">
         {formatRelative(environment.createdAt)} (
         {formatDateTime(environment.createdAt)})
@@ -230,7 +244,7 @@ export function EnvironmentNotFound(props: { id: string }) {
     <EmptyState
       missing="data"
       title={`Environment ${props.id} not found`}
-      description="There is no playground environment with this name, or you may not see it. It may have been deleted."
+      description="No playground environment by this name is visible to you: it does not exist, it was deleted and purged, or it belongs to a team you are not in."
       action={
         <Button
           variant="contained"
@@ -260,7 +274,7 @@ export function EnvironmentDetailPage(props: { id?: string }) {
   let content: React.ReactNode;
   if (loading && !environment) {
     content = <Progress />;
-  } else if (error && isNotFound(error)) {
+  } else if (error && isNotVisible(error)) {
     content = <EnvironmentNotFound id={id} />;
   } else if (error) {
     content = <ResponseErrorPanel error={error} />;
@@ -307,10 +321,7 @@ export function EnvironmentDetailPage(props: { id?: string }) {
             />
           </Grid>
           <Grid item xs={12} lg={8}>
-            <EnvironmentPodsTable
-              pods={environment.pods}
-              title="Running pods"
-            />
+            <EnvironmentPodsTable pods={environment.pods} title="Pods" />
           </Grid>
           <Grid item xs={12} lg={4}>
             <CostCard environment={environment} settings={settings} />

@@ -1,5 +1,4 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
-import Typography from '@material-ui/core/Typography';
 import type {
   Environment,
   EnvironmentWithDetails,
@@ -62,14 +61,7 @@ export function EnvironmentsTable(props: EnvironmentsTableProps) {
       highlight: true,
       render: row => {
         const href = environmentLink(row.id);
-        return (
-          <>
-            {href ? <Link to={href}>{row.name}</Link> : row.name}
-            <Typography variant="caption" color="textSecondary" component="div">
-              {row.namespace}
-            </Typography>
-          </>
-        );
+        return href ? <Link to={href}>{row.name}</Link> : row.name;
       },
     },
     ...(hidden.has('team')

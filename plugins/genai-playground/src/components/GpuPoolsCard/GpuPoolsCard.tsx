@@ -56,7 +56,8 @@ function PoolUsage(props: { usage: GpuPoolUsage }) {
   return (
     <Box className={classes.pool} data-testid={`pool-${usage.pool}`}>
       <Typography variant="subtitle1">
-        {usage.productName}{' '}
+        {/* Node labels cannot hold spaces: AMD_Instinct_MI300X */}
+        {usage.productName.replace(/_/g, ' ')}{' '}
         <Typography component="span" variant="body2" color="textSecondary">
           {usage.pool} · {usage.nodes} node{usage.nodes === 1 ? '' : 's'}
         </Typography>

@@ -37,7 +37,12 @@ export function QuotaGauges(props: {
             >
               <Typography variant="subtitle2">{label}</Typography>
               {known ? (
-                <Gauge value={Math.min(1, used! / hard!)} size="small" />
+                // inverse: a full quota is the warning colour, an idle one green.
+                <Gauge
+                  value={Math.min(1, used! / hard!)}
+                  size="small"
+                  inverse
+                />
               ) : (
                 <Box py={3}>
                   <Typography color="textSecondary">no usage</Typography>
