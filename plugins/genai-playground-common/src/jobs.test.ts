@@ -1,4 +1,5 @@
 import {
+  isImageFromAllowedRegistry,
   jobGpuSeconds,
   listJobsQuerySchema,
   submitJobRequestSchema,
@@ -123,5 +124,21 @@ describe('jobGpuSeconds', () => {
     expect(
       jobGpuSeconds({ ...job, status: 'Pending', startedAt: undefined }),
     ).toBe(0);
+  });
+});
+
+describe('isImageFromAllowedRegistry', () => {
+  it.each([
+    ['quay.io/genai/trainer:1.2', ['quay.io'], true],
+    ['quay.io/genai/trainer:1.2', ['quay.io/genai'], true],
+    ['quay.io/genaix/trainer:1.2', ['quay.io/genai'], false],
+    ['quay.io/genai/trainer@sha256:' + 'a'.repeat(64), ['quay.io/genai'], true],
+    ['rocm/pytorch:latest', ['docker.io/rocm'], true],
+    ['rocm/pytorch:latest', ['quay.io'], false],
+    ['ubuntu', ['docker.io/library'], true],
+    ['localhost:5000/x/y', ['localhost:5000'], true],
+    ['evil.example/quay.io/genai/x', ['quay.io'], false],
+  ])('%s from %j: %s', (image, allowed, expected) => {
+    expect(isImageFromAllowedRegistry(image, allowed)).toBe(expected);
   });
 });

@@ -407,3 +407,38 @@ export function jobGpuSeconds(job: Job, now: Date = new Date()): number {
 export function jobPagePath(jobId: string): string {
   return `/genai-playground/jobs/${encodeURIComponent(jobId)}`;
 }
+
+/**
+ * The repository an image comes from, as `registry/path` without tag or digest: an image
+ * without a registry host is Docker Hub's (`rocm/pytorch` is `docker.io/rocm/pytorch`,
+ * `ubuntu` is `docker.io/library/ubuntu`), as container runtimes resolve it.
+ * @public
+ */
+export function imageRepository(image: string): string {
+  const withoutDigest = image.split('@')[0];
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  const name = colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+  const [first, ...rest] = name.split('/');
+  if (rest.length > 0 && (/[.:]/.test(first) || first === 'localhost')) {
+    return name;
+  }
+  return rest.length === 0 ? `docker.io/library/${first}` : `docker.io/${name}`;
+}
+
+/**
+ * Whether the image comes from one of the allowed registries: an entry is a registry host
+ * (`quay.io`) or a host with a path prefix (`quay.io/genai-playground`), matched on whole path
+ * segments.
+ * @public
+ */
+export function isImageFromAllowedRegistry(
+  image: string,
+  allowedRegistries: string[],
+): boolean {
+  const repository = imageRepository(image);
+  return allowedRegistries.some(entry => {
+    const prefix = entry.replace(/\/+$/, '');
+    return repository.startsWith(`${prefix}/`);
+  });
+}
