@@ -8,8 +8,11 @@ import {
 } from '@backstage/errors';
 import {
   ApiException,
+  AppsV1Api,
+  AutoscalingV2Api,
   BatchV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   KubeConfig,
   NetworkingV1Api,
   RbacAuthorizationV1Api,
@@ -26,6 +29,10 @@ export interface KubernetesApis {
   batch: BatchV1Api;
   networking: NetworkingV1Api;
   rbac: RbacAuthorizationV1Api;
+  apps: AppsV1Api;
+  autoscaling: AutoscalingV2Api;
+  /** OpenShift Routes (route.openshift.io/v1) and other custom resources. */
+  custom: CustomObjectsApi;
 }
 
 export interface KubernetesClientOptions {
@@ -167,6 +174,9 @@ export class KubernetesClient {
       batch: new BatchV1Api(configuration),
       networking: new NetworkingV1Api(configuration),
       rbac: new RbacAuthorizationV1Api(configuration),
+      apps: new AppsV1Api(configuration),
+      autoscaling: new AutoscalingV2Api(configuration),
+      custom: new CustomObjectsApi(configuration),
     };
   }
 
