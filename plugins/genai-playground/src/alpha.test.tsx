@@ -18,7 +18,7 @@ import { fakeApi, makeEnvironment, withDetails } from './testing/fixtures';
 const entity = (
   kind: string,
   name: string,
-  spec: Record<string, unknown> = {},
+  spec: Entity['spec'] = {},
 ): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind,
@@ -64,12 +64,10 @@ describe('genai-playground (new frontend system)', () => {
   });
 
   it('shows each entity card on the right entities', () => {
-    const filterOf = (extension: typeof entityEnvironmentCard) =>
-      createExtensionTester(extension).get(
-        EntityCardBlueprint.dataRefs.filterFunction,
-      )!;
-
-    const environmentCard = filterOf(entityEnvironmentCard);
+    const { filterFunction } = EntityCardBlueprint.dataRefs;
+    const environmentCard = createExtensionTester(entityEnvironmentCard).get(
+      filterFunction,
+    )!;
     expect(
       environmentCard(
         entity('Resource', 'ml-research-llama', {
@@ -81,13 +79,15 @@ describe('genai-playground (new frontend system)', () => {
       environmentCard(entity('Resource', 'db', { type: 'database' })),
     ).toBe(false);
 
-    const teamCard = filterOf(entityTeamQuotaCard);
+    const teamCard =
+      createExtensionTester(entityTeamQuotaCard).get(filterFunction)!;
     expect(teamCard(entity('Group', 'ml-research', { type: 'team' }))).toBe(
       true,
     );
     expect(teamCard(entity('User', 'guest'))).toBe(false);
 
-    const poolsCard = filterOf(entityGpuPoolsCard);
+    const poolsCard =
+      createExtensionTester(entityGpuPoolsCard).get(filterFunction)!;
     expect(
       poolsCard(
         entity('Resource', 'gpu-pool-mi300x', { type: 'gpu-node-pool' }),
