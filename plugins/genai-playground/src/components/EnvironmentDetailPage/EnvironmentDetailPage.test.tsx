@@ -86,6 +86,14 @@ describe('EnvironmentDetailPage', () => {
     expect(screen.queryByText('The cluster could not be read')).toBeNull();
   });
 
+  it('reads the usage again on refresh', async () => {
+    const api = await renderPage();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Refresh usage' }),
+    );
+    await waitFor(() => expect(api.getEnvironment).toHaveBeenCalledTimes(2));
+  });
+
   it('warns about a cluster error and still shows the record', async () => {
     await renderPage(
       fakeApi({

@@ -12,7 +12,10 @@ import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
+import IconButton from '@material-ui/core/IconButton';
+import Tooltip from '@material-ui/core/Tooltip';
 import ArrowBackIcon from '@material-ui/icons/ArrowBack';
+import RefreshIcon from '@material-ui/icons/Refresh';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import {
@@ -302,6 +305,17 @@ export function EnvironmentDetailPage(props: { id?: string }) {
           <Grid item xs={12} lg={8}>
             <InfoCard
               title="Quota"
+              action={
+                <Tooltip title="Read the usage again">
+                  <IconButton
+                    aria-label="Refresh usage"
+                    onClick={refresh}
+                    disabled={loading}
+                  >
+                    <RefreshIcon />
+                  </IconButton>
+                </Tooltip>
+              }
               subheader={
                 environment.quotaUsage
                   ? `Usage read from the cluster ${formatRelative(
