@@ -10,6 +10,12 @@ import { DatabaseEnvironmentStore } from './environments/DatabaseEnvironmentStor
 import { EnvironmentProvisioner } from './environments/EnvironmentProvisioner';
 import { EnvironmentService } from './environments/EnvironmentService';
 import { TeamDirectory } from './environments/teams';
+import { readJobsConfig, toJobSettings } from './jobs/config';
+import { DatabaseJobStore } from './jobs/DatabaseJobStore';
+import { JobReconciler } from './jobs/JobReconciler';
+import { JobService } from './jobs/JobService';
+import { JobWatcher } from './jobs/JobWatcher';
+import { registerJobPermissions } from './jobs/permissions';
 import { KubernetesClient } from './kubernetes/KubernetesClient';
 import { registerPermissions } from './permissions/register';
 import { environmentResourceRef } from './permissions/rules';
@@ -59,15 +65,16 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
           cache: deps.cache,
           config,
         });
+        const teams = new TeamDirectory(
+          deps.catalog,
+          deps.userInfo,
+          config.adminGroups,
+        );
         const environments = EnvironmentService.create({
           store,
           provisioner: EnvironmentProvisioner.create({ kube, config, logger }),
           quota,
-          teams: new TeamDirectory(
-            deps.catalog,
-            deps.userInfo,
-            config.adminGroups,
-          ),
+          teams,
           permissions: deps.permissions,
           ruleset: permissionsRegistry.getPermissionRuleset(
             environmentResourceRef,
@@ -95,13 +102,67 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
           },
         });
 
+        const jobsConfig = readJobsConfig(deps.rootConfig);
+        const jobStore = await DatabaseJobStore.create({
+          database: deps.database,
+        });
+        registerJobPermissions(permissionsRegistry);
+        const jobReconciler = new JobReconciler({
+          store: jobStore,
+          kube,
+          config: jobsConfig,
+          logger,
+        });
+        const jobs = JobService.create({
+          store: jobStore,
+          environments: store,
+          kube,
+          quota,
+          teams,
+          permissions: deps.permissions,
+          ruleset: permissionsRegistry.getPermissionRuleset(
+            environmentResourceRef,
+          ),
+          reconciler: jobReconciler,
+          config: jobsConfig,
+          cluster: config.cluster.name,
+          logger,
+        });
+        const jobWatcher = new JobWatcher({
+          store: jobStore,
+          kube,
+          reconciler: jobReconciler,
+          config: jobsConfig,
+          logger,
+        });
+        // One replica watches at a time (a global task); each run is one watch session that
+        // re-lists and reconciles every unfinished job first, so a restart loses nothing.
+        const { sessionSeconds } = jobsConfig.watch;
+        await scheduler.scheduleTask({
+          id: 'genai-playground-job-watch',
+          frequency: { seconds: 5 },
+          timeout: { seconds: Math.ceil(sessionSeconds) + 60 },
+          initialDelay: { seconds: 1 },
+          scope: 'global',
+          fn: async signal => {
+            await jobWatcher.runSession({
+              signal: signal ?? new AbortController().signal,
+              durationMs: sessionSeconds * 1000,
+            });
+          },
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             auditor: deps.auditor,
             environments,
             quota: QuotaReader.create({ permissions: deps.permissions, quota }),
-            settings: toSettings(config),
+            settings: {
+              ...toSettings(config),
+              jobs: toJobSettings(jobsConfig),
+            },
+            jobs,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -8,6 +8,8 @@ import express, { type ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import type { EnvironmentService } from './environments/EnvironmentService';
 import { createEnvironmentsRouter } from './environments/router';
+import type { JobService } from './jobs/JobService';
+import { createJobsRouter } from './jobs/router';
 import type { QuotaReader } from './quota/QuotaReader';
 import { createQuotaRouter } from './quota/router';
 
@@ -17,6 +19,8 @@ export interface RouterOptions {
   environments: EnvironmentService;
   quota: QuotaReader;
   settings: PlaygroundSettings;
+  /** Blueprint GPU jobs (/jobs); left out, the routes are not mounted. */
+  jobs?: JobService;
 }
 
 /** A body that is not JSON is the caller's mistake: a 400 naming it, not a 500. */
@@ -60,5 +64,14 @@ export async function createRouter(
 
   router.use(createEnvironmentsRouter(options));
   router.use(createQuotaRouter({ httpAuth, quota: options.quota }));
+  if (options.jobs) {
+    router.use(
+      createJobsRouter({
+        httpAuth,
+        auditor: options.auditor,
+        jobs: options.jobs,
+      }),
+    );
+  }
   return router;
 }

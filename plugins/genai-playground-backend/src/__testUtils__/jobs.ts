@@ -1,0 +1,163 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { KubeSim } from '@genai-portal/kube-sim';
+import {
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import type { Knex } from 'knex';
+import { TeamDirectory } from '../environments/teams';
+import { readJobsConfig } from '../jobs/config';
+import { DatabaseJobStore } from '../jobs/DatabaseJobStore';
+import { JobReconciler } from '../jobs/JobReconciler';
+import { JobService } from '../jobs/JobService';
+import { JobWatcher } from '../jobs/JobWatcher';
+import {
+  createServices,
+  environmentRuleset,
+  MEMBERSHIP,
+  ORG_GROUPS,
+  testConfigData,
+  waitFor,
+  type ServiceHarnessOptions,
+} from './harness';
+
+/** The `genaiPlayground.jobs` section the job tests run with. */
+export const TEST_JOBS_CONFIG = {
+  allowedRegistries: [
+    'quay.io/genai',
+    'image-registry.openshift-image-registry.svc:5000',
+  ],
+  allowedPools: ['mi300x'],
+  defaultRuntimeHours: 2,
+  maxRuntimeHours: 24,
+  maxPods: 4,
+  maxRetries: 3,
+  priorityClasses: ['genai-blueprint'],
+  ttlSecondsAfterFinished: 3600,
+  watch: { sessionSeconds: 60, resyncSeconds: 1 },
+  submitGraceSeconds: 2,
+};
+
+export const TRAINER_IMAGE = 'quay.io/genai/trainer:1.0';
+
+/** Typed client-node APIs on the sim, batch included. */
+export function simBatchApis(sim: KubeSim) {
+  const kc = new KubeConfig();
+  kc.loadFromString(sim.kubeconfig);
+  return {
+    core: kc.makeApiClient(CoreV1Api),
+    batch: kc.makeApiClient(BatchV1Api),
+  };
+}
+
+export interface JobHarnessOptions extends ServiceHarnessOptions {
+  jobs?: object;
+  newId?: () => string;
+}
+
+/** The environment and job services wired as plugin.ts wires them. */
+export async function createJobServices(options: JobHarnessOptions) {
+  const jobsSection = { ...TEST_JOBS_CONFIG, ...options.jobs };
+  const s = await createServices({
+    ...options,
+    config: { ...options.config, jobs: jobsSection },
+  });
+  const jobsConfig = readJobsConfig(
+    new ConfigReader(
+      testConfigData(options.sim.url, options.sim.token, {
+        ...options.config,
+        jobs: jobsSection,
+      }),
+    ),
+  );
+  const jobStore = await DatabaseJobStore.create({
+    database: mockServices.database({ knex: options.knex as Knex }),
+  });
+  const permissions =
+    options.permissions ??
+    mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+      authorizeConditional: async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    });
+  const userInfo = mockServices.userInfo.mock({
+    getUserInfo: async credentials => {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])],
+      };
+    },
+  });
+  const reconciler = new JobReconciler({
+    store: jobStore,
+    kube: s.kube,
+    config: jobsConfig,
+    logger: s.logger,
+    clock: options.clock,
+  });
+  const jobs = JobService.create({
+    store: jobStore,
+    environments: s.store,
+    kube: s.kube,
+    quota: s.quota,
+    teams: new TeamDirectory(
+      catalogServiceMock({ entities: ORG_GROUPS }),
+      userInfo,
+      s.config.adminGroups,
+    ),
+    permissions,
+    ruleset: environmentRuleset,
+    reconciler,
+    config: jobsConfig,
+    cluster: s.config.cluster.name,
+    logger: s.logger,
+    clock: options.clock,
+    newId: options.newId,
+  });
+  const watcher = new JobWatcher({
+    store: jobStore,
+    kube: s.kube,
+    reconciler,
+    config: jobsConfig,
+    logger: s.logger,
+  });
+  return { ...s, jobsConfig, jobStore, reconciler, jobs, watcher };
+}
+
+/** Runs a watcher session in the background; stop() ends it and waits. */
+export function startWatcher(watcher: JobWatcher, durationMs = 120_000) {
+  const controller = new AbortController();
+  const done = watcher.runSession({ signal: controller.signal, durationMs });
+  return {
+    done,
+    async stop() {
+      controller.abort();
+      await done;
+    },
+  };
+}
+
+/** The pods of a job on the sim. */
+export async function podsOf(
+  sim: KubeSim,
+  namespace: string,
+  jobId: string,
+): Promise<V1Pod[]> {
+  const { core } = simBatchApis(sim);
+  return (
+    await core.listNamespacedPod({
+      namespace,
+      labelSelector: `genai-playground.io/job-id=${jobId}`,
+    })
+  ).items;
+}
+
+export { waitFor };
