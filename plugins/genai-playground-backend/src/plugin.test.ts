@@ -98,10 +98,19 @@ describe('genaiPlaygroundPlugin', () => {
     expect(
       metadata.body.permissions.map((p: { name: string }) => p.name).sort(),
     ).toEqual([
+      'genai-playground.apikey.create',
+      'genai-playground.apikey.read',
+      'genai-playground.apikey.revoke',
       'genai-playground.environment.create',
       'genai-playground.environment.delete',
       'genai-playground.environment.read',
       'genai-playground.environment.update',
+      'genai-playground.inference.deploy',
+      'genai-playground.inference.usage.read',
+      'genai-playground.inference.use',
+      'genai-playground.job.cancel',
+      'genai-playground.job.create',
+      'genai-playground.job.read',
       'genai-playground.quota.read',
     ]);
     expect(

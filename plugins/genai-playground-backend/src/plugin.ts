@@ -16,6 +16,9 @@ import { JobReconciler } from './jobs/JobReconciler';
 import { JobService } from './jobs/JobService';
 import { JobWatcher } from './jobs/JobWatcher';
 import { registerJobPermissions } from './jobs/permissions';
+import { readInferenceConfig } from './inference/config';
+import { InferenceGateway } from './inference/InferenceGateway';
+import { registerInferencePermissions } from './inference/permissions';
 import { KubernetesClient } from './kubernetes/KubernetesClient';
 import { registerPermissions } from './permissions/register';
 import { environmentResourceRef } from './permissions/rules';
@@ -43,6 +46,7 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         scheduler: coreServices.scheduler,
         cache: coreServices.cache,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         notifications: notificationService,
         events: eventsServiceRef,
@@ -102,6 +106,23 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
           },
         });
 
+        registerInferencePermissions(permissionsRegistry);
+        const inferenceConfig = readInferenceConfig(deps.rootConfig);
+        const inference = await InferenceGateway.create({
+          config: inferenceConfig,
+          database: deps.database,
+          environments: store,
+          kube,
+          httpAuth: deps.httpAuth,
+          userInfo: deps.userInfo,
+          permissions: deps.permissions,
+          adminGroups: config.adminGroups,
+          logger,
+        });
+        await inference.start(deps);
+        // The gateway (/v1, /metrics) reads its own bodies: mounted before the JSON parser.
+        httpRouter.use(inference.metricsMiddleware());
+        httpRouter.use(inference.gatewayRouter());
         const jobsConfig = readJobsConfig(deps.rootConfig);
         const jobStore = await DatabaseJobStore.create({
           database: deps.database,
@@ -163,9 +184,18 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
               jobs: toJobSettings(jobsConfig),
             },
             jobs,
+            inference,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // The gateway authenticates its callers itself (API keys or Backstage user tokens).
+        httpRouter.addAuthPolicy({ path: '/v1', allow: 'unauthenticated' });
+        if (inferenceConfig.metrics.public) {
+          httpRouter.addAuthPolicy({
+            path: '/metrics',
+            allow: 'unauthenticated',
+          });
+        }
       },
     });
   },

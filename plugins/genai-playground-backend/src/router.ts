@@ -8,6 +8,10 @@ import express, { type ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import type { EnvironmentService } from './environments/EnvironmentService';
 import { createEnvironmentsRouter } from './environments/router';
+import { createInferenceServicesRouter } from './inference/deploy/router';
+import type { InferenceGateway } from './inference/InferenceGateway';
+import { createApiKeysRouter } from './keys/router';
+import { createUsageRouter } from './metering/router';
 import type { JobService } from './jobs/JobService';
 import { createJobsRouter } from './jobs/router';
 import type { QuotaReader } from './quota/QuotaReader';
@@ -19,6 +23,8 @@ export interface RouterOptions {
   environments: EnvironmentService;
   quota: QuotaReader;
   settings: PlaygroundSettings;
+  /** API keys, usage reports, model server deployment; the gateway (/v1) is mounted apart. */
+  inference?: Pick<InferenceGateway, 'keys' | 'usage' | 'deployer'>;
   /** Blueprint GPU jobs (/jobs); left out, the routes are not mounted. */
   jobs?: JobService;
 }
@@ -64,6 +70,13 @@ export async function createRouter(
 
   router.use(createEnvironmentsRouter(options));
   router.use(createQuotaRouter({ httpAuth, quota: options.quota }));
+  if (options.inference) {
+    const { auditor } = options;
+    const { keys, usage, deployer } = options.inference;
+    router.use(createApiKeysRouter({ httpAuth, auditor, keys }));
+    router.use(createUsageRouter({ httpAuth, usage }));
+    router.use(createInferenceServicesRouter({ httpAuth, auditor, deployer }));
+  }
   if (options.jobs) {
     router.use(
       createJobsRouter({

@@ -9,4 +9,5 @@ export * from './quota';
 export * from './cost';
 export * from './settings';
 export * from './jobs';
+export * from './inference';
 export * from './api';

@@ -1,0 +1,248 @@
+import type {
+  DatabaseService,
+  HttpAuthService,
+  LifecycleService,
+  LoggerService,
+  PermissionsService,
+  SchedulerService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import type { EventsService } from '@backstage/plugin-events-node';
+import {
+  GENAI_PLAYGROUND_ENVIRONMENT_TOPIC,
+  type EnvironmentChangeEventPayload,
+} from '@genai-portal/plugin-genai-playground-node';
+import type { EnvironmentStore } from '../environments/EnvironmentStore';
+import { ApiKeyService } from '../keys/ApiKeyService';
+import { DatabaseApiKeyStore } from '../keys/DatabaseApiKeyStore';
+import type { KubernetesClient } from '../kubernetes/KubernetesClient';
+import { DatabaseUsageStore } from '../metering/DatabaseUsageStore';
+import { UsageRecorder } from '../metering/UsageRecorder';
+import { UsageService } from '../metering/UsageService';
+import type { InferenceConfig } from './config';
+import { InferenceDeployer } from './deploy/InferenceDeployer';
+import { InferenceServiceDiscovery } from './discovery/InferenceServiceDiscovery';
+import { GatewayAuthenticator } from './gateway/GatewayAuthenticator';
+import { InferenceProxy } from './gateway/InferenceProxy';
+import { createGatewayRouter } from './gateway/router';
+import type { LimitStore } from './limits/LimitStore';
+import { MemoryLimitStore } from './limits/MemoryLimitStore';
+import { RedisLimitStore } from './limits/RedisLimitStore';
+import { GatewayMetrics } from './metrics/GatewayMetrics';
+import { httpMetricsMiddleware } from './metrics/httpMetricsMiddleware';
+import { createMetricsRouter } from './metrics/router';
+import { ModelRegistry } from './models/ModelRegistry';
+import { ReplicaDirectory } from './upstream/Replica';
+
+export interface InferenceGatewayOptions {
+  config: InferenceConfig;
+  database: DatabaseService;
+  environments: Pick<EnvironmentStore, 'get' | 'list'>;
+  kube: KubernetesClient;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  adminGroups: string[];
+  logger: LoggerService;
+  /** For tests: a limit store of their own. */
+  limits?: LimitStore;
+}
+
+/**
+ * The inference capability wired together: models and their replicas, limits (memory or
+ * Redis), API keys, metering, metrics, the OpenAI router, discovery and deployment of model
+ * servers. plugin.ts mounts its routers and calls `close()` at shutdown.
+ */
+export class InferenceGateway {
+  static async create(
+    options: InferenceGatewayOptions,
+  ): Promise<InferenceGateway> {
+    const { config, logger } = options;
+    const limits =
+      options.limits ??
+      (config.limits.store === 'redis'
+        ? await RedisLimitStore.connect({
+            url: config.limits.redisUrl!,
+            keyPrefix: config.limits.keyPrefix,
+          })
+        : new MemoryLimitStore());
+    const keyStore = await DatabaseApiKeyStore.create({
+      database: options.database,
+    });
+    const usageStore = await DatabaseUsageStore.create({
+      database: options.database,
+    });
+    return new InferenceGateway(options, limits, keyStore, usageStore, logger);
+  }
+
+  readonly metrics = new GatewayMetrics();
+  readonly registry: ModelRegistry;
+  readonly recorder: UsageRecorder;
+  readonly auth: GatewayAuthenticator;
+  readonly proxy: InferenceProxy;
+  readonly keys: ApiKeyService;
+  readonly usage: UsageService;
+  readonly deployer: InferenceDeployer;
+  readonly discovery: InferenceServiceDiscovery;
+  readonly #replicas: ReplicaDirectory;
+  readonly #limits: LimitStore;
+  readonly #config: InferenceConfig;
+  readonly #httpAuth: HttpAuthService;
+
+  private constructor(
+    options: InferenceGatewayOptions,
+    limits: LimitStore,
+    keyStore: DatabaseApiKeyStore,
+    usageStore: DatabaseUsageStore,
+    logger: LoggerService,
+  ) {
+    const { config } = options;
+    this.#config = config;
+    this.#limits = limits;
+    this.#httpAuth = options.httpAuth;
+    this.#replicas = new ReplicaDirectory({
+      connectTimeoutMs: config.timeouts.connectMs,
+      cooldownFailures: config.cooldown.failures,
+      cooldownMs: config.cooldown.seconds * 1000,
+    });
+    this.registry = new ModelRegistry({
+      models: config.models,
+      replicas: this.#replicas,
+      currency: config.currency,
+    });
+    this.recorder = new UsageRecorder({
+      store: usageStore,
+      logger,
+      flushIntervalMs: config.metering.flushIntervalMs,
+      batchSize: config.metering.batchSize,
+    });
+    this.auth = new GatewayAuthenticator({
+      keys: keyStore,
+      environments: options.environments,
+      usage: usageStore,
+      limits,
+      httpAuth: options.httpAuth,
+      userInfo: options.userInfo,
+      permissions: options.permissions,
+      adminGroups: options.adminGroups,
+      config,
+    });
+    this.proxy = new InferenceProxy({
+      registry: this.registry,
+      limits,
+      recorder: this.recorder,
+      metrics: this.metrics,
+      config,
+      logger,
+    });
+    this.keys = new ApiKeyService({
+      keys: keyStore,
+      environments: options.environments,
+      usage: usageStore,
+      permissions: options.permissions,
+      modelNames: () => this.registry.list().map(m => m.name),
+      defaults: config.keyDefaults,
+      currency: config.currency,
+      onRevoke: keyId => this.auth.evictKey(keyId),
+    });
+    this.usage = new UsageService({
+      store: usageStore,
+      permissions: options.permissions,
+      userInfo: options.userInfo,
+      adminGroups: options.adminGroups,
+      currency: config.currency,
+    });
+    this.discovery = new InferenceServiceDiscovery({
+      kube: options.kube,
+      environments: options.environments,
+      registry: this.registry,
+      config,
+      logger,
+    });
+    this.deployer = new InferenceDeployer({
+      kube: options.kube,
+      environments: options.environments,
+      permissions: options.permissions,
+      config: config.deploy,
+      logger,
+      onDeployed: async () => {
+        if (config.discovery.enabled) await this.discovery.refresh();
+      },
+    });
+  }
+
+  /** Times every request of the plugin; mount first. */
+  metricsMiddleware() {
+    return httpMetricsMiddleware(this.metrics);
+  }
+
+  /** `/v1/*` and `/metrics`; mount before the plugin's JSON body parser. */
+  gatewayRouter() {
+    const router = createGatewayRouter({
+      auth: this.auth,
+      proxy: this.proxy,
+      registry: this.registry,
+      maxBodyBytes: this.#config.maxBodyBytes,
+    });
+    router.use(
+      createMetricsRouter({
+        metrics: this.metrics,
+        httpAuth: this.#httpAuth,
+        public: this.#config.metrics.public,
+      }),
+    );
+    return router;
+  }
+
+  /**
+   * Starts the background work: model server discovery (every replica keeps its own routing
+   * table, so the task is local), key invalidation on environment changes, and the shutdown hook
+   * that writes the metering buffer after the server stopped taking calls.
+   */
+  async start(options: {
+    scheduler: SchedulerService;
+    events: EventsService;
+    lifecycle: LifecycleService;
+  }) {
+    options.lifecycle.addShutdownHook(() => this.close());
+    if (this.#config.discovery.enabled) {
+      await options.scheduler.scheduleTask({
+        id: 'genai-playground-inference-discovery',
+        frequency: { seconds: this.#config.discovery.intervalSeconds },
+        timeout: { minutes: 1 },
+        initialDelay: { seconds: 1 },
+        scope: 'local',
+        fn: async () => {
+          await this.discovery.refresh();
+        },
+      });
+    }
+    await options.events.subscribe({
+      id: 'genai-playground-inference-keys',
+      topics: [GENAI_PLAYGROUND_ENVIRONMENT_TOPIC],
+      onEvent: async ({ eventPayload }) => {
+        const { action, environment } =
+          eventPayload as EnvironmentChangeEventPayload;
+        await this.onEnvironmentChange(action, environment.id);
+      },
+    });
+  }
+
+  /** An environment changed (events topic): forget cached keys; revoke them when it is gone. */
+  async onEnvironmentChange(action: string, environmentId: string) {
+    this.auth.evictEnvironment(environmentId);
+    if (action === 'delete') {
+      await this.keys.revokeEnvironment(
+        environmentId,
+        'genai-playground:environment-deleted',
+      );
+    }
+  }
+
+  /** Writes the metering buffer, closes the connection pools and the limit store. */
+  async close() {
+    await this.recorder.close();
+    await this.#replicas.close();
+    await this.#limits.close();
+  }
+}

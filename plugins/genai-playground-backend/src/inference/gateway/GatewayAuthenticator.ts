@@ -1,0 +1,356 @@
+import type {
+  HttpAuthService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ENVIRONMENT_HEADER,
+  inferenceUsePermission,
+} from '@genai-portal/plugin-genai-playground-common';
+import type { Request } from 'express';
+import type {
+  EnvironmentRecord,
+  EnvironmentStore,
+} from '../../environments/EnvironmentStore';
+import { hashApiKey, looksLikeApiKey, sameHash } from '../../keys/apiKeySecret';
+import type { ApiKeyRecord, ApiKeyStore } from '../../keys/ApiKeyStore';
+import type { UsageStore } from '../../metering/UsageStore';
+import type { InferenceConfig } from '../config';
+import type { BudgetSubject, LimitStore } from '../limits/LimitStore';
+import { monthOf } from '../limits/LimitStore';
+import type { Caller } from './Caller';
+import { GatewayError } from './errors';
+
+export interface GatewayAuthenticatorOptions {
+  keys: ApiKeyStore;
+  environments: Pick<EnvironmentStore, 'get'>;
+  usage: Pick<UsageStore, 'sumCost'>;
+  limits: LimitStore;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  /** Group refs whose members may charge any environment. */
+  adminGroups: string[];
+  config: Pick<
+    InferenceConfig,
+    'keyCacheSeconds' | 'userLimits' | 'environmentBudgets'
+  >;
+  clock?: () => number;
+}
+
+/** A looked-up key: the caller it makes, or why it is refused. */
+interface KeyEntry {
+  caller?: Caller;
+  refusal?: string;
+  /** The environment's lease end (ms): the key stops working then, cache or not. */
+  validUntil: number;
+  /** Re-read after this (ms). */
+  freshUntil: number;
+  hash: string;
+  keyId?: string;
+  environmentId?: string;
+}
+
+interface UserEntry {
+  allowed: boolean;
+  userRef: string;
+  groups: string[];
+  admin: boolean;
+  freshUntil: number;
+}
+
+const MICROS = 1_000_000;
+const UNKNOWN_KEY_CACHE_MS = 2_000;
+const USER_CACHE_MS = 60_000;
+
+const unauthorized = (message: string) =>
+  new GatewayError(401, message, { code: 'invalid_api_key' });
+
+/**
+ * Who is calling the gateway: an API key (`Authorization: Bearer gpk-...`), looked up by the
+ * SHA-256 of the key and kept in memory for `keyCacheSeconds`, so that the hot path makes no
+ * database call; or a Backstage user token (the playground page), who may name one of their
+ * environments in `x-genai-environment` to charge it.
+ *
+ * A key works while it is not revoked and its environment is ready and its lease has not ended:
+ * keys expire with the environment, follow its extends, and die with it. A revoke on this
+ * replica applies at once; on other replicas within `keyCacheSeconds`.
+ */
+export class GatewayAuthenticator {
+  readonly #o: GatewayAuthenticatorOptions;
+  readonly #now: () => number;
+  readonly #keys = new Map<string, KeyEntry>();
+  readonly #loading = new Map<string, Promise<KeyEntry>>();
+  readonly #users = new Map<string, UserEntry>();
+  readonly #environments = new Map<
+    string,
+    { record?: EnvironmentRecord; freshUntil: number }
+  >();
+  /** Budgets seeded from the metered usage this process, as `${id}|${month}`. */
+  readonly #seeded = new Set<string>();
+
+  constructor(options: GatewayAuthenticatorOptions) {
+    this.#o = options;
+    this.#now = options.clock ?? Date.now;
+  }
+
+  async authenticate(req: Request): Promise<Caller> {
+    const header = req.headers.authorization;
+    if (!header) {
+      throw unauthorized(
+        "You didn't provide an API key. Send it in the Authorization header: 'Bearer gpk-...'",
+      );
+    }
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (looksLikeApiKey(token)) return this.#fromKey(token);
+    if (!token || token.startsWith('gpk')) {
+      throw unauthorized('Incorrect API key provided');
+    }
+    return this.#fromUser(req);
+  }
+
+  /** Forgets a key (revoked here): its next call reads it again. */
+  evictKey(keyId: string) {
+    for (const [hash, entry] of this.#keys) {
+      if (entry.keyId === keyId) this.#keys.delete(hash);
+    }
+  }
+
+  /** Forgets an environment and its keys (extended, deleted). */
+  evictEnvironment(environmentId: string) {
+    this.#environments.delete(environmentId);
+    for (const [hash, entry] of this.#keys) {
+      if (entry.environmentId === environmentId) this.#keys.delete(hash);
+    }
+  }
+
+  // ------------------------------------------------------------ API keys
+
+  async #fromKey(token: string): Promise<Caller> {
+    const hash = hashApiKey(token);
+    const now = this.#now();
+    let entry = this.#keys.get(hash);
+    if (!entry || entry.freshUntil <= now) {
+      let loading = this.#loading.get(hash);
+      if (!loading) {
+        loading = this.#loadKey(hash).finally(() => this.#loading.delete(hash));
+        this.#loading.set(hash, loading);
+      }
+      entry = await loading;
+    }
+    if (!entry.caller || !sameHash(entry.hash, hash)) {
+      throw unauthorized(entry.refusal ?? 'Incorrect API key provided');
+    }
+    if (entry.validUntil <= this.#now()) {
+      throw unauthorized(
+        `The API key has expired: environment ${entry.environmentId} reached the end of its lease`,
+      );
+    }
+    return entry.caller;
+  }
+
+  async #loadKey(hash: string): Promise<KeyEntry> {
+    const now = this.#now();
+    const key = await this.#o.keys.getByHash(hash);
+    let entry: KeyEntry;
+    if (!key) {
+      entry = {
+        hash,
+        refusal: 'Incorrect API key provided',
+        validUntil: 0,
+        freshUntil: now + UNKNOWN_KEY_CACHE_MS,
+      };
+    } else {
+      const env = await this.#environment(key.environmentId, now);
+      entry = {
+        hash,
+        keyId: key.id,
+        environmentId: key.environmentId,
+        validUntil: env ? Date.parse(env.expiresAt) : 0,
+        freshUntil: now + this.#o.config.keyCacheSeconds * 1000,
+      };
+      if (key.revokedAt) {
+        entry.refusal = `The API key ${key.prefix}... was revoked`;
+      } else if (!env || env.status !== 'ready') {
+        entry.refusal = `The API key ${
+          key.prefix
+        }... is no longer valid: environment ${key.environmentId} is ${
+          env?.status ?? 'gone'
+        }`;
+      } else {
+        entry.caller = await this.#keyCaller(key, env, now);
+      }
+    }
+    this.#keys.set(hash, entry);
+    return entry;
+  }
+
+  async #keyCaller(
+    key: ApiKeyRecord,
+    env: EnvironmentRecord,
+    now: number,
+  ): Promise<Caller> {
+    const budgets: BudgetSubject[] = [];
+    if (key.monthlyBudget !== undefined) {
+      budgets.push({
+        id: `key:${key.id}`,
+        limitMicros: key.monthlyBudget * MICROS,
+      });
+    }
+    const envBudget = this.#environmentBudget(env);
+    if (envBudget) budgets.push(envBudget);
+    await this.#seed(budgets, now, { keyId: key.id }, env.id);
+    return {
+      kind: 'key',
+      keyId: key.id,
+      team: key.team,
+      environmentId: key.environmentId,
+      models: key.models.length ? new Set(key.models) : undefined,
+      rates: [{ id: `key:${key.id}`, rpm: key.rpm, tpm: key.tpm }],
+      budgets,
+    };
+  }
+
+  #environmentBudget(env: EnvironmentRecord): BudgetSubject | undefined {
+    if (!this.#o.config.environmentBudgets || env.monthlyBudget === undefined) {
+      return undefined;
+    }
+    return { id: `env:${env.id}`, limitMicros: env.monthlyBudget * MICROS };
+  }
+
+  /** Seeds this month's budget counters from the metered usage, once per process and month. */
+  async #seed(
+    budgets: BudgetSubject[],
+    now: number,
+    key: { keyId: string } | undefined,
+    environmentId: string | undefined,
+  ) {
+    const month = monthOf(now);
+    const d = new Date(now);
+    const period = {
+      from: new Date(
+        Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
+      ).toISOString(),
+      to: new Date(
+        Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+      ).toISOString(),
+    };
+    for (const b of budgets) {
+      const mark = `${b.id}|${month}`;
+      if (this.#seeded.has(mark)) continue;
+      const subject =
+        b.id.startsWith('key:') && key
+          ? key
+          : { environmentId: environmentId! };
+      const spent = await this.#o.usage.sumCost(subject, period);
+      await this.#o.limits.seedBudget(b.id, month, Math.round(spent * MICROS));
+      this.#seeded.add(mark);
+    }
+  }
+
+  async #environment(
+    id: string,
+    now: number,
+  ): Promise<EnvironmentRecord | undefined> {
+    const cached = this.#environments.get(id);
+    if (cached && cached.freshUntil > now) return cached.record;
+    const record = await this.#o.environments.get(id);
+    this.#environments.set(id, {
+      record,
+      freshUntil: now + this.#o.config.keyCacheSeconds * 1000,
+    });
+    return record;
+  }
+
+  // ------------------------------------------------------------ users
+
+  async #fromUser(req: Request): Promise<Caller> {
+    let credentials;
+    try {
+      credentials = await this.#o.httpAuth.credentials(req, {
+        allow: ['user'],
+      });
+    } catch {
+      throw unauthorized(
+        'Incorrect API key provided: send an API key of an environment (gpk-...) or a Backstage user token',
+      );
+    }
+    const now = this.#now();
+    const userRef = credentials.principal.userEntityRef;
+    let user = this.#users.get(userRef);
+    if (!user || user.freshUntil <= now) {
+      const [decision] = await this.#o.permissions.authorize(
+        [{ permission: inferenceUsePermission }],
+        { credentials },
+      );
+      const info = await this.#o.userInfo.getUserInfo(credentials);
+      const groups = info.ownershipEntityRefs.filter(r =>
+        r.startsWith('group:'),
+      );
+      const admins = new Set(this.#o.adminGroups);
+      user = {
+        allowed: decision.result === AuthorizeResult.ALLOW,
+        userRef,
+        groups,
+        admin: groups.some(g => admins.has(g)),
+        freshUntil: now + USER_CACHE_MS,
+      };
+      this.#users.set(userRef, user);
+    }
+    if (!user.allowed) {
+      throw new GatewayError(
+        403,
+        `${userRef} may not use the inference gateway (${inferenceUsePermission.name})`,
+      );
+    }
+    const { userLimits } = this.#o.config;
+    const rates = [
+      { id: `user:${userRef}`, rpm: userLimits.rpm, tpm: userLimits.tpm },
+    ];
+    const environmentId = req.headers[ENVIRONMENT_HEADER];
+    if (typeof environmentId === 'string' && environmentId) {
+      const env = await this.#environment(environmentId, now);
+      if (!env) {
+        throw new GatewayError(
+          400,
+          `There is no environment '${environmentId}'`,
+          { param: ENVIRONMENT_HEADER },
+        );
+      }
+      if (!user.admin && !user.groups.includes(env.team)) {
+        throw new GatewayError(
+          403,
+          `Environment ${env.id} belongs to ${env.team}, not to a team of ${userRef}`,
+        );
+      }
+      if (env.status !== 'ready' || Date.parse(env.expiresAt) <= now) {
+        throw new GatewayError(
+          403,
+          `Environment ${env.id} is not ready (${env.status}) or its lease has ended`,
+        );
+      }
+      const budgets: BudgetSubject[] = [];
+      const envBudget = this.#environmentBudget(env);
+      if (envBudget) {
+        budgets.push(envBudget);
+        await this.#seed(budgets, now, undefined, env.id);
+      }
+      return {
+        kind: 'user',
+        userRef,
+        team: env.team,
+        environmentId: env.id,
+        rates,
+        budgets,
+      };
+    }
+    return {
+      kind: 'user',
+      userRef,
+      team: user.groups[0] ?? userRef,
+      rates,
+      budgets: [],
+    };
+  }
+}

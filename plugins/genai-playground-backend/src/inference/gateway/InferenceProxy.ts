@@ -1,0 +1,615 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { OVERHEAD_HEADER } from '@genai-portal/plugin-genai-playground-common';
+import type { Request, Response } from 'express';
+import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
+import type { UsageRecorder } from '../../metering/UsageRecorder';
+import type { UsageRecord } from '../../metering/UsageStore';
+import type { InferenceConfig } from '../config';
+import type { LimitStore, Reservation } from '../limits/LimitStore';
+import type { GatewayMetrics } from '../metrics/GatewayMetrics';
+import type { ModelEntry, ModelRegistry } from '../models/ModelRegistry';
+import type { Replica } from '../upstream/Replica';
+import type { Caller } from './Caller';
+import { GatewayError, sendGatewayError, sseErrorEvent } from './errors';
+import {
+  ENDPOINT_PATHS,
+  parseRequest,
+  upstreamBody,
+  upstreamErrorBody,
+  type Endpoint,
+  type RequestShape,
+} from './requestShape';
+import { SseUsageFilter } from './SseUsageFilter';
+import { findUsage, type TokenUsage } from './usage';
+
+export interface InferenceProxyOptions {
+  registry: ModelRegistry;
+  limits: LimitStore;
+  recorder: UsageRecorder;
+  metrics: GatewayMetrics;
+  config: Pick<InferenceConfig, 'timeouts' | 'retries'>;
+  logger: LoggerService;
+}
+
+/** One gateway call, as the router hands it over. */
+export interface GatewayCall {
+  endpoint: Endpoint;
+  req: Request;
+  res: Response;
+  raw: Buffer;
+  caller: Caller;
+  /** performance.now() when the gateway got the request. */
+  t0: number;
+  /** Epoch ms, for the usage record. */
+  startedAt: number;
+}
+
+/** How a call ended, for metering. */
+interface Outcome {
+  status: number;
+  error?: string;
+  usage?: TokenUsage;
+  /** When the model server gave no usage: content chunks seen (about one token each). */
+  chunks?: number;
+  ttftMs?: number;
+}
+
+const MICROS = 1_000_000;
+
+/** undici's error codes for "could not talk to the server at all": safe to try elsewhere. */
+const CONNECT_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+function overhead(ms: number): string {
+  return ms.toFixed(3);
+}
+
+/**
+ * Forwards OpenAI calls to a model's replicas: limits and budget reserved first, the least busy
+ * available replica, retries with backoff on another replica for connection errors and 5xx
+ * answers (before anything went to the client), streams passed through chunk by chunk, usage
+ * settled and metered after, off the request path.
+ */
+export class InferenceProxy {
+  readonly #o: InferenceProxyOptions;
+
+  constructor(options: InferenceProxyOptions) {
+    this.#o = options;
+  }
+
+  async handle(call: GatewayCall): Promise<void> {
+    let shape: RequestShape | undefined;
+    let model: ModelEntry | undefined;
+    let reservation: Reservation | undefined;
+    let outcome: Outcome;
+    try {
+      const parsed = parseRequest(call.endpoint, call.raw);
+      shape = parsed.shape;
+      model = this.#resolveModel(call, shape);
+      reservation = await this.#reserve(call, shape, model);
+      outcome = await this.#forward(
+        call,
+        shape,
+        model,
+        upstreamBody(call.raw, parsed.body, shape),
+      );
+    } catch (error) {
+      const e =
+        error instanceof GatewayError
+          ? error
+          : new GatewayError(500, 'The gateway failed to handle the request', {
+              type: 'server_error',
+            });
+      if (!(error instanceof GatewayError)) {
+        this.#o.logger.error(`Inference gateway: ${error}`);
+      }
+      sendGatewayError(call.res, e, {
+        [OVERHEAD_HEADER]: overhead(performance.now() - call.t0),
+      });
+      outcome = { status: e.status, error: e.code ?? e.type };
+    }
+    this.#finish(call, shape, model, reservation, outcome);
+  }
+
+  #resolveModel(call: GatewayCall, shape: RequestShape): ModelEntry {
+    const model = this.#o.registry.get(shape.model);
+    if (!model) {
+      throw new GatewayError(404, `The model '${shape.model}' does not exist`, {
+        param: 'model',
+        code: 'model_not_found',
+      });
+    }
+    const wanted = call.endpoint === 'embeddings' ? 'embedding' : 'chat';
+    if (model.kind !== wanted) {
+      throw new GatewayError(
+        400,
+        `The model '${model.name}' is ${
+          model.kind === 'embedding' ? 'an embedding' : 'a chat'
+        } model and does not serve ${ENDPOINT_PATHS[call.endpoint]}`,
+        { param: 'model', code: 'model_not_supported' },
+      );
+    }
+    const { caller } = call;
+    if (caller.models && !caller.models.has(model.name)) {
+      throw new GatewayError(
+        403,
+        `This API key may not use the model '${model.name}'; it may use: ${[
+          ...caller.models,
+        ].join(', ')}`,
+        { param: 'model', code: 'model_not_allowed' },
+      );
+    }
+    if (model.team && model.team !== caller.team) {
+      throw new GatewayError(
+        403,
+        `The model '${model.name}' is served by ${model.team} for its own use`,
+        { param: 'model', code: 'model_not_allowed' },
+      );
+    }
+    return model;
+  }
+
+  /**
+   * Counts the call against RPM and TPM (with a rough token estimate: a quarter of the body's
+   * bytes), and reserves its worst case on every budget: each byte of the body as an input token
+   * (a token is at least one byte) and max_tokens (or the context length) per choice as output.
+   */
+  async #reserve(
+    call: GatewayCall,
+    shape: RequestShape,
+    model: ModelEntry,
+  ): Promise<Reservation> {
+    const { caller } = call;
+    const bytes = call.raw.length;
+    const maxOutput =
+      model.kind === 'embedding'
+        ? 0
+        : (shape.maxTokens ?? model.contextLength) * shape.n;
+    const amountMicros = caller.budgets.length
+      ? Math.ceil(
+          bytes * model.pricePer1MInput + maxOutput * model.pricePer1MOutput,
+        )
+      : 0;
+    const result = await this.#o.limits.reserve({
+      rates: caller.rates,
+      tokens: Math.ceil(bytes / 4),
+      budgets: caller.budgets,
+      amountMicros,
+      now: call.startedAt,
+    });
+    if (result.ok) return result.reservation;
+    const headers = { 'retry-after': String(result.retryAfterSeconds) };
+    if (result.limit === 'budget') {
+      throw new GatewayError(
+        429,
+        `${
+          result.subject.startsWith('env:') ? 'The environment' : 'This API key'
+        } has not enough monthly budget left for this request (it reserves up to ${(
+          amountMicros / MICROS
+        ).toFixed(
+          6,
+        )} for max_tokens ${maxOutput}); lower max_tokens or raise the budget`,
+        { type: 'insufficient_quota', code: 'insufficient_quota', headers },
+      );
+    }
+    throw new GatewayError(
+      429,
+      `Rate limit reached: ${
+        result.limit === 'rpm' ? 'requests' : 'tokens'
+      } per minute of ${result.subject}. Try again in ${
+        result.retryAfterSeconds
+      }s.`,
+      { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers },
+    );
+  }
+
+  /** Sends to a replica, failing over; answers the client. */
+  async #forward(
+    call: GatewayCall,
+    shape: RequestShape,
+    model: ModelEntry,
+    payload: Buffer,
+  ): Promise<Outcome> {
+    const { res, req } = call;
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) abort.abort();
+    };
+    res.once('close', onClose);
+    try {
+      const sent = await this.#send(call, shape, model, payload, abort.signal);
+      const { replica, response, sentAt } = sent;
+      try {
+        if (response.statusCode >= 400) {
+          return await this.#passError(call, model, response, sentAt);
+        }
+        const type = String(response.headers['content-type'] ?? '');
+        if (shape.stream && type.startsWith('text/event-stream')) {
+          return await this.#stream(
+            call,
+            shape,
+            model,
+            response,
+            sentAt,
+            abort,
+          );
+        }
+        return await this.#whole(call, response, sentAt);
+      } finally {
+        replica.outstanding--;
+      }
+    } catch (error) {
+      if (abort.signal.aborted || req.destroyed) {
+        return { status: 499, error: 'client_closed' };
+      }
+      throw error;
+    } finally {
+      res.off('close', onClose);
+    }
+  }
+
+  /**
+   * Tries replicas: connection errors and 5xx answers move on to another replica (or the same,
+   * when it is the only one) after a backoff, up to `retries.attempts` more times; a timeout
+   * waiting for the answer is not retried (the model may be busy, a retry would double the wait).
+   */
+  async #send(
+    call: GatewayCall,
+    shape: RequestShape,
+    model: ModelEntry,
+    payload: Buffer,
+    signal: AbortSignal,
+  ): Promise<{
+    replica: Replica;
+    response: Dispatcher.ResponseData;
+    sentAt: number;
+  }> {
+    const { retries, timeouts } = this.#o.config;
+    const { metrics } = this.#o;
+    const tried: Replica[] = [];
+    let lastError: GatewayError | undefined;
+    for (let attempt = 0; attempt <= retries.attempts; attempt++) {
+      if (attempt > 0) {
+        const base = retries.baseDelayMs * 2 ** (attempt - 1);
+        await sleep(base / 2 + Math.random() * base);
+        if (signal.aborted) throw new Error('client closed');
+      }
+      const replica =
+        model.replicas.pick(tried) ??
+        (tried.length ? model.replicas.pick() : undefined);
+      if (!replica) break;
+      tried.push(replica);
+      replica.outstanding++;
+      const sentAt = performance.now();
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await replica.pool.request({
+          method: 'POST',
+          path: ENDPOINT_PATHS[call.endpoint],
+          headers: {
+            'content-type': 'application/json',
+            accept: shape.stream ? 'text/event-stream' : 'application/json',
+          },
+          body: payload,
+          signal,
+          headersTimeout: timeouts.firstTokenMs,
+          bodyTimeout: timeouts.chunkMs,
+        });
+      } catch (error) {
+        replica.outstanding--;
+        if (signal.aborted) throw error;
+        const code = (error as { code?: string }).code ?? '';
+        this.#replicaFailed(model, replica);
+        if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+          metrics.upstreamErrors.inc({ model: model.name, reason: 'timeout' });
+          throw new GatewayError(
+            504,
+            `The model server for '${model.name}' did not answer within ${timeouts.firstTokenMs} ms`,
+            { type: 'api_error', code: 'upstream_timeout' },
+          );
+        }
+        metrics.upstreamErrors.inc({ model: model.name, reason: 'connect' });
+        lastError = new GatewayError(
+          502,
+          `Could not reach a model server for '${model.name}': ${
+            CONNECT_ERRORS.has(code) ? code : (error as Error).message
+          }`,
+          { type: 'api_error', code: 'upstream_unreachable' },
+        );
+        continue;
+      }
+      if (response.statusCode >= 500 && attempt < retries.attempts) {
+        replica.outstanding--;
+        this.#replicaFailed(model, replica);
+        metrics.upstreamErrors.inc({
+          model: model.name,
+          reason: `status_${response.statusCode}`,
+        });
+        const text = await response.body.text().catch(() => '');
+        lastError = this.#statusError(model, response.statusCode, text);
+        continue;
+      }
+      if (response.statusCode >= 500) {
+        this.#replicaFailed(model, replica);
+        metrics.upstreamErrors.inc({
+          model: model.name,
+          reason: `status_${response.statusCode}`,
+        });
+      } else {
+        replica.succeeded();
+      }
+      return { replica, response, sentAt };
+    }
+    if (lastError) throw lastError;
+    throw new GatewayError(
+      503,
+      `No replica of '${model.name}' is available: all are cooling down after failures`,
+      {
+        type: 'api_error',
+        code: 'upstream_unavailable',
+        headers: {
+          'retry-after': String(model.replicas.secondsUntilAvailable()),
+        },
+      },
+    );
+  }
+
+  #replicaFailed(model: ModelEntry, replica: Replica) {
+    if (replica.failed()) {
+      this.#o.metrics.upstreamErrors.inc({
+        model: model.name,
+        reason: 'cooled_down',
+      });
+      this.#o.logger.warn(
+        `Inference gateway: replica ${replica.url} of ${model.name} keeps failing; cooling it down`,
+      );
+    }
+  }
+
+  #statusError(model: ModelEntry, status: number, text: string) {
+    let detail = text.slice(0, 300);
+    try {
+      detail = JSON.parse(text)?.error?.message ?? detail;
+    } catch {
+      // keep the text
+    }
+    return new GatewayError(
+      status === 503 || status === 504 ? status : 502,
+      `The model server for '${model.name}' failed (${status}): ${detail}`,
+      { type: 'api_error', code: 'upstream_error' },
+    );
+  }
+
+  /** A 4xx or final 5xx of the model server: 4xx as it is (vLLM's are OpenAI-shaped). */
+  async #passError(
+    call: GatewayCall,
+    model: ModelEntry,
+    response: Dispatcher.ResponseData,
+    sentAt: number,
+  ): Promise<Outcome> {
+    const text = await response.body.text();
+    const receivedAt = performance.now();
+    const status = response.statusCode;
+    let body: string;
+    let answered = status;
+    if (status >= 500) {
+      const e = this.#statusError(model, status, text);
+      body = JSON.stringify(e.toJSON());
+      answered = e.status;
+    } else {
+      body = upstreamErrorBody(status, text);
+    }
+    this.#respond(call, answered, body, sentAt, receivedAt, 'application/json');
+    return {
+      status: answered,
+      error: status >= 500 ? 'upstream_error' : 'upstream_rejected',
+    };
+  }
+
+  /** A whole (non-streamed) answer: read, usage found, sent on. */
+  async #whole(
+    call: GatewayCall,
+    response: Dispatcher.ResponseData,
+    sentAt: number,
+  ): Promise<Outcome> {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of response.body) chunks.push(chunk as Buffer);
+    } catch (error) {
+      if (call.res.destroyed) throw error;
+      const code = (error as { code?: string }).code;
+      throw new GatewayError(
+        code === 'UND_ERR_BODY_TIMEOUT' ? 504 : 502,
+        `The model server stopped answering half way: ${
+          code ?? (error as Error).message
+        }`,
+        { type: 'api_error', code: 'upstream_cut' },
+      );
+    }
+    const receivedAt = performance.now();
+    const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    this.#respond(
+      call,
+      response.statusCode,
+      body,
+      sentAt,
+      receivedAt,
+      String(response.headers['content-type'] ?? 'application/json'),
+    );
+    return { status: response.statusCode, usage: findUsage(body) };
+  }
+
+  #respond(
+    call: GatewayCall,
+    status: number,
+    body: Buffer | string,
+    sentAt: number,
+    receivedAt: number,
+    contentType: string,
+  ) {
+    const { res } = call;
+    const ms = sentAt - call.t0 + (performance.now() - receivedAt);
+    res.writeHead(status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(body),
+      [OVERHEAD_HEADER]: overhead(ms),
+    });
+    res.end(body);
+  }
+
+  /** A stream: headers at once, then each chunk as it arrives, the usage chunk filtered. */
+  async #stream(
+    call: GatewayCall,
+    shape: RequestShape,
+    model: ModelEntry,
+    response: Dispatcher.ResponseData,
+    sentAt: number,
+    abort: AbortController,
+  ): Promise<Outcome> {
+    const { res } = call;
+    const headersAt = performance.now();
+    const filter = new SseUsageFilter({
+      clientWantsUsage: shape.clientWantsUsage,
+    });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      // no-transform: compression middleware must not hold chunks back
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+      [OVERHEAD_HEADER]: overhead(
+        sentAt - call.t0 + (performance.now() - headersAt),
+      ),
+    });
+    res.flushHeaders();
+    const body = response.body;
+    let ttftMs: number | undefined;
+    return new Promise<Outcome>(resolve => {
+      const onDrain = () => body.resume();
+      body.on('data', (chunk: Buffer) => {
+        const out = filter.push(chunk);
+        if (ttftMs === undefined && filter.chunks > 0) {
+          ttftMs = performance.now() - call.t0;
+          this.#o.metrics.ttft.observe({ model: model.name }, ttftMs / 1000);
+        }
+        if (out && !res.write(out)) {
+          body.pause();
+          res.once('drain', onDrain);
+        }
+      });
+      body.once('end', () => {
+        res.end(filter.end());
+        resolve({
+          status: filter.errorMessage ? 502 : 200,
+          error: filter.errorMessage ? 'upstream_stream_error' : undefined,
+          usage: filter.usage,
+          chunks: filter.chunks,
+          ttftMs,
+        });
+      });
+      body.once('error', (error: Error & { code?: string }) => {
+        res.off('drain', onDrain);
+        if (abort.signal.aborted || res.destroyed) {
+          resolve({
+            status: 499,
+            error: 'client_closed',
+            usage: filter.usage,
+            chunks: filter.chunks,
+            ttftMs,
+          });
+          return;
+        }
+        const timeout = error.code === 'UND_ERR_BODY_TIMEOUT';
+        this.#o.metrics.upstreamErrors.inc({
+          model: model.name,
+          reason: timeout ? 'chunk_timeout' : 'stream_cut',
+        });
+        const e = new GatewayError(
+          timeout ? 504 : 502,
+          timeout
+            ? `The model server for '${model.name}' sent nothing for ${
+                this.#o.config.timeouts.chunkMs
+              } ms; the stream was cut`
+            : `The model server for '${model.name}' broke off the stream: ${
+                error.code ?? error.message
+              }`,
+          {
+            type: 'api_error',
+            code: timeout ? 'upstream_timeout' : 'upstream_cut',
+          },
+        );
+        res.end(filter.end() + sseErrorEvent(e));
+        resolve({
+          status: e.status,
+          error: timeout ? 'chunk_timeout' : 'stream_cut',
+          usage: filter.usage,
+          chunks: filter.chunks,
+          ttftMs,
+        });
+      });
+    });
+  }
+
+  /** Settles the reservation and meters the call, off the request path. */
+  #finish(
+    call: GatewayCall,
+    shape: RequestShape | undefined,
+    model: ModelEntry | undefined,
+    reservation: Reservation | undefined,
+    outcome: Outcome,
+  ) {
+    const inputTokens =
+      outcome.usage?.promptTokens ??
+      (outcome.chunks ? Math.ceil(call.raw.length / 4) : 0);
+    const outputTokens = outcome.usage?.completionTokens ?? outcome.chunks ?? 0;
+    const costMicros = model
+      ? inputTokens * model.pricePer1MInput +
+        outputTokens * model.pricePer1MOutput
+      : 0;
+    if (reservation) {
+      this.#o.limits
+        .settle(reservation, {
+          tokens: inputTokens + outputTokens,
+          costMicros,
+        })
+        .catch(error =>
+          this.#o.logger.warn(`Inference gateway: settling failed: ${error}`),
+        );
+    }
+    const modelName = model?.name ?? shape?.model ?? 'unknown';
+    if (model)
+      this.#o.metrics.countTokens(modelName, inputTokens, outputTokens);
+    const { caller } = call;
+    const record: UsageRecord = {
+      at: new Date(call.startedAt).toISOString(),
+      team: caller.team,
+      model: modelName.slice(0, 253),
+      endpoint: call.endpoint,
+      inputTokens,
+      outputTokens,
+      cost: costMicros / MICROS,
+      latencyMs: Math.round((performance.now() - call.t0) * 1000) / 1000,
+      status: outcome.status,
+      stream: shape?.stream ?? false,
+    };
+    if (caller.keyId) record.keyId = caller.keyId;
+    if (caller.userRef) record.userRef = caller.userRef;
+    if (caller.environmentId) record.environmentId = caller.environmentId;
+    if (outcome.ttftMs !== undefined)
+      record.ttftMs = Math.round(outcome.ttftMs * 1000) / 1000;
+    if (outcome.error) record.error = outcome.error.slice(0, 64);
+    this.#o.recorder.record(record);
+  }
+}

@@ -1,0 +1,94 @@
+import { StringDecoder } from 'node:string_decoder';
+import { toTokenUsage, type TokenUsage } from './usage';
+
+const USAGE_NULL = ',"usage":null';
+
+/**
+ * Passes an OpenAI/vLLM SSE stream through event by event, as the chunks arrive, while it
+ * reads the token usage from it. The gateway always asks the model server for usage
+ * (`stream_options.include_usage`); when the client did not, the usage-only chunk is dropped
+ * and the `"usage":null` vLLM then adds to every chunk is removed, so the client sees the stream
+ * it asked for.
+ *
+ * Only an event split across network chunks is held back, until its end arrives: nothing else
+ * is buffered.
+ */
+export class SseUsageFilter {
+  usage: TokenUsage | undefined;
+  /** Data events with choices (about one per token). */
+  chunks = 0;
+  /** The model server sent an error event (vLLM's in-stream error). */
+  errorMessage: string | undefined;
+  done = false;
+
+  readonly #decoder = new StringDecoder('utf8');
+  readonly #clientWantsUsage: boolean;
+  #pending = '';
+
+  constructor(options: { clientWantsUsage: boolean }) {
+    this.#clientWantsUsage = options.clientWantsUsage;
+  }
+
+  /** Takes a network chunk; returns the text to send on (possibly empty). */
+  push(chunk: Buffer): string {
+    const text = this.#pending + this.#decoder.write(chunk);
+    let out = '';
+    let from = 0;
+    for (;;) {
+      const end = text.indexOf('\n\n', from);
+      if (end < 0) break;
+      out += this.#event(text.slice(from, end));
+      from = end + 2;
+    }
+    this.#pending = from === 0 ? text : text.slice(from);
+    return out;
+  }
+
+  /** The rest, when the stream ended (an unterminated last event is passed on as it is). */
+  end(): string {
+    const rest = this.#pending + this.#decoder.end();
+    this.#pending = '';
+    return rest ? this.#event(rest) : '';
+  }
+
+  #event(event: string): string {
+    if (!event.startsWith('data: ')) {
+      // comments, `event:` lines, retry hints: not ours to judge
+      return `${event}\n\n`;
+    }
+    if (event.startsWith('data: [DONE]')) {
+      this.done = true;
+      return `${event}\n\n`;
+    }
+    if (event.includes('"usage":{')) {
+      let parsed: { usage?: unknown; choices?: unknown[] } | undefined;
+      try {
+        parsed = JSON.parse(event.slice(6));
+      } catch {
+        parsed = undefined;
+      }
+      const usage = toTokenUsage(parsed?.usage);
+      if (usage) this.usage = usage;
+      const usageOnly =
+        Array.isArray(parsed?.choices) && parsed!.choices.length === 0;
+      if (usageOnly) return this.#clientWantsUsage ? `${event}\n\n` : '';
+      this.chunks++;
+      return `${event}\n\n`;
+    }
+    if (event.startsWith('data: {"error"')) {
+      try {
+        this.errorMessage = String(
+          JSON.parse(event.slice(6))?.error?.message ?? 'error',
+        );
+      } catch {
+        this.errorMessage = 'error';
+      }
+      return `${event}\n\n`;
+    }
+    this.chunks++;
+    if (!this.#clientWantsUsage && event.includes(USAGE_NULL)) {
+      return `${event.replace(USAGE_NULL, '')}\n\n`;
+    }
+    return `${event}\n\n`;
+  }
+}

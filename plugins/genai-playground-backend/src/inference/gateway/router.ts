@@ -1,0 +1,91 @@
+import express, { type Request, type Response } from 'express';
+import { performance } from 'node:perf_hooks';
+import type { ModelRegistry } from '../models/ModelRegistry';
+import type { GatewayAuthenticator } from './GatewayAuthenticator';
+import type { InferenceProxy } from './InferenceProxy';
+import { GatewayError, sendGatewayError, toGatewayError } from './errors';
+import { readBody } from './readBody';
+import type { Endpoint } from './requestShape';
+
+export interface GatewayRouterOptions {
+  auth: GatewayAuthenticator;
+  proxy: InferenceProxy;
+  registry: ModelRegistry;
+  maxBodyBytes: number;
+}
+
+/**
+ * `/v1/*`: OpenAI's API. A plain express router, mounted before the plugin's JSON body parser
+ * (bodies are read raw, once) and answering every `/v1` path itself, errors in OpenAI's shape.
+ */
+export function createGatewayRouter(options: GatewayRouterOptions) {
+  const { auth, proxy, registry, maxBodyBytes } = options;
+  const v1 = express.Router();
+
+  const fail = (res: Response, error: unknown, t0: number) =>
+    sendGatewayError(res, toGatewayError(error), {
+      'x-genai-overhead-ms': (performance.now() - t0).toFixed(3),
+    });
+
+  v1.get('/models', (req: Request, res: Response) => {
+    const t0 = performance.now();
+    res.locals.metricsRoute = '/v1/models';
+    auth.authenticate(req).then(
+      caller => {
+        const data = registry
+          .list()
+          .filter(m => !caller.models || caller.models.has(m.name))
+          .filter(m => !m.team || m.team === caller.team)
+          .map(m => registry.toOpenAi(m));
+        res.json({ object: 'list', data });
+      },
+      error => fail(res, error, t0),
+    );
+  });
+
+  const route = (path: string, endpoint: Endpoint) => {
+    v1.post(path, (req: Request, res: Response) => {
+      const t0 = performance.now();
+      const startedAt = Date.now();
+      res.locals.metricsRoute = `/v1${path}`;
+      readBody(req, maxBodyBytes)
+        .then(async raw => {
+          const caller = await auth.authenticate(req);
+          await proxy.handle({
+            endpoint,
+            req,
+            res,
+            raw,
+            caller,
+            t0,
+            startedAt,
+          });
+        })
+        .catch(error => {
+          if (error instanceof GatewayError && error.status === 413) {
+            res.setHeader('connection', 'close');
+          }
+          fail(res, error, t0);
+        });
+    });
+  };
+  route('/chat/completions', 'chat');
+  route('/completions', 'completions');
+  route('/embeddings', 'embeddings');
+
+  v1.use((req: Request, res: Response) => {
+    res.locals.metricsRoute = '/v1/*';
+    sendGatewayError(
+      res,
+      new GatewayError(
+        404,
+        `Unknown request URL: ${req.method} /v1${req.path}. The gateway serves /v1/models, /v1/chat/completions, /v1/completions and /v1/embeddings.`,
+        { code: 'unknown_url' },
+      ),
+    );
+  });
+
+  const router = express.Router();
+  router.use('/v1', v1);
+  return router;
+}

@@ -1,0 +1,126 @@
+/**
+ * Where rate limits and budgets are counted: in this process (dev) or in Redis (production,
+ * shared by every backend replica). Both implement the same atomic check-and-reserve.
+ *
+ * Rates use a sliding window of one minute approximated from two fixed windows (the current
+ * minute's count plus the previous minute's, weighted by how much of it still overlaps):
+ * memory-cheap, and without the double burst fixed windows allow at a boundary.
+ *
+ * Budgets are counted in micro-units of the currency (integers, so that Redis adds exactly) per
+ * subject and calendar month (UTC). A call reserves its worst-case cost before it goes out, and
+ * settles to its real cost after: concurrent calls can never spend more than the budget.
+ */
+export interface RateSubject {
+  id: string;
+  /** Requests per minute; 0: none. */
+  rpm: number;
+  /** Tokens per minute; 0: none. */
+  tpm: number;
+}
+
+export interface BudgetSubject {
+  id: string;
+  limitMicros: number;
+}
+
+export interface ReserveRequest {
+  rates: RateSubject[];
+  /** Tokens the call is expected to use, counted against TPM now. */
+  tokens: number;
+  budgets: BudgetSubject[];
+  /** Worst-case cost of the call, reserved on every budget. */
+  amountMicros: number;
+  /** Epoch milliseconds. */
+  now: number;
+}
+
+/** What settling a reservation needs to undo or adjust. */
+export interface Reservation {
+  rateKeys: string[];
+  budgetKeys: string[];
+  tokens: number;
+  amountMicros: number;
+}
+
+export type ReserveResult =
+  | { ok: true; reservation: Reservation }
+  | {
+      ok: false;
+      limit: 'rpm' | 'tpm' | 'budget';
+      subject: string;
+      /** Seconds to wait before the call could pass. */
+      retryAfterSeconds: number;
+    };
+
+export interface LimitStore {
+  /** Checks every limit and, only when all pass, counts the call against all of them. */
+  reserve(request: ReserveRequest): Promise<ReserveResult>;
+  /** Replaces the reserved tokens and cost with the real ones. */
+  settle(
+    reservation: Reservation,
+    actual: { tokens: number; costMicros: number },
+  ): Promise<void>;
+  /**
+   * Sets what a budget has spent this month when the store does not know yet (after a restart of
+   * an in-memory store, or a new month), from the metered usage.
+   */
+  seedBudget(id: string, month: string, spentMicros: number): Promise<void>;
+  /** Spent plus reserved, by subject, this month. */
+  getSpent(ids: string[], month: string): Promise<Map<string, number>>;
+  close(): Promise<void>;
+}
+
+export const WINDOW_MS = 60_000;
+
+/** The calendar month (UTC) of a time: `2025-06`. */
+export function monthOf(now: number): string {
+  return new Date(now).toISOString().slice(0, 7);
+}
+
+/** Seconds from `now` to the start of the next month (UTC). */
+export function secondsToNextMonth(now: number): number {
+  const d = new Date(now);
+  const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return Math.max(1, Math.ceil((next - now) / 1000));
+}
+
+/** Start of the fixed window `now` is in, and how far into it `now` is (0..1). */
+export function windowOf(now: number): { start: number; fraction: number } {
+  const start = now - (now % WINDOW_MS);
+  return { start, fraction: (now - start) / WINDOW_MS };
+}
+
+/** The sliding-window estimate of what was used in the last minute. */
+export function slidingCount(
+  previous: number,
+  current: number,
+  fraction: number,
+): number {
+  return previous * (1 - fraction) + current;
+}
+
+/**
+ * Seconds until `need` more fits under `limit`, if nothing else arrives: first the previous
+ * window's weight fades; if the current window alone is too much, its weight must fade in the
+ * next window.
+ */
+export function rateRetryAfterSeconds(options: {
+  limit: number;
+  need: number;
+  previous: number;
+  current: number;
+  fraction: number;
+}): number {
+  const { limit, need, previous, current, fraction } = options;
+  let waitMs: number;
+  if (current + need <= limit) {
+    // only the previous window's share is in the way
+    const until = previous > 0 ? 1 - (limit - current - need) / previous : 0;
+    waitMs = Math.max(0, until - fraction) * WINDOW_MS;
+  } else {
+    const room = limit - need;
+    const until = room >= 0 && current > 0 ? 1 - room / current : 1;
+    waitMs = (1 - fraction) * WINDOW_MS + Math.max(0, until) * WINDOW_MS;
+  }
+  return Math.min(120, Math.max(1, Math.ceil(waitMs / 1000)));
+}

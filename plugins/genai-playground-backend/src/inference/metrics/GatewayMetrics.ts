@@ -1,0 +1,49 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+
+/**
+ * The plugin's Prometheus metrics, in a registry of its own (served at `/metrics`):
+ *
+ * - `http_request_duration_seconds{method,route,code}`: every route of the plugin (the seed's SLO
+ *   alert rules read it), streams until their last byte;
+ * - `genai_gateway_tokens_total{model,direction}`: input and output tokens metered;
+ * - `genai_gateway_upstream_errors_total{model,reason}`: failed tries at a model server
+ *   (connect, status_5xx, timeout, stream_cut, cooled_down, ...), retried or not;
+ * - `genai_gateway_time_to_first_token_seconds{model}`: streams, from the request to the first
+ *   content chunk.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Duration of HTTP requests of the genai-playground plugin, until the response ended',
+    labelNames: ['method', 'route', 'code'] as const,
+    buckets: [
+      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
+    ],
+    registers: [this.registry],
+  });
+  readonly tokens = new Counter({
+    name: 'genai_gateway_tokens_total',
+    help: 'Tokens metered by the inference gateway',
+    labelNames: ['model', 'direction'] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamErrors = new Counter({
+    name: 'genai_gateway_upstream_errors_total',
+    help: 'Failed tries at a model server, by reason',
+    labelNames: ['model', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly ttft = new Histogram({
+    name: 'genai_gateway_time_to_first_token_seconds',
+    help: 'Time from the request to the first content chunk of streamed answers',
+    labelNames: ['model'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  countTokens(model: string, input: number, output: number) {
+    if (input > 0) this.tokens.inc({ model, direction: 'input' }, input);
+    if (output > 0) this.tokens.inc({ model, direction: 'output' }, output);
+  }
+}

@@ -1,0 +1,236 @@
+import type {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  AuthorizeResult,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  apiKeyCreatePermission,
+  apiKeyReadPermission,
+  apiKeyRevokePermission,
+  type ApiKey,
+  type ApiKeyWithUsage,
+  type CreatedApiKey,
+  type createApiKeyRequestSchema,
+} from '@genai-portal/plugin-genai-playground-common';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type {
+  EnvironmentRecord,
+  EnvironmentStore,
+} from '../environments/EnvironmentStore';
+import type { UsageStore } from '../metering/UsageStore';
+import type { ApiKeyRecord, ApiKeyStore } from './ApiKeyStore';
+import { generateApiKey } from './apiKeySecret';
+
+export type CreateApiKeyInput = z.output<typeof createApiKeyRequestSchema>;
+
+export interface ApiKeyServiceOptions {
+  keys: ApiKeyStore;
+  environments: Pick<EnvironmentStore, 'get'>;
+  usage: Pick<UsageStore, 'totalsByKey'>;
+  permissions: PermissionsService;
+  /** Names of the models the gateway serves now (to check a key's scope). */
+  modelNames: () => string[];
+  defaults: { rpm: number; tpm: number };
+  currency: string;
+  /** Called after a revoke, so the gateway forgets the key at once. */
+  onRevoke?: (keyId: string) => void;
+  clock?: { now(): Date };
+}
+
+type Options = { credentials: BackstageCredentials };
+
+/**
+ * API keys of environments: issued (the secret shown once, a SHA-256 kept), listed with this
+ * month's usage, revoked. A key expires with its environment: its `expiresAt` is read from the
+ * environment each time, so an extend moves it and a delete ends it.
+ */
+export class ApiKeyService {
+  readonly #o: ApiKeyServiceOptions;
+  readonly #clock: { now(): Date };
+
+  constructor(options: ApiKeyServiceOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? { now: () => new Date() };
+  }
+
+  async create(
+    environmentId: string,
+    request: CreateApiKeyInput,
+    { credentials }: Options,
+  ): Promise<CreatedApiKey> {
+    await this.#authorize(apiKeyCreatePermission, environmentId, credentials);
+    const env = await this.#environment(environmentId);
+    const now = this.#clock.now();
+    if (env.status !== 'ready' || Date.parse(env.expiresAt) <= now.getTime()) {
+      throw new ConflictError(
+        `environment ${environmentId} is ${
+          env.status === 'ready' ? 'past its lease' : env.status
+        }: keys can only be issued for a ready environment`,
+      );
+    }
+    const models = [...new Set(request.models ?? [])];
+    const known = new Set(this.#o.modelNames());
+    const unknown = models.filter(m => !known.has(m));
+    if (unknown.length) {
+      throw new InputError(
+        `Invalid request: models: unknown model ${unknown
+          .map(m => `'${m}'`)
+          .join(', ')}; the gateway serves ${[...known].join(', ') || 'none'}`,
+      );
+    }
+    const { key, hash, prefix } = generateApiKey();
+    const record: ApiKeyRecord = {
+      id: randomUUID(),
+      hash,
+      prefix,
+      name: request.name,
+      environmentId,
+      team: env.team,
+      models,
+      rpm: request.rpm ?? this.#o.defaults.rpm,
+      tpm: request.tpm ?? this.#o.defaults.tpm,
+      currency: this.#o.currency,
+      createdBy: this.#actor(credentials),
+      createdAt: now.toISOString(),
+    };
+    if (request.monthlyBudget !== undefined) {
+      record.monthlyBudget = request.monthlyBudget;
+    }
+    await this.#o.keys.insert(record);
+    return { ...this.#toApiKey(record, env), key };
+  }
+
+  async list(
+    environmentId: string,
+    { credentials }: Options,
+  ): Promise<ApiKeyWithUsage[]> {
+    await this.#authorize(apiKeyReadPermission, environmentId, credentials);
+    const env = await this.#environment(environmentId);
+    const keys = await this.#o.keys.listByEnvironment(environmentId);
+    const now = this.#clock.now();
+    const month = now.toISOString().slice(0, 7);
+    const from = new Date(
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1),
+    ).toISOString();
+    const to = new Date(
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1),
+    ).toISOString();
+    const totals = await this.#o.usage.totalsByKey(
+      keys.map(k => k.id),
+      { from, to },
+    );
+    return keys.map(k => ({
+      ...this.#toApiKey(k, env),
+      usage: {
+        month,
+        requests: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cost: 0,
+        ...totals.get(k.id),
+      },
+    }));
+  }
+
+  async revoke(
+    environmentId: string,
+    keyId: string,
+    { credentials }: Options,
+  ): Promise<ApiKey> {
+    await this.#authorize(apiKeyRevokePermission, environmentId, credentials);
+    const env = await this.#o.environments.get(environmentId);
+    const key = await this.#o.keys.get(keyId);
+    if (!key || key.environmentId !== environmentId) {
+      throw new NotFoundError(
+        `no API key ${keyId} in environment ${environmentId}`,
+      );
+    }
+    const revoked = await this.#o.keys.revoke(keyId, {
+      at: this.#clock.now().toISOString(),
+      by: this.#actor(credentials),
+    });
+    this.#o.onRevoke?.(keyId);
+    return this.#toApiKey(revoked ?? key, env);
+  }
+
+  /** Revokes every key of an environment that was deleted or expired. */
+  async revokeEnvironment(
+    environmentId: string,
+    by: string,
+  ): Promise<string[]> {
+    const ids = await this.#o.keys.revokeEnvironment(environmentId, {
+      at: this.#clock.now().toISOString(),
+      by,
+    });
+    ids.forEach(id => this.#o.onRevoke?.(id));
+    return ids;
+  }
+
+  #toApiKey(key: ApiKeyRecord, env: EnvironmentRecord | undefined): ApiKey {
+    const expiresAt = env?.expiresAt ?? key.createdAt;
+    const expired =
+      !env ||
+      env.status !== 'ready' ||
+      Date.parse(expiresAt) <= this.#clock.now().getTime();
+    const apiKey: ApiKey = {
+      id: key.id,
+      prefix: key.prefix,
+      name: key.name,
+      environmentId: key.environmentId,
+      team: key.team,
+      models: key.models,
+      rpm: key.rpm,
+      tpm: key.tpm,
+      currency: key.currency,
+      createdBy: key.createdBy,
+      createdAt: key.createdAt,
+      expiresAt,
+      status: key.revokedAt ? 'revoked' : expired ? 'expired' : 'active',
+    };
+    if (key.monthlyBudget !== undefined)
+      apiKey.monthlyBudget = key.monthlyBudget;
+    if (key.revokedAt) apiKey.revokedAt = key.revokedAt;
+    return apiKey;
+  }
+
+  async #environment(id: string): Promise<EnvironmentRecord> {
+    const env = await this.#o.environments.get(id);
+    if (!env) throw new NotFoundError(`no environment ${id}`);
+    return env;
+  }
+
+  async #authorize(
+    permission: ResourcePermission<'genai-playground-environment'>,
+    environmentId: string,
+    credentials: BackstageCredentials,
+  ) {
+    const [decision] = await this.#o.permissions.authorize(
+      [{ permission, resourceRef: environmentId }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `not allowed: ${permission.name} on environment ${environmentId}`,
+      );
+    }
+  }
+
+  #actor(credentials: BackstageCredentials): string {
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
+    return principal.userEntityRef ?? principal.subject ?? 'unknown';
+  }
+}

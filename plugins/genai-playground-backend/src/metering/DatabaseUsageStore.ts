@@ -1,0 +1,162 @@
+import {
+  resolvePackagePath,
+  type DatabaseService,
+} from '@backstage/backend-plugin-api';
+import type {
+  UsageGroupBy,
+  UsageRow,
+} from '@genai-portal/plugin-genai-playground-common';
+import type { Knex } from 'knex';
+import type {
+  UsageFilter,
+  UsageRecord,
+  UsageStore,
+  UsageTotals,
+} from './UsageStore';
+
+const migrationsDir = resolvePackagePath(
+  '@genai-portal/plugin-genai-playground-backend',
+  'migrations',
+);
+
+/** Rows per INSERT: well under SQLite's 32,766 bound variables at 15 columns. */
+const INSERT_CHUNK = 500;
+
+function toRow(r: UsageRecord) {
+  return {
+    at: r.at,
+    key_id: r.keyId ?? null,
+    user_ref: r.userRef ?? null,
+    team: r.team,
+    environment_id: r.environmentId ?? null,
+    model: r.model,
+    endpoint: r.endpoint,
+    input_tokens: Math.round(r.inputTokens),
+    output_tokens: Math.round(r.outputTokens),
+    cost: r.cost,
+    latency_ms: r.latencyMs,
+    ttft_ms: r.ttftMs ?? null,
+    status: r.status,
+    error: r.error ?? null,
+    stream: r.stream,
+  };
+}
+
+/**
+ * Metered calls on the plugin's database. Times are ISO strings (UTC, fixed width), so ranges
+ * compare as text and the day is the first ten characters, on SQLite and PostgreSQL alike.
+ */
+export class DatabaseUsageStore implements UsageStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseUsageStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseUsageStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async insert(records: UsageRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+        await tx('usage_records').insert(
+          records.slice(i, i + INSERT_CHUNK).map(toRow),
+        );
+      }
+    });
+  }
+
+  async aggregate(
+    groupBy: UsageGroupBy,
+    filter: UsageFilter,
+  ): Promise<UsageRow[]> {
+    const column = {
+      team: this.db.raw('team'),
+      key: this.db.raw("coalesce(key_id, '')"),
+      model: this.db.raw('model'),
+      environment: this.db.raw("coalesce(environment_id, '')"),
+      day: this.db.raw('substr(at, 1, 10)'),
+    }[groupBy];
+    const rows = await this.#filtered(filter)
+      .select({ grp: column })
+      .count({ requests: '*' })
+      .sum({ errors: this.db.raw('case when status >= 400 then 1 else 0 end') })
+      .sum({ input_tokens: 'input_tokens' })
+      .sum({ output_tokens: 'output_tokens' })
+      .sum({ cost: 'cost' })
+      .avg({ avg_latency: 'latency_ms' })
+      .groupBy(column)
+      .orderBy(
+        groupBy === 'day' ? 'grp' : 'cost',
+        groupBy === 'day' ? 'asc' : 'desc',
+      );
+    return rows.map((r: any) => ({
+      group: String(r.grp),
+      requests: Number(r.requests),
+      errors: Number(r.errors ?? 0),
+      inputTokens: Number(r.input_tokens ?? 0),
+      outputTokens: Number(r.output_tokens ?? 0),
+      cost: Number(r.cost ?? 0),
+      avgLatencyMs: Math.round(Number(r.avg_latency ?? 0) * 1000) / 1000,
+    }));
+  }
+
+  async totalsByKey(
+    keyIds: string[],
+    period: { from: string; to: string },
+  ): Promise<Map<string, UsageTotals>> {
+    const totals = new Map<string, UsageTotals>();
+    if (keyIds.length === 0) return totals;
+    const rows = await this.db('usage_records')
+      .whereIn('key_id', keyIds)
+      .where('at', '>=', period.from)
+      .where('at', '<', period.to)
+      .select('key_id')
+      .count({ requests: '*' })
+      .sum({ input_tokens: 'input_tokens' })
+      .sum({ output_tokens: 'output_tokens' })
+      .sum({ cost: 'cost' })
+      .groupBy('key_id');
+    for (const r of rows as any[]) {
+      totals.set(String(r.key_id), {
+        requests: Number(r.requests),
+        inputTokens: Number(r.input_tokens ?? 0),
+        outputTokens: Number(r.output_tokens ?? 0),
+        cost: Number(r.cost ?? 0),
+      });
+    }
+    return totals;
+  }
+
+  async sumCost(
+    subject: { keyId: string } | { environmentId: string },
+    period: { from: string; to: string },
+  ): Promise<number> {
+    const row = await this.db('usage_records')
+      .where(
+        'keyId' in subject
+          ? { key_id: subject.keyId }
+          : { environment_id: subject.environmentId },
+      )
+      .where('at', '>=', period.from)
+      .where('at', '<', period.to)
+      .sum({ cost: 'cost' })
+      .first();
+    return Number((row as any)?.cost ?? 0);
+  }
+
+  #filtered(filter: UsageFilter) {
+    const q = this.db('usage_records')
+      .where('at', '>=', filter.from)
+      .where('at', '<', filter.to);
+    if (filter.teams) q.whereIn('team', filter.teams);
+    if (filter.environmentId) q.where('environment_id', filter.environmentId);
+    if (filter.keyId) q.where('key_id', filter.keyId);
+    if (filter.model) q.where('model', filter.model);
+    return q;
+  }
+}

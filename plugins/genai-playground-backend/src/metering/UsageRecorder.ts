@@ -1,0 +1,95 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { UsageRecord, UsageStore } from './UsageStore';
+
+export interface UsageRecorderOptions {
+  store: UsageStore;
+  logger: LoggerService;
+  /** Flush at least this often (ms). */
+  flushIntervalMs: number;
+  /** Flush as soon as this many records wait. */
+  batchSize: number;
+  /** Records kept while the database is down; the oldest are dropped beyond it (and logged). */
+  maxBuffered?: number;
+}
+
+/**
+ * Takes metered calls off the request path: `record` only appends to a buffer; a timer writes
+ * the buffer in one batch every `flushIntervalMs`, or sooner once `batchSize` records wait.
+ * A failed write keeps the records for the next flush. `close()` (the plugin's shutdown hook)
+ * writes what is left, so an acknowledged call is not lost on a clean shutdown.
+ */
+export class UsageRecorder {
+  #buffer: UsageRecord[] = [];
+  #flushing: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  readonly #o: UsageRecorderOptions;
+  readonly #maxBuffered: number;
+
+  constructor(options: UsageRecorderOptions) {
+    this.#o = options;
+    this.#maxBuffered = options.maxBuffered ?? 100_000;
+    this.#timer = setInterval(() => {
+      void this.flush();
+    }, options.flushIntervalMs);
+    this.#timer.unref();
+  }
+
+  record(record: UsageRecord) {
+    this.#buffer.push(record);
+    if (this.#buffer.length >= this.#o.batchSize && !this.#flushing) {
+      void this.flush();
+    }
+  }
+
+  /** Records waiting to be written. */
+  get pending(): number {
+    return this.#buffer.length;
+  }
+
+  /** Writes what is buffered now (waits for a flush in progress first). */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    if (this.#buffer.length === 0) return;
+    const batch = this.#buffer;
+    this.#buffer = [];
+    this.#flushing = this.#o.store.insert(batch).then(
+      () => undefined,
+      error => {
+        this.#buffer = batch.concat(this.#buffer);
+        const over = this.#buffer.length - this.#maxBuffered;
+        if (over > 0) {
+          this.#buffer.splice(0, over);
+          this.#o.logger.error(
+            `Usage metering: dropped ${over} records, the database has been failing`,
+          );
+        }
+        this.#o.logger.warn(
+          `Usage metering: could not write ${batch.length} records, will retry: ${error}`,
+        );
+      },
+    );
+    try {
+      await this.#flushing;
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  /** Stops the timer and writes the rest (retrying a few times). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    for (let attempt = 0; attempt < 3 && this.#buffer.length > 0; attempt++) {
+      await this.flush();
+    }
+    if (this.#buffer.length > 0) {
+      this.#o.logger.error(
+        `Usage metering: ${
+          this.#buffer.length
+        } records could not be written at shutdown`,
+      );
+    }
+  }
+}
