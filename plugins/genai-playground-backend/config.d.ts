@@ -71,5 +71,145 @@ export interface Config {
     };
     /** How long live quota and pool readings are cached (seconds). Default 10. */
     quotaCacheSeconds?: number;
+    /**
+     * The inference gateway: OpenAI's API at /api/genai-playground/v1 in front of the model
+     * servers (vLLM), with API keys per environment, limits, budgets and metering.
+     */
+    inference?: {
+      /** Models served from config. Deployed model servers are found on the cluster besides. */
+      models?: Array<{
+        /** The name clients pass as `model`; what the upstreams serve (`--served-model-name`). */
+        name: string;
+        /** Base URLs of the model's replicas (`/v1` is added); calls only ever go to these. */
+        upstreams: string[];
+        /** GPU pool the replicas run on. Default mi355x. */
+        gpuPool?: string;
+        /** Price of one million input tokens, in genaiPlayground.currency. */
+        pricePer1MInput: number;
+        /** Price of one million output tokens. Required for chat models; embeddings default 0. */
+        pricePer1MOutput?: number;
+        /** Context window (tokens); bounds what a call without max_tokens may reserve. */
+        contextLength: number;
+        /** chat (chat and text completions) or embedding. Default chat. */
+        kind?: 'chat' | 'embedding';
+      }>;
+      /** Largest request body the gateway reads (bytes); bigger is a 413. Default 1048576. */
+      maxBodyBytes?: number;
+      timeouts?: {
+        /** Connecting to a replica (ms). Default 5000. */
+        connectMs?: number;
+        /** Until the model server's response headers (non-streaming: the whole answer), ms; then a 504. Default 120000. */
+        firstTokenMs?: number;
+        /** Longest silence between two chunks of a stream (ms); then the stream is cut with an error event. Default 30000. */
+        chunkMs?: number;
+      };
+      /** Tries on another replica after a connection error or a 5xx (before anything reached the client). */
+      retries?: {
+        /** Extra tries. Default 2. */
+        attempts?: number;
+        /** Backoff before the first retry (ms), doubled each time, with jitter. Default 25. */
+        baseDelayMs?: number;
+      };
+      /** A replica failing this many times in a row is left alone for a while. */
+      cooldown?: {
+        /** Default 5. */
+        failures?: number;
+        /** Default 10. */
+        seconds?: number;
+      };
+      /** Limits of a new API key when the request names none. */
+      keyDefaults?: {
+        /** Requests per minute. Default 600. */
+        rpm?: number;
+        /** Tokens per minute. Default 1000000. */
+        tpm?: number;
+      };
+      /** Limits of signed-in users calling from the playground page. */
+      userLimits?: {
+        /** Requests per minute. Default 120. */
+        rpm?: number;
+        /** Tokens per minute. Default 2000000. */
+        tpm?: number;
+      };
+      /** How long a looked-up API key is trusted before it is read again (s); a revoke on another replica applies within it. Default 10. */
+      keyCacheSeconds?: number;
+      /** Also charge calls to their environment's monthlyBudget (besides the key's budget). Default false. */
+      environmentBudgets?: boolean;
+      /** Metered calls are written in batches, off the request path. */
+      metering?: {
+        /** Default 1000. */
+        flushIntervalMs?: number;
+        /** Write as soon as this many records wait. Default 500. */
+        batchSize?: number;
+      };
+      /**
+       * Where limits and budgets are counted, so that they hold across backend replicas. Default:
+       * redis when backend.cache.store is redis (at backend.cache.connection), else memory.
+       */
+      limits?: {
+        store?: 'memory' | 'redis';
+        /**
+         * Redis URL, when not backend.cache.connection.
+         * @visibility secret
+         */
+        redisUrl?: string;
+        /** Default genai-playground:limits: */
+        keyPrefix?: string;
+      };
+      metrics?: {
+        /** Serve /metrics without a Backstage identity, as most exporters do. Default true. */
+        public?: boolean;
+      };
+      /** Model servers deployed into environments: Services labelled genai-playground.io/inference-model. */
+      discovery?: {
+        /** Default true. */
+        enabled?: boolean;
+        /** Default 30. */
+        intervalSeconds?: number;
+        /**
+         * Route to a Service's genai-playground.io/upstream-url annotation instead of its cluster
+         * DNS name. Only for kube-sim setups, where Services route nowhere: anyone who may
+         * annotate Services in an environment could point the gateway anywhere. Default false.
+         */
+        allowUpstreamAnnotation?: boolean;
+        /** Prices of deployed models (the team pays the GPUs already). Default 0. */
+        pricePer1MInput?: number;
+        /** Default 0. */
+        pricePer1MOutput?: number;
+        /** Context window when the Service does not say. Default 32768. */
+        contextLength?: number;
+      };
+      /** What genai:inference:deploy (POST /environments/:id/inference-services) makes. */
+      deploy?: {
+        /** vLLM image for ROCm. Default rocm/vllm:latest. */
+        image?: string;
+        /** Extra vLLM arguments for every model server. */
+        extraArgs?: string[];
+        /** Node selector of the inference pool. Default { gpu-type: mi355x }. */
+        nodeSelector?: { [label: string]: string };
+        /** Tolerations of the pool's taints. Default amd.com/gpu Exists NoSchedule. */
+        tolerations?: Array<{
+          key: string;
+          operator?: 'Exists' | 'Equal';
+          value?: string;
+          effect?: string;
+        }>;
+        /** CPU cores requested per replica (limit twice as much). Default 8. */
+        cpu?: number;
+        /** Memory in GiB requested per replica (limit twice as much). Default 64. */
+        memoryGi?: number;
+        modelCache?: {
+          /** emptyDir (per pod) or pvc (shared ReadWriteMany claim). Default emptyDir. */
+          type?: 'emptyDir' | 'pvc';
+          /** Default 200. */
+          sizeGi?: number;
+          storageClass?: string;
+        };
+        /** A Secret in the environment with a Hugging Face token under key `token`. */
+        hfTokenSecret?: string;
+        /** Port vLLM listens on. Default 8000. */
+        port?: number;
+      };
+    };
   };
 }
