@@ -264,6 +264,7 @@ export class JobWatcher {
             labelSelector: JOB_SELECTOR,
             resourceVersion: versions[key],
             allowWatchBookmarks: true,
+            timeoutSeconds: this.#o.config.watch.timeoutSeconds,
           },
           (type, object) => {
             if (type === 'ERROR') {
@@ -352,12 +353,20 @@ export class JobWatcher {
     });
   }
 
-  /** Events explain a failure whose pods are gone, and a Job whose pods the quota refuses. */
+  /**
+   * Events explain a failure whose pods are gone, and a Job short of pods (the quota refuses
+   * them: a FailedCreate on the Job is all there is to see).
+   */
   #needsEvents(job: V1Job, id: string): boolean {
     const failed = job.status?.conditions?.some(
       c => c.type === 'Failed' && c.status === 'True',
     );
-    const podless = (this.#pods.get(id)?.size ?? 0) === 0 && !job.spec?.suspend;
-    return Boolean(failed) || podless;
+    if (failed) return true;
+    if (job.spec?.suspend) return false;
+    const pods = [...(this.#pods.get(id)?.values() ?? [])];
+    const present = pods.filter(
+      p => p.status?.phase !== 'Failed' && !p.metadata?.deletionTimestamp,
+    ).length;
+    return present < (job.spec?.parallelism ?? 1);
   }
 }

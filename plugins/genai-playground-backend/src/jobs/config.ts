@@ -28,6 +28,8 @@ export interface JobsConfig {
     sessionSeconds: number;
     /** How often, within a session, every unfinished job is checked against the cluster. */
     resyncSeconds: number;
+    /** The server closes a watch after this long; it is resumed from the last resourceVersion. */
+    timeoutSeconds: number;
   };
   /** How long a job may stay "submitting" (its Job never confirmed) before it is failed. */
   submitGraceSeconds: number;
@@ -177,6 +179,7 @@ export function readJobsConfig(root: Config): JobsConfig {
     watch: {
       sessionSeconds: positive(watch, 'sessionSeconds', 60),
       resyncSeconds: positive(watch, 'resyncSeconds', 15),
+      timeoutSeconds: positive(watch, 'timeoutSeconds', 300, true),
     },
     submitGraceSeconds: positive(config, 'submitGraceSeconds', 300),
   };

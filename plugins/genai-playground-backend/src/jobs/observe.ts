@@ -155,24 +155,31 @@ export function eventsOf(
 export function eventProblem(
   events: CoreV1Event[],
   kubernetesName: string,
-  options: { podsExist: boolean },
+  options: { missingPods: boolean; podsGone: boolean },
 ): Problem | undefined {
-  const ours = eventsOf(events, kubernetesName).filter(
-    e => e.type === 'Warning',
-  );
+  const ours = eventsOf(events, kubernetesName);
+  // The Job controller retries a refused create: its latest create event tells how it stands.
+  const lastCreate = [...ours]
+    .reverse()
+    .find(
+      e =>
+        e.involvedObject?.kind === 'Job' &&
+        (e.reason === 'FailedCreate' || e.reason === 'SuccessfulCreate'),
+    );
+  if (lastCreate?.reason === 'FailedCreate' && options.missingPods) {
+    const message = lastCreate.message ?? '';
+    const quota = describeExceededQuota(message);
+    return quota
+      ? {
+          reason: 'ExceededQuota',
+          message: `the environment's quota refused the job's pods: ${quota}`,
+        }
+      : { reason: 'FailedCreate', message };
+  }
+  if (!options.podsGone) return undefined;
   for (const e of [...ours].reverse()) {
+    if (e.type !== 'Warning' || e.involvedObject?.kind !== 'Pod') continue;
     const message = e.message ?? '';
-    if (e.involvedObject?.kind === 'Job' && e.reason === 'FailedCreate') {
-      if (options.podsExist) continue;
-      const quota = describeExceededQuota(message);
-      return quota
-        ? {
-            reason: 'ExceededQuota',
-            message: `the environment's quota refused the job's pods: ${quota}`,
-          }
-        : { reason: 'FailedCreate', message };
-    }
-    if (options.podsExist || e.involvedObject?.kind !== 'Pod') continue;
     if (e.reason === 'FailedScheduling') {
       return {
         reason: 'FailedScheduling',
@@ -191,6 +198,9 @@ export function eventProblem(
   }
   return undefined;
 }
+
+/** Reasons only events tell. */
+const EVENT_REASONS = new Set(['ExceededQuota', 'FailedCreate']);
 
 const POD_REASONS = new Set([
   'OOMKilled',
@@ -272,7 +282,10 @@ export function observe(
     const fromPods =
       podProblem(pods) ??
       (events
-        ? eventProblem(events, job.metadata?.name ?? '', { podsExist: false })
+        ? eventProblem(events, job.metadata?.name ?? '', {
+            missingPods: true,
+            podsGone: pods.length === 0,
+          })
         : undefined) ??
       (record.reason && POD_REASONS.has(record.reason)
         ? { reason: record.reason, message: record.statusMessage ?? '' }
@@ -302,24 +315,42 @@ export function observe(
     };
   }
 
+  const active = pods.filter(
+    p =>
+      !['Succeeded', 'Failed'].includes(p.status?.phase ?? '') &&
+      !p.metadata?.deletionTimestamp,
+  ).length;
+  const succeeded = pods.filter(p => p.status?.phase === 'Succeeded').length;
   const problem =
     podProblem(pods) ??
     (events
       ? eventProblem(events, job.metadata?.name ?? '', {
-          podsExist: pods.length > 0,
+          missingPods: active + succeeded < record.pods,
+          podsGone: false,
         })
       : undefined);
   const running =
     pods.some(p => p.status?.phase === 'Running') ||
     (job.status?.ready ?? 0) > 0;
+  // Without events (a watch update), a reason only events tell is kept as it is.
+  const keep =
+    !problem &&
+    !events &&
+    record.reason !== undefined &&
+    EVENT_REASONS.has(record.reason);
   if (running) {
     return {
       status: 'Running',
-      reason: problem?.reason ?? null,
-      statusMessage: problem?.message ?? null,
+      ...(keep
+        ? {}
+        : {
+            reason: problem?.reason ?? null,
+            statusMessage: problem?.message ?? null,
+          }),
       startedAt: startedAt ?? now,
     };
   }
+  if (keep) return { status: 'Pending' };
   if (problem) {
     return {
       status: 'Pending',
