@@ -223,7 +223,7 @@ export class InferenceProxy {
     model: ModelEntry,
     payload: Buffer,
   ): Promise<Outcome> {
-    const { res, req } = call;
+    const { res } = call;
     const abort = new AbortController();
     const onClose = () => {
       if (!res.writableFinished) abort.abort();
@@ -252,7 +252,8 @@ export class InferenceProxy {
         replica.outstanding--;
       }
     } catch (error) {
-      if (abort.signal.aborted || req.destroyed) {
+      // (not req.destroyed: a request whose body was read is destroyed, its client still waits)
+      if (abort.signal.aborted || res.destroyed) {
         return { status: 499, error: 'client_closed' };
       }
       throw error;
