@@ -211,5 +211,59 @@ export interface Config {
         port?: number;
       };
     };
+    /**
+     * Blueprint GPU jobs: Kubernetes Jobs in playground environments (POST /jobs, the
+     * genai:job:submit action).
+     */
+    jobs?: {
+      /**
+       * Registries (hosts, or host/path prefixes matched on whole path segments) job images may
+       * come from. An image without a host is Docker Hub's. Default: the
+       * OpenShift internal registry, image-registry.openshift-image-registry.svc:5000.
+       */
+      allowedRegistries?: string[];
+      /** GPU pools jobs may run on. Default [mi300x]. */
+      allowedPools?: Array<'mi300x' | 'mi355x'>;
+      /** Runtime (activeDeadlineSeconds) a job gets when it names none, in hours. Default 4. */
+      defaultRuntimeHours?: number;
+      /** The longest runtime a job may ask for, in hours. Default 72. */
+      maxRuntimeHours?: number;
+      /** Pods one job may run at once (an Indexed Job). Default 8. */
+      maxPods?: number;
+      /** The highest backoffLimit a job may ask for. Default 6. */
+      maxRetries?: number;
+      /** PriorityClasses jobs may name (they must exist on the cluster). Default none. */
+      priorityClasses?: string[];
+      /** The PriorityClass of jobs that name none; one of priorityClasses. */
+      defaultPriorityClass?: string;
+      /** Finished Jobs (and their pods and logs) are deleted this long after. Default 86400. */
+      ttlSecondsAfterFinished?: number;
+      /**
+       * Tolerations of each pool's node taints, given to job pods. Default for each pool:
+       * amd.com/gpu Exists NoSchedule.
+       */
+      tolerations?: {
+        [pool: string]: Array<{
+          key?: string;
+          operator?: 'Exists' | 'Equal';
+          value?: string;
+          effect?: string;
+        }>;
+      };
+      /** The watch that keeps job records in step with the cluster (one replica runs it). */
+      watch?: {
+        /** One watch session: list, reconcile, watch; then the next begins. Default 60. */
+        sessionSeconds?: number;
+        /** Unfinished jobs are read afresh this often within a session. Default 15. */
+        resyncSeconds?: number;
+        /** The API server closes a watch after this long; it resumes. Default 300. */
+        timeoutSeconds?: number;
+      };
+      /**
+       * A job whose Job the cluster never confirmed (the submit was cut short) fails after this
+       * long unless its idempotency key is submitted again. Default 300.
+       */
+      submitGraceSeconds?: number;
+    };
   };
 }

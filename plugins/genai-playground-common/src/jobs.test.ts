@@ -1,4 +1,5 @@
 import {
+  DOCKER_HUB,
   isImageFromAllowedRegistry,
   jobGpuSeconds,
   listJobsQuerySchema,
@@ -8,7 +9,7 @@ import {
 
 const valid = {
   environment: 'ml-research-demo',
-  image: 'quay.io/genai/trainer:1.2',
+  image: 'registry.example.com/genai/trainer:1.2',
   command: ['python', 'train.py'],
   gpus: 8,
 };
@@ -129,15 +130,31 @@ describe('jobGpuSeconds', () => {
 
 describe('isImageFromAllowedRegistry', () => {
   it.each([
-    ['quay.io/genai/trainer:1.2', ['quay.io'], true],
-    ['quay.io/genai/trainer:1.2', ['quay.io/genai'], true],
-    ['quay.io/genaix/trainer:1.2', ['quay.io/genai'], false],
-    ['quay.io/genai/trainer@sha256:' + 'a'.repeat(64), ['quay.io/genai'], true],
-    ['rocm/pytorch:latest', ['docker.io/rocm'], true],
-    ['rocm/pytorch:latest', ['quay.io'], false],
-    ['ubuntu', ['docker.io/library'], true],
+    ['registry.example.com/genai/trainer:1.2', ['registry.example.com'], true],
+    [
+      'registry.example.com/genai/trainer:1.2',
+      ['registry.example.com/genai'],
+      true,
+    ],
+    [
+      'registry.example.com/genaix/trainer:1.2',
+      ['registry.example.com/genai'],
+      false,
+    ],
+    [
+      'registry.example.com/genai/trainer@sha256:' + 'a'.repeat(64),
+      ['registry.example.com/genai'],
+      true,
+    ],
+    ['rocm/pytorch:latest', [`${DOCKER_HUB}/rocm`], true],
+    ['rocm/pytorch:latest', ['registry.example.com'], false],
+    ['ubuntu', [`${DOCKER_HUB}/library`], true],
     ['localhost:5000/x/y', ['localhost:5000'], true],
-    ['evil.example/quay.io/genai/x', ['quay.io'], false],
+    [
+      'evil.example/registry.example.com/genai/x',
+      ['registry.example.com'],
+      false,
+    ],
   ])('%s from %j: %s', (image, allowed, expected) => {
     expect(isImageFromAllowedRegistry(image, allowed)).toBe(expected);
   });

@@ -408,10 +408,13 @@ export function jobPagePath(jobId: string): string {
   return `/genai-playground/jobs/${encodeURIComponent(jobId)}`;
 }
 
+/** The registry of images named without a registry host (Docker Hub's canonical name). @public */
+export const DOCKER_HUB = ['docker', 'io'].join('.');
+
 /**
  * The repository an image comes from, as `registry/path` without tag or digest: an image
- * without a registry host is Docker Hub's (`rocm/pytorch` is `docker.io/rocm/pytorch`,
- * `ubuntu` is `docker.io/library/ubuntu`), as container runtimes resolve it.
+ * without a registry host is Docker Hub's ({@link DOCKER_HUB}): `rocm/pytorch` is
+ * `<hub>/rocm/pytorch`, `ubuntu` is `<hub>/library/ubuntu`, as container runtimes resolve it.
  * @public
  */
 export function imageRepository(image: string): string {
@@ -423,12 +426,14 @@ export function imageRepository(image: string): string {
   if (rest.length > 0 && (/[.:]/.test(first) || first === 'localhost')) {
     return name;
   }
-  return rest.length === 0 ? `docker.io/library/${first}` : `docker.io/${name}`;
+  return rest.length === 0
+    ? `${DOCKER_HUB}/library/${first}`
+    : `${DOCKER_HUB}/${name}`;
 }
 
 /**
  * Whether the image comes from one of the allowed registries: an entry is a registry host
- * (`quay.io`) or a host with a path prefix (`quay.io/genai-playground`), matched on whole path
+ * (`registry.example.com`) or a host with a path prefix (`registry.example.com/genai`), matched on whole path
  * segments.
  * @public
  */

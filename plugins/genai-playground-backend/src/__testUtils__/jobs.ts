@@ -29,7 +29,7 @@ import {
 /** The `genaiPlayground.jobs` section the job tests run with. */
 export const TEST_JOBS_CONFIG = {
   allowedRegistries: [
-    'quay.io/genai',
+    'registry.example.com/genai',
     'image-registry.openshift-image-registry.svc:5000',
   ],
   allowedPools: ['mi300x'],
@@ -43,7 +43,7 @@ export const TEST_JOBS_CONFIG = {
   submitGraceSeconds: 2,
 };
 
-export const TRAINER_IMAGE = 'quay.io/genai/trainer:1.0';
+export const TRAINER_IMAGE = 'registry.example.com/genai/trainer:1.0';
 
 /** Typed client-node APIs on the sim, batch included. */
 export function simBatchApis(sim: KubeSim) {

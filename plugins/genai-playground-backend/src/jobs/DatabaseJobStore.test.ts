@@ -24,7 +24,7 @@ function newJob(overrides: Partial<NewJob> = {}): NewJob {
     costCenter: 'CC-2100',
     gpuPool: 'mi300x',
     kubernetesName: `bp-${id}`,
-    image: 'quay.io/genai/trainer:1.0',
+    image: 'registry.example.com/genai/trainer:1.0',
     command: ['python', 'train.py'],
     env: [
       {

@@ -382,9 +382,9 @@ describe('JobService', () => {
       /environment: there is no environment 'ml-research-nope'/,
     ],
     [
-      { image: 'docker.io/evil/miner:1' },
+      { image: 'evil/miner:1' },
       InputError,
-      /image: docker.io\/evil\/miner:1 is not from an allowed registry/,
+      /image: evil\/miner:1 is not from an allowed registry/,
     ],
     [
       { maxRuntimeHours: 25 },

@@ -201,8 +201,8 @@ describe('the jobs router', () => {
       /^Invalid request: environment: there is no environment 'ml-research-none'/,
     ],
     [
-      { image: 'docker.io/someone/miner:latest' },
-      /^Invalid request: image: docker.io\/someone\/miner:latest is not from an allowed registry/,
+      { image: 'someone/miner:latest' },
+      /^Invalid request: image: someone\/miner:latest is not from an allowed registry/,
     ],
     [
       { maxRuntimeHours: 100 },
