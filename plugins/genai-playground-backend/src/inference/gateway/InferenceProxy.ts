@@ -406,7 +406,8 @@ export class InferenceProxy {
     const status = response.statusCode;
     let body: string;
     let answered = status;
-    if (status >= 500) {
+    if (status >= 500 || status === 401 || status === 403) {
+      // a 401/403 of the model server is about the gateway's access, not the client's key
       const e = this.#statusError(model, status, text);
       body = JSON.stringify(e.toJSON());
       answered = e.status;
@@ -416,7 +417,7 @@ export class InferenceProxy {
     this.#respond(call, answered, body, sentAt, receivedAt, 'application/json');
     return {
       status: answered,
-      error: status >= 500 ? 'upstream_error' : 'upstream_rejected',
+      error: answered >= 500 ? 'upstream_error' : 'upstream_rejected',
     };
   }
 

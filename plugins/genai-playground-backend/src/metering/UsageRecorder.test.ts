@@ -1,0 +1,84 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { UsageRecorder } from './UsageRecorder';
+import type { UsageRecord, UsageStore } from './UsageStore';
+
+const rec = (i: number): UsageRecord => ({
+  at: new Date(i).toISOString(),
+  team: 'group:default/ml-research',
+  model: 'm',
+  endpoint: 'chat',
+  inputTokens: i,
+  outputTokens: 0,
+  cost: 0,
+  latencyMs: 1,
+  status: 200,
+  stream: false,
+});
+
+function fakeStore(fail = 0) {
+  const batches: UsageRecord[][] = [];
+  let failures = fail;
+  const store = {
+    insert: jest.fn(async (records: UsageRecord[]) => {
+      if (failures > 0) {
+        failures--;
+        throw new Error('database down');
+      }
+      batches.push(records);
+    }),
+  } as unknown as UsageStore;
+  return { store, batches };
+}
+
+describe('UsageRecorder', () => {
+  it('writes nothing on the request path, then one batch per interval', async () => {
+    const { store, batches } = fakeStore();
+    const recorder = new UsageRecorder({
+      store,
+      logger: mockServices.logger.mock(),
+      flushIntervalMs: 30,
+      batchSize: 1000,
+    });
+    for (let i = 0; i < 5; i++) recorder.record(rec(i));
+    expect(store.insert).not.toHaveBeenCalled();
+    await new Promise(r => setTimeout(r, 80));
+    expect(batches).toHaveLength(1);
+    expect(batches[0].map(r => r.inputTokens)).toEqual([0, 1, 2, 3, 4]);
+    await recorder.close();
+  });
+
+  it('writes as soon as a batch is full', async () => {
+    const { store, batches } = fakeStore();
+    const recorder = new UsageRecorder({
+      store,
+      logger: mockServices.logger.mock(),
+      flushIntervalMs: 60_000,
+      batchSize: 3,
+    });
+    for (let i = 0; i < 3; i++) recorder.record(rec(i));
+    await recorder.flush();
+    expect(batches.map(b => b.length)).toEqual([3]);
+    await recorder.close();
+  });
+
+  it('keeps what the database refused for the next flush, and writes the rest at shutdown', async () => {
+    const { store, batches } = fakeStore(1);
+    const logger = mockServices.logger.mock();
+    const recorder = new UsageRecorder({
+      store,
+      logger,
+      flushIntervalMs: 60_000,
+      batchSize: 1000,
+    });
+    recorder.record(rec(1));
+    await recorder.flush();
+    expect(recorder.pending).toBe(1);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('could not write 1 records, will retry'),
+    );
+    recorder.record(rec(2));
+    await recorder.close();
+    expect(recorder.pending).toBe(0);
+    expect(batches.flat().map(r => r.inputTokens)).toEqual([1, 2]);
+  });
+});
