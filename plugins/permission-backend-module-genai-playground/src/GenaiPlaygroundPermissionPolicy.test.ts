@@ -12,6 +12,9 @@ import {
   environmentDeletePermission,
   environmentReadPermission,
   environmentUpdatePermission,
+  jobCancelPermission,
+  jobCreatePermission,
+  jobReadPermission,
   quotaReadPermission,
 } from '@genai-portal/plugin-genai-playground-common';
 import { GenaiPlaygroundPermissionPolicy } from './GenaiPlaygroundPermissionPolicy';
@@ -247,12 +250,50 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
       name: 'kubernetes.proxy',
       attributes: {},
     }),
-    createPermission({
-      name: 'genai-playground.job.create',
-      attributes: { action: 'create' },
-    }),
   ])('allows the rest of the portal: $name', async permission => {
     const { decide } = setup();
     expect(await decide(permission, kenji)).toEqual(allow);
+  });
+
+  describe('blueprint jobs follow their environment', () => {
+    it.each([jobCreatePermission, jobReadPermission, jobCancelPermission])(
+      '$name is conditional on the environment: its team or its owner',
+      async permission => {
+        const { decide } = setup();
+        expect(await decide(permission, lena)).toEqual(
+          conditional(
+            ['group:default/ml-research'],
+            'user:default/lena.fischer',
+          ),
+        );
+      },
+    );
+
+    it('lets a lead who is not a member read the jobs of the team, not submit or cancel them', async () => {
+      const { decide } = setup();
+      expect(await decide(jobReadPermission, sofia)).toEqual(
+        conditional(
+          ['group:default/data-office', 'group:default/ml-research'],
+          'user:default/sofia.costa',
+        ),
+      );
+      for (const permission of [jobCreatePermission, jobCancelPermission]) {
+        expect(await decide(permission, sofia)).toEqual(
+          conditional(
+            ['group:default/data-office'],
+            'user:default/sofia.costa',
+          ),
+        );
+      }
+    });
+
+    it.each([jobCreatePermission, jobReadPermission, jobCancelPermission])(
+      'allows admins and services $name',
+      async permission => {
+        const { decide } = setup();
+        expect(await decide(permission, priya)).toEqual(allow);
+        expect(await decide(permission)).toEqual(allow);
+      },
+    );
   });
 });

@@ -19,6 +19,7 @@ import {
   ENVIRONMENT_RULES,
   environmentCreatePermission,
   environmentReadPermission,
+  jobReadPermission,
   quotaReadPermission,
 } from '@genai-portal/plugin-genai-playground-common';
 import { TeamLeads } from './TeamLeads';
@@ -84,6 +85,9 @@ function groupRef(ref: string): string {
  * - Reading, extending and deleting an environment is conditional: the environment's team is one
  *   of the user's groups, or the user created it. Leads read their teams' environments even when
  *   they are not members.
+ * - Jobs follow their environment: `genai-playground.job.create|read|cancel` are permissions on
+ *   the job's environment (resource type `genai-playground-environment`), decided like reading
+ *   (job.read: leads too) or changing (job.create, job.cancel: members) the environment.
  * - Everything else in the portal (catalog, scaffolder, Kubernetes, ...) is allowed, as the
  *   allow-all policy this replaces did.
  * @public
@@ -126,7 +130,10 @@ export class GenaiPlaygroundPermissionPolicy implements PermissionPolicy {
       const groups = ownershipEntityRefs.filter(ref =>
         ref.startsWith('group:'),
       );
-      const teams = isPermission(permission, environmentReadPermission)
+      const reads =
+        isPermission(permission, environmentReadPermission) ||
+        isPermission(permission, jobReadPermission);
+      const teams = reads
         ? [
             ...new Set([
               ...groups,
