@@ -35,12 +35,13 @@ export class JobReconciler {
 
   /** Applies the cluster's view; returns the record as it is afterwards. */
   async reconcile(
-    record: JobRecord,
+    current: JobRecord,
     state: ClusterState,
   ): Promise<JobRecord | undefined> {
-    if (TERMINAL_JOB_STATUSES.includes(record.status)) return record;
+    if (TERMINAL_JOB_STATUSES.includes(current.status)) return current;
     const now = this.#clock.now();
     const uid = state.job?.metadata?.uid;
+    let record = current;
     if (!record.kubernetesUid && uid) {
       // A submit that made the Job but stopped before recording it (a restart): adopt it.
       await this.#o.store.markCreated(record.id, uid, now.toISOString());

@@ -330,10 +330,11 @@ describe('JobWatcher on a cluster with a short watch history', () => {
         }),
         marco,
       );
-      await waitFor(
-        async () => (await s.jobStore.get(job.id))?.status === 'Succeeded',
-        20_000,
-      );
+      const done = await waitFor(async () => {
+        const record = await s.jobStore.get(job.id);
+        return record?.status === 'Succeeded' ? record : undefined;
+      }, 20_000);
+      expect(done.gpuSeconds).toBeGreaterThan(0);
     } finally {
       await watcher.stop();
     }
