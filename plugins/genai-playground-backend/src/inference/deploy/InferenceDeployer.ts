@@ -121,6 +121,21 @@ export class InferenceDeployer {
         `Invalid request: ${maxReplicas} replicas × ${request.gpusPerReplica} GPUs need ${gpus} GPUs; environment ${environmentId} has a quota of ${env.quota.gpus}`,
       );
     }
+    const { cpu, memoryGi } = this.options.config;
+    if (
+      maxReplicas * cpu > env.quota.cpu ||
+      maxReplicas * memoryGi > env.quota.memoryGi
+    ) {
+      throw new InputError(
+        `Invalid request: ${maxReplicas} replicas need ${
+          maxReplicas * cpu
+        } CPU cores and ${
+          maxReplicas * memoryGi
+        } GiB of memory (${cpu} and ${memoryGi} each); environment ${environmentId} has a quota of ${
+          env.quota.cpu
+        } and ${env.quota.memoryGi}`,
+      );
+    }
     const spec: InferenceServiceSpec = {
       name: request.name,
       model: request.model,

@@ -118,7 +118,7 @@ export function deploymentManifest(
     { name: 'HF_HOME', value: '/models-cache' },
     { name: 'HOME', value: '/tmp' },
   ];
-  const envFrom = config.hfTokenSecret
+  const hfToken = config.hfTokenSecret
     ? [
         {
           name: 'HF_TOKEN',
@@ -177,7 +177,7 @@ export function deploymentManifest(
               image: config.image,
               command: ['python3', '-m', 'vllm.entrypoints.openai.api_server'],
               args,
-              env: [...env, ...envFrom],
+              env: [...env, ...hfToken],
               ports: [
                 { name: 'http', containerPort: config.port, protocol: 'TCP' },
               ],
