@@ -14,6 +14,10 @@ import type {
   ListJobsQuery,
   SubmitJobRequest,
 } from './jobs';
+import type {
+  DeployInferenceServiceRequest,
+  InferenceService,
+} from './inference';
 import type { PlaygroundSettings } from './settings';
 
 /**
@@ -140,6 +144,15 @@ export interface GenaiPlaygroundApi {
     request?: CancelJobRequest,
     options?: RequestOptions,
   ): Promise<Job>;
+  /**
+   * Deploys a vLLM model server into an environment of the MI355X pool (or updates the one of the
+   * same name); the gateway then serves its model to the environment's team.
+   */
+  deployInferenceService(
+    environmentId: string,
+    request: DeployInferenceServiceRequest,
+    options?: RequestOptions,
+  ): Promise<InferenceService>;
 }
 
 /** @public */

@@ -12,3 +12,9 @@ export {
   GENAI_ENVIRONMENT_CREATE_ACTION_ID,
   type GenaiEnvironmentCreateActionOptions,
 } from './actions/genaiEnvironmentCreate';
+export {
+  createGenaiInferenceDeployAction,
+  GATEWAY_PATH,
+  GENAI_INFERENCE_DEPLOY_ACTION_ID,
+  type GenaiInferenceDeployActionOptions,
+} from './actions/genaiInferenceDeploy';

@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { GenaiPlaygroundClient } from '@genai-portal/plugin-genai-playground-node';
 import { createGenaiEnvironmentCreateAction } from './actions/genaiEnvironmentCreate';
+import { createGenaiInferenceDeployAction } from './actions/genaiInferenceDeploy';
 
 /**
  * The scaffolder actions of the GenAI playground: `genai:environment:create`.
@@ -26,6 +27,7 @@ export const scaffolderModuleGenaiPlayground = createBackendModule({
         const client = new GenaiPlaygroundClient({ discovery });
         scaffolder.addActions(
           createGenaiEnvironmentCreateAction({ client, auth, catalog }),
+          createGenaiInferenceDeployAction({ client, auth }),
         );
       },
     });

@@ -155,6 +155,32 @@ describe('GenaiPlaygroundClient', () => {
     },
   );
 
+  it('deploys an inference service into an environment', async () => {
+    const stub = await startStub(() => ({
+      status: 201,
+      body: { name: 'llama-8b', objects: [] },
+    }));
+    try {
+      const service = await stub.client.deployInferenceService(
+        'ml-research-serving',
+        { name: 'llama-8b', model: 'meta-llama/Llama-3.1-8B-Instruct' },
+        { token: 'tok' },
+      );
+      expect(service).toEqual({ name: 'llama-8b', objects: [] });
+      expect(stub.seen).toEqual([
+        {
+          method: 'POST',
+          url: '/api/genai-playground/environments/ml-research-serving/inference-services',
+          authorization: 'Bearer tok',
+          contentType: 'application/json',
+          body: { name: 'llama-8b', model: 'meta-llama/Llama-3.1-8B-Instruct' },
+        },
+      ]);
+    } finally {
+      await stub.close();
+    }
+  });
+
   it('keeps a ResponseError for answers it has no class for', async () => {
     const stub = await startStub(() => backstageError('Error', 'boom', 500));
     try {

@@ -11,12 +11,14 @@ import {
 import type {
   CancelJobRequest,
   CreateEnvironmentRequest,
+  DeployInferenceServiceRequest,
   Environment,
   EnvironmentEvent,
   EnvironmentWithDetails,
   ExtendEnvironmentRequest,
   GenaiPlaygroundApi,
   GpuPoolUsage,
+  InferenceService,
   Job,
   JobLogsQuery,
   JobWithDetails,
@@ -222,6 +224,19 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
       `/jobs/${enc(id)}/cancel`,
       options,
       request ?? {},
+    );
+  }
+
+  deployInferenceService(
+    environmentId: string,
+    request: DeployInferenceServiceRequest,
+    options?: RequestOptions,
+  ): Promise<InferenceService> {
+    return this.#request(
+      'POST',
+      `/environments/${enc(environmentId)}/inference-services`,
+      options,
+      request,
     );
   }
 

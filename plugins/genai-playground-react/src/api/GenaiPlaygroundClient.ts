@@ -3,12 +3,14 @@ import { ResponseError } from '@backstage/errors';
 import type {
   CancelJobRequest,
   CreateEnvironmentRequest,
+  DeployInferenceServiceRequest,
   Environment,
   EnvironmentEvent,
   EnvironmentWithDetails,
   ExtendEnvironmentRequest,
   GenaiPlaygroundApi,
   GpuPoolUsage,
+  InferenceService,
   Job,
   JobLogsQuery,
   JobWithDetails,
@@ -223,6 +225,18 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
       body: request,
       options,
     });
+  }
+
+  async deployInferenceService(
+    environmentId: string,
+    request: DeployInferenceServiceRequest,
+    options?: RequestOptions,
+  ): Promise<InferenceService> {
+    return this.request(
+      'POST',
+      `/environments/${encodeURIComponent(environmentId)}/inference-services`,
+      { body: request, options },
+    );
   }
 
   private async request<T>(

@@ -153,6 +153,7 @@ export function fakeApi(
     getJobLogs: jest.fn().mockResolvedValue(''),
     followJobLogs: jest.fn().mockImplementation(async function* empty() {}),
     cancelJob: jest.fn().mockRejectedValue(new Error('not faked')),
+    deployInferenceService: jest.fn().mockRejectedValue(new Error('not faked')),
     ...overrides,
   };
 }

@@ -86,6 +86,7 @@ export function fakeClient() {
       throw new Error('not used by the action');
     }),
     cancelJob: jest.fn(unused),
+    deployInferenceService: jest.fn(unused),
   } satisfies GenaiPlaygroundApi;
   return client;
 }
