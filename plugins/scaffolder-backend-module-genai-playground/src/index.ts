@@ -1,5 +1,5 @@
 /**
- * Scaffolder actions of the GenAI Playground: `genai:environment:create`.
+ * Scaffolder actions of the GenAI Playground: `genai:environment:create` and `genai:job:submit`.
  *
  * @packageDocumentation
  */
@@ -18,3 +18,9 @@ export {
   GENAI_INFERENCE_DEPLOY_ACTION_ID,
   type GenaiInferenceDeployActionOptions,
 } from './actions/genaiInferenceDeploy';
+export {
+  createGenaiJobSubmitAction,
+  environmentIdOf,
+  GENAI_JOB_SUBMIT_ACTION_ID,
+  type GenaiJobSubmitActionOptions,
+} from './actions/genaiJobSubmit';

@@ -7,9 +7,11 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { GenaiPlaygroundClient } from '@genai-portal/plugin-genai-playground-node';
 import { createGenaiEnvironmentCreateAction } from './actions/genaiEnvironmentCreate';
 import { createGenaiInferenceDeployAction } from './actions/genaiInferenceDeploy';
+import { createGenaiJobSubmitAction } from './actions/genaiJobSubmit';
 
 /**
- * The scaffolder actions of the GenAI playground: `genai:environment:create`.
+ * The scaffolder actions of the GenAI playground: `genai:environment:create` and
+ * `genai:job:submit`.
  * @public
  */
 export const scaffolderModuleGenaiPlayground = createBackendModule({
@@ -28,6 +30,7 @@ export const scaffolderModuleGenaiPlayground = createBackendModule({
         scaffolder.addActions(
           createGenaiEnvironmentCreateAction({ client, auth, catalog }),
           createGenaiInferenceDeployAction({ client, auth }),
+          createGenaiJobSubmitAction({ client, auth }),
         );
       },
     });

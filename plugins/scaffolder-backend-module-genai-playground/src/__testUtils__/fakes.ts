@@ -4,7 +4,9 @@ import {
   CreateEnvironmentRequest,
   Environment,
   GenaiPlaygroundApi,
+  Job,
   PlaygroundSettings,
+  SubmitJobRequest,
 } from '@genai-portal/plugin-genai-playground-common';
 
 export const settings: PlaygroundSettings = {
@@ -63,7 +65,44 @@ export function environmentFor(
   };
 }
 
-/** A GenaiPlaygroundApi whose create and settings calls are jest mocks; the rest is unused. */
+/** What the backend answers to a submit: the job, pending. */
+export function jobFor(
+  request: SubmitJobRequest,
+  overrides: Partial<Job> = {},
+): Job {
+  const id = 'j7k2m9x4q1ab';
+  return {
+    id,
+    name: request.name ?? 'trainer',
+    environmentId: request.environment,
+    namespace: request.environment,
+    cluster: 'kube-sim',
+    team: 'group:default/ml-research',
+    owner: 'user:default/lena.fischer',
+    costCenter: 'CC-2100',
+    gpuPool: request.gpuPool ?? 'mi300x',
+    kubernetesName: `bp-${id}`,
+    image: request.image,
+    command: request.command,
+    args: request.args,
+    env: request.env ?? [],
+    gpus: request.gpus,
+    pods: request.pods ?? 1,
+    cpu: request.cpu ?? 8,
+    memoryGi: request.memoryGi ?? 64,
+    maxRuntimeHours: request.maxRuntimeHours ?? 4,
+    retries: request.retries ?? 0,
+    status: 'Pending',
+    statusMessage:
+      'admitted by the quota (8 of 8 GPUs); pool mi300x has 16 of 16 GPUs free',
+    submittedAt: '2025-06-01T10:00:00.000Z',
+    updatedAt: '2025-06-01T10:00:00.000Z',
+    idempotencyKey: request.idempotencyKey,
+    ...overrides,
+  };
+}
+
+/** A GenaiPlaygroundApi whose create, submit and settings calls are jest mocks; the rest is unused. */
 export function fakeClient() {
   const unused = () => Promise.reject(new Error('not used by the action'));
   const client = {
@@ -78,7 +117,12 @@ export function fakeClient() {
     deleteEnvironment: jest.fn(unused),
     getTeamQuotas: jest.fn(unused),
     getPoolUsage: jest.fn(unused),
-    submitJob: jest.fn(unused),
+    submitJob: jest.fn(
+      async (
+        request: SubmitJobRequest,
+        _options?: { token?: string; idempotencyKey?: string },
+      ) => jobFor(request),
+    ),
     listJobs: jest.fn(unused),
     getJob: jest.fn(unused),
     getJobLogs: jest.fn(unused),
