@@ -5,3 +5,6 @@ export { useEnvironmentHistory } from './useEnvironmentHistory';
 export { usePoolUsage } from './usePoolUsage';
 export { useTeamQuotas } from './useTeamQuotas';
 export { useSettings } from './useSettings';
+export { useJobs } from './useJobs';
+export { useJob } from './useJob';
+export { useJobLogs, type JobLogsState } from './useJobLogs';
