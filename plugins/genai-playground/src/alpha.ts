@@ -2,12 +2,20 @@ import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import {
   entityEnvironmentCard,
   entityGpuPoolsCard,
+  entityJobsCard,
   entityTeamQuotaCard,
   genaiCostEstimateField,
   genaiPlaygroundApi,
+  genaiPlaygroundJobsPage,
   genaiPlaygroundPage,
 } from './alpha/extensions';
-import { environmentRouteRef, rootRouteRef } from './routes';
+import {
+  environmentRouteRef,
+  jobRouteRef,
+  jobsRouteRef,
+  jobSubmitRouteRef,
+  rootRouteRef,
+} from './routes';
 
 /**
  * The GPU Playground for the new frontend system: the API, the environments page (and its nav
@@ -21,13 +29,18 @@ export default createFrontendPlugin({
   extensions: [
     genaiPlaygroundApi,
     genaiPlaygroundPage,
+    genaiPlaygroundJobsPage,
     entityEnvironmentCard,
     entityTeamQuotaCard,
     entityGpuPoolsCard,
+    entityJobsCard,
     genaiCostEstimateField,
   ],
   routes: {
     root: rootRouteRef,
     environment: environmentRouteRef,
+    jobs: jobsRouteRef,
+    job: jobRouteRef,
+    jobSubmit: jobSubmitRouteRef,
   },
 });

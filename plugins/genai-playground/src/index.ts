@@ -15,8 +15,16 @@ export {
   EntityGenaiGpuPoolsCard,
   GenaiGpuPoolsCard,
   GenaiCostEstimateFieldExtension,
+  GenaiPlaygroundJobsPage,
+  EntityGenaiJobsCard,
 } from './plugin';
-export { rootRouteRef, environmentRouteRef } from './routes';
+export {
+  rootRouteRef,
+  environmentRouteRef,
+  jobsRouteRef,
+  jobRouteRef,
+  jobSubmitRouteRef,
+} from './routes';
 export {
   isPlaygroundEnvironmentEntity,
   isGpuPoolEntity,

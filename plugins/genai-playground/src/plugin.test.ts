@@ -1,12 +1,20 @@
 import {
   EntityGenaiEnvironmentCard,
+  EntityGenaiJobsCard,
   EntityGenaiGpuPoolsCard,
   EntityGenaiTeamQuotaCard,
   GenaiCostEstimateFieldExtension,
+  GenaiPlaygroundJobsPage,
   GenaiPlaygroundPage,
   genaiPlaygroundPlugin,
 } from './plugin';
-import { environmentRouteRef, rootRouteRef } from './routes';
+import {
+  environmentRouteRef,
+  jobRouteRef,
+  jobsRouteRef,
+  jobSubmitRouteRef,
+  rootRouteRef,
+} from './routes';
 
 describe('genaiPlaygroundPlugin (legacy frontend system)', () => {
   it('has the plugin id, its routes and the API', () => {
@@ -14,6 +22,9 @@ describe('genaiPlaygroundPlugin (legacy frontend system)', () => {
     expect(genaiPlaygroundPlugin.routes).toEqual({
       root: rootRouteRef,
       environment: environmentRouteRef,
+      jobs: jobsRouteRef,
+      job: jobRouteRef,
+      jobSubmit: jobSubmitRouteRef,
     });
     expect([...genaiPlaygroundPlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.genai-playground.service',
@@ -27,6 +38,8 @@ describe('genaiPlaygroundPlugin (legacy frontend system)', () => {
       EntityGenaiTeamQuotaCard,
       EntityGenaiGpuPoolsCard,
       GenaiCostEstimateFieldExtension,
+      GenaiPlaygroundJobsPage,
+      EntityGenaiJobsCard,
     ]) {
       expect(extension).toBeDefined();
     }

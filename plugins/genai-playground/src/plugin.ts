@@ -16,7 +16,13 @@ import {
   GenaiCostEstimateFieldSchema,
   GENAI_COST_ESTIMATE_FIELD_NAME,
 } from './components/CostEstimateField';
-import { environmentRouteRef, rootRouteRef } from './routes';
+import {
+  environmentRouteRef,
+  jobRouteRef,
+  jobsRouteRef,
+  jobSubmitRouteRef,
+  rootRouteRef,
+} from './routes';
 
 /**
  * The GPU Playground plugin for apps on the legacy frontend system. Apps on the new frontend
@@ -36,6 +42,9 @@ export const genaiPlaygroundPlugin = createPlugin({
   routes: {
     root: rootRouteRef,
     environment: environmentRouteRef,
+    jobs: jobsRouteRef,
+    job: jobRouteRef,
+    jobSubmit: jobSubmitRouteRef,
   },
 });
 
@@ -52,6 +61,31 @@ export const GenaiPlaygroundPage = genaiPlaygroundPlugin.provide(
         m => m.GenaiPlaygroundPage,
       ),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The blueprint jobs list, submit form and job pages, with a header; mount it at
+ * `/genai-playground/jobs`.
+ * @public
+ */
+export const GenaiPlaygroundJobsPage = genaiPlaygroundPlugin.provide(
+  createRoutableExtension({
+    name: 'GenaiPlaygroundJobsPage',
+    component: () =>
+      import('./components/JobsRootPage').then(m => m.JobsRootPage),
+    mountPoint: jobsRouteRef,
+  }),
+);
+
+/** For environments (`playground-environment` Resources) and Groups: recent jobs. @public */
+export const EntityGenaiJobsCard = genaiPlaygroundPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGenaiJobsCard',
+    component: {
+      lazy: () =>
+        import('./components/JobsEntityCard').then(m => m.JobsEntityCard),
+    },
   }),
 );
 

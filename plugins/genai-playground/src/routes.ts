@@ -15,3 +15,22 @@ export const environmentRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/:id',
 });
+
+/** The blueprint jobs list, mounted at `/genai-playground/jobs`. @public */
+export const jobsRouteRef = createRouteRef({
+  id: 'genai-playground-jobs',
+});
+
+/** One job's page: `<jobs>/:id`. @public */
+export const jobRouteRef = createSubRouteRef({
+  id: 'genai-playground/job',
+  parent: jobsRouteRef,
+  path: '/:id',
+});
+
+/** The job submit form: `<jobs>/submit`. @public */
+export const jobSubmitRouteRef = createSubRouteRef({
+  id: 'genai-playground/job-submit',
+  parent: jobsRouteRef,
+  path: '/submit',
+});

@@ -7,11 +7,12 @@ import {
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import MemoryIcon from '@material-ui/icons/Memory';
+import WorkIcon from '@material-ui/icons/Work';
 import {
   GenaiPlaygroundClient,
   genaiPlaygroundApiRef,
 } from '@genai-portal/plugin-genai-playground-react';
-import { rootRouteRef } from '../routes';
+import { jobsRouteRef, rootRouteRef } from '../routes';
 
 /** The client over discoveryApi and fetchApi. */
 export const genaiPlaygroundApi = ApiBlueprint.make({
@@ -38,6 +39,37 @@ export const genaiPlaygroundPage = PageBlueprint.make({
       import('../components/GenaiPlaygroundPage').then(m => (
         <m.GenaiPlaygroundContent />
       )),
+  },
+});
+
+/**
+ * The blueprint jobs (`/genai-playground/jobs`), the submit form (`/genai-playground/jobs/submit`)
+ * and one job (`/genai-playground/jobs/:id`). Its title and icon make the "GPU Jobs" nav item.
+ */
+export const genaiPlaygroundJobsPage = PageBlueprint.make({
+  name: 'jobs',
+  params: {
+    path: '/genai-playground/jobs',
+    routeRef: jobsRouteRef,
+    title: 'GPU Jobs',
+    icon: <WorkIcon fontSize="inherit" />,
+    loader: () =>
+      import('../components/JobsRootPage').then(m => <m.JobsRootContent />),
+  },
+});
+
+/** On environments (`playground-environment` Resources) and teams (Groups): their recent jobs. */
+export const entityJobsCard = EntityCardBlueprint.make({
+  name: 'jobs',
+  params: {
+    filter: {
+      $any: [
+        { kind: 'resource', 'spec.type': 'playground-environment' },
+        { kind: 'group' },
+      ],
+    },
+    loader: () =>
+      import('../components/JobsEntityCard').then(m => <m.JobsEntityCard />),
   },
 });
 

@@ -1,0 +1,2 @@
+export { JobsCancelDialog } from './JobsCancelDialog';
+export type { JobsCancelDialogProps } from './JobsCancelDialog';

@@ -1,0 +1,1 @@
+export { JobsDetailPage } from './JobsDetailPage';

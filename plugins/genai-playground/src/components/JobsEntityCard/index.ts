@@ -1,0 +1,1 @@
+export { JobsEntityCard } from './JobsEntityCard';

@@ -1,0 +1,1 @@
+export { JobsEventsTable } from './JobsEventsTable';

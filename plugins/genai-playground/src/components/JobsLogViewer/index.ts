@@ -1,0 +1,1 @@
+export { JobsLogViewer } from './JobsLogViewer';

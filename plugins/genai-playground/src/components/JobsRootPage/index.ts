@@ -1,0 +1,1 @@
+export { JobsRootContent, JobsRootPage } from './JobsRootPage';

@@ -1,0 +1,1 @@
+export { JobsStatusChip } from './JobsStatusChip';

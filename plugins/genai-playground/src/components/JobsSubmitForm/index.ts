@@ -1,0 +1,2 @@
+export { JobsSubmitForm, toSubmitRequest } from './JobsSubmitForm';
+export type { JobsSubmitFormValues } from './JobsSubmitForm';

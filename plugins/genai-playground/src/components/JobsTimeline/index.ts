@@ -1,0 +1,1 @@
+export { JobsTimeline } from './JobsTimeline';
