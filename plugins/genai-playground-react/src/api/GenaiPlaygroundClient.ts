@@ -1,7 +1,11 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ApiKey,
+  ApiKeyWithUsage,
   CancelJobRequest,
+  CreateApiKeyRequest,
+  CreatedApiKey,
   CreateEnvironmentRequest,
   DeployInferenceServiceRequest,
   Environment,
@@ -22,6 +26,31 @@ import type {
   TeamQuotaUsage,
 } from '@genai-portal/plugin-genai-playground-common';
 
+/**
+ * An environment's API keys for the inference gateway (`/environments/:id/keys`). The default
+ * {@link GenaiPlaygroundClient} implements it next to {@link GenaiPlaygroundApi}.
+ * @public
+ */
+export interface GenaiPlaygroundKeysApi {
+  /** Issues a key; the answer carries the secret, which is never shown again. */
+  createApiKey(
+    environmentId: string,
+    request: CreateApiKeyRequest,
+    options?: RequestOptions,
+  ): Promise<CreatedApiKey>;
+  /** The environment's keys (never their secrets) with this month's usage. */
+  listApiKeys(
+    environmentId: string,
+    options?: RequestOptions,
+  ): Promise<{ items: ApiKeyWithUsage[] }>;
+  /** Revokes a key; its calls are refused from then on. */
+  revokeApiKey(
+    environmentId: string,
+    keyId: string,
+    options?: RequestOptions,
+  ): Promise<ApiKey>;
+}
+
 /** The backend plugin's id, as `discoveryApi` knows it. */
 const PLUGIN_ID = 'genai-playground';
 
@@ -34,13 +63,52 @@ type QueryValue = string | number | boolean | undefined;
  *
  * @public
  */
-export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
+export class GenaiPlaygroundClient
+  implements GenaiPlaygroundApi, GenaiPlaygroundKeysApi
+{
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
+  }
+
+  async createApiKey(
+    environmentId: string,
+    request: CreateApiKeyRequest,
+    options?: RequestOptions,
+  ): Promise<CreatedApiKey> {
+    return this.request(
+      'POST',
+      `/environments/${encodeURIComponent(environmentId)}/keys`,
+      { body: request, options },
+    );
+  }
+
+  async listApiKeys(
+    environmentId: string,
+    options?: RequestOptions,
+  ): Promise<{ items: ApiKeyWithUsage[] }> {
+    return this.request(
+      'GET',
+      `/environments/${encodeURIComponent(environmentId)}/keys`,
+      { options },
+    );
+  }
+
+  async revokeApiKey(
+    environmentId: string,
+    keyId: string,
+    options?: RequestOptions,
+  ): Promise<ApiKey> {
+    return this.request(
+      'DELETE',
+      `/environments/${encodeURIComponent(
+        environmentId,
+      )}/keys/${encodeURIComponent(keyId)}`,
+      { options },
+    );
   }
 
   async getSettings(options?: RequestOptions): Promise<PlaygroundSettings> {

@@ -1,2 +1,3 @@
 export * from './GenaiPlaygroundApi';
 export { GenaiPlaygroundClient } from './GenaiPlaygroundClient';
+export type { GenaiPlaygroundKeysApi } from './GenaiPlaygroundClient';
