@@ -6,11 +6,13 @@ import {
   entityTeamQuotaCard,
   genaiCostEstimateField,
   genaiPlaygroundApi,
+  genaiPlaygroundInferencePage,
   genaiPlaygroundJobsPage,
   genaiPlaygroundPage,
 } from './alpha/extensions';
 import {
   environmentRouteRef,
+  inferenceRouteRef,
   jobRouteRef,
   jobsRouteRef,
   jobSubmitRouteRef,
@@ -30,6 +32,7 @@ export default createFrontendPlugin({
     genaiPlaygroundApi,
     genaiPlaygroundPage,
     genaiPlaygroundJobsPage,
+    genaiPlaygroundInferencePage,
     entityEnvironmentCard,
     entityTeamQuotaCard,
     entityGpuPoolsCard,
@@ -42,5 +45,6 @@ export default createFrontendPlugin({
     jobs: jobsRouteRef,
     job: jobRouteRef,
     jobSubmit: jobSubmitRouteRef,
+    inference: inferenceRouteRef,
   },
 });

@@ -17,6 +17,7 @@ export {
   GenaiCostEstimateFieldExtension,
   GenaiPlaygroundJobsPage,
   EntityGenaiJobsCard,
+  GenaiPlaygroundInferencePage,
 } from './plugin';
 export {
   rootRouteRef,
@@ -24,6 +25,7 @@ export {
   jobsRouteRef,
   jobRouteRef,
   jobSubmitRouteRef,
+  inferenceRouteRef,
 } from './routes';
 export {
   isPlaygroundEnvironmentEntity,

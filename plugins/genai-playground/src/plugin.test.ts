@@ -4,12 +4,14 @@ import {
   EntityGenaiGpuPoolsCard,
   EntityGenaiTeamQuotaCard,
   GenaiCostEstimateFieldExtension,
+  GenaiPlaygroundInferencePage,
   GenaiPlaygroundJobsPage,
   GenaiPlaygroundPage,
   genaiPlaygroundPlugin,
 } from './plugin';
 import {
   environmentRouteRef,
+  inferenceRouteRef,
   jobRouteRef,
   jobsRouteRef,
   jobSubmitRouteRef,
@@ -25,6 +27,7 @@ describe('genaiPlaygroundPlugin (legacy frontend system)', () => {
       jobs: jobsRouteRef,
       job: jobRouteRef,
       jobSubmit: jobSubmitRouteRef,
+      inference: inferenceRouteRef,
     });
     expect([...genaiPlaygroundPlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.genai-playground.service',
@@ -34,6 +37,7 @@ describe('genaiPlaygroundPlugin (legacy frontend system)', () => {
   it('provides the page, the entity cards and the field extension', () => {
     for (const extension of [
       GenaiPlaygroundPage,
+      GenaiPlaygroundInferencePage,
       EntityGenaiEnvironmentCard,
       EntityGenaiTeamQuotaCard,
       EntityGenaiGpuPoolsCard,

@@ -18,6 +18,7 @@ import {
 } from './components/CostEstimateField';
 import {
   environmentRouteRef,
+  inferenceRouteRef,
   jobRouteRef,
   jobsRouteRef,
   jobSubmitRouteRef,
@@ -45,6 +46,7 @@ export const genaiPlaygroundPlugin = createPlugin({
     jobs: jobsRouteRef,
     job: jobRouteRef,
     jobSubmit: jobSubmitRouteRef,
+    inference: inferenceRouteRef,
   },
 });
 
@@ -75,6 +77,19 @@ export const GenaiPlaygroundJobsPage = genaiPlaygroundPlugin.provide(
     component: () =>
       import('./components/JobsRootPage').then(m => m.JobsRootPage),
     mountPoint: jobsRouteRef,
+  }),
+);
+
+/**
+ * The inference playground, with a header; mount it at `/genai-playground/inference`.
+ * @public
+ */
+export const GenaiPlaygroundInferencePage = genaiPlaygroundPlugin.provide(
+  createRoutableExtension({
+    name: 'GenaiPlaygroundInferencePage',
+    component: () =>
+      import('./components/InferencePage').then(m => m.InferenceRootPage),
+    mountPoint: inferenceRouteRef,
   }),
 );
 

@@ -34,3 +34,8 @@ export const jobSubmitRouteRef = createSubRouteRef({
   parent: jobsRouteRef,
   path: '/submit',
 });
+
+/** The inference playground (chat with the gateway's models), mounted at `/genai-playground/inference`. @public */
+export const inferenceRouteRef = createRouteRef({
+  id: 'genai-playground-inference',
+});

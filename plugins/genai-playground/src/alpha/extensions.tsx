@@ -7,12 +7,13 @@ import {
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import MemoryIcon from '@material-ui/icons/Memory';
+import ChatIcon from '@material-ui/icons/Chat';
 import WorkIcon from '@material-ui/icons/Work';
 import {
   GenaiPlaygroundClient,
   genaiPlaygroundApiRef,
 } from '@genai-portal/plugin-genai-playground-react';
-import { jobsRouteRef, rootRouteRef } from '../routes';
+import { inferenceRouteRef, jobsRouteRef, rootRouteRef } from '../routes';
 
 /** The client over discoveryApi and fetchApi. */
 export const genaiPlaygroundApi = ApiBlueprint.make({
@@ -55,6 +56,22 @@ export const genaiPlaygroundJobsPage = PageBlueprint.make({
     icon: <WorkIcon fontSize="inherit" />,
     loader: () =>
       import('../components/JobsRootPage').then(m => <m.JobsRootContent />),
+  },
+});
+
+/**
+ * The inference playground (`/genai-playground/inference`): chat with the gateway's models,
+ * compare two, and copy the code. Its title and icon make the "Inference Playground" nav item.
+ */
+export const genaiPlaygroundInferencePage = PageBlueprint.make({
+  name: 'inference',
+  params: {
+    path: '/genai-playground/inference',
+    routeRef: inferenceRouteRef,
+    title: 'Inference Playground',
+    icon: <ChatIcon fontSize="inherit" />,
+    loader: () =>
+      import('../components/InferencePage').then(m => <m.InferenceContent />),
   },
 });
 

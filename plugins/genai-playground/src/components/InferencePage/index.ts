@@ -1,0 +1,5 @@
+export {
+  InferencePage,
+  InferenceContent,
+  InferenceRootPage,
+} from './InferenceRootPage';
