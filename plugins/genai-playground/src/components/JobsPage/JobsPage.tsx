@@ -37,6 +37,7 @@ function Filter(props: {
   return (
     <TextField
       id={props.id}
+      data-testid={props.id}
       select
       label={props.label}
       value={props.value}

@@ -1,8 +1,4 @@
 import Box from '@material-ui/core/Box';
-import List from '@material-ui/core/List';
-import ListItem from '@material-ui/core/ListItem';
-import ListItemIcon from '@material-ui/core/ListItemIcon';
-import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import type { JobTimelineEntry } from '@genai-portal/plugin-genai-playground-common';
 import { formatDateTime, shortRef } from '../../lib/format';
@@ -18,26 +14,39 @@ export function JobsTimeline(props: { timeline: JobTimelineEntry[] }) {
     return <Typography color="textSecondary">Nothing recorded yet.</Typography>;
   }
   return (
-    <List dense disablePadding data-testid="job-timeline">
+    <Box
+      component="ul"
+      m={0}
+      p={0}
+      style={{ listStyle: 'none' }}
+      data-testid="job-timeline"
+    >
       {props.timeline.map((entry, i) => (
-        <ListItem key={i} disableGutters alignItems="flex-start">
-          <ListItemIcon>
-            <Box pt={0.5}>
-              <JobsStatusChip status={entry.status} />
-            </Box>
-          </ListItemIcon>
-          <ListItemText
-            primary={
-              <>
-                {formatDateTime(entry.at)}
-                {entry.reason ? ` · ${entry.reason}` : ''}
-                {entry.actor ? ` · ${shortRef(entry.actor)}` : ''}
-              </>
-            }
-            secondary={entry.message}
-          />
-        </ListItem>
+        <Box
+          component="li"
+          key={i}
+          display="flex"
+          alignItems="flex-start"
+          mb={1.5}
+          style={{ gap: 12 }}
+        >
+          <Box flexShrink={0} width={88}>
+            <JobsStatusChip status={entry.status} />
+          </Box>
+          <Box minWidth={0} style={{ overflowWrap: 'anywhere' }}>
+            <Typography variant="body2">
+              {formatDateTime(entry.at)}
+              {entry.reason ? ` · ${entry.reason}` : ''}
+              {entry.actor ? ` · ${shortRef(entry.actor)}` : ''}
+            </Typography>
+            {entry.message && (
+              <Typography variant="caption" color="textSecondary">
+                {entry.message}
+              </Typography>
+            )}
+          </Box>
+        </Box>
       ))}
-    </List>
+    </Box>
   );
 }
