@@ -6,6 +6,7 @@ import type {
   PlaygroundSettings,
   TeamQuotaUsage,
 } from '@genai-portal/plugin-genai-playground-common';
+import type { GenaiPlaygroundKeysApi } from '@genai-portal/plugin-genai-playground-react';
 
 /** Test data and a fake GenaiPlaygroundApi for the plugin's component tests. */
 
@@ -132,8 +133,10 @@ export const teamQuota: TeamQuotaUsage = {
 
 /** A GenaiPlaygroundApi whose every method is a jest mock with a sensible default answer. */
 export function fakeApi(
-  overrides: Partial<jest.Mocked<GenaiPlaygroundApi>> = {},
-): jest.Mocked<GenaiPlaygroundApi> {
+  overrides: Partial<
+    jest.Mocked<GenaiPlaygroundApi & GenaiPlaygroundKeysApi>
+  > = {},
+): jest.Mocked<GenaiPlaygroundApi & GenaiPlaygroundKeysApi> {
   const environment = makeEnvironment();
   return {
     getSettings: jest.fn().mockResolvedValue(settings),
@@ -154,6 +157,9 @@ export function fakeApi(
     followJobLogs: jest.fn().mockImplementation(async function* empty() {}),
     cancelJob: jest.fn().mockRejectedValue(new Error('not faked')),
     deployInferenceService: jest.fn().mockRejectedValue(new Error('not faked')),
+    listApiKeys: jest.fn().mockResolvedValue({ items: [] }),
+    createApiKey: jest.fn().mockRejectedValue(new Error('not faked')),
+    revokeApiKey: jest.fn().mockRejectedValue(new Error('not faked')),
     ...overrides,
   };
 }

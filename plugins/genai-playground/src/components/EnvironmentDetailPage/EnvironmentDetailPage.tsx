@@ -39,6 +39,7 @@ import {
   shortRef,
 } from '../../lib/format';
 import { rootRouteRef } from '../../routes';
+import { ApiKeysCard } from '../ApiKeysCard';
 import { CostBreakdown } from '../CostBreakdown';
 import { DeleteEnvironmentDialog } from '../DeleteEnvironmentDialog';
 import { EnvironmentHistory } from '../EnvironmentHistory';
@@ -340,6 +341,14 @@ export function EnvironmentDetailPage(props: { id?: string }) {
           <Grid item xs={12} lg={4}>
             <CostCard environment={environment} settings={settings} />
           </Grid>
+          {environment.status !== 'deleted' && (
+            <Grid item xs={12}>
+              <ApiKeysCard
+                environmentId={environment.id}
+                currency={environment.currency}
+              />
+            </Grid>
+          )}
           <Grid item xs={12}>
             <InfoCard title="History">
               <EnvironmentHistory

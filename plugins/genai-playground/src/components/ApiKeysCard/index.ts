@@ -1,0 +1,2 @@
+export { ApiKeysCard } from './ApiKeysCard';
+export { CreateApiKeyDialog, validateApiKeyForm } from './CreateApiKeyDialog';
