@@ -8,7 +8,7 @@ import { fakeApi } from './testing/fixtures';
 describe('genai-playground inference (new frontend system)', () => {
   it('serves the inference playground with its nav item', async () => {
     const fetch = jest.fn(
-      async () =>
+      async (_url: string) =>
         ({
           ok: true,
           status: 200,
