@@ -178,6 +178,33 @@ describe('InferencePage', () => {
     ).toBeInTheDocument();
   });
 
+  it('stops a stream and keeps the text so far', async () => {
+    const s = controlledStream();
+    const fetch = jest.fn(async (url: string) => {
+      if (url.endsWith('/v1/models')) {
+        return fakeResponse({ json: { data: [model('llama-8b')] } });
+      }
+      return fakeResponse({ body: s.stream });
+    });
+    await renderPage(fetch);
+    await screen.findByLabelText('Model');
+    fireEvent.change(screen.getByLabelText('Message'), {
+      target: { value: 'Tell me a long story' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+    await act(async () => {
+      s.push(sse({ choices: [{ delta: { content: 'Once upon' } }] }));
+    });
+    expect(await screen.findByText('Once upon')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
+    await act(async () => {
+      s.push(sse({ choices: [{ delta: { content: ' a time' } }] }));
+    });
+    expect(screen.getByText('Once upon')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeDisabled();
+  });
+
   it('shows the gateway error in an alert', async () => {
     const fetch = jest.fn(async (url: string) => {
       if (url.endsWith('/v1/models')) {

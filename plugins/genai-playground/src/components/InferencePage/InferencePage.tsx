@@ -262,10 +262,16 @@ export function InferencePage() {
         params,
         environment: environment || undefined,
         signal: abort.signal,
-        onDelta: delta =>
-          setLast(turn => ({ ...turn, content: turn.content + delta })),
+        onDelta: delta => {
+          if (!abort.signal.aborted) {
+            setLast(turn => ({ ...turn, content: turn.content + delta }));
+          }
+        },
       })
         .then(({ usage }) => {
+          if (abort.signal.aborted) {
+            return;
+          }
           setLast(turn => ({ ...turn, usage }));
           updatePanel(index, p => ({ ...p, streaming: false }));
         })
@@ -283,6 +289,15 @@ export function InferencePage() {
           }));
         });
     }
+  };
+
+  const stop = () => {
+    aborts.current.forEach(a => a.abort());
+    aborts.current = [];
+    setPanels(([a, b]) => [
+      { ...a, streaming: false },
+      { ...b, streaming: false },
+    ]);
   };
 
   if (baseUrl.loading || models.loading) {
@@ -461,6 +476,11 @@ export function InferencePage() {
               >
                 Send
               </Button>
+              <Box ml={1}>
+                <Button onClick={stop} disabled={!streaming}>
+                  Stop
+                </Button>
+              </Box>
               <Box ml={1}>
                 <Button
                   onClick={() => setPanels([emptyPanel, emptyPanel])}
