@@ -19,8 +19,11 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-/** Rows per INSERT: well under SQLite's 32,766 bound variables at 15 columns. */
-const INSERT_CHUNK = 500;
+/**
+ * Rows per INSERT: well under SQLite's 32,766 bound variables at 15 columns, and small enough
+ * that better-sqlite3 (synchronous) blocks the event loop only briefly between them.
+ */
+const INSERT_CHUNK = 100;
 
 function toRow(r: UsageRecord) {
   return {

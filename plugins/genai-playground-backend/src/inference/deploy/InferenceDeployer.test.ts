@@ -185,7 +185,7 @@ describe('inference services on kube-sim', () => {
 
       // the pods are scheduled on MI355X nodes within the environment's quota
       let pods: any[] = [];
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 400; i++) {
         pods = (
           await k.core.listNamespacedPod({
             namespace: ns,

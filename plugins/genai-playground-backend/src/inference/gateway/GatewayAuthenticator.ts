@@ -62,6 +62,8 @@ interface UserEntry {
 
 const MICROS = 1_000_000;
 const UNKNOWN_KEY_CACHE_MS = 2_000;
+/** How long past its freshness a good key still answers while it is re-read. */
+const STALE_GRACE_MS = 60_000;
 const USER_CACHE_MS = 60_000;
 
 const unauthorized = (message: string) =>
@@ -132,12 +134,14 @@ export class GatewayAuthenticator {
     const now = this.#now();
     let entry = this.#keys.get(hash);
     if (!entry || entry.freshUntil <= now) {
-      let loading = this.#loading.get(hash);
-      if (!loading) {
-        loading = this.#loadKey(hash).finally(() => this.#loading.delete(hash));
-        this.#loading.set(hash, loading);
+      const loading = this.#load(hash);
+      if (entry?.caller && entry.freshUntil + STALE_GRACE_MS > now) {
+        // stale but known good: answer from it while it is read again in the background, so
+        // that no call waits for the database (a failed read is retried by the next call)
+        loading.catch(() => undefined);
+      } else {
+        entry = await loading;
       }
-      entry = await loading;
     }
     if (!entry.caller || !sameHash(entry.hash, hash)) {
       throw unauthorized(entry.refusal ?? 'Incorrect API key provided');
@@ -148,6 +152,16 @@ export class GatewayAuthenticator {
       );
     }
     return entry.caller;
+  }
+
+  /** Reads a key, once however many calls ask at the same time. */
+  #load(hash: string): Promise<KeyEntry> {
+    let loading = this.#loading.get(hash);
+    if (!loading) {
+      loading = this.#loadKey(hash).finally(() => this.#loading.delete(hash));
+      this.#loading.set(hash, loading);
+    }
+    return loading;
   }
 
   async #loadKey(hash: string): Promise<KeyEntry> {

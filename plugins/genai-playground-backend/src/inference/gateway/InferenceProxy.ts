@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { OVERHEAD_HEADER } from '@genai-portal/plugin-genai-playground-common';
 import type { Request, Response } from 'express';
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { UsageRecorder } from '../../metering/UsageRecorder';
 import type { UsageRecord } from '../../metering/UsageStore';
 import type { InferenceConfig } from '../config';
@@ -10,6 +10,7 @@ import type { LimitStore, Reservation } from '../limits/LimitStore';
 import type { GatewayMetrics } from '../metrics/GatewayMetrics';
 import type { ModelEntry, ModelRegistry } from '../models/ModelRegistry';
 import type { Replica } from '../upstream/Replica';
+import { UpstreamCall } from '../upstream/UpstreamCall';
 import type { Caller } from './Caller';
 import { GatewayError, sendGatewayError, sseErrorEvent } from './errors';
 import {
@@ -56,6 +57,12 @@ interface Outcome {
 }
 
 const MICROS = 1_000_000;
+
+/** Whether the client is still there, and the request to abort when it goes. */
+interface ClientState {
+  gone: boolean;
+  upstream: UpstreamCall | undefined;
+}
 
 /** undici's error codes for "could not talk to the server at all": safe to try elsewhere. */
 const CONNECT_ERRORS = new Set([
@@ -224,36 +231,38 @@ export class InferenceProxy {
     payload: Buffer,
   ): Promise<Outcome> {
     const { res } = call;
-    const abort = new AbortController();
+    const client: ClientState = { gone: false, upstream: undefined };
     const onClose = () => {
-      if (!res.writableFinished) abort.abort();
+      if (res.writableFinished) return;
+      client.gone = true;
+      client.upstream?.abort(new Error('the client went away'));
     };
     res.once('close', onClose);
     try {
-      const sent = await this.#send(call, shape, model, payload, abort.signal);
-      const { replica, response, sentAt } = sent;
+      const sent = await this.#send(call, shape, model, payload, client);
+      const { replica, upstream, status, headers, sentAt } = sent;
       try {
-        if (response.statusCode >= 400) {
-          return await this.#passError(call, model, response, sentAt);
+        if (status >= 400) {
+          return await this.#passError(call, model, upstream, status, sentAt);
         }
-        const type = String(response.headers['content-type'] ?? '');
+        const type = String(headers['content-type'] ?? '');
         if (shape.stream && type.startsWith('text/event-stream')) {
           return await this.#stream(
             call,
             shape,
             model,
-            response,
+            upstream,
             sentAt,
-            abort,
+            client,
           );
         }
-        return await this.#whole(call, response, sentAt);
+        return await this.#whole(call, upstream, status, type, sentAt);
       } finally {
         replica.outstanding--;
       }
     } catch (error) {
       // (not req.destroyed: a request whose body was read is destroyed, its client still waits)
-      if (abort.signal.aborted || res.destroyed) {
+      if (client.gone || res.destroyed) {
         return { status: 499, error: 'client_closed' };
       }
       throw error;
@@ -272,21 +281,27 @@ export class InferenceProxy {
     shape: RequestShape,
     model: ModelEntry,
     payload: Buffer,
-    signal: AbortSignal,
+    client: ClientState,
   ): Promise<{
     replica: Replica;
-    response: Dispatcher.ResponseData;
+    upstream: UpstreamCall;
+    status: number;
+    headers: IncomingHttpHeaders;
     sentAt: number;
   }> {
     const { retries, timeouts } = this.#o.config;
     const { metrics } = this.#o;
     const tried: Replica[] = [];
+    const headers = {
+      'content-type': 'application/json',
+      accept: shape.stream ? 'text/event-stream' : 'application/json',
+    };
     let lastError: GatewayError | undefined;
     for (let attempt = 0; attempt <= retries.attempts; attempt++) {
       if (attempt > 0) {
         const base = retries.baseDelayMs * 2 ** (attempt - 1);
         await sleep(base / 2 + Math.random() * base);
-        if (signal.aborted) throw new Error('client closed');
+        if (client.gone) throw new Error('the client went away');
       }
       const replica =
         model.replicas.pick(tried) ??
@@ -295,23 +310,23 @@ export class InferenceProxy {
       tried.push(replica);
       replica.outstanding++;
       const sentAt = performance.now();
-      let response: Dispatcher.ResponseData;
+      const upstream = new UpstreamCall();
+      client.upstream = upstream;
+      let status: number;
+      let responseHeaders: IncomingHttpHeaders;
       try {
-        response = await replica.pool.request({
+        upstream.dispatch(replica.pool, {
           method: 'POST',
           path: ENDPOINT_PATHS[call.endpoint],
-          headers: {
-            'content-type': 'application/json',
-            accept: shape.stream ? 'text/event-stream' : 'application/json',
-          },
+          headers,
           body: payload,
-          signal,
           headersTimeout: timeouts.firstTokenMs,
           bodyTimeout: timeouts.chunkMs,
         });
+        ({ status, headers: responseHeaders } = await upstream.started);
       } catch (error) {
         replica.outstanding--;
-        if (signal.aborted) throw error;
+        if (client.gone) throw error;
         const code = (error as { code?: string }).code ?? '';
         this.#replicaFailed(model, replica);
         if (code === 'UND_ERR_HEADERS_TIMEOUT') {
@@ -332,27 +347,25 @@ export class InferenceProxy {
         );
         continue;
       }
-      if (response.statusCode >= 500 && attempt < retries.attempts) {
-        replica.outstanding--;
+      if (status >= 500) {
         this.#replicaFailed(model, replica);
         metrics.upstreamErrors.inc({
           model: model.name,
-          reason: `status_${response.statusCode}`,
+          reason: `status_${status}`,
         });
-        const text = await response.body.text().catch(() => '');
-        lastError = this.#statusError(model, response.statusCode, text);
-        continue;
-      }
-      if (response.statusCode >= 500) {
-        this.#replicaFailed(model, replica);
-        metrics.upstreamErrors.inc({
-          model: model.name,
-          reason: `status_${response.statusCode}`,
-        });
+        if (attempt < retries.attempts) {
+          replica.outstanding--;
+          const text = await upstream.body().then(
+            b => b.toString('utf8'),
+            () => '',
+          );
+          lastError = this.#statusError(model, status, text);
+          continue;
+        }
       } else {
         replica.succeeded();
       }
-      return { replica, response, sentAt };
+      return { replica, upstream, status, headers: responseHeaders, sentAt };
     }
     if (lastError) throw lastError;
     throw new GatewayError(
@@ -398,12 +411,12 @@ export class InferenceProxy {
   async #passError(
     call: GatewayCall,
     model: ModelEntry,
-    response: Dispatcher.ResponseData,
+    upstream: UpstreamCall,
+    status: number,
     sentAt: number,
   ): Promise<Outcome> {
-    const text = await response.body.text();
+    const text = (await upstream.body()).toString('utf8');
     const receivedAt = performance.now();
-    const status = response.statusCode;
     let body: string;
     let answered = status;
     if (status >= 500 || status === 401 || status === 403) {
@@ -424,12 +437,14 @@ export class InferenceProxy {
   /** A whole (non-streamed) answer: read, usage found, sent on. */
   async #whole(
     call: GatewayCall,
-    response: Dispatcher.ResponseData,
+    upstream: UpstreamCall,
+    status: number,
+    contentType: string,
     sentAt: number,
   ): Promise<Outcome> {
-    const chunks: Buffer[] = [];
+    let body: Buffer;
     try {
-      for await (const chunk of response.body) chunks.push(chunk as Buffer);
+      body = await upstream.body();
     } catch (error) {
       if (call.res.destroyed) throw error;
       const code = (error as { code?: string }).code;
@@ -442,16 +457,15 @@ export class InferenceProxy {
       );
     }
     const receivedAt = performance.now();
-    const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     this.#respond(
       call,
-      response.statusCode,
+      status,
       body,
       sentAt,
       receivedAt,
-      String(response.headers['content-type'] ?? 'application/json'),
+      contentType || 'application/json',
     );
-    return { status: response.statusCode, usage: findUsage(body) };
+    return { status, usage: findUsage(body) };
   }
 
   #respond(
@@ -473,13 +487,13 @@ export class InferenceProxy {
   }
 
   /** A stream: headers at once, then each chunk as it arrives, the usage chunk filtered. */
-  async #stream(
+  #stream(
     call: GatewayCall,
     shape: RequestShape,
     model: ModelEntry,
-    response: Dispatcher.ResponseData,
+    upstream: UpstreamCall,
     sentAt: number,
-    abort: AbortController,
+    client: ClientState,
   ): Promise<Outcome> {
     const { res } = call;
     const headersAt = performance.now();
@@ -496,70 +510,72 @@ export class InferenceProxy {
       ),
     });
     res.flushHeaders();
-    const body = response.body;
     let ttftMs: number | undefined;
+    const resume = () => upstream.resume();
     return new Promise<Outcome>(resolve => {
-      const onDrain = () => body.resume();
-      body.on('data', (chunk: Buffer) => {
-        const out = filter.push(chunk);
-        if (ttftMs === undefined && filter.chunks > 0) {
-          ttftMs = performance.now() - call.t0;
-          this.#o.metrics.ttft.observe({ model: model.name }, ttftMs / 1000);
-        }
-        if (out && !res.write(out)) {
-          body.pause();
-          res.once('drain', onDrain);
-        }
-      });
-      body.once('end', () => {
-        res.end(filter.end());
-        resolve({
-          status: filter.errorMessage ? 502 : 200,
-          error: filter.errorMessage ? 'upstream_stream_error' : undefined,
-          usage: filter.usage,
-          chunks: filter.chunks,
-          ttftMs,
-        });
-      });
-      body.once('error', (error: Error & { code?: string }) => {
-        res.off('drain', onDrain);
-        if (abort.signal.aborted || res.destroyed) {
+      upstream.pipe({
+        data: chunk => {
+          const out = filter.push(chunk);
+          if (ttftMs === undefined && filter.chunks > 0) {
+            ttftMs = performance.now() - call.t0;
+            this.#o.metrics.ttft.observe({ model: model.name }, ttftMs / 1000);
+          }
+          if (out && !res.write(out)) {
+            // a slow client: hold the model server back rather than buffer
+            upstream.pause();
+            res.once('drain', resume);
+          }
+        },
+        end: () => {
+          res.end(filter.end());
           resolve({
-            status: 499,
-            error: 'client_closed',
+            status: filter.errorMessage ? 502 : 200,
+            error: filter.errorMessage ? 'upstream_stream_error' : undefined,
             usage: filter.usage,
             chunks: filter.chunks,
             ttftMs,
           });
-          return;
-        }
-        const timeout = error.code === 'UND_ERR_BODY_TIMEOUT';
-        this.#o.metrics.upstreamErrors.inc({
-          model: model.name,
-          reason: timeout ? 'chunk_timeout' : 'stream_cut',
-        });
-        const e = new GatewayError(
-          timeout ? 504 : 502,
-          timeout
-            ? `The model server for '${model.name}' sent nothing for ${
-                this.#o.config.timeouts.chunkMs
-              } ms; the stream was cut`
-            : `The model server for '${model.name}' broke off the stream: ${
-                error.code ?? error.message
-              }`,
-          {
-            type: 'api_error',
-            code: timeout ? 'upstream_timeout' : 'upstream_cut',
-          },
-        );
-        res.end(filter.end() + sseErrorEvent(e));
-        resolve({
-          status: e.status,
-          error: timeout ? 'chunk_timeout' : 'stream_cut',
-          usage: filter.usage,
-          chunks: filter.chunks,
-          ttftMs,
-        });
+        },
+        error: (error: Error & { code?: string }) => {
+          res.off('drain', resume);
+          if (client.gone || res.destroyed) {
+            resolve({
+              status: 499,
+              error: 'client_closed',
+              usage: filter.usage,
+              chunks: filter.chunks,
+              ttftMs,
+            });
+            return;
+          }
+          const timeout = error.code === 'UND_ERR_BODY_TIMEOUT';
+          this.#o.metrics.upstreamErrors.inc({
+            model: model.name,
+            reason: timeout ? 'chunk_timeout' : 'stream_cut',
+          });
+          const e = new GatewayError(
+            timeout ? 504 : 502,
+            timeout
+              ? `The model server for '${model.name}' sent nothing for ${
+                  this.#o.config.timeouts.chunkMs
+                } ms; the stream was cut`
+              : `The model server for '${model.name}' broke off the stream: ${
+                  error.code ?? error.message
+                }`,
+            {
+              type: 'api_error',
+              code: timeout ? 'upstream_timeout' : 'upstream_cut',
+            },
+          );
+          res.end(filter.end() + sseErrorEvent(e));
+          resolve({
+            status: e.status,
+            error: timeout ? 'chunk_timeout' : 'stream_cut',
+            usage: filter.usage,
+            chunks: filter.chunks,
+            ttftMs,
+          });
+        },
       });
     });
   }
