@@ -182,6 +182,9 @@ export class ApiKeyService {
       !env ||
       env.status !== 'ready' ||
       Date.parse(expiresAt) <= this.#clock.now().getTime();
+    let status: ApiKey['status'] = 'active';
+    if (key.revokedAt) status = 'revoked';
+    else if (expired) status = 'expired';
     const apiKey: ApiKey = {
       id: key.id,
       prefix: key.prefix,
@@ -195,7 +198,7 @@ export class ApiKeyService {
       createdBy: key.createdBy,
       createdAt: key.createdAt,
       expiresAt,
-      status: key.revokedAt ? 'revoked' : expired ? 'expired' : 'active',
+      status,
     };
     if (key.monthlyBudget !== undefined)
       apiKey.monthlyBudget = key.monthlyBudget;

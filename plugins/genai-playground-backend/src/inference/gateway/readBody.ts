@@ -14,6 +14,7 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let cleanup = () => {};
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
@@ -31,7 +32,7 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
       cleanup();
       reject(error);
     };
-    const cleanup = () => {
+    cleanup = () => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
