@@ -201,7 +201,21 @@ test('a user runs an 8-GPU blueprint job, a second is refused by the quota, a fa
       path: `${SHOTS}/jobs-list.png`,
       fullPage: true,
     });
+
+    // The team's page in the catalog shows its recent jobs.
+    await page.goto('/catalog/default/group/ml-research');
+    const card = page.getByTestId('recent-jobs');
+    await card.scrollIntoViewIfNeeded();
+    await expect(card).toContainText('llama-lora', { timeout: 30_000 });
+    await expect(card).toContainText('OOMKilled');
+    await page.screenshot({
+      path: `${SHOTS}/jobs-group-card.png`,
+      fullPage: true,
+    });
   } finally {
-    await request.delete(`${API}/environments/${ENV_ID}`, { headers });
+    // The next run removes it too, should this fail.
+    await request
+      .delete(`${API}/environments/${ENV_ID}`, { headers })
+      .catch(() => undefined);
   }
 });

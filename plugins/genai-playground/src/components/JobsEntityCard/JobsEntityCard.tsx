@@ -68,7 +68,12 @@ export function JobsEntityCard() {
         {jobs.value!.map(job => {
           const href = jobLink(job.id);
           return (
-            <ListItem key={job.id} disableGutters>
+            <ListItem
+              key={job.id}
+              disableGutters
+              // room for the status chip on the right
+              style={{ paddingRight: 104 }}
+            >
               <ListItemText
                 primary={href ? <Link to={href}>{job.name}</Link> : job.name}
                 secondary={`${formatJobGpus(job)} GPUs · ${formatGpuHours(
