@@ -43,6 +43,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { limitsOf, type PlaygroundConfig } from '../config';
+import { actorOf } from '../lib/actor';
 import type { EnvironmentQuery } from '../permissions/rules';
 import type { QuotaService } from '../quota/QuotaService';
 import type { EnvironmentProvisioner } from './EnvironmentProvisioner';
@@ -452,7 +453,7 @@ export class EnvironmentService {
       expiresAt,
       now: now.toISOString(),
     }))!;
-    const actor = this.#actor(credentials);
+    const actor = actorOf(credentials);
     await this.#o.store.addEvent({
       environmentId: id,
       action: 'extend',
@@ -475,7 +476,7 @@ export class EnvironmentService {
       environmentDeletePermission,
       credentials,
     );
-    return this.#remove(record, 'delete', this.#actor(credentials));
+    return this.#remove(record, 'delete', actorOf(credentials));
   }
 
   async #remove(
@@ -614,19 +615,6 @@ export class EnvironmentService {
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`not allowed: ${permission.name}`);
     }
-  }
-
-  #actor(credentials: BackstageCredentials): string {
-    const principal = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    if (principal.type === 'user' && principal.userEntityRef)
-      return principal.userEntityRef;
-    if (principal.type === 'service' && principal.subject)
-      return principal.subject;
-    return 'unknown';
   }
 
   async #publish(action: EnvironmentChangeAction, record: EnvironmentRecord) {

@@ -6,42 +6,22 @@ import {
   createEnvironmentRequestSchema,
   extendEnvironmentRequestSchema,
   listEnvironmentsQuerySchema,
+  type Environment,
 } from '@genai-portal/plugin-genai-playground-common';
-import type { Request } from 'express';
 import Router from 'express-promise-router';
+import { audited } from '../lib/audit';
 import { parseInput } from '../lib/validation';
 import type { EnvironmentService } from './EnvironmentService';
+
+const environmentMeta = (environment: Environment) => ({
+  environmentId: environment.id,
+  status: environment.status,
+});
 
 export interface EnvironmentsRouterOptions {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   environments: EnvironmentService;
-}
-
-/** Runs a write inside an audit event: success with `meta`, or fail with the error. */
-async function audited<T>(
-  auditor: AuditorService,
-  req: Request,
-  eventId: string,
-  meta: Record<string, string | number | undefined>,
-  write: () => Promise<T & { id: string; status: string }>,
-): Promise<T> {
-  const event = await auditor.createEvent({
-    eventId,
-    severityLevel: 'medium',
-    request: req,
-    meta: JSON.parse(JSON.stringify(meta)),
-  });
-  try {
-    const result = await write();
-    await event.success({
-      meta: { environmentId: result.id, status: result.status },
-    });
-    return result;
-  } catch (error) {
-    await event.fail({ error: error as Error });
-    throw error;
-  }
 }
 
 /** /environments: parse, authenticate, call the service; writes are audited. */
@@ -55,14 +35,17 @@ export function createEnvironmentsRouter(options: EnvironmentsRouterOptions) {
     const environment = await audited(
       auditor,
       req,
-      'environment-create',
       {
-        team: request.team,
-        name: request.name,
-        gpuPool: request.gpuPool,
-        gpus: request.gpus,
+        eventId: 'environment-create',
+        meta: {
+          team: request.team,
+          name: request.name,
+          gpuPool: request.gpuPool,
+          gpus: request.gpus,
+        },
       },
       () => environments.create(request, { credentials }),
+      environmentMeta,
     );
     res.status(201).json(environment);
   });
@@ -101,9 +84,12 @@ export function createEnvironmentsRouter(options: EnvironmentsRouterOptions) {
     const environment = await audited(
       auditor,
       req,
-      'environment-extend',
-      { environmentId: req.params.id, ttlHours: request.ttlHours },
+      {
+        eventId: 'environment-extend',
+        meta: { environmentId: req.params.id, ttlHours: request.ttlHours },
+      },
       () => environments.extend(req.params.id, request, { credentials }),
+      environmentMeta,
     );
     res.json(environment);
   });
@@ -113,9 +99,9 @@ export function createEnvironmentsRouter(options: EnvironmentsRouterOptions) {
     const environment = await audited(
       auditor,
       req,
-      'environment-delete',
-      { environmentId: req.params.id },
+      { eventId: 'environment-delete', meta: { environmentId: req.params.id } },
       () => environments.delete(req.params.id, { credentials }),
+      environmentMeta,
     );
     res.json(environment);
   });

@@ -52,6 +52,7 @@ import {
 import { parseQuantity } from '../kubernetes/quantity';
 import type { EnvironmentQuery } from '../permissions/rules';
 import type { QuotaService } from '../quota/QuotaService';
+import { actorOf } from '../lib/actor';
 import type { JobsConfig } from './config';
 import type { JobReconciler } from './JobReconciler';
 import type { JobRecord, JobStore, NewJob } from './JobStore';
@@ -189,7 +190,7 @@ export class JobService {
     request: SubmitJobInput,
     { credentials }: Options,
   ): Promise<SubmitResult> {
-    const owner = this.#actor(credentials);
+    const owner = actorOf(credentials);
     const { idempotencyKey, ...rest } = request;
     const requestHash = createHash('sha256')
       .update(stableJson(rest))
@@ -754,7 +755,7 @@ export class JobService {
         `job ${id} has ended (${record.status}); there is nothing to cancel`,
       );
     }
-    const actor = this.#actor(credentials);
+    const actor = actorOf(credentials);
     const now = this.#clock.now().toISOString();
     if (!(await this.#o.store.requestCancel(id, actor, now))) {
       const ended = (await this.#o.store.get(id))!;
@@ -816,20 +817,5 @@ export class JobService {
     if (!record) throw new NotFoundError(`no job ${id}`);
     await this.#authorize(permission, record.environmentId, credentials);
     return record;
-  }
-
-  #actor(credentials: BackstageCredentials): string {
-    const principal = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    if (principal.type === 'user' && principal.userEntityRef) {
-      return principal.userEntityRef;
-    }
-    if (principal.type === 'service' && principal.subject) {
-      return principal.subject;
-    }
-    return 'unknown';
   }
 }

@@ -8,41 +8,20 @@ import {
   jobLogsQuerySchema,
   listJobsQuerySchema,
   submitJobRequestSchema,
+  type Job,
   type JobStatus,
 } from '@genai-portal/plugin-genai-playground-common';
-import type { Request } from 'express';
 import Router from 'express-promise-router';
+import { audited } from '../lib/audit';
 import { parseInput } from '../lib/validation';
 import type { JobService } from './JobService';
+
+const jobMeta = (job: Job) => ({ jobId: job.id, status: job.status });
 
 export interface JobsRouterOptions {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   jobs: JobService;
-}
-
-/** Runs a write inside an audit event: success with the job's id and status, or fail. */
-async function audited<T extends { id: string; status: string }>(
-  auditor: AuditorService,
-  req: Request,
-  eventId: string,
-  meta: Record<string, string | number | undefined>,
-  write: () => Promise<T>,
-): Promise<T> {
-  const event = await auditor.createEvent({
-    eventId,
-    severityLevel: 'medium',
-    request: req,
-    meta: JSON.parse(JSON.stringify(meta)),
-  });
-  try {
-    const result = await write();
-    await event.success({ meta: { jobId: result.id, status: result.status } });
-    return result;
-  } catch (error) {
-    await event.fail({ error: error as Error });
-    throw error;
-  }
 }
 
 /**
@@ -73,20 +52,23 @@ export function createJobsRouter(options: JobsRouterOptions) {
     const job = await audited(
       auditor,
       req,
-      'job-submit',
       {
-        environmentId: request.environment,
-        image: request.image,
-        gpus: request.gpus,
-        pods: request.pods,
-        gpuPool: request.gpuPool,
-        idempotencyKey: request.idempotencyKey,
+        eventId: 'job-submit',
+        meta: {
+          environmentId: request.environment,
+          image: request.image,
+          gpus: request.gpus,
+          pods: request.pods,
+          gpuPool: request.gpuPool,
+          idempotencyKey: request.idempotencyKey,
+        },
       },
       async () => {
         const result = await jobs.submit(request, { credentials });
         created = result.created;
         return result.job;
       },
+      jobMeta,
     );
     res.status(created ? 201 : 200).json(job);
   });
@@ -181,12 +163,15 @@ export function createJobsRouter(options: JobsRouterOptions) {
     const job = await audited(
       auditor,
       req,
-      'job-cancel',
       {
-        jobId: req.params.jobId,
-        propagationPolicy: request.propagationPolicy,
+        eventId: 'job-cancel',
+        meta: {
+          jobId: req.params.jobId,
+          propagationPolicy: request.propagationPolicy,
+        },
       },
       () => jobs.cancel(req.params.jobId, request, { credentials }),
+      jobMeta,
     );
     res.json(job);
   });
