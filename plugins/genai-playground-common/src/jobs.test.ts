@@ -142,7 +142,7 @@ describe('isImageFromAllowedRegistry', () => {
       false,
     ],
     [
-      'registry.example.com/genai/trainer@sha256:' + 'a'.repeat(64),
+      `registry.example.com/genai/trainer@sha256:${'a'.repeat(64)}`,
       ['registry.example.com/genai'],
       true,
     ],
