@@ -54,9 +54,11 @@ async function budgetUnderConcurrency(limits: LimitStore) {
     );
     const statuses = results.map(r => r.status);
     const ok = statuses.filter(s => s === 200).length;
-    // every reservation is the worst case: exactly 10 fit while all are in flight
-    expect(ok).toBe(10);
-    expect(statuses.filter(s => s === 429)).toHaveLength(190);
+    // every reservation is the worst case: 10 fit while all are in flight; more only when some
+    // settled (to their real, smaller cost) before the last ones came in, on a slow machine
+    expect(ok).toBeGreaterThanOrEqual(10);
+    expect(ok).toBeLessThan(30);
+    expect(statuses.filter(s => s === 429)).toHaveLength(200 - ok);
     const refused = results.find(r => r.status === 429)!;
     expect(refused.json.error.type).toBe('insufficient_quota');
 
