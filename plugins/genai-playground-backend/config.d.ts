@@ -218,7 +218,7 @@ export interface Config {
     jobs?: {
       /**
        * Registries (hosts, or host/path prefixes matched on whole path segments) job images may
-       * come from. An image without a host is Docker Hub's. Default: the
+       * come from; an image that names no registry host is refused. Default: the
        * OpenShift internal registry, image-registry.openshift-image-registry.svc:5000.
        */
       allowedRegistries?: string[];

@@ -1,5 +1,4 @@
 import {
-  DOCKER_HUB,
   isImageFromAllowedRegistry,
   jobGpuSeconds,
   listJobsQuerySchema,
@@ -146,9 +145,10 @@ describe('isImageFromAllowedRegistry', () => {
       ['registry.example.com/genai'],
       true,
     ],
-    ['rocm/pytorch:latest', [`${DOCKER_HUB}/rocm`], true],
+    // No registry host: never allowed, whatever the runtime's default registry is.
+    ['rocm/pytorch:latest', ['rocm'], false],
     ['rocm/pytorch:latest', ['registry.example.com'], false],
-    ['ubuntu', [`${DOCKER_HUB}/library`], true],
+    ['ubuntu', ['ubuntu'], false],
     ['localhost:5000/x/y', ['localhost:5000'], true],
     [
       'evil.example/registry.example.com/genai/x',

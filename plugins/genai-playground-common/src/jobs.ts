@@ -408,16 +408,13 @@ export function jobPagePath(jobId: string): string {
   return `/genai-playground/jobs/${encodeURIComponent(jobId)}`;
 }
 
-/** The registry of images named without a registry host (Docker Hub's canonical name). @public */
-export const DOCKER_HUB = ['docker', 'io'].join('.');
-
 /**
- * The repository an image comes from, as `registry/path` without tag or digest: an image
- * without a registry host is Docker Hub's ({@link DOCKER_HUB}): `rocm/pytorch` is
- * `<hub>/rocm/pytorch`, `ubuntu` is `<hub>/library/ubuntu`, as container runtimes resolve it.
+ * The repository an image comes from, as `registry/path` without tag or digest; undefined when
+ * the reference names no registry host (`rocm/pytorch`). Such an image would be pulled from the
+ * runtime's default registry, which the portal does not assume: jobs name their registry.
  * @public
  */
-export function imageRepository(image: string): string {
+export function imageRepository(image: string): string | undefined {
   const withoutDigest = image.split('@')[0];
   const slash = withoutDigest.lastIndexOf('/');
   const colon = withoutDigest.lastIndexOf(':');
@@ -426,15 +423,13 @@ export function imageRepository(image: string): string {
   if (rest.length > 0 && (/[.:]/.test(first) || first === 'localhost')) {
     return name;
   }
-  return rest.length === 0
-    ? `${DOCKER_HUB}/library/${first}`
-    : `${DOCKER_HUB}/${name}`;
+  return undefined;
 }
 
 /**
  * Whether the image comes from one of the allowed registries: an entry is a registry host
- * (`registry.example.com`) or a host with a path prefix (`registry.example.com/genai`), matched on whole path
- * segments.
+ * (`registry.example.com`) or a host with a path prefix (`registry.example.com/genai`), matched
+ * on whole path segments. An image that names no registry host is never allowed.
  * @public
  */
 export function isImageFromAllowedRegistry(
@@ -442,6 +437,7 @@ export function isImageFromAllowedRegistry(
   allowedRegistries: string[],
 ): boolean {
   const repository = imageRepository(image);
+  if (!repository) return false;
   return allowedRegistries.some(entry => {
     const prefix = entry.replace(/\/+$/, '');
     return repository.startsWith(`${prefix}/`);
