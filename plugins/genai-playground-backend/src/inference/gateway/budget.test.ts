@@ -94,3 +94,38 @@ describe('budgets under concurrency: 200 calls, a budget that covers 10', () => 
     }),
   );
 });
+
+describe("an environment's monthly budget (environmentBudgets: true)", () => {
+  it('charges key calls to the environment too, and refuses when it is spent', async () => {
+    const h = await startGateway({
+      knex: await databases.init('SQLITE_3'),
+      inference: { environmentBudgets: true },
+    });
+    try {
+      const rich = await h.addEnvironment('rich', { monthlyBudget: 1000 });
+      const poor = await h.addEnvironment('poor', { monthlyBudget: 0.000001 });
+      const body = JSON.stringify({
+        model: CHAT_MODEL,
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 5,
+      });
+      const call = async (env: string) => {
+        const { key } = await h.createKey(env);
+        return post(`${h.baseURL}/chat/completions`, body, {
+          authorization: `Bearer ${key}`,
+        });
+      };
+      expect((await call(rich)).status).toBe(200);
+      const refused = await call(poor);
+      expect(refused.status).toBe(429);
+      expect(refused.json.error).toMatchObject({
+        type: 'insufficient_quota',
+        message: expect.stringMatching(
+          /^The environment has not enough monthly budget left/,
+        ),
+      });
+    } finally {
+      await h.close();
+    }
+  });
+});
