@@ -10,6 +10,7 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import {
   submitJobRequestSchema,
   type SubmitJobRequest,
@@ -287,16 +288,16 @@ describe('JobService', () => {
     const s = await setup();
     const env = await s.environment(8);
     const { core } = simBatchApis(sim);
-    const quota = await core.readNamespacedResourceQuota({
-      namespace: env.namespace,
-      name: 'genai-playground-quota',
-    });
-    quota.spec!.hard = { ...quota.spec!.hard, 'count/jobs.batch': '0' };
-    await core.replaceNamespacedResourceQuota({
-      namespace: env.namespace,
-      name: 'genai-playground-quota',
-      body: quota,
-    });
+    // A merge patch, not read-then-replace: the quota controller may update status.used (and so
+    // the resourceVersion) in between, and a stale replace is a 409 Conflict as in Kubernetes.
+    await core.patchNamespacedResourceQuota(
+      {
+        namespace: env.namespace,
+        name: 'genai-playground-quota',
+        body: { spec: { hard: { 'count/jobs.batch': '0' } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     await expect(
       s.submit({ environment: env.id, image: TRAINER_IMAGE, gpus: 1 }),
     ).rejects.toThrow(
