@@ -10,11 +10,11 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { startKubeSim, type KubeSim } from '@genai-portal/kube-sim';
 import request from 'supertest';
+import { orgServiceFactories } from './__testUtils__/testBackend';
 import { genaiPlaygroundPlugin } from './plugin';
 import {
   createRequest,
   MARCO,
-  MEMBERSHIP,
   ORG_GROUPS,
   simApis,
   testConfigData,
@@ -42,23 +42,7 @@ describe('genaiPlaygroundPlugin', () => {
         mockServices.database.factory({
           knex: await databases.init('SQLITE_3'),
         }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        mockServices.userInfo.mock({
-          getUserInfo: async credentials => {
-            const ref = (credentials.principal as { userEntityRef: string })
-              .userEntityRef;
-            return {
-              userEntityRef: ref,
-              ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])],
-            };
-          },
-        }).factory,
-        catalogServiceMock.factory({ entities: ORG_GROUPS }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => ({ send }),
-        }),
+        ...orgServiceFactories({ send }),
       ],
     });
 

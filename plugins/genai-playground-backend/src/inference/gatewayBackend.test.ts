@@ -1,26 +1,17 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { startKubeSim, type KubeSim } from '@genai-portal/kube-sim';
 import { startLlmSim, type LlmSim } from '@genai-portal/llm-sim';
 import OpenAI from 'openai';
 import request from 'supertest';
+import { orgServiceFactories } from '../__testUtils__/testBackend';
 import type { AddressInfo } from 'node:net';
 import { genaiPlaygroundPlugin } from '../plugin';
-import {
-  createRequest,
-  MARCO,
-  MEMBERSHIP,
-  ORG_GROUPS,
-  testConfigData,
-} from '../__testUtils__/harness';
+import { createRequest, MARCO, testConfigData } from '../__testUtils__/harness';
 
 jest.setTimeout(60_000);
 
@@ -65,23 +56,7 @@ describe('the gateway in a Backstage backend', () => {
         mockServices.database.factory({
           knex: await databases.init('SQLITE_3'),
         }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        mockServices.userInfo.mock({
-          getUserInfo: async credentials => {
-            const ref = (credentials.principal as { userEntityRef: string })
-              .userEntityRef;
-            return {
-              userEntityRef: ref,
-              ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])],
-            };
-          },
-        }).factory,
-        catalogServiceMock.factory({ entities: ORG_GROUPS }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => ({ send: async () => {} }),
-        }),
+        ...orgServiceFactories(),
       ],
     });
     const asMarco = { Authorization: mockCredentials.user.header(MARCO) };
