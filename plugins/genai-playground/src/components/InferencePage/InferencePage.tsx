@@ -76,7 +76,7 @@ function Conversation(props: {
               <Typography variant="caption" color="textSecondary">
                 {turn.role === 'user' ? 'You' : 'Assistant'}
               </Typography>
-              <Paper variant="outlined">
+              <Paper variant="outlined" data-testid={`turn-${turn.role}`}>
                 <Box p={1} style={{ whiteSpace: 'pre-wrap' }}>
                   <Typography variant="body2" component="div">
                     {turn.content}
