@@ -1,4 +1,6 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { gatewayFastLane } from '@genai-portal/plugin-genai-playground-backend';
 import { preflight } from './preflight';
 import { reportStartupFailure } from './startupFailure';
 
@@ -6,6 +8,9 @@ async function main() {
   await preflight();
 
   const backend = createBackend();
+  // The inference gateway (/api/genai-playground/v1) skips the root router's page-oriented
+  // middleware; see gatewayFastLane for what it does instead.
+  backend.add(rootHttpRouterServiceFactory({ configure: gatewayFastLane }));
 
   backend.add(import('@backstage/plugin-app-backend'));
   backend.add(import('@backstage/plugin-events-backend'));

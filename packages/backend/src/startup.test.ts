@@ -83,6 +83,44 @@ async function servicesUp(): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * The gateway (/api/genai-playground/v1) takes the root router's fast lane: no helmet page
+ * headers, still `nosniff`, still CORS for the app's origin only, still its own auth and errors;
+ * every other route keeps the defaults.
+ */
+async function expectGatewayFastLane(baseUrl: string) {
+  const gateway = `${baseUrl}/api/genai-playground/v1`;
+
+  const anonymous = await fetch(`${gateway}/models`);
+  expect(anonymous.status).toBe(401);
+  expect(await anonymous.json()).toEqual({
+    error: expect.objectContaining({ type: 'authentication_error' }),
+  });
+  expect(anonymous.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(anonymous.headers.get('content-security-policy')).toBeNull();
+
+  const preflight = (origin: string) =>
+    fetch(`${gateway}/chat/completions`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+  const fromApp = await preflight(baseUrl);
+  expect(fromApp.status).toBe(204);
+  expect(fromApp.headers.get('access-control-allow-origin')).toBe(baseUrl);
+  const fromElsewhere = await preflight('https://evil.example.com');
+  expect(fromElsewhere.headers.get('access-control-allow-origin')).toBeNull();
+
+  const pluginHealth = await fetch(`${baseUrl}/api/genai-playground/health`);
+  expect(pluginHealth.status).toBe(200);
+  expect(pluginHealth.headers.get('content-security-policy')).toContain(
+    "default-src 'self'",
+  );
+}
+
 describe('backend start-up', () => {
   it('starts with the production config against PostgreSQL and Redis', async () => {
     const missing = await servicesUp();
@@ -134,6 +172,8 @@ describe('backend start-up', () => {
         `http://127.0.0.1:${port}/api/auth/guest/refresh`,
       );
       expect(guest.status).toBeGreaterThanOrEqual(400);
+
+      await expectGatewayFastLane(`http://127.0.0.1:${port}`);
     } finally {
       backend.child.kill('SIGTERM');
       await backend.exited;

@@ -2,8 +2,8 @@
  * The benchmark's servers, each started in a child process of its own by bench/gateway.ts:
  *
  * - `llm-sim`: the model server (two models: a fast one for latency, a paced one for streams);
- * - `portal`: a real Backstage backend (backend-defaults: helmet, CORS, compression, request
- *   logging, auth policies) with only the genai-playground plugin, on an SQLite file, its
+ * - `portal`: a real Backstage backend set up as packages/backend is (backend-defaults with the
+ *   gateway fast lane, auth policies) with only the genai-playground plugin, on an SQLite file, its
  *   inference config pointing at the llm-sim; a module of the plugin seeds one environment and
  *   an API key before the plugin starts.
  *
@@ -13,6 +13,7 @@
  * Each tells the parent it is ready over IPC: `{ ready: true, url, key? }`.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import {
   coreServices,
   createBackendModule,
@@ -26,6 +27,7 @@ import { Pool } from 'undici';
 import { DatabaseEnvironmentStore } from '../src/environments/DatabaseEnvironmentStore';
 import { generateApiKey } from '../src/keys/apiKeySecret';
 import { DatabaseApiKeyStore } from '../src/keys/DatabaseApiKeyStore';
+import { gatewayFastLane } from '../src/gatewayFastLane';
 import { FAST_MODEL, STREAM_MODEL } from './models';
 
 function arg(name: string): string {
@@ -167,6 +169,8 @@ async function portal() {
   });
 
   const backend = createBackend();
+  // The backend's own root router setup (packages/backend/src/index.ts).
+  backend.add(rootHttpRouterServiceFactory({ configure: gatewayFastLane }));
   backend.add(import('../src'));
   backend.add(seed);
   await backend.start();

@@ -5,6 +5,11 @@
  */
 export { genaiPlaygroundPlugin as default } from './plugin';
 export {
+  gatewayFastLane,
+  GATEWAY_PATH_PREFIX,
+  type GatewayFastLaneContext,
+} from './gatewayFastLane';
+export {
   environmentResourceRef,
   environmentPermissionRules,
   environmentConditions,

@@ -1,4 +1,8 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import knexFactory from 'knex';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DatabaseUsageStore } from './DatabaseUsageStore';
 import type { UsageRecord } from './UsageStore';
 
@@ -90,6 +94,18 @@ describe.each(databases.eachSupportedId())(
       expect(Boolean(rows[3].stream)).toBe(true);
     });
 
+    it('writes a batch larger than one INSERT whole, in order', async () => {
+      const { store, knex } = await makeStore();
+      const batch = Array.from({ length: 130 }, (_, i) =>
+        record({ keyId: `batch-${i}`, latencyMs: i }),
+      );
+      await store.insert(batch);
+      const rows = await knex('usage_records')
+        .where('key_id', 'like', 'batch-%')
+        .orderBy('id');
+      expect(rows.map(r => r.latency_ms)).toEqual(batch.map(r => r.latencyMs));
+    });
+
     it('aggregates by team, key, model, environment and day in SQL', async () => {
       const { store } = await makeStore();
       expect(await store.aggregate('team', JUNE)).toEqual([
@@ -174,3 +190,27 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe('DatabaseUsageStore on an SQLite file', () => {
+  it('switches it to write-ahead logging, so that commits make no fsync on the event loop', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usage-store-'));
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'genai.sqlite') },
+      useNullAsDefault: true,
+    });
+    try {
+      const store = await DatabaseUsageStore.create({
+        database: mockServices.database({ knex }),
+      });
+      await store.insert(RECORDS);
+      const [mode] = await knex.raw('PRAGMA journal_mode');
+      const [sync] = await knex.raw('PRAGMA synchronous');
+      expect(mode.journal_mode).toBe('wal');
+      expect(sync.synchronous).toBe(1); // NORMAL
+    } finally {
+      await knex.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -13,6 +13,7 @@ import type {
   UsageStore,
   UsageTotals,
 } from './UsageStore';
+import { useSqliteWriteAheadLog } from '../lib/sqliteWriteAheadLog';
 
 const migrationsDir = resolvePackagePath(
   '@genai-portal/plugin-genai-playground-backend',
@@ -20,10 +21,13 @@ const migrationsDir = resolvePackagePath(
 );
 
 /**
- * Rows per INSERT: well under SQLite's 32,766 bound variables at 15 columns, and small enough
- * that better-sqlite3 (synchronous) blocks the event loop only briefly between them.
+ * Rows per INSERT: small enough that better-sqlite3 (synchronous) holds the event loop for well
+ * under a millisecond at a time; the store yields to waiting requests between chunks.
  */
-const INSERT_CHUNK = 100;
+const INSERT_CHUNK = 25;
+
+const yieldToEventLoop = () =>
+  new Promise<void>(resolve => setImmediate(resolve));
 
 function toRow(r: UsageRecord) {
   return {
@@ -57,6 +61,8 @@ export class DatabaseUsageStore implements UsageStore {
     if (!options.database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
     }
+    // metering writes a batch every second: keep SQLite's commits off the event loop's back
+    await useSqliteWriteAheadLog(client);
     return new DatabaseUsageStore(client);
   }
 
@@ -66,6 +72,7 @@ export class DatabaseUsageStore implements UsageStore {
     if (records.length === 0) return;
     await this.db.transaction(async tx => {
       for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+        if (i > 0) await yieldToEventLoop();
         await tx('usage_records').insert(
           records.slice(i, i + INSERT_CHUNK).map(toRow),
         );
