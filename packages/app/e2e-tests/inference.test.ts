@@ -47,6 +47,14 @@ test('a user chats in the inference playground and sees the answer stream in', a
 
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
+  // the GPU Playground's pages sit together in the sidebar
+  const navLinks = await page.locator('nav a').allInnerTexts();
+  const first = navLinks.findIndex(text => text.trim() === 'GPU Playground');
+  expect(navLinks.slice(first, first + 3).map(text => text.trim())).toEqual([
+    'GPU Playground',
+    'GPU Jobs',
+    'Inference Playground',
+  ]);
   await page.getByRole('link', { name: 'Inference Playground' }).click();
   await expect(page).toHaveURL(/\/genai-playground\/inference$/);
   const modelPicker = page.getByLabel('Model', { exact: true });

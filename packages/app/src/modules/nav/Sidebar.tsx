@@ -36,7 +36,10 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:home')}
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
+            {/* the GPU Playground's pages together: environments, jobs, inference */}
             {nav.take('page:genai-playground')}
+            {nav.take('page:genai-playground/jobs')}
+            {nav.take('page:genai-playground/inference')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}
