@@ -15,6 +15,10 @@ import type {
   SubmitJobRequest,
 } from './jobs';
 import type {
+  ApiKey,
+  ApiKeyWithUsage,
+  CreateApiKeyRequest,
+  CreatedApiKey,
   DeployInferenceServiceRequest,
   InferenceService,
 } from './inference';
@@ -144,6 +148,23 @@ export interface GenaiPlaygroundApi {
     request?: CancelJobRequest,
     options?: RequestOptions,
   ): Promise<Job>;
+  /** Issues a key; the answer carries the secret, which is never shown again. */
+  createApiKey(
+    environmentId: string,
+    request: CreateApiKeyRequest,
+    options?: RequestOptions,
+  ): Promise<CreatedApiKey>;
+  /** The environment's keys (never their secrets) with this month's usage. */
+  listApiKeys(
+    environmentId: string,
+    options?: RequestOptions,
+  ): Promise<{ items: ApiKeyWithUsage[] }>;
+  /** Revokes a key; its calls are refused from then on. */
+  revokeApiKey(
+    environmentId: string,
+    keyId: string,
+    options?: RequestOptions,
+  ): Promise<ApiKey>;
   /**
    * Deploys a vLLM model server into an environment of the MI355X pool (or updates the one of the
    * same name); the gateway then serves its model to the environment's team.

@@ -11,3 +11,4 @@ export * from './settings';
 export * from './jobs';
 export * from './inference';
 export * from './api';
+export * from './GenaiPlaygroundClient';

@@ -1,3 +1,3 @@
 export * from './GenaiPlaygroundApi';
-export { GenaiPlaygroundClient } from './GenaiPlaygroundClient';
-export type { GenaiPlaygroundKeysApi } from './GenaiPlaygroundClient';
+// The one client of the plugin's HTTP API lives in -common, shared with the backend modules.
+export { GenaiPlaygroundClient } from '@genai-portal/plugin-genai-playground-common';

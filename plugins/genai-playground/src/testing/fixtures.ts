@@ -6,7 +6,6 @@ import type {
   PlaygroundSettings,
   TeamQuotaUsage,
 } from '@genai-portal/plugin-genai-playground-common';
-import type { GenaiPlaygroundKeysApi } from '@genai-portal/plugin-genai-playground-react';
 
 /** Test data and a fake GenaiPlaygroundApi for the plugin's component tests. */
 
@@ -133,10 +132,8 @@ export const teamQuota: TeamQuotaUsage = {
 
 /** A GenaiPlaygroundApi whose every method is a jest mock with a sensible default answer. */
 export function fakeApi(
-  overrides: Partial<
-    jest.Mocked<GenaiPlaygroundApi & GenaiPlaygroundKeysApi>
-  > = {},
-): jest.Mocked<GenaiPlaygroundApi & GenaiPlaygroundKeysApi> {
+  overrides: Partial<jest.Mocked<GenaiPlaygroundApi>> = {},
+): jest.Mocked<GenaiPlaygroundApi> {
   const environment = makeEnvironment();
   return {
     getSettings: jest.fn().mockResolvedValue(settings),

@@ -130,6 +130,9 @@ export function fakeClient() {
       throw new Error('not used by the action');
     }),
     cancelJob: jest.fn(unused),
+    createApiKey: jest.fn(unused),
+    listApiKeys: jest.fn(unused),
+    revokeApiKey: jest.fn(unused),
     deployInferenceService: jest.fn(unused),
   } satisfies GenaiPlaygroundApi;
   return client;

@@ -1,13 +1,7 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import type {
-  ApiKeyWithUsage,
-  GenaiPlaygroundApi,
-} from '@genai-portal/plugin-genai-playground-common';
-import {
-  genaiPlaygroundApiRef,
-  GenaiPlaygroundKeysApi,
-} from '@genai-portal/plugin-genai-playground-react';
+import type { ApiKeyWithUsage } from '@genai-portal/plugin-genai-playground-common';
+import { genaiPlaygroundApiRef } from '@genai-portal/plugin-genai-playground-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
@@ -27,8 +21,6 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { formatDateTime, formatMoney } from '../../lib/format';
 import { CreateApiKeyDialog } from './CreateApiKeyDialog';
-
-type KeysApi = GenaiPlaygroundApi & GenaiPlaygroundKeysApi;
 
 function UsageBar(props: { label: string; value: number; max: number }) {
   const percent =
@@ -92,7 +84,7 @@ export function ApiKeysCard(props: {
   currency?: string;
 }) {
   const { environmentId } = props;
-  const api = useApi(genaiPlaygroundApiRef) as KeysApi;
+  const api = useApi(genaiPlaygroundApiRef);
   const alertApi = useApi(alertApiRef);
   const keys = useAsyncRetry(
     async () => (await api.listApiKeys(environmentId)).items,

@@ -1,4 +1,3 @@
-import { MockFetchApi, registerMswTestHooks } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -8,11 +7,12 @@ const baseUrl = 'http://backstage.test/api/genai-playground';
 
 describe('GenaiPlaygroundClient (API keys)', () => {
   const server = setupServer();
-  registerMswTestHooks(server);
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
 
   const client = new GenaiPlaygroundClient({
     discoveryApi: { getBaseUrl: async () => baseUrl },
-    fetchApi: new MockFetchApi(),
   });
 
   it('creates, lists and revokes keys of an environment', async () => {

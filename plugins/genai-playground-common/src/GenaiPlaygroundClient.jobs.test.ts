@@ -1,4 +1,3 @@
-import { MockFetchApi, registerMswTestHooks } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -8,11 +7,12 @@ const baseUrl = 'http://backstage.test/api/genai-playground';
 
 describe('GenaiPlaygroundClient (jobs)', () => {
   const server = setupServer();
-  registerMswTestHooks(server);
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
 
   const client = new GenaiPlaygroundClient({
     discoveryApi: { getBaseUrl: async () => baseUrl },
-    fetchApi: new MockFetchApi(),
   });
 
   it('submits with the Idempotency-Key header and lists with a status filter', async () => {
@@ -86,5 +86,56 @@ describe('GenaiPlaygroundClient (jobs)', () => {
     const error = await client.getJobLogs('j2').catch(e => e);
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.body.error.message).toBe('job j2 has no pods yet');
+  });
+
+  it('reads logs as text, lists with a limit and cancels with a body', async () => {
+    const seen: Array<{ url: string; accept: string | null; body?: unknown }> =
+      [];
+    server.use(
+      http.get(`${baseUrl}/jobs/j1/logs`, ({ request }) => {
+        seen.push({ url: request.url, accept: request.headers.get('accept') });
+        return new HttpResponse('line 1\nline 2\n', {
+          headers: { 'Content-Type': 'text/plain' },
+        });
+      }),
+      http.get(`${baseUrl}/jobs`, ({ request }) => {
+        seen.push({ url: request.url, accept: request.headers.get('accept') });
+        return HttpResponse.json({ items: [] });
+      }),
+      http.post(`${baseUrl}/jobs/j1/cancel`, async ({ request }) => {
+        seen.push({
+          url: request.url,
+          accept: request.headers.get('accept'),
+          body: await request.json(),
+        });
+        return HttpResponse.json({ id: 'j1', status: 'Cancelled' });
+      }),
+    );
+    await expect(
+      client.getJobLogs('j1', { tailLines: 2, container: '' }),
+    ).resolves.toBe('line 1\nline 2\n');
+    await client.listJobs({ environment: 'e', limit: 5 });
+    await client.cancelJob('j1', { propagationPolicy: 'Foreground' });
+    await client.cancelJob('j1');
+    expect(seen).toEqual([
+      {
+        url: `${baseUrl}/jobs/j1/logs?tailLines=2`,
+        accept: 'text/plain',
+      },
+      {
+        url: `${baseUrl}/jobs?environment=e&limit=5`,
+        accept: 'application/json',
+      },
+      {
+        url: `${baseUrl}/jobs/j1/cancel`,
+        accept: 'application/json',
+        body: { propagationPolicy: 'Foreground' },
+      },
+      {
+        url: `${baseUrl}/jobs/j1/cancel`,
+        accept: 'application/json',
+        body: {},
+      },
+    ]);
   });
 });

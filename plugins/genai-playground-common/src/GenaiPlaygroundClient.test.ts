@@ -1,9 +1,6 @@
-import { MockFetchApi, registerMswTestHooks } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
-import type {
-  Environment,
-  PlaygroundSettings,
-} from '@genai-portal/plugin-genai-playground-common';
+import type { Environment } from './environment';
+import type { PlaygroundSettings } from './settings';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { GenaiPlaygroundClient } from './GenaiPlaygroundClient';
@@ -38,17 +35,24 @@ const environment: Environment = {
 
 describe('GenaiPlaygroundClient', () => {
   const server = setupServer();
-  registerMswTestHooks(server);
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
 
   const client = new GenaiPlaygroundClient({
     discoveryApi: { getBaseUrl: async () => baseUrl },
-    fetchApi: new MockFetchApi(),
   });
 
   /** Records the requests the server received, for assertions on method, URL and body. */
   function record() {
-    const seen: { method: string; url: URL; body?: unknown; auth?: string }[] =
-      [];
+    const seen: {
+      method: string;
+      url: URL;
+      body?: unknown;
+      auth?: string;
+      accept?: string;
+      contentType?: string;
+    }[] = [];
     server.events.on('request:start', async ({ request }) => {
       const text = await request.clone().text();
       seen.push({
@@ -56,6 +60,8 @@ describe('GenaiPlaygroundClient', () => {
         url: new URL(request.url),
         body: text ? JSON.parse(text) : undefined,
         auth: request.headers.get('authorization') ?? undefined,
+        accept: request.headers.get('accept') ?? undefined,
+        contentType: request.headers.get('content-type') ?? undefined,
       });
     });
     return seen;
@@ -201,7 +207,62 @@ describe('GenaiPlaygroundClient', () => {
       ),
     );
     await client.getPoolUsage({ token: 'user-token' });
-    expect(seen[0].auth).toBe('Bearer user-token');
+    await client.getPoolUsage();
+    expect(seen.map(r => r.auth)).toEqual(['Bearer user-token', undefined]);
+    expect(seen[1]).toMatchObject({
+      accept: 'application/json',
+      contentType: undefined,
+    });
+  });
+
+  it('deploys an inference service into an environment', async () => {
+    const seen = record();
+    server.use(
+      http.post(`${baseUrl}/environments/:id/inference-services`, () =>
+        HttpResponse.json({ name: 'llama-8b', objects: [] }, { status: 201 }),
+      ),
+    );
+    const request = {
+      name: 'llama-8b',
+      model: 'meta-llama/Llama-3.1-8B-Instruct',
+    };
+    await expect(
+      client.deployInferenceService('ml-research-serving', request, {
+        token: 'tok',
+      }),
+    ).resolves.toEqual({ name: 'llama-8b', objects: [] });
+    expect(seen).toEqual([
+      {
+        method: 'POST',
+        url: new URL(
+          `${baseUrl}/environments/ml-research-serving/inference-services`,
+        ),
+        body: request,
+        auth: 'Bearer tok',
+        accept: 'application/json',
+        contentType: 'application/json',
+      },
+    ]);
+  });
+
+  it('uses the given fetchApi and throws what toError makes of an error answer', async () => {
+    const fetchMock = jest.fn(
+      async (_url: string, _init?: RequestInit) =>
+        new Response('{}', { status: 418 }),
+    );
+    const custom = new GenaiPlaygroundClient({
+      discoveryApi: { getBaseUrl: async () => baseUrl },
+      fetchApi: { fetch: fetchMock as unknown as typeof fetch },
+      toError: async response => new Error(`status ${response.status}`),
+    });
+    await expect(custom.listEnvironments({ owner: '' })).rejects.toThrow(
+      'status 418',
+    );
+    // Empty query values are left out, like undefined ones.
+    expect(fetchMock).toHaveBeenCalledWith(
+      `${baseUrl}/environments`,
+      expect.objectContaining({ method: 'GET' }),
+    );
   });
 
   it.each([

@@ -1,114 +1,69 @@
-import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
-  ApiKey,
-  ApiKeyWithUsage,
-  CancelJobRequest,
-  CreateApiKeyRequest,
-  CreatedApiKey,
   CreateEnvironmentRequest,
-  DeployInferenceServiceRequest,
   Environment,
   EnvironmentEvent,
-  EnvironmentWithDetails,
   ExtendEnvironmentRequest,
-  GenaiPlaygroundApi,
-  GpuPoolUsage,
-  InferenceService,
+} from './environment';
+import type { GpuPoolUsage, TeamQuotaUsage } from './quota';
+import type {
+  CancelJobRequest,
   Job,
   JobLogsQuery,
   JobWithDetails,
-  ListEnvironmentsQuery,
   ListJobsQuery,
-  PlaygroundSettings,
-  RequestOptions,
   SubmitJobRequest,
-  TeamQuotaUsage,
-} from '@genai-portal/plugin-genai-playground-common';
+} from './jobs';
+import type {
+  ApiKey,
+  ApiKeyWithUsage,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  DeployInferenceServiceRequest,
+  InferenceService,
+} from './inference';
+import type { PlaygroundSettings } from './settings';
+import type {
+  EnvironmentWithDetails,
+  GenaiPlaygroundApi,
+  ListEnvironmentsQuery,
+  RequestOptions,
+} from './api';
 
-/**
- * An environment's API keys for the inference gateway (`/environments/:id/keys`). The default
- * {@link GenaiPlaygroundClient} implements it next to {@link GenaiPlaygroundApi}.
- * @public
- */
-export interface GenaiPlaygroundKeysApi {
-  /** Issues a key; the answer carries the secret, which is never shown again. */
-  createApiKey(
-    environmentId: string,
-    request: CreateApiKeyRequest,
-    options?: RequestOptions,
-  ): Promise<CreatedApiKey>;
-  /** The environment's keys (never their secrets) with this month's usage. */
-  listApiKeys(
-    environmentId: string,
-    options?: RequestOptions,
-  ): Promise<{ items: ApiKeyWithUsage[] }>;
-  /** Revokes a key; its calls are refused from then on. */
-  revokeApiKey(
-    environmentId: string,
-    keyId: string,
-    options?: RequestOptions,
-  ): Promise<ApiKey>;
+/** @public */
+export interface GenaiPlaygroundClientOptions {
+  /** Where the plugin lives: the frontend's `discoveryApi` or a backend's `coreServices.discovery`. */
+  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  /** The frontend's `fetchApi`, which adds the signed-in user's token. Defaults to the global fetch. */
+  fetchApi?: { fetch: typeof fetch };
+  /**
+   * Turns a non-2xx answer into the error to throw. Defaults to `ResponseError.fromResponse`, which
+   * keeps the backend's error name, message and status code for the UI.
+   */
+  toError?: (response: Response) => Promise<Error>;
 }
 
-/** The backend plugin's id, as `discoveryApi` knows it. */
+/** The backend plugin's id, as discovery knows it. */
 const PLUGIN_ID = 'genai-playground';
 
 type QueryValue = string | number | boolean | undefined;
 
 /**
- * The default {@link GenaiPlaygroundApi}: JSON over HTTP to the backend plugin, with the signed-in
- * user's token added by `fetchApi`. Non-2xx answers are thrown as `ResponseError`, which keeps the
- * backend's error name, message and status code for the UI.
+ * The {@link GenaiPlaygroundApi} as JSON over HTTP to the backend plugin, for the browser and for
+ * backend modules alike. Backend callers pass the token to act with in each call's options.
  *
  * @public
  */
-export class GenaiPlaygroundClient
-  implements GenaiPlaygroundApi, GenaiPlaygroundKeysApi
-{
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
+  private readonly discoveryApi: GenaiPlaygroundClientOptions['discoveryApi'];
+  private readonly fetchApi: { fetch: typeof fetch };
+  private readonly toError: (response: Response) => Promise<Error>;
 
-  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+  constructor(options: GenaiPlaygroundClientOptions) {
     this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
-  }
-
-  async createApiKey(
-    environmentId: string,
-    request: CreateApiKeyRequest,
-    options?: RequestOptions,
-  ): Promise<CreatedApiKey> {
-    return this.request(
-      'POST',
-      `/environments/${encodeURIComponent(environmentId)}/keys`,
-      { body: request, options },
-    );
-  }
-
-  async listApiKeys(
-    environmentId: string,
-    options?: RequestOptions,
-  ): Promise<{ items: ApiKeyWithUsage[] }> {
-    return this.request(
-      'GET',
-      `/environments/${encodeURIComponent(environmentId)}/keys`,
-      { options },
-    );
-  }
-
-  async revokeApiKey(
-    environmentId: string,
-    keyId: string,
-    options?: RequestOptions,
-  ): Promise<ApiKey> {
-    return this.request(
-      'DELETE',
-      `/environments/${encodeURIComponent(
-        environmentId,
-      )}/keys/${encodeURIComponent(keyId)}`,
-      { options },
-    );
+    // Looked up at call time, so that a fetch patched later (tests, polyfills) is the one used.
+    this.fetchApi = options.fetchApi ?? { fetch: (...args) => fetch(...args) };
+    this.toError = options.toError ?? ResponseError.fromResponse;
   }
 
   async getSettings(options?: RequestOptions): Promise<PlaygroundSettings> {
@@ -238,7 +193,7 @@ export class GenaiPlaygroundClient
     const response = await this.send(
       'GET',
       `/jobs/${encodeURIComponent(id)}/logs`,
-      { query: { ...query }, options, accept: 'text/plain' },
+      { query: logsQuery(query), options, accept: 'text/plain' },
     );
     return response.text();
   }
@@ -252,7 +207,7 @@ export class GenaiPlaygroundClient
       'GET',
       `/jobs/${encodeURIComponent(id)}/logs`,
       {
-        query: { ...query, follow: true },
+        query: { ...logsQuery(query), follow: true },
         options,
         accept: 'text/plain',
         signal: options?.signal,
@@ -293,6 +248,43 @@ export class GenaiPlaygroundClient
       body: request,
       options,
     });
+  }
+
+  async createApiKey(
+    environmentId: string,
+    request: CreateApiKeyRequest,
+    options?: RequestOptions,
+  ): Promise<CreatedApiKey> {
+    return this.request(
+      'POST',
+      `/environments/${encodeURIComponent(environmentId)}/keys`,
+      { body: request, options },
+    );
+  }
+
+  async listApiKeys(
+    environmentId: string,
+    options?: RequestOptions,
+  ): Promise<{ items: ApiKeyWithUsage[] }> {
+    return this.request(
+      'GET',
+      `/environments/${encodeURIComponent(environmentId)}/keys`,
+      { options },
+    );
+  }
+
+  async revokeApiKey(
+    environmentId: string,
+    keyId: string,
+    options?: RequestOptions,
+  ): Promise<ApiKey> {
+    return this.request(
+      'DELETE',
+      `/environments/${encodeURIComponent(
+        environmentId,
+      )}/keys/${encodeURIComponent(keyId)}`,
+      { options },
+    );
   }
 
   async deployInferenceService(
@@ -355,12 +347,22 @@ export class GenaiPlaygroundClient
       },
     );
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await this.toError(response);
     }
     return response;
   }
 }
 
+/** Only the known parameters: a caller's extra fields must not reach the URL. */
+function logsQuery(query: JobLogsQuery): Record<string, QueryValue> {
+  return {
+    pod: query.pod,
+    container: query.container,
+    tailLines: query.tailLines,
+  };
+}
+
+/** Leaves out parameters that are not set, so that the backend applies its defaults. */
 function toQueryString(query?: Record<string, QueryValue>): string {
   if (!query) {
     return '';
