@@ -189,6 +189,62 @@ describe.each(databases.eachSupportedId())(
       expect(reborn.environment.createdAt).toBe('2025-06-01T11:00:00.000Z');
     });
 
+    it('releases only its own claim while it is creating', async () => {
+      const { store } = await makeStore(databaseId);
+      await store.claimForCreate(newEnv(), {
+        lockToken: 'a',
+        lockUntil: LATER,
+        now: T0,
+      });
+      expect(
+        await store.releaseClaim('ml-research-demo', { lockToken: 'b' }),
+      ).toBe(false);
+      expect(await store.get('ml-research-demo')).toMatchObject({
+        status: 'creating',
+      });
+      expect(
+        await store.releaseClaim('ml-research-demo', { lockToken: 'a' }),
+      ).toBe(true);
+      expect(await store.get('ml-research-demo')).toBeUndefined();
+      expect(await store.releaseClaim('nope', { lockToken: 'a' })).toBe(false);
+
+      // a record that is not creating any more is not a claim, even with the token left on it
+      await store.claimForCreate(newEnv(), {
+        lockToken: 'c',
+        lockUntil: LATER,
+        now: T0,
+      });
+      await store.setStatus('ml-research-demo', { status: 'ready', now: T1 });
+      expect(
+        await store.releaseClaim('ml-research-demo', { lockToken: 'c' }),
+      ).toBe(false);
+      expect(await store.get('ml-research-demo')).toMatchObject({
+        status: 'ready',
+      });
+
+      // a claim that took over a failed record takes it along
+      await store.claimForCreate(newEnv({ name: 'old' }), {
+        lockToken: 'd',
+        lockUntil: LATER,
+        now: T0,
+      });
+      await store.finishCreate('ml-research-old', {
+        lockToken: 'd',
+        status: 'failed',
+        now: T0,
+      });
+      const retry = await store.claimForCreate(newEnv({ name: 'old' }), {
+        lockToken: 'e',
+        lockUntil: LATER,
+        now: T1,
+      });
+      expect(retry.claimed).toBe(true);
+      expect(
+        await store.releaseClaim('ml-research-old', { lockToken: 'e' }),
+      ).toBe(true);
+      expect(await store.get('ml-research-old')).toBeUndefined();
+    });
+
     it('lists with filters, hiding deleted ones unless asked', async () => {
       const { store } = await makeStore(databaseId);
       const make = async (

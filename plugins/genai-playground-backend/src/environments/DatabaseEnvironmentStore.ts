@@ -190,6 +190,19 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     return updated > 0;
   }
 
+  async releaseClaim(
+    id: string,
+    options: { lockToken: string },
+  ): Promise<boolean> {
+    // When the claim took over an old failed or deleted record of the same namespace, that
+    // record goes too, with its history (the events cascade): the takeover had already
+    // overwritten its fields, so what would be left is not that environment any more.
+    const deleted = await this.db<EnvironmentRow>('environments')
+      .where({ id, lock_token: options.lockToken, status: 'creating' })
+      .delete();
+    return deleted > 0;
+  }
+
   async finishCreate(
     id: string,
     options: {

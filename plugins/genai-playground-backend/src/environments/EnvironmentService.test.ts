@@ -571,6 +571,71 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toThrow(/already exists \(status ready\)/);
     });
 
+    it.each([
+      [
+        'environments',
+        { environments: 2 },
+        /^Invalid request: team ml-research may hold 2 environments; it holds \d+; a concurrent create/,
+      ],
+      [
+        'GPUs',
+        { gpus: 4 },
+        /^Invalid request: gpus: team ml-research may hold 4 GPUs; it holds \d+ and this asks for 2: \d+ over; a concurrent create/,
+      ],
+    ])(
+      'keeps concurrent creates of different environments of a team inside its cap of %s',
+      async (_cap, limits, message) => {
+        const s = await services({
+          config: {
+            teamLimits: {
+              'ml-research': {
+                gpus: 16,
+                cpu: 128,
+                memoryGi: 1024,
+                environments: 10,
+                ...limits,
+              },
+            },
+          },
+        });
+        const names = [1, 2, 3, 4, 5].map(() => unique('cap'));
+        // Started together, they pass the early check before any of them has claimed: only the
+        // check after the claim stops the ones over the cap.
+        const results = await Promise.allSettled(
+          names.map(name =>
+            s.environments.create(request({ name, gpus: 2 }), as(MARCO)),
+          ),
+        );
+        const won = names.filter((_, i) => results[i].status === 'fulfilled');
+        const lost = names.filter((_, i) => results[i].status === 'rejected');
+        expect(won).toHaveLength(2);
+        for (const result of results) {
+          if (result.status === 'fulfilled') continue;
+          expect(result.reason).toBeInstanceOf(InputError);
+          expect(result.reason.message).toMatch(message);
+        }
+        expect(
+          (await s.store.list({ team: 'group:default/ml-research' }))
+            .map(e => [e.name, e.status])
+            .sort(),
+        ).toEqual(won.map(name => [name, 'ready']).sort());
+        for (const name of lost) {
+          const ns = `ml-research-${name}`;
+          expect(await s.store.get(ns)).toBeUndefined();
+          expect(await s.store.listEvents(ns)).toEqual([]);
+          await expect(
+            apis.core.readNamespace({ name: ns }),
+          ).rejects.toMatchObject({ code: 404 });
+        }
+        // once the winners hold the room, the early check refuses with its plain message
+        const late = await s.environments
+          .create(request({ name: unique('cap'), gpus: 2 }), as(MARCO))
+          .catch(e => e);
+        expect(late).toBeInstanceOf(InputError);
+        expect(late.message).not.toMatch(/concurrent/);
+      },
+    );
+
     it("refuses a namespace that exists but is not the portal's, and leaves it alone", async () => {
       const s = await services();
       const name = unique('foreign');

@@ -47,10 +47,11 @@ import { actorOf } from '../lib/actor';
 import type { EnvironmentQuery } from '../permissions/rules';
 import type { QuotaService } from '../quota/QuotaService';
 import type { EnvironmentProvisioner } from './EnvironmentProvisioner';
-import type {
-  EnvironmentRecord,
-  EnvironmentStore,
-  NewEnvironment,
+import {
+  LIVE_STATUSES,
+  type EnvironmentRecord,
+  type EnvironmentStore,
+  type NewEnvironment,
 } from './EnvironmentStore';
 import { DEFAULT_POD_QUOTA, DEFAULT_PVC_QUOTA } from './manifests';
 import { toGroupRef, toUserRef, type TeamDirectory } from './teams';
@@ -64,6 +65,12 @@ export type CreateEnvironmentInput = z.output<
 export const LEASE_ACTOR = 'genai-playground:lease';
 
 const HOUR_MS = 3_600_000;
+
+/** How often, and how far apart, a create waits for later concurrent creates to yield. */
+const RECHECK_ATTEMPTS = 10;
+const RECHECK_DELAY_MS = 100;
+const CONCURRENT_CREATE =
+  '; a concurrent create for the team took the room, so a retry or a smaller request may fit';
 
 export interface EnvironmentServiceOptions {
   store: EnvironmentStore;
@@ -82,6 +89,14 @@ export interface EnvironmentServiceOptions {
 }
 
 type Options = { credentials: BackstageCredentials };
+
+/** Whether `a` comes before `b` in the order concurrent creates are settled in. */
+function isOrderedBefore(a: EnvironmentRecord, b: EnvironmentRecord): boolean {
+  // createdAt is an ISO string of fixed width: it compares in time order as text.
+  return (
+    a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id)
+  );
+}
 
 /** The public shape of a record: lease bookkeeping left out. */
 export function toEnvironment(record: EnvironmentRecord): Environment {
@@ -139,7 +154,14 @@ export class EnvironmentService {
         `Invalid request: name: the namespace '${namespace}' (<team>-<name>) must be a DNS-1123 label of at most 63 characters`,
       );
     }
-    await this.#checkTeamCaps(team, namespace, request);
+    // The common case gets its clear 400 here, before anything is written; the check after the
+    // claim below is what holds against concurrent creates.
+    const live = await this.#liveOf(team);
+    this.#checkTeamCaps(
+      team,
+      request,
+      live.filter(e => e.id !== namespace),
+    );
     await this.#checkPoolCapacity(request.gpuPool, request.gpus);
 
     const now = this.#clock.now();
@@ -189,6 +211,16 @@ export class EnvironmentService {
       throw new ConflictError(
         `environment ${namespace} already exists (status ${existing.status})`,
       );
+    }
+
+    // A concurrent create of another environment of the team (here or on another replica) may
+    // have passed the check above too: check again now that this claim is visible, and lose
+    // by undoing the claim, before anything is made.
+    try {
+      await this.#recheckTeamCaps(team, request, claim.environment);
+    } catch (error) {
+      await store.releaseClaim(namespace, { lockToken });
+      throw error;
     }
 
     try {
@@ -288,21 +320,52 @@ export class EnvironmentService {
     ).toISOString();
   }
 
-  async #checkTeamCaps(
+  /**
+   * The check after the claim. It passes only when everything else live of the team fits with
+   * this request: of two claims the later to check sees the earlier, so two creates that together
+   * exceed a cap never both pass. Who yields follows (createdAt, id), an order every replica sees
+   * alike: a create that exceeds a cap with those ordered before it loses at once; one that
+   * exceeds it only with later ones waits a little for them to see it and yield, and loses if
+   * they stay (they may have checked before this claim was visible).
+   */
+  async #recheckTeamCaps(
     team: { ref: string; name: string },
-    namespace: string,
     request: CreateEnvironmentInput,
+    mine: EnvironmentRecord,
+  ) {
+    for (let attempt = 1; ; attempt++) {
+      const others = (await this.#liveOf(team)).filter(e => e.id !== mine.id);
+      const ahead = others.filter(e => isOrderedBefore(e, mine));
+      this.#checkTeamCaps(team, request, ahead, CONCURRENT_CREATE);
+      try {
+        this.#checkTeamCaps(team, request, others, CONCURRENT_CREATE);
+        return;
+      } catch (error) {
+        if (attempt === RECHECK_ATTEMPTS) throw error;
+      }
+      await new Promise(resolve => setTimeout(resolve, RECHECK_DELAY_MS));
+    }
+  }
+
+  /** The team's environments that hold (or are about to hold) a namespace and its quota. */
+  #liveOf(team: { ref: string }): Promise<EnvironmentRecord[]> {
+    return this.#o.store.list({ team: team.ref, statuses: LIVE_STATUSES });
+  }
+
+  /**
+   * Throws an InputError naming the first team cap that the environments `held` plus this
+   * request exceed; `why` ends its message.
+   */
+  #checkTeamCaps(
+    team: { name: string },
+    request: CreateEnvironmentInput,
+    held: EnvironmentRecord[],
+    why = '',
   ) {
     const limits = limitsOf(this.#o.config, team.name);
-    const live = (
-      await this.#o.store.list({
-        team: team.ref,
-        statuses: ['creating', 'ready', 'deleting'],
-      })
-    ).filter(e => e.id !== namespace);
-    if (live.length + 1 > limits.environments) {
+    if (held.length + 1 > limits.environments) {
       throw new InputError(
-        `Invalid request: team ${team.name} may hold ${limits.environments} environments; it holds ${live.length}`,
+        `Invalid request: team ${team.name} may hold ${limits.environments} environments; it holds ${held.length}${why}`,
       );
     }
     const check = (
@@ -310,17 +373,17 @@ export class EnvironmentService {
       unit: string,
       cap: number,
       asked: number,
-      held: number,
+      taken: number,
     ) => {
-      if (held + asked > cap) {
-        const over = Math.round((held + asked - cap) * 1000) / 1000;
+      if (taken + asked > cap) {
+        const over = Math.round((taken + asked - cap) * 1000) / 1000;
         throw new InputError(
-          `Invalid request: ${field}: team ${team.name} may hold ${cap} ${unit}; it holds ${held} and this asks for ${asked}: ${over} over`,
+          `Invalid request: ${field}: team ${team.name} may hold ${cap} ${unit}; it holds ${taken} and this asks for ${asked}: ${over} over${why}`,
         );
       }
     };
     const sum = (pick: (e: EnvironmentRecord) => number) =>
-      Math.round(live.reduce((s, e) => s + pick(e), 0) * 1000) / 1000;
+      Math.round(held.reduce((s, e) => s + pick(e), 0) * 1000) / 1000;
     check(
       'gpus',
       'GPUs',

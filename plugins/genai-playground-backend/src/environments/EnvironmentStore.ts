@@ -66,6 +66,12 @@ export interface EnvironmentStore {
     options: { lockToken: string; lockUntil: string },
   ): Promise<boolean>;
 
+  /**
+   * Undoes a claim before anything was provisioned: deletes the record (and its history) only
+   * while it is still `creating` and held with this token. False when it is no longer held.
+   */
+  releaseClaim(id: string, options: { lockToken: string }): Promise<boolean>;
+
   /** Sets the status (and message), releasing the create lock held with this token. */
   finishCreate(
     id: string,
