@@ -222,27 +222,86 @@ describe.each(databases.eachSupportedId())(
         status: 'ready',
       });
 
-      // a claim that took over a failed record takes it along
+      // a claim that took over a failed record puts it back as it was, history and all
       await store.claimForCreate(newEnv({ name: 'old' }), {
         lockToken: 'd',
         lockUntil: LATER,
         now: T0,
       });
-      await store.finishCreate('ml-research-old', {
+      const failed = await store.finishCreate('ml-research-old', {
         lockToken: 'd',
         status: 'failed',
+        statusMessage: 'quota refused',
         now: T0,
       });
-      const retry = await store.claimForCreate(newEnv({ name: 'old' }), {
-        lockToken: 'e',
-        lockUntil: LATER,
-        now: T1,
+      await store.addEvent({
+        environmentId: 'ml-research-old',
+        action: 'fail',
+        actor: 'user:default/marco.rossi',
+        at: T0,
+        details: { reason: 'quota refused' },
       });
-      expect(retry.claimed).toBe(true);
+      const retry = await store.claimForCreate(
+        newEnv({
+          name: 'old',
+          owner: 'user:default/lena.fischer',
+          quota: { ...newEnv().quota, gpus: 8 },
+        }),
+        { lockToken: 'e', lockUntil: LATER, now: T1 },
+      );
+      expect(retry).toMatchObject({
+        claimed: true,
+        environment: { status: 'creating', quota: { gpus: 8 } },
+      });
       expect(
         await store.releaseClaim('ml-research-old', { lockToken: 'e' }),
       ).toBe(true);
-      expect(await store.get('ml-research-old')).toBeUndefined();
+      expect(await store.get('ml-research-old')).toEqual(failed);
+      expect(await store.listEvents('ml-research-old')).toEqual([
+        expect.objectContaining({ action: 'fail', at: T0 }),
+      ]);
+      // and it is free to take over again, by a create that then finishes
+      const again = await store.claimForCreate(newEnv({ name: 'old' }), {
+        lockToken: 'f',
+        lockUntil: LATER,
+        now: T1,
+      });
+      expect(again.claimed).toBe(true);
+      await store.finishCreate('ml-research-old', {
+        lockToken: 'f',
+        status: 'ready',
+        now: T1,
+      });
+      expect(
+        await store.releaseClaim('ml-research-old', { lockToken: 'f' }),
+      ).toBe(false);
+      expect(await store.get('ml-research-old')).toMatchObject({
+        status: 'ready',
+      });
+    });
+
+    it('lets one of two takeovers of the same old record win', async () => {
+      const { store } = await makeStore(databaseId);
+      await store.claimForCreate(newEnv(), {
+        lockToken: 'a',
+        lockUntil: LATER,
+        now: T0,
+      });
+      await store.finishCreate('ml-research-demo', {
+        lockToken: 'a',
+        status: 'failed',
+        now: T0,
+      });
+      const claims = await Promise.all(
+        ['b', 'c', 'd', 'e'].map(lockToken =>
+          store.claimForCreate(newEnv(), {
+            lockToken,
+            lockUntil: LATER,
+            now: T1,
+          }),
+        ),
+      );
+      expect(claims.filter(c => c.claimed)).toHaveLength(1);
     });
 
     it('lists with filters, hiding deleted ones unless asked', async () => {
@@ -400,6 +459,7 @@ describe.each(databases.eachSupportedId())(
         true,
       );
       expect(await knex.schema.hasTable('environments')).toBe(false);
+      expect(await knex.schema.hasTable('jobs')).toBe(false);
       expect(await knex.schema.hasTable('environment_events')).toBe(false);
     });
   },

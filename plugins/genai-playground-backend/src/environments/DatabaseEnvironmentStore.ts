@@ -50,6 +50,8 @@ interface EnvironmentRow {
   expiry_notified_at: string | null;
   lock_token: string | null;
   lock_expires_at: string | null;
+  /** JSON of the record a create in progress took over; see releaseClaim. */
+  claimed_over: string | null;
 }
 
 interface EventRow {
@@ -159,23 +161,34 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-    // The record exists: take it over when nobody holds it and it is not live.
-    const taken = await this.db<EnvironmentRow>('environments')
+    // The record exists: take it over when nobody holds it and it is not live, keeping what it
+    // was in claimed_over. The update holds only if the record is still what was read (its lock
+    // token and time), so of two takeovers one wins.
+    const previous = await this.db<EnvironmentRow>('environments')
       .where({ cluster: env.cluster, namespace: env.namespace })
+      .first();
+    const free =
+      previous &&
+      (previous.status === 'failed' ||
+        previous.status === 'deleted' ||
+        (previous.status === 'creating' &&
+          (previous.lock_expires_at === null ||
+            previous.lock_expires_at < now)));
+    if (!previous || !free) {
+      return { claimed: false, environment: (await this.get(env.id))! };
+    }
+    const taken = await this.db<EnvironmentRow>('environments')
+      .where({
+        id: previous.id,
+        status: previous.status,
+        updated_at: previous.updated_at,
+      })
       .andWhere(q =>
-        q
-          .whereIn('status', ['failed', 'deleted'])
-          .orWhere(c =>
-            c
-              .where('status', 'creating')
-              .andWhere(l =>
-                l
-                  .whereNull('lock_expires_at')
-                  .orWhere('lock_expires_at', '<', now),
-              ),
-          ),
+        previous.lock_token === null
+          ? q.whereNull('lock_token')
+          : q.where('lock_token', previous.lock_token),
       )
-      .update(claim);
+      .update({ ...claim, claimed_over: JSON.stringify(previous) });
     const environment = (await this.get(env.id))!;
     return { claimed: taken > 0, environment };
   }
@@ -194,13 +207,22 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     id: string,
     options: { lockToken: string },
   ): Promise<boolean> {
-    // When the claim took over an old failed or deleted record of the same namespace, that
-    // record goes too, with its history (the events cascade): the takeover had already
-    // overwritten its fields, so what would be left is not that environment any more.
-    const deleted = await this.db<EnvironmentRow>('environments')
-      .where({ id, lock_token: options.lockToken, status: 'creating' })
-      .delete();
-    return deleted > 0;
+    return this.db.transaction(async tx => {
+      const held = { id, lock_token: options.lockToken, status: 'creating' };
+      const row = await tx<EnvironmentRow>('environments').where(held).first();
+      if (!row) return false;
+      if (row.claimed_over === null) {
+        await tx<EnvironmentRow>('environments').where(held).delete();
+        return true;
+      }
+      // A takeover: the old record comes back as it was, and with it its history, which
+      // hangs off the same id.
+      const { id: _id, ...previous } = JSON.parse(
+        row.claimed_over,
+      ) as EnvironmentRow;
+      await tx<EnvironmentRow>('environments').where(held).update(previous);
+      return true;
+    });
   }
 
   async finishCreate(
@@ -220,6 +242,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
         updated_at: options.now,
         lock_token: null,
         lock_expires_at: null,
+        claimed_over: null,
       });
     return updated > 0 ? this.get(id) : undefined;
   }

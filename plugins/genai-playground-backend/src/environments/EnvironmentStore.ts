@@ -67,8 +67,9 @@ export interface EnvironmentStore {
   ): Promise<boolean>;
 
   /**
-   * Undoes a claim before anything was provisioned: deletes the record (and its history) only
-   * while it is still `creating` and held with this token. False when it is no longer held.
+   * Undoes a claim before anything was provisioned, only while the record is still `creating`
+   * and held with this token: a new record is deleted; one that took over an old failed or
+   * deleted record puts that record back as it was, history and all. False when not held.
    */
   releaseClaim(id: string, options: { lockToken: string }): Promise<boolean>;
 
