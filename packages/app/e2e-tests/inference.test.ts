@@ -53,9 +53,9 @@ test('a user chats in the inference playground and sees the answer stream in', a
   expect(navLinks.slice(first, first + 3).map(text => text.trim())).toEqual([
     'GPU Playground',
     'GPU Jobs',
-    'Inference Playground',
+    'GPU Inference',
   ]);
-  await page.getByRole('link', { name: 'Inference Playground' }).click();
+  await page.getByRole('link', { name: 'GPU Inference' }).click();
   await expect(page).toHaveURL(/\/genai-playground\/inference$/);
   const modelPicker = page.getByLabel('Model', { exact: true });
   await expect(modelPicker).toBeVisible();

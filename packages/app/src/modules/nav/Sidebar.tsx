@@ -17,6 +17,9 @@ import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 export const SidebarContent = NavContentBlueprint.make({
   params: {
     component: ({ navItems }) => {
+      // "Inference Playground" is cut off in the sidebar's width: it is listed as "GPU Inference",
+      // next to "GPU Playground" and "GPU Jobs" (the page keeps its full title)
+      const inference = navItems.take('page:genai-playground/inference');
       const nav = navItems.withComponent(item => (
         <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
       ));
@@ -39,7 +42,13 @@ export const SidebarContent = NavContentBlueprint.make({
             {/* the GPU Playground's pages together: environments, jobs, inference */}
             {nav.take('page:genai-playground')}
             {nav.take('page:genai-playground/jobs')}
-            {nav.take('page:genai-playground/inference')}
+            {inference && (
+              <SidebarItem
+                icon={() => inference.icon}
+                to={inference.href}
+                text="GPU Inference"
+              />
+            )}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

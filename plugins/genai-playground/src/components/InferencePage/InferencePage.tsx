@@ -364,6 +364,8 @@ export function InferencePage() {
             value={environment}
             onChange={e => setEnvironment(e.target.value)}
             SelectProps={{ native: true }}
+            // the empty choice has text of its own: the label must sit above it, not over it
+            InputLabelProps={{ shrink: true }}
             inputProps={{ 'aria-label': 'Environment (charged)' }}
             variant="outlined"
             margin="dense"
