@@ -82,6 +82,10 @@ test('a user chats in the inference playground and sees the answer stream in', a
     /\d+ input \+ \d+ output tokens · [\d.]+ USD/,
   );
   await expect(usageLine).toBeVisible();
+  // and how fast it came: time to the first token, in all, and the token rate
+  await expect(conversation.getByTestId('turn-timing')).toHaveText(
+    /^first token \d+ ms · \d+\.\d s · \d+ tokens\/s$/,
+  );
   await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled(); // empty message
   await expect(page.getByRole('button', { name: 'Stop' })).toBeDisabled();
 

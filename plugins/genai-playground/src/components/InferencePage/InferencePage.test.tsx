@@ -156,6 +156,10 @@ describe('InferencePage', () => {
     });
     expect(await screen.findByText('Hello')).toBeInTheDocument();
     expect(screen.queryByText(/output tokens/)).not.toBeInTheDocument();
+    // the time to the first token shows as soon as it came
+    expect(screen.getByTestId('turn-timing').textContent).toMatch(
+      /^first token \d+ ms$/,
+    );
 
     await act(async () => {
       s.push(sse({ choices: [{ delta: { content: ', world' } }] }));
@@ -176,6 +180,10 @@ describe('InferencePage', () => {
     expect(
       await screen.findByText('10 input + 5 output tokens · 0.00002 USD'),
     ).toBeInTheDocument();
+    // and when the answer is whole: its time, and the rate of the tokens after the first
+    expect(screen.getByTestId('turn-timing').textContent).toMatch(
+      /^first token \d+ ms · \d+\.\d s · \d+ tokens\/s$/,
+    );
   });
 
   it('stops a stream and keeps the text so far', async () => {

@@ -35,10 +35,17 @@ import {
 
 const PLUGIN_ID = 'genai-playground';
 
+/** How fast an answer came, as the browser saw it (gateway and model server together). */
+interface Timing {
+  firstTokenMs?: number;
+  totalMs?: number;
+}
+
 interface Turn {
   role: 'user' | 'assistant';
   content: string;
   usage?: ChatUsage;
+  timing?: Timing;
 }
 
 interface Panel {
@@ -53,6 +60,25 @@ function formatCost(amount: number, currency: string): string {
   return `${amount.toLocaleString('en-US', {
     maximumFractionDigits: 6,
   })} ${currency}`;
+}
+
+/** "first token 80 ms · 1.2 s · 41 tokens/s": what side-by-side comparing is about. */
+function formatTiming(timing: Timing, usage?: ChatUsage): string {
+  const parts: string[] = [];
+  const { firstTokenMs, totalMs } = timing;
+  if (firstTokenMs !== undefined) {
+    parts.push(`first token ${Math.round(firstTokenMs)} ms`);
+  }
+  if (totalMs !== undefined) {
+    parts.push(`${(totalMs / 1000).toFixed(1)} s`);
+    const generatingMs = totalMs - (firstTokenMs ?? 0);
+    if (usage && usage.completion_tokens > 1 && generatingMs > 0) {
+      // the first token came with the first chunk: the rest took the time after it
+      const rate = ((usage.completion_tokens - 1) * 1000) / generatingMs;
+      parts.push(`${Math.round(rate)} tokens/s`);
+    }
+  }
+  return parts.join(' · ');
 }
 
 function Conversation(props: {
@@ -87,6 +113,16 @@ function Conversation(props: {
                 <Typography variant="caption" color="textSecondary">
                   {`${turn.usage.prompt_tokens} input + ${turn.usage.completion_tokens} output tokens`}
                   {cost ? ` · ${formatCost(cost.amount, cost.currency)}` : ''}
+                </Typography>
+              )}
+              {turn.timing && (
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  component="div"
+                  data-testid="turn-timing"
+                >
+                  {formatTiming(turn.timing, turn.usage)}
                 </Typography>
               )}
             </Box>
@@ -254,6 +290,8 @@ export function InferencePage() {
         }));
       const abort = new AbortController();
       aborts.current.push(abort);
+      const sentAt = performance.now();
+      let firstTokenMs: number | undefined;
       streamChatCompletion({
         fetchApi,
         baseUrl: baseUrl.value,
@@ -263,16 +301,23 @@ export function InferencePage() {
         environment: environment || undefined,
         signal: abort.signal,
         onDelta: delta => {
-          if (!abort.signal.aborted) {
-            setLast(turn => ({ ...turn, content: turn.content + delta }));
+          if (abort.signal.aborted) {
+            return;
           }
+          if (firstTokenMs === undefined) {
+            firstTokenMs = performance.now() - sentAt;
+            const timing = { firstTokenMs };
+            setLast(turn => ({ ...turn, timing }));
+          }
+          setLast(turn => ({ ...turn, content: turn.content + delta }));
         },
       })
         .then(({ usage }) => {
           if (abort.signal.aborted) {
             return;
           }
-          setLast(turn => ({ ...turn, usage }));
+          const timing = { firstTokenMs, totalMs: performance.now() - sentAt };
+          setLast(turn => ({ ...turn, usage, timing }));
           updatePanel(index, p => ({ ...p, streaming: false }));
         })
         .catch((error: Error) => {
