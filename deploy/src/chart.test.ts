@@ -42,6 +42,18 @@ const validators: Record<string, new (data: any) => { validate(): void }> = {
         throw new Error('spec.to.name is required');
     }
   },
+  // Nor has the Prometheus operator's ServiceMonitor: the fields it cannot do without.
+  ServiceMonitor: class {
+    constructor(private readonly data: any) {}
+    validate() {
+      if (this.data.apiVersion !== 'monitoring.coreos.com/v1')
+        throw new Error('apiVersion must be monitoring.coreos.com/v1');
+      if (!this.data.spec?.selector?.matchLabels)
+        throw new Error('spec.selector.matchLabels is required');
+      if (!this.data.spec?.endpoints?.[0]?.port)
+        throw new Error('spec.endpoints[].port is required');
+    }
+  },
 };
 
 function render(...set: string[]): Manifest[] {
@@ -85,7 +97,9 @@ describe('the portal Helm chart', () => {
       'PodDisruptionBudget',
       'Route',
       'Service',
+      'Service',
       'ServiceAccount',
+      'ServiceMonitor',
     ]);
     const invalid = manifests.flatMap(m => {
       const Model = validators[m.kind];
@@ -162,7 +176,48 @@ describe('the portal Helm chart', () => {
     );
   });
 
+  it('has every replica scraped for the SLO alerts, on a port only the monitoring stack reaches', () => {
+    const manifests = render();
+    const [monitor] = byKind(manifests, 'ServiceMonitor');
+    const metricsService = byKind(manifests, 'Service').find(s =>
+      Object.entries(monitor.spec.selector.matchLabels).every(
+        ([k, v]) => s.metadata.labels?.[k] === v,
+      ),
+    )!;
+    // the ServiceMonitor picks the metrics Service alone, not the one behind the Route
+    expect(metricsService.metadata.name).toBe('portal-metrics');
+    const [endpoint] = monitor.spec.endpoints;
+    expect(endpoint.path).toBe('/api/genai-playground/metrics');
+    const port = metricsService.spec.ports.find(
+      (p: any) => p.name === endpoint.port,
+    );
+    expect(port.targetPort).toBe('http');
+    const [deployment] = byKind(manifests, 'Deployment');
+    const backend = deployment.spec.template.spec.containers[0];
+    const http = backend.ports.find((p: any) => p.name === 'http');
+    expect(http.containerPort).toBe(7007);
+    // the backend's own port admits the monitoring namespaces, the proxy's the router
+    const [policy] = byKind(manifests, 'NetworkPolicy');
+    expect(
+      policy.spec.ingress.map((rule: any) => [
+        rule.from[0].namespaceSelector.matchLabels[
+          'network.openshift.io/policy-group'
+        ],
+        rule.ports.map((p: any) => p.port),
+      ]),
+    ).toEqual([
+      ['ingress', [4180]],
+      ['monitoring', [7007]],
+    ]);
+
+    const off = render('monitoring.serviceMonitor=false');
+    expect(byKind(off, 'ServiceMonitor')).toEqual([]);
+    expect(byKind(off, 'Service')).toHaveLength(1);
+    expect(byKind(off, 'NetworkPolicy')[0].spec.ingress).toHaveLength(1);
+  });
+
   it.each([
+    ['monitoring.interval=often', 'monitoring.interval'],
     ['securityLevel=secret', 'securityLevel'],
     ['route.enabled=maybe', 'route.enabled'],
     ['replicaCount=0', 'replicaCount'],

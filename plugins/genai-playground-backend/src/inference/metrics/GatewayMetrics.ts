@@ -1,5 +1,15 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
+/** The gateway's routes, as `res.locals.metricsRoute` names them. */
+const GATEWAY_ROUTES = [
+  ['GET', '/v1/models'],
+  ['POST', '/v1/chat/completions'],
+  ['POST', '/v1/completions'],
+  ['POST', '/v1/embeddings'],
+] as const;
+/** A good answer and the errors an outage of the model servers brings. */
+const SLO_CODES = ['200', '500', '502', '503', '504'];
+
 /**
  * The plugin's Prometheus metrics, in a registry of its own (served at `/metrics`):
  *
@@ -41,6 +51,16 @@ export class GatewayMetrics {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+
+  constructor() {
+    // rate() counts only what a series gained after Prometheus first saw it: a series born
+    // with the first 502 of an outage (and after a restart every series is new) would hide
+    // those errors from the availability alert. The gateway's series start at zero instead.
+    for (const [method, route] of GATEWAY_ROUTES) {
+      for (const code of SLO_CODES)
+        this.httpDuration.zero({ method, route, code });
+    }
+  }
 
   countTokens(model: string, input: number, output: number) {
     if (input > 0) this.tokens.inc({ model, direction: 'input' }, input);
