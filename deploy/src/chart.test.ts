@@ -188,6 +188,11 @@ describe('the portal Helm chart', () => {
     expect(metricsService.metadata.name).toBe('portal-metrics');
     const [endpoint] = monitor.spec.endpoints;
     expect(endpoint.path).toBe('/api/genai-playground/metrics');
+    // with the token the production config gives the scraper, from the backend's own Secret
+    expect(endpoint.authorization).toEqual({
+      type: 'Bearer',
+      credentials: { name: 'genai-portal-env', key: 'METRICS_SCRAPE_TOKEN' },
+    });
     const port = metricsService.spec.ports.find(
       (p: any) => p.name === endpoint.port,
     );

@@ -32,6 +32,7 @@ function productionEnv(port: number, overrides: Record<string, string> = {}) {
     PORTAL_BASE_URL: `http://127.0.0.1:${port}`,
     APP_CONFIG_backend_listen: `127.0.0.1:${port}`,
     BACKEND_SECRET: 'startup-test-secret-0123456789',
+    METRICS_SCRAPE_TOKEN: 'startup-test-scrape-token',
     POSTGRES_HOST: pg.hostname,
     POSTGRES_PORT: pg.port || '5432',
     POSTGRES_USER: decodeURIComponent(pg.username) || 'postgres',
@@ -121,6 +122,40 @@ async function expectGatewayFastLane(baseUrl: string) {
   );
 }
 
+/** /metrics needs an identity in production: Prometheus' static token, good for nothing else. */
+async function expectMetricsForTheScraperOnly(baseUrl: string) {
+  const metrics = `${baseUrl}/api/genai-playground/metrics`;
+  const scraper = { authorization: 'Bearer startup-test-scrape-token' };
+  expect((await fetch(metrics)).status).toBe(401);
+  expect(
+    (await fetch(metrics, { headers: { authorization: 'Bearer wrong' } }))
+      .status,
+  ).toBe(401);
+  const scraped = await fetch(metrics, { headers: scraper });
+  expect(scraped.status).toBe(200);
+  expect(await scraped.text()).toContain(
+    'http_request_duration_seconds_count{method="POST",route="/v1/chat/completions",code="502"} 0',
+  );
+  const catalog = await fetch(`${baseUrl}/api/catalog/entities?limit=1`, {
+    headers: scraper,
+  });
+  expect(catalog.status).toBe(403);
+}
+
+/** Drops the databases the backend made under this prefix. */
+async function dropDatabases(prefix: string) {
+  const client = new Client({ connectionString: pgUrl });
+  await client.connect();
+  const { rows } = await client.query(
+    'SELECT datname FROM pg_database WHERE datname LIKE $1',
+    [`${prefix}%`],
+  );
+  for (const { datname } of rows) {
+    await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
+  await client.end();
+}
+
 describe('backend start-up', () => {
   it('starts with the production config against PostgreSQL and Redis', async () => {
     const missing = await servicesUp();
@@ -174,19 +209,31 @@ describe('backend start-up', () => {
       expect(guest.status).toBeGreaterThanOrEqual(400);
 
       await expectGatewayFastLane(`http://127.0.0.1:${port}`);
+      await expectMetricsForTheScraperOnly(`http://127.0.0.1:${port}`);
     } finally {
       backend.child.kill('SIGTERM');
       await backend.exited;
-      const client = new Client({ connectionString: pgUrl });
-      await client.connect();
-      const { rows } = await client.query(
-        'SELECT datname FROM pg_database WHERE datname LIKE $1',
-        [`${prefix}%`],
+      await dropDatabases(prefix);
+    }
+  });
+
+  it('stops with one line naming a production setting left unset', async () => {
+    const missing = await servicesUp();
+    if (missing && !process.env.CI) return; // the database check fails first
+    const prefix = `portal_unset_${Date.now()}_`;
+    const { METRICS_SCRAPE_TOKEN: _unset, ...env } = productionEnv(
+      await freePort(),
+      { APP_CONFIG_backend_database_prefix: prefix },
+    );
+    const backend = startBackend(env, productionConfigs);
+    try {
+      expect(await backend.exited).toBe(1);
+      const lines = backend.output().stderr.trim().split('\n');
+      expect(lines[lines.length - 1]).toMatch(
+        /^Backend failed to start: Missing required config value at 'backend\.auth\.externalAccess\[0\]\.options\.token' in 'env' \(while starting plugin '[\w-]+'; \d+ other plugins failed the same way\)$/,
       );
-      for (const { datname } of rows) {
-        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-      }
-      await client.end();
+    } finally {
+      await dropDatabases(prefix);
     }
   });
 
