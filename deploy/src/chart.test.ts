@@ -232,7 +232,7 @@ describe('the portal Helm chart', () => {
 });
 
 describe('the platform manifests', () => {
-  it('build with kustomize into a labelled namespace, the label policy and the SLO alerts', () => {
+  it('build with kustomize into a labelled namespace, the label policy, the alerts and the dashboard', () => {
     const out = execFileSync(
       binary('kubectl'),
       ['kustomize', path.join(root, 'platform')],
@@ -240,7 +240,9 @@ describe('the platform manifests', () => {
     );
     const manifests: Manifest[] = parseAllDocuments(out).map(d => d.toJSON());
     expect(manifests.map(m => m.kind).sort()).toEqual([
+      'ConfigMap',
       'ConstraintTemplate',
+      'GrafanaDashboard',
       'K8sRequiredLabels',
       'Namespace',
       'PrometheusRule',
@@ -254,5 +256,21 @@ describe('the platform manifests', () => {
     expect(JSON.stringify(rule.spec)).toContain(
       'http_request_duration_seconds',
     );
+    // the Grafana Operator finds the dashboard's JSON in the ConfigMap kustomize made of it
+    const [dashboard] = byKind(manifests, 'GrafanaDashboard');
+    const [configMap] = byKind(manifests, 'ConfigMap') as any[];
+    expect(dashboard.spec.configMapRef).toEqual({
+      name: configMap.metadata.name,
+      key: 'genai-gateway.json',
+    });
+    const json = JSON.parse(configMap.data['genai-gateway.json']);
+    expect(json.uid).toBe('genai-gateway');
+    expect(json.panels.length).toBeGreaterThanOrEqual(6);
+    for (const m of [dashboard, configMap]) {
+      expect(m.metadata.labels).toMatchObject({
+        'security-level': 'high',
+        'data-classification': 'internal',
+      });
+    }
   });
 });

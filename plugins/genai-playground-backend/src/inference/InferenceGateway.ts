@@ -109,6 +109,7 @@ export class InferenceGateway {
       models: config.models,
       replicas: this.#replicas,
       currency: config.currency,
+      onServed: name => this.metrics.startModelSeries(name),
     });
     this.recorder = new UsageRecorder({
       store: usageStore,

@@ -9,6 +9,17 @@ const GATEWAY_ROUTES = [
 ] as const;
 /** A good answer and the errors an outage of the model servers brings. */
 const SLO_CODES = ['200', '500', '502', '503', '504'];
+/** The ways a model server fails that its alert counts (the gateway's own reasons). */
+const UPSTREAM_FAILURES = [
+  'connect',
+  'timeout',
+  'status_500',
+  'status_502',
+  'status_503',
+  'status_504',
+  'chunk_timeout',
+  'stream_cut',
+];
 
 /**
  * The plugin's Prometheus metrics, in a registry of its own (served at `/metrics`):
@@ -52,6 +63,8 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly #modelsStarted = new Set<string>();
+
   constructor() {
     // rate() counts only what a series gained after Prometheus first saw it: a series born
     // with the first 502 of an outage (and after a restart every series is new) would hide
@@ -59,6 +72,18 @@ export class GatewayMetrics {
     for (const [method, route] of GATEWAY_ROUTES) {
       for (const code of SLO_CODES)
         this.httpDuration.zero({ method, route, code });
+    }
+  }
+
+  /**
+   * Starts a served model's failure series at zero (once), for the same reason as the routes'
+   * series above: the model-server alert must see the first failures of an outage.
+   */
+  startModelSeries(model: string) {
+    if (this.#modelsStarted.has(model)) return;
+    this.#modelsStarted.add(model);
+    for (const reason of UPSTREAM_FAILURES) {
+      this.upstreamErrors.inc({ model, reason }, 0);
     }
   }
 

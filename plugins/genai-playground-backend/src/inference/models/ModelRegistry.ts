@@ -36,14 +36,18 @@ export class ModelRegistry {
   #discovered = new Map<string, ModelEntry>();
   readonly #replicas: ReplicaDirectory;
   readonly #currency: string;
+  readonly #onServed: (name: string) => void;
 
   constructor(options: {
     models: ModelConfig[];
     replicas: ReplicaDirectory;
     currency: string;
+    /** Told each model's name before the first request can reach it (config and discovered). */
+    onServed?: (name: string) => void;
   }) {
     this.#replicas = options.replicas;
     this.#currency = options.currency;
+    this.#onServed = options.onServed ?? (() => {});
     const created = Math.floor(Date.now() / 1000);
     for (const m of options.models) {
       this.#configured.set(m.name, {
@@ -52,6 +56,7 @@ export class ModelRegistry {
         replicas: new ReplicaSet(m.upstreams.map(u => options.replicas.get(u))),
         created,
       });
+      this.#onServed(m.name);
     }
   }
 
@@ -81,6 +86,7 @@ export class ModelRegistry {
           ? previous.replicas
           : new ReplicaSet(m.upstreams.map(u => this.#replicas.get(u))),
       });
+      this.#onServed(m.name);
     }
     this.#discovered = next;
     const inUse = new Set(this.list().flatMap(m => m.upstreams));
