@@ -100,8 +100,8 @@ if (!available && process.env.CI) {
                   model(DOWN, `http://127.0.0.1:${await freePort()}`),
                 ],
                 retries: { attempts: 1, baseDelayMs: 5 },
-              // a replica that is down is tried on every call (not rested), for a steady rate
-              cooldown: { failures: 1000, seconds: 10 },
+                // a replica that is down is tried on every call (not rested), for a steady rate
+                cooldown: { failures: 1000, seconds: 10 },
                 discovery: { enabled: false },
               },
             }),
