@@ -12,7 +12,12 @@ import type { ModelEntry, ModelRegistry } from '../models/ModelRegistry';
 import type { Replica } from '../upstream/Replica';
 import { UpstreamCall } from '../upstream/UpstreamCall';
 import type { Caller } from './Caller';
-import { GatewayError, sendGatewayError, sseErrorEvent } from './errors';
+import {
+  GatewayError,
+  sendGatewayError,
+  sseErrorEvent,
+  toGatewayError,
+} from './errors';
 import {
   ENDPOINT_PATHS,
   parseRequest,
@@ -114,13 +119,8 @@ export class InferenceProxy {
         upstreamBody(call.raw, parsed.body, shape),
       );
     } catch (error) {
-      const e =
-        error instanceof GatewayError
-          ? error
-          : new GatewayError(500, 'The gateway failed to handle the request', {
-              type: 'server_error',
-            });
-      if (!(error instanceof GatewayError)) {
+      const e = toGatewayError(error);
+      if (e.status === 500) {
         this.#o.logger.error(`Inference gateway: ${error}`);
       }
       sendGatewayError(call.res, e, {

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { LimitStoreUnavailableError } from '../limits/LimitStore';
 
 /** OpenAI's `error.type` values the gateway answers with. */
 export type OpenAiErrorType =
@@ -73,6 +74,17 @@ export const badRequest = (message: string, param?: string, code?: string) =>
 /** Any error as a GatewayError: unknown ones are a 500 that does not leak their message. */
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
+  if (error instanceof LimitStoreUnavailableError) {
+    return new GatewayError(
+      503,
+      `Rate limits and budgets cannot be checked right now (${error.message}); the call was not made. Try again in a few seconds.`,
+      {
+        type: 'api_error',
+        code: 'limits_unavailable',
+        headers: { 'retry-after': String(error.retryAfterSeconds) },
+      },
+    );
+  }
   const e = error as { type?: string; status?: number; limit?: number };
   // body-parser style errors, should any reach here
   if (e?.type === 'entity.too.large') {

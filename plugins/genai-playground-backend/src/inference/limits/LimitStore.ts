@@ -1,3 +1,4 @@
+import { ServiceUnavailableError } from '@backstage/errors';
 /**
  * Where rate limits and budgets are counted: in this process (dev) or in Redis (production,
  * shared by every backend replica). Both implement the same atomic check-and-reserve.
@@ -68,6 +69,15 @@ export interface LimitStore {
   /** Spent plus reserved, by subject, this month. */
   getSpent(ids: string[], month: string): Promise<Map<string, number>>;
   close(): Promise<void>;
+}
+
+/**
+ * The store cannot be reached (Redis down, or not answering in time). Calls are then refused
+ * with a 503, never let through unchecked: a budget must hold.
+ */
+export class LimitStoreUnavailableError extends ServiceUnavailableError {
+  /** Seconds after which a retry may find the store back. */
+  readonly retryAfterSeconds = 2;
 }
 
 export const WINDOW_MS = 60_000;

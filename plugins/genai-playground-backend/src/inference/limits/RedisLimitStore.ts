@@ -1,4 +1,4 @@
-import { createClient } from '@redis/client';
+import { createClient, ErrorReply } from '@redis/client';
 import { createHash } from 'node:crypto';
 import {
   monthOf,
@@ -10,6 +10,7 @@ import {
   type Reservation,
   type ReserveRequest,
   type ReserveResult,
+  LimitStoreUnavailableError,
 } from './LimitStore';
 
 /*
@@ -84,6 +85,9 @@ const BUDGET_TTL_SECONDS = 40 * 24 * 3600;
 
 type Client = ReturnType<typeof createClient>;
 
+/** Longest wait for one Redis command: a call is not held longer for its limits. */
+const COMMAND_TIMEOUT_MS = 2_000;
+
 /**
  * Limits in Redis, shared by every backend replica: each reserve and settle is one Lua script,
  * atomic on the server. The keys of one call may live in different hash slots, so this needs a
@@ -103,6 +107,9 @@ export class RedisLimitStore implements LimitStore {
   }): Promise<RedisLimitStore> {
     const client = createClient({
       url: options.url,
+      // while the connection is down commands fail at once instead of queueing (the calls
+      // waiting on them would hang until Redis came back)
+      disableOfflineQueue: true,
       socket: {
         connectTimeout: 5_000,
         reconnectStrategy: n => Math.min(n * 100, 2_000),
@@ -200,17 +207,19 @@ export class RedisLimitStore implements LimitStore {
   }
 
   async seedBudget(id: string, month: string, spentMicros: number) {
-    await this.#client.set(
-      `${this.#prefix}budget:${id}:${month}`,
-      String(Math.round(spentMicros)),
-      { NX: true, EX: BUDGET_TTL_SECONDS },
+    await this.#command(() =>
+      this.#client.set(
+        `${this.#prefix}budget:${id}:${month}`,
+        String(Math.round(spentMicros)),
+        { NX: true, EX: BUDGET_TTL_SECONDS },
+      ),
     );
   }
 
   async getSpent(ids: string[], month: string) {
     if (ids.length === 0) return new Map<string, number>();
-    const values = await this.#client.mGet(
-      ids.map(id => `${this.#prefix}budget:${id}:${month}`),
+    const values = await this.#command(() =>
+      this.#client.mGet(ids.map(id => `${this.#prefix}budget:${id}:${month}`)),
     );
     return new Map(ids.map((id, i) => [id, Number(values[i] ?? 0)]));
   }
@@ -224,13 +233,44 @@ export class RedisLimitStore implements LimitStore {
     const script = which === 'reserve' ? RESERVE : SETTLE;
     const sha = which === 'reserve' ? this.#reserveSha : this.#settleSha;
     try {
-      return await this.#client.evalSha(sha, { keys, arguments: args });
+      return await this.#command(() =>
+        this.#client.evalSha(sha, { keys, arguments: args }),
+      );
     } catch (error) {
       if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
-      const loaded = await this.#client.scriptLoad(script);
+      const loaded = await this.#command(() => this.#client.scriptLoad(script));
       if (which === 'reserve') this.#reserveSha = loaded;
       else this.#settleSha = loaded;
-      return await this.#client.evalSha(loaded, { keys, arguments: args });
+      return await this.#command(() =>
+        this.#client.evalSha(loaded, { keys, arguments: args }),
+      );
+    }
+  }
+
+  /**
+   * One command, given at most COMMAND_TIMEOUT_MS (a command already sent waits for its answer
+   * however long Redis takes; the call does not). Anything but Redis' own answer of an error
+   * (the connection down or lost, the time up) is a LimitStoreUnavailableError.
+   */
+  async #command<T>(send: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${COMMAND_TIMEOUT_MS} ms`)),
+        COMMAND_TIMEOUT_MS,
+      );
+    });
+    try {
+      return await Promise.race([send(), timeUp]);
+    } catch (error) {
+      if (error instanceof ErrorReply) throw error;
+      throw new LimitStoreUnavailableError(
+        `the limits store (Redis) is unreachable: ${
+          (error as Error)?.message ?? String(error)
+        }`,
+      );
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
