@@ -152,11 +152,14 @@ describe('the gateway when Redis goes away', () => {
   it(
     'refuses calls with a 503 after 2 s while Redis does not answer, and serves again after',
     ifRedis(() =>
-      gatewayOnProxiedRedis(async ({ proxy, call }) => {
+      gatewayOnProxiedRedis(async ({ proxy, call, usageStatuses }) => {
         proxy.stall();
         await expectRefused(call, 4_000);
         proxy.resume();
         await expectServedAgain(call);
+        expect(await usageStatuses()).toEqual(
+          expect.arrayContaining([200, 503]),
+        );
       }),
     ),
   );
