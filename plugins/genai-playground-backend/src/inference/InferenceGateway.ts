@@ -127,6 +127,7 @@ export class InferenceGateway {
       permissions: options.permissions,
       adminGroups: options.adminGroups,
       config,
+      logger,
     });
     this.proxy = new InferenceProxy({
       registry: this.registry,

@@ -1,5 +1,6 @@
 import type {
   HttpAuthService,
+  LoggerService,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
@@ -18,7 +19,7 @@ import type { ApiKeyRecord, ApiKeyStore } from '../../keys/ApiKeyStore';
 import type { UsageStore } from '../../metering/UsageStore';
 import type { InferenceConfig } from '../config';
 import type { BudgetSubject, LimitStore } from '../limits/LimitStore';
-import { monthOf } from '../limits/LimitStore';
+import { LimitStoreUnavailableError, monthOf } from '../limits/LimitStore';
 import type { Caller } from './Caller';
 import { GatewayError } from './errors';
 
@@ -36,6 +37,7 @@ export interface GatewayAuthenticatorOptions {
     InferenceConfig,
     'keyCacheSeconds' | 'userLimits' | 'environmentBudgets'
   >;
+  logger: LoggerService;
   clock?: () => number;
 }
 
@@ -109,7 +111,9 @@ export class GatewayAuthenticator {
     if (!token || token.startsWith('gpk')) {
       throw unauthorized('Incorrect API key provided');
     }
-    return this.#fromUser(req);
+    return this.#fromUser(req).catch(error => {
+      throw this.#checkFailed(error, 'Your access');
+    });
   }
 
   /** Forgets a key (revoked here): its next call reads it again. */
@@ -158,10 +162,40 @@ export class GatewayAuthenticator {
   #load(hash: string): Promise<KeyEntry> {
     let loading = this.#loading.get(hash);
     if (!loading) {
-      loading = this.#loadKey(hash).finally(() => this.#loading.delete(hash));
+      loading = this.#loadKey(hash)
+        .catch(error => {
+          throw this.#checkFailed(error, 'The API key');
+        })
+        .finally(() => this.#loading.delete(hash));
       this.#loading.set(hash, loading);
     }
     return loading;
+  }
+
+  /**
+   * A service that failed while the caller was checked (the database, the catalog or the
+   * permission service down or slow): not the caller's fault, so a 503 to retry, not a 401 or a
+   * 500; the cause goes to the log, not to the caller.
+   */
+  #checkFailed(error: unknown, what: 'The API key' | 'Your access'): unknown {
+    if (
+      error instanceof GatewayError ||
+      error instanceof LimitStoreUnavailableError
+    ) {
+      return error;
+    }
+    this.#o.logger.warn(
+      `Inference gateway: checking a caller failed: ${error}`,
+    );
+    return new GatewayError(
+      503,
+      `${what} cannot be checked right now (a portal service did not answer); the call was not made. Try again in a few seconds.`,
+      {
+        type: 'api_error',
+        code: 'auth_unavailable',
+        headers: { 'retry-after': '2' },
+      },
+    );
   }
 
   async #loadKey(hash: string): Promise<KeyEntry> {
