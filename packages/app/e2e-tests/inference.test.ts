@@ -48,13 +48,17 @@ test('a user chats in the inference playground and sees the answer stream in', a
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
   // the GPU Playground's pages sit together in the sidebar
-  const navLinks = await page.locator('nav a').allInnerTexts();
-  const first = navLinks.findIndex(text => text.trim() === 'GPU Playground');
-  expect(navLinks.slice(first, first + 3).map(text => text.trim())).toEqual([
-    'GPU Playground',
-    'GPU Jobs',
-    'GPU Inference',
-  ]);
+  // (polled: the sidebar fills in after the first paint)
+  const gpuNav = async () => {
+    const texts = (await page.locator('nav a').allInnerTexts()).map(t =>
+      t.trim(),
+    );
+    const first = texts.indexOf('GPU Playground');
+    return first < 0 ? [] : texts.slice(first, first + 3);
+  };
+  await expect
+    .poll(gpuNav)
+    .toEqual(['GPU Playground', 'GPU Jobs', 'GPU Inference']);
   await page.getByRole('link', { name: 'GPU Inference' }).click();
   await expect(page).toHaveURL(/\/genai-playground\/inference$/);
   const modelPicker = page.getByLabel('Model', { exact: true });
