@@ -51,8 +51,16 @@ async function cuttableProxy(target: URL) {
     for (const s of sockets) s.destroy();
     await closed;
   };
-  const stall = () => answers.forEach(a => a.from.unpipe(a.to));
-  const resume = () => answers.forEach(a => a.from.pipe(a.to));
+  let stalled = false;
+  const stall = () => {
+    if (!stalled) answers.forEach(a => a.from.unpipe(a.to));
+    stalled = true;
+  };
+  // (once: a second pipe would deliver every answer twice)
+  const resume = () => {
+    if (stalled) answers.forEach(a => a.from.pipe(a.to));
+    stalled = false;
+  };
   await open();
   return {
     url: `redis://127.0.0.1:${port}`,
