@@ -69,6 +69,27 @@ describe('GET /v1/models', () => {
 });
 
 describe('POST /v1/chat/completions', () => {
+  it("names its answers after the request's X-Request-Id, as vLLM does", async () => {
+    const headers = { 'x-request-id': 'req_trace-42' };
+    const chat = await client.chat.completions.create(
+      { model: CHAT, messages: hello },
+      { headers },
+    );
+    expect(chat.id).toBe('chatcmpl-req_trace-42');
+    const text = await client.completions.create(
+      { model: CHAT, prompt: 'Hello' },
+      { headers },
+    );
+    expect(text.id).toBe('cmpl-req_trace-42');
+    const embedding = await client.embeddings.create(
+      { model: EMBED, input: 'Hello' },
+      { headers },
+    );
+    expect((embedding as unknown as { id: string }).id).toBe(
+      'embd-req_trace-42',
+    );
+  });
+
   it('answers in the chat.completion shape with consistent usage', async () => {
     const completion = await client.chat.completions.create({
       model: CHAT,

@@ -73,6 +73,12 @@ export const ENVIRONMENT_HEADER = 'x-genai-environment';
 /** Response header: milliseconds the gateway itself added (before plus after the upstream call). */
 export const OVERHEAD_HEADER = 'x-genai-overhead-ms';
 
+/**
+ * Every gateway answer names its call in this header (as OpenAI's do; the openai client shows it
+ * as `requestID` on errors); a client may choose the id by sending the header itself.
+ */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
 /** Label of a Service that serves a model through the gateway; the value is the model name. */
 export const INFERENCE_MODEL_LABEL = 'genai-playground.io/inference-model';
 

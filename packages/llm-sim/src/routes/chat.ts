@@ -9,7 +9,7 @@
  */
 import { checkRoles, parseChatRequest } from '../validate';
 import { countTokens, renderChatTemplate } from '../tokenizer';
-import { RouteContext, nowSeconds, randomId } from './context';
+import { RouteContext, answerId, nowSeconds } from './context';
 import {
   planGeneration,
   respondOnce,
@@ -30,7 +30,7 @@ export async function handleChat(ctx: RouteContext) {
     request,
   );
 
-  const id = randomId('chatcmpl');
+  const id = answerId('chatcmpl', ctx.req);
   const created = nowSeconds();
 
   if (!request.stream) {

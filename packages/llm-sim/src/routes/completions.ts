@@ -4,7 +4,7 @@
  * with every field, so `usage: null` is on every chunk here whatever stream_options say.
  */
 import { parseCompletionRequest } from '../validate';
-import { RouteContext, nowSeconds, randomId } from './context';
+import { RouteContext, answerId, nowSeconds } from './context';
 import {
   planGeneration,
   respondOnce,
@@ -18,7 +18,7 @@ export async function handleCompletions(ctx: RouteContext) {
   ctx.sim.stats.model(model.name);
   const plan = planGeneration(ctx, model, request.prompts, request);
 
-  const id = randomId('cmpl');
+  const id = answerId('cmpl', ctx.req);
   const created = nowSeconds();
 
   if (!request.stream) {

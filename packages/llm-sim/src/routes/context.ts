@@ -51,6 +51,17 @@ export function randomId(prefix: string): string {
   return `${prefix}-${randomUUID().replace(/-/g, '')}`;
 }
 
+/**
+ * The id of an answer as vLLM's OpenAI server makes it: the prefix and the request's
+ * `X-Request-Id` header when it has one (vLLM's `_base_request_id`), else a random one.
+ */
+export function answerId(prefix: string, req: IncomingMessage): string {
+  const sent = req.headers['x-request-id'];
+  return typeof sent === 'string' && sent
+    ? `${prefix}-${sent}`
+    : randomId(prefix);
+}
+
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }

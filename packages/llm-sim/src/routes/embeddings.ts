@@ -7,7 +7,7 @@
 import { badRequest } from '../errors';
 import { embed } from '../generate';
 import { checkEmbeddingLength, parseEmbeddingRequest } from '../validate';
-import { RouteContext, nowSeconds, randomId } from './context';
+import { RouteContext, answerId, nowSeconds } from './context';
 import { respondOnce } from './generation';
 
 export async function handleEmbeddings(ctx: RouteContext) {
@@ -39,7 +39,7 @@ export async function handleEmbeddings(ctx: RouteContext) {
     finishReason: 'stop' as const,
   };
   await respondOnce(ctx, run, () => ({
-    id: randomId('embd'),
+    id: answerId('embd', ctx.req),
     object: 'list',
     created: nowSeconds(),
     model: model.name,

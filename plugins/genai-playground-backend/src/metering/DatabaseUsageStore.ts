@@ -46,6 +46,7 @@ function toRow(r: UsageRecord) {
     status: r.status,
     error: r.error ?? null,
     stream: r.stream,
+    request_id: r.requestId ?? null,
   };
 }
 

@@ -21,6 +21,8 @@ export interface UsageRecord {
   status: number;
   error?: string;
   stream: boolean;
+  /** The call's `x-request-id`. */
+  requestId?: string;
 }
 
 export interface UsageFilter {

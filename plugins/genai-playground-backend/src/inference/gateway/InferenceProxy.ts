@@ -1,5 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { OVERHEAD_HEADER } from '@genai-portal/plugin-genai-playground-common';
+import {
+  OVERHEAD_HEADER,
+  REQUEST_ID_HEADER,
+} from '@genai-portal/plugin-genai-playground-common';
 import type { Request, Response } from 'express';
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -49,6 +52,8 @@ export interface GatewayCall {
   t0: number;
   /** Epoch ms, for the usage record. */
   startedAt: number;
+  /** The call's `x-request-id`, sent on to the model server and metered. */
+  requestId: string;
 }
 
 /** How a call ended, for metering. */
@@ -295,6 +300,8 @@ export class InferenceProxy {
     const headers = {
       'content-type': 'application/json',
       accept: shape.stream ? 'text/event-stream' : 'application/json',
+      // vLLM takes it as its own request id (--enable-request-id-headers): one id in both logs
+      [REQUEST_ID_HEADER]: call.requestId,
     };
     let lastError: GatewayError | undefined;
     for (let attempt = 0; attempt <= retries.attempts; attempt++) {
@@ -621,6 +628,7 @@ export class InferenceProxy {
       latencyMs: Math.round((performance.now() - call.t0) * 1000) / 1000,
       status: outcome.status,
       stream: shape?.stream ?? false,
+      requestId: call.requestId,
     };
     if (caller.keyId) record.keyId = caller.keyId;
     if (caller.userRef) record.userRef = caller.userRef;

@@ -134,6 +134,7 @@ describe('the openai client against the gateway, with an environment key', () =>
     expect(mine).toHaveLength(6);
     expect(mine.every(r => r.status === 200)).toBe(true);
     expect(mine.every(r => r.team === 'group:default/ml-research')).toBe(true);
+    expect(mine.every(r => /^req_[0-9a-f]{32}$/.test(r.request_id))).toBe(true);
     const embed = mine.find(r => r.endpoint === 'embeddings');
     expect(embed).toMatchObject({ model: EMBEDDING_MODEL, output_tokens: 0 });
     expect(embed.input_tokens).toBeGreaterThan(0);
@@ -147,6 +148,43 @@ describe('the openai client against the gateway, with an environment key', () =>
     expect(chat.cost).toBeCloseTo(
       (chat.input_tokens * 0.2 + chat.output_tokens * 0.6) / 1e6,
       12,
+    );
+  });
+
+  it('names every call in x-request-id, sent on to the model server, on errors too, and metered', async () => {
+    const chat = () => ({
+      model: CHAT_MODEL,
+      messages: [{ role: 'user' as const, content: 'hi' }],
+      max_tokens: 4,
+    });
+    const { data, response } = await client.chat.completions
+      .create(chat())
+      .withResponse();
+    const id = response.headers.get('x-request-id')!;
+    expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+    // vLLM names its answer after the id it was sent
+    expect(data.id).toBe(`chatcmpl-${id}`);
+
+    // a client's own id is kept; one unfit for a header or a log is replaced
+    const own = await client.chat.completions
+      .create(chat(), { headers: { 'x-request-id': 'trace-42.a' } })
+      .withResponse();
+    expect(own.response.headers.get('x-request-id')).toBe('trace-42.a');
+    const unfit = await client.chat.completions
+      .create(chat(), { headers: { 'x-request-id': 'a b' } })
+      .withResponse();
+    expect(unfit.response.headers.get('x-request-id')).toMatch(/^req_/);
+
+    // the openai client puts it on its errors
+    const error = await client.chat.completions
+      .create({ ...chat(), model: 'no-such-model' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(error.requestID).toMatch(/^req_[0-9a-f]{32}$/);
+
+    const rows = await h.usageRows();
+    expect(rows.map(r => r.request_id)).toEqual(
+      expect.arrayContaining([id, 'trace-42.a', error.requestID]),
     );
   });
 });

@@ -5,6 +5,7 @@ import type { GatewayAuthenticator } from './GatewayAuthenticator';
 import type { InferenceProxy } from './InferenceProxy';
 import { GatewayError, sendGatewayError, toGatewayError } from './errors';
 import { readBody } from './readBody';
+import { nameRequest } from './requestId';
 import type { Endpoint } from './requestShape';
 
 export interface GatewayRouterOptions {
@@ -29,6 +30,7 @@ export function createGatewayRouter(options: GatewayRouterOptions) {
 
   v1.get('/models', (req: Request, res: Response) => {
     const t0 = performance.now();
+    nameRequest(req, res);
     res.locals.metricsRoute = '/v1/models';
     auth.authenticate(req).then(
       caller => {
@@ -47,6 +49,7 @@ export function createGatewayRouter(options: GatewayRouterOptions) {
     v1.post(path, (req: Request, res: Response) => {
       const t0 = performance.now();
       const startedAt = Date.now();
+      const requestId = nameRequest(req, res);
       res.locals.metricsRoute = `/v1${path}`;
       readBody(req, maxBodyBytes)
         .then(async raw => {
@@ -59,6 +62,7 @@ export function createGatewayRouter(options: GatewayRouterOptions) {
             caller,
             t0,
             startedAt,
+            requestId,
           });
         })
         .catch(error => {
