@@ -63,8 +63,6 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  readonly #modelsStarted = new Set<string>();
-
   constructor() {
     // rate() counts only what a series gained after Prometheus first saw it: a series born
     // with the first 502 of an outage (and after a restart every series is new) would hide
@@ -76,12 +74,11 @@ export class GatewayMetrics {
   }
 
   /**
-   * Starts a served model's failure series at zero (once), for the same reason as the routes'
-   * series above: the model-server alert must see the first failures of an outage.
+   * Starts a served model's failure series at zero, for the same reason as the routes' series
+   * above: the model-server alert must see the first failures of an outage. Adding 0 creates a
+   * series and leaves one that exists alone, so calling it again (each discovery) is harmless.
    */
   startModelSeries(model: string) {
-    if (this.#modelsStarted.has(model)) return;
-    this.#modelsStarted.add(model);
     for (const reason of UPSTREAM_FAILURES) {
       this.upstreamErrors.inc({ model, reason }, 0);
     }
