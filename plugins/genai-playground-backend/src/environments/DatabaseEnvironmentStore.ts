@@ -273,12 +273,14 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     id: string,
     options: { expiresAt: string; now: string },
   ): Promise<EnvironmentRecord | undefined> {
-    await this.db<EnvironmentRow>('environments').where({ id }).update({
-      expires_at: options.expiresAt,
-      expiry_notified_at: null,
-      updated_at: options.now,
-    });
-    return this.get(id);
+    const updated = await this.db<EnvironmentRow>('environments')
+      .where({ id, status: 'ready' })
+      .update({
+        expires_at: options.expiresAt,
+        expiry_notified_at: null,
+        updated_at: options.now,
+      });
+    return updated > 0 ? this.get(id) : undefined;
   }
 
   async setStatus(
@@ -296,10 +298,21 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
 
   async listExpired(now: string): Promise<EnvironmentRecord[]> {
     const rows = await this.db<EnvironmentRow>('environments')
-      .where('status', 'ready')
+      .whereIn('status', ['ready', 'deleting'])
       .andWhere('expires_at', '<=', now)
       .orderBy('expires_at');
     return rows.map(fromRow);
+  }
+
+  async claimExpired(
+    read: Pick<EnvironmentRecord, 'id' | 'status' | 'expiresAt'>,
+    now: string,
+  ): Promise<boolean> {
+    const updated = await this.db<EnvironmentRow>('environments')
+      .where({ id: read.id, status: read.status, expires_at: read.expiresAt })
+      .andWhere('expires_at', '<=', now)
+      .update({ status: 'deleting', updated_at: now });
+    return updated > 0;
   }
 
   async listToNotify(before: string): Promise<EnvironmentRecord[]> {

@@ -742,6 +742,65 @@ describe.each(databases.eachSupportedId())(
         });
       });
 
+      it('never deletes an environment whose lease was extended after the lease task read it', async () => {
+        const clock = fakeClock(new Date('2030-04-01T00:00:00Z'));
+        const s = await services({ clock });
+        const env = await s.environments.create(
+          request({ name: unique('reprieve'), ttlHours: 10 }),
+          as(MARCO),
+        );
+        clock.advanceHours(11); // expired
+        const listExpired = s.store.listExpired.bind(s.store);
+        jest.spyOn(s.store, 'listExpired').mockImplementation(async now => {
+          const expired = await listExpired(now);
+          expect(expired.map(e => e.id)).toContain(env.id);
+          // The owner extends between the lease task's read and its delete.
+          await s.environments.extend(env.id, { ttlHours: 48 }, as(MARCO));
+          return expired;
+        });
+        expect((await s.environments.runLeaseCheck()).expired).toEqual([]);
+        expect(await s.store.get(env.id)).toMatchObject({
+          status: 'ready',
+          expiresAt: new Date(
+            clock.now().getTime() + 48 * 3_600_000,
+          ).toISOString(),
+        });
+        expect(
+          (await apis.core.readNamespace({ name: env.namespace })).metadata
+            ?.deletionTimestamp,
+        ).toBeUndefined();
+        expect(
+          (await s.environments.history(env.id, as(MARCO))).map(h => h.action),
+        ).toEqual(['create', 'extend']);
+      });
+
+      it('refuses an extend once the lease task has claimed the environment for deletion', async () => {
+        const clock = fakeClock(new Date('2030-04-02T00:00:00Z'));
+        const s = await services({ clock });
+        const env = await s.environments.create(
+          request({ name: unique('doomed'), ttlHours: 10 }),
+          as(MARCO),
+        );
+        clock.advanceHours(11);
+        const read = (await s.store.get(env.id))!;
+        expect(
+          await s.store.claimExpired(read, clock.now().toISOString()),
+        ).toBe(true);
+        // A second claim of what was read (another lease run) finds it changed.
+        expect(
+          await s.store.claimExpired(read, clock.now().toISOString()),
+        ).toBe(false);
+        await expect(
+          s.environments.extend(env.id, { ttlHours: 24 }, as(MARCO)),
+        ).rejects.toThrow(ConflictError);
+        // A claim the lease task did not finish (a crash) is finished by the next run.
+        expect((await s.environments.runLeaseCheck()).expired).toEqual([
+          env.id,
+        ]);
+        expect(await s.store.get(env.id)).toMatchObject({ status: 'deleted' });
+        await namespaceGone(apis, env.namespace);
+      });
+
       it('notifies again after an extension', async () => {
         const clock = fakeClock(new Date('2030-03-01T00:00:00Z'));
         const s = await services({ clock });

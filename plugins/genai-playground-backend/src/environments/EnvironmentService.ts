@@ -512,10 +512,16 @@ export class EnvironmentService {
     ).toISOString();
     // The cluster first: if it is down nothing changes, and the namespace never shows a stale lease.
     await this.#o.provisioner.annotateExpiry(record.namespace, expiresAt);
-    const updated = (await this.#o.store.extend(id, {
+    const updated = await this.#o.store.extend(id, {
       expiresAt,
       now: now.toISOString(),
-    }))!;
+    });
+    if (!updated) {
+      // The lease task claimed it for deletion after the read above.
+      throw new ConflictError(
+        `environment ${id} is being deleted; only a ready environment can be extended`,
+      );
+    }
     const actor = actorOf(credentials);
     await this.#o.store.addEvent({
       environmentId: id,
@@ -587,6 +593,8 @@ export class EnvironmentService {
     const now = this.#clock.now();
     const expired: string[] = [];
     for (const record of await store.listExpired(now.toISOString())) {
+      // The owner may extend between the list and here: delete only what is still expired.
+      if (!(await store.claimExpired(record, now.toISOString()))) continue;
       const audit = await this.#o.auditor.createEvent({
         eventId: 'environment-expire',
         severityLevel: 'medium',

@@ -87,7 +87,10 @@ export interface EnvironmentStore {
   get(id: string): Promise<EnvironmentRecord | undefined>;
   list(filter?: EnvironmentFilter): Promise<EnvironmentRecord[]>;
 
-  /** Moves the lease end and clears the expiry notification mark. */
+  /**
+   * Moves the lease end and clears the expiry notification mark, only while the environment is
+   * ready; undefined otherwise (the lease task may have claimed it for deletion meanwhile).
+   */
   extend(
     id: string,
     options: { expiresAt: string; now: string },
@@ -98,8 +101,21 @@ export interface EnvironmentStore {
     options: { status: EnvironmentStatus; now: string; deletedAt?: string },
   ): Promise<EnvironmentRecord | undefined>;
 
-  /** Ready environments whose lease ended at or before `now`. */
+  /**
+   * Environments whose lease ended at or before `now`: ready ones, and ones the lease task
+   * claimed before (status deleting) but did not finish deleting.
+   */
   listExpired(now: string): Promise<EnvironmentRecord[]>;
+
+  /**
+   * Claims an expired environment for deletion (status deleting) in one conditional update: only
+   * if its status and lease end are still what was read and the lease still ended at or before
+   * `now`. False when it changed in between (an extend, a delete): then it must be left alone.
+   */
+  claimExpired(
+    read: Pick<EnvironmentRecord, 'id' | 'status' | 'expiresAt'>,
+    now: string,
+  ): Promise<boolean>;
 
   /** Ready environments whose lease ends at or before `before` and whose owner was not told yet. */
   listToNotify(before: string): Promise<EnvironmentRecord[]>;
