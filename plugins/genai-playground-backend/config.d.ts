@@ -95,6 +95,18 @@ export interface Config {
       }>;
       /** Largest request body the gateway reads (bytes); bigger is a 413. Default 1048576. */
       maxBodyBytes?: number;
+      /**
+       * How far one request may multiply its work (and its worst-case cost): more is a 400
+       * naming the field.
+       */
+      requestLimits?: {
+        /** Largest `n` and `best_of` (choices generated per prompt). Default 16. */
+        maxChoices?: number;
+        /** Longest `prompt` list of /v1/completions. Default 100. */
+        maxPrompts?: number;
+        /** Longest `input` list of /v1/embeddings. Default 2048. */
+        maxInputs?: number;
+      };
       timeouts?: {
         /** Connecting to a replica (ms). Default 5000. */
         connectMs?: number;

@@ -41,11 +41,22 @@ export interface DeployConfig {
   port: number;
 }
 
+/** How far one request may multiply its work (each is a 400 naming the field above it). */
+export interface RequestLimits {
+  /** Largest `n` and `best_of`: choices generated per prompt. */
+  maxChoices: number;
+  /** Longest `prompt` list of `/v1/completions`. */
+  maxPrompts: number;
+  /** Longest `input` list of `/v1/embeddings`. */
+  maxInputs: number;
+}
+
 export interface InferenceConfig {
   currency: string;
   models: ModelConfig[];
   /** Largest request body the gateway reads. */
   maxBodyBytes: number;
+  requestLimits: RequestLimits;
   timeouts: {
     /** Connecting to a replica. */
     connectMs: number;
@@ -248,6 +259,11 @@ export function readInferenceConfig(root: Config): InferenceConfig {
     currency,
     models,
     maxBodyBytes: num(c, 'maxBodyBytes', 1_048_576, int),
+    requestLimits: {
+      maxChoices: num(c, 'requestLimits.maxChoices', 16, int),
+      maxPrompts: num(c, 'requestLimits.maxPrompts', 100, int),
+      maxInputs: num(c, 'requestLimits.maxInputs', 2048, int),
+    },
     timeouts: {
       connectMs: num(c, 'timeouts.connectMs', 5_000, int),
       firstTokenMs: num(c, 'timeouts.firstTokenMs', 120_000, int),

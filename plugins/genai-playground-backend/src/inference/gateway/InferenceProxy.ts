@@ -31,13 +31,15 @@ import {
 } from './requestShape';
 import { SseUsageFilter } from './SseUsageFilter';
 import { findUsage, type TokenUsage } from './usage';
+import { costMicros, worstCaseTokens } from './worstCase';
 
 export interface InferenceProxyOptions {
   registry: ModelRegistry;
   limits: LimitStore;
   recorder: UsageRecorder;
   metrics: GatewayMetrics;
-  config: Pick<InferenceConfig, 'timeouts' | 'retries'>;
+  config: Pick<InferenceConfig, 'timeouts' | 'retries'> &
+    Partial<Pick<InferenceConfig, 'requestLimits'>>;
   logger: LoggerService;
 }
 
@@ -113,7 +115,11 @@ export class InferenceProxy {
     let reservation: Reservation | undefined;
     let outcome: Outcome;
     try {
-      const parsed = parseRequest(call.endpoint, call.raw);
+      const parsed = parseRequest(
+        call.endpoint,
+        call.raw,
+        this.#o.config.requestLimits,
+      );
       shape = parsed.shape;
       model = this.#resolveModel(call, shape);
       reservation = await this.#reserve(call, shape, model);
@@ -176,8 +182,8 @@ export class InferenceProxy {
 
   /**
    * Counts the call against RPM and TPM (with a rough token estimate: a quarter of the body's
-   * bytes), and reserves its worst case on every budget: each byte of the body as an input token
-   * (a token is at least one byte) and max_tokens (or the context length) per choice as output.
+   * bytes), and reserves its worst case on every budget (see worstCaseTokens: every prompt,
+   * every choice, every output-length field).
    */
   async #reserve(
     call: GatewayCall,
@@ -186,14 +192,9 @@ export class InferenceProxy {
   ): Promise<Reservation> {
     const { caller } = call;
     const bytes = call.raw.length;
-    const maxOutput =
-      model.kind === 'embedding'
-        ? 0
-        : (shape.maxTokens ?? model.contextLength) * shape.n;
+    const worst = worstCaseTokens(call.endpoint, shape, bytes, model);
     const amountMicros = caller.budgets.length
-      ? Math.ceil(
-          bytes * model.pricePer1MInput + maxOutput * model.pricePer1MOutput,
-        )
+      ? Math.ceil(costMicros(worst, model))
       : 0;
     const result = await this.#o.limits.reserve({
       rates: caller.rates,
@@ -211,9 +212,9 @@ export class InferenceProxy {
           result.subject.startsWith('env:') ? 'The environment' : 'This API key'
         } has not enough monthly budget left for this request (it reserves up to ${(
           amountMicros / MICROS
-        ).toFixed(
-          6,
-        )} for max_tokens ${maxOutput}); lower max_tokens or raise the budget`,
+        ).toFixed(6)} for its worst case: ${worst.input} input and ${
+          worst.output
+        } output tokens, max_tokens x max(n, best_of) x prompts); lower max_tokens, n or the number of prompts, or raise the budget`,
         { type: 'insufficient_quota', code: 'insufficient_quota', headers },
       );
     }

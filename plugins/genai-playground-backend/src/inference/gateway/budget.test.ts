@@ -16,11 +16,12 @@ jest.setTimeout(120_000);
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 /**
- * The price of one call's reservation: every body byte as an input token, max_tokens as output.
- * The test sizes the budget from it so that exactly 10 reservations fit.
+ * The price of one chat call's reservation: every body byte as an input token, plus the chat
+ * template's 64 and the prompt's 2 special tokens, max_tokens as output. The test sizes the
+ * budget from it so that exactly 10 reservations fit.
  */
 function reservationMicros(body: string, maxTokens: number) {
-  return Math.ceil(Buffer.byteLength(body) * 0.2 + maxTokens * 0.6);
+  return Math.ceil((Buffer.byteLength(body) + 66) * 0.2 + maxTokens * 0.6);
 }
 
 async function budgetUnderConcurrency(limits: LimitStore) {

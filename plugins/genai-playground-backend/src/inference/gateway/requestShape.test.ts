@@ -15,6 +15,8 @@ describe('parseRequest', () => {
       hasStreamOptions: false,
       maxTokens: 9,
       n: 2,
+      choices: 2,
+      prompts: 1,
     });
     expect(
       parseRequest(

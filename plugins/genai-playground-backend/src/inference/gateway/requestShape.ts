@@ -1,3 +1,4 @@
+import type { RequestLimits } from '../config';
 import { badRequest, GatewayError } from './errors';
 
 export type Endpoint = 'chat' | 'completions' | 'embeddings';
@@ -16,11 +17,24 @@ export interface RequestShape {
   clientWantsUsage: boolean;
   /** `stream_options` is present (then it is rewritten rather than appended). */
   hasStreamOptions: boolean;
-  /** `max_tokens` or `max_completion_tokens`, when given. */
+  /**
+   * The larger of `max_tokens` and `max_completion_tokens`, when either is given (servers differ
+   * in which one wins, so the worst case is the larger).
+   */
   maxTokens?: number;
   /** Choices asked for. */
   n: number;
+  /** Choices generated per prompt: the larger of `n` and `best_of` (best_of are all paid for). */
+  choices: number;
+  /** Prompts (completions) or inputs (embeddings) in the request; 1 for chat. */
+  prompts: number;
 }
+
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
+  maxChoices: 16,
+  maxPrompts: 100,
+  maxInputs: 2048,
+};
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -54,6 +68,42 @@ function positiveInteger(
   return value;
 }
 
+const isTokenId = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+
+/**
+ * How many prompts `value` holds in one of OpenAI's shapes: a string, a list of strings, a list
+ * of token ids (one prompt), or a list of lists of token ids. Anything else is a 400, and so is a
+ * list longer than `max`: each prompt is generated (and paid for) separately.
+ */
+function countPrompts(value: unknown, name: string, max: number): number {
+  let count: number | undefined;
+  if (typeof value === 'string') count = 1;
+  else if (Array.isArray(value) && value.length > 0) {
+    if (value.every(v => typeof v === 'string')) count = value.length;
+    else if (value.every(isTokenId)) count = 1;
+    else if (
+      value.every(v => Array.isArray(v) && v.length > 0 && v.every(isTokenId))
+    ) {
+      count = value.length;
+    }
+  }
+  if (count === undefined) {
+    throw badRequest(
+      `Invalid type for '${name}': expected a string, an array of strings, an array of token ids or an array of arrays of token ids (none of them empty).`,
+      name,
+      'invalid_type',
+    );
+  }
+  if (count > max) {
+    throw badRequest(
+      `Invalid '${name}': array too long. Expected an array with maximum length ${max}, but got an array with length ${count} instead.`,
+      name,
+      'array_above_max_length',
+    );
+  }
+  return count;
+}
+
 /**
  * Checks what the gateway relies on, with OpenAI's wording and `param`; everything else is the
  * model server's to judge (vLLM answers 400s in the same shape, passed on as they are).
@@ -61,6 +111,7 @@ function positiveInteger(
 export function parseRequest(
   endpoint: Endpoint,
   raw: Buffer,
+  limits: RequestLimits = DEFAULT_REQUEST_LIMITS,
 ): {
   body: Record<string, unknown>;
   shape: RequestShape;
@@ -84,6 +135,7 @@ export function parseRequest(
   if (typeof model !== 'string' || !model) {
     throw badRequest('you must provide a model parameter', 'model');
   }
+  let prompts = 1;
   if (endpoint === 'chat') {
     const messages = body.messages;
     if (!Array.isArray(messages)) {
@@ -119,6 +171,7 @@ export function parseRequest(
         'missing_required_parameter',
       );
     }
+    prompts = countPrompts(body.prompt, 'prompt', limits.maxPrompts);
   } else {
     const input = body.input;
     if (
@@ -133,11 +186,15 @@ export function parseRequest(
         'missing_required_parameter',
       );
     }
+    prompts = countPrompts(input, 'input', limits.maxInputs);
   }
-  const maxTokens =
-    positiveInteger(body, 'max_completion_tokens') ??
-    positiveInteger(body, 'max_tokens');
-  const n = positiveInteger(body, 'n', 128) ?? 1;
+  const outputLimits = [
+    positiveInteger(body, 'max_completion_tokens'),
+    positiveInteger(body, 'max_tokens'),
+  ].filter((v): v is number => v !== undefined);
+  const maxTokens = outputLimits.length ? Math.max(...outputLimits) : undefined;
+  const n = positiveInteger(body, 'n', limits.maxChoices) ?? 1;
+  const bestOf = positiveInteger(body, 'best_of', limits.maxChoices) ?? 1;
   const stream = body.stream;
   if (stream !== undefined && stream !== null && typeof stream !== 'boolean') {
     throw badRequest(
@@ -173,6 +230,8 @@ export function parseRequest(
       hasStreamOptions: isObject(streamOptions),
       maxTokens,
       n,
+      choices: endpoint === 'embeddings' ? 1 : Math.max(n, bestOf),
+      prompts,
     },
   };
 }
