@@ -4,36 +4,35 @@ import { parseAllDocuments } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
+import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import { binary } from './tools';
+import { byKind, chart, render, type Manifest } from './render';
 
 jest.setTimeout(60_000);
 
 const root = path.resolve(__dirname, '..');
-const chart = path.join(root, 'helm/genai-portal');
-
-type Manifest = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; labels?: Record<string, string> };
-  spec?: any;
-};
 
 const validators: Record<string, new (data: any) => { validate(): void }> = {
   Deployment,
   Service,
   ServiceAccount,
+  Secret,
   Namespace,
   PodDisruptionBudget,
   HorizontalPodAutoscaler,
   NetworkPolicy,
   ClusterRole,
   ClusterRoleBinding,
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
   // OpenShift's Route has no model in kubernetes-models; its shape is checked below.
   Route: class {
     constructor(private readonly data: any) {}
@@ -56,27 +55,6 @@ const validators: Record<string, new (data: any) => { validate(): void }> = {
   },
 };
 
-function render(...set: string[]): Manifest[] {
-  const out = execFileSync(
-    binary('helm'),
-    [
-      'template',
-      'portal',
-      chart,
-      '--namespace',
-      'genai-portal',
-      ...set.flatMap(s => ['--set', s]),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return parseAllDocuments(out)
-    .map(d => d.toJSON())
-    .filter(Boolean);
-}
-
-const byKind = (manifests: Manifest[], kind: string) =>
-  manifests.filter(m => m.kind === kind);
-
 describe('the portal Helm chart', () => {
   it('passes helm lint', () => {
     expect(() =>
@@ -90,16 +68,23 @@ describe('the portal Helm chart', () => {
     const manifests = render();
     expect(manifests.map(m => m.kind).sort()).toEqual([
       'ClusterRole',
+      'ClusterRole',
+      'ClusterRole',
+      'ClusterRoleBinding',
       'ClusterRoleBinding',
       'Deployment',
       'HorizontalPodAutoscaler',
       'NetworkPolicy',
       'PodDisruptionBudget',
       'Route',
+      'Secret',
       'Service',
       'Service',
       'ServiceAccount',
+      'ServiceAccount',
       'ServiceMonitor',
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
     ]);
     const invalid = manifests.flatMap(m => {
       const Model = validators[m.kind];
@@ -168,15 +153,28 @@ describe('the portal Helm chart', () => {
   it('serves the backend directly when oauth2-proxy is turned off', () => {
     const manifests = render('oauth2Proxy.enabled=false');
     const [deployment] = byKind(manifests, 'Deployment');
+    const containers = deployment.spec.template.spec.containers;
+    expect(containers.map((c: any) => c.name)).toEqual(['backend']);
+    // on every address then, as app-config.production.yaml says
     expect(
-      deployment.spec.template.spec.containers.map((c: any) => c.name),
-    ).toEqual(['backend']);
+      containers[0].env.find(
+        (e: any) => e.name === 'APP_CONFIG_backend_listen',
+      ),
+    ).toBeUndefined();
+    expect(containers[0].ports).toEqual([
+      { name: 'http', containerPort: 7007 },
+    ]);
     expect(byKind(manifests, 'Service')[0].spec.ports[0].targetPort).toBe(
       'http',
     );
+    expect(
+      byKind(manifests, 'NetworkPolicy')[0].spec.ingress.map((rule: any) =>
+        rule.ports.map((p: any) => p.port),
+      ),
+    ).toEqual([[7007], [7007]]);
   });
 
-  it('has every replica scraped for the SLO alerts, on a port only the monitoring stack reaches', () => {
+  it('has every replica scraped for the SLO alerts, through the proxy port with the scrape token', () => {
     const manifests = render();
     const [monitor] = byKind(manifests, 'ServiceMonitor');
     const metricsService = byKind(manifests, 'Service').find(s =>
@@ -196,29 +194,13 @@ describe('the portal Helm chart', () => {
     const port = metricsService.spec.ports.find(
       (p: any) => p.name === endpoint.port,
     );
-    expect(port.targetPort).toBe('http');
-    const [deployment] = byKind(manifests, 'Deployment');
-    const backend = deployment.spec.template.spec.containers[0];
-    const http = backend.ports.find((p: any) => p.name === 'http');
-    expect(http.containerPort).toBe(7007);
-    // the backend's own port admits the monitoring namespaces, the proxy's the router
-    const [policy] = byKind(manifests, 'NetworkPolicy');
-    expect(
-      policy.spec.ingress.map((rule: any) => [
-        rule.from[0].namespaceSelector.matchLabels[
-          'network.openshift.io/policy-group'
-        ],
-        rule.ports.map((p: any) => p.port),
-      ]),
-    ).toEqual([
-      ['ingress', [4180]],
-      ['monitoring', [7007]],
-    ]);
+    // the backend listens on loopback: the scrape goes through oauth2-proxy, whose
+    // skip-auth-regex lets the path through to the backend's token check (proxy.test.ts)
+    expect(port.targetPort).toBe('proxy');
 
     const off = render('monitoring.serviceMonitor=false');
     expect(byKind(off, 'ServiceMonitor')).toEqual([]);
     expect(byKind(off, 'Service')).toHaveLength(1);
-    expect(byKind(off, 'NetworkPolicy')[0].spec.ingress).toHaveLength(1);
   });
 
   it.each([

@@ -23,3 +23,8 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{- /* Exits 0 when the backend answers its liveness check on the pod's loopback address. */ -}}
+{{- define "genai-portal.loopbackCheck" -}}
+fetch('http://127.0.0.1:7007/.backstage/health/v1/liveness').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))
+{{- end -}}
