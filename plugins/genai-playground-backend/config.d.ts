@@ -60,6 +60,25 @@ export interface Config {
      * on its `kubernetes.io/metadata.name` label). Default genai-portal.
      */
     gatewayNamespace?: string;
+    /**
+     * Where pods of playground namespaces may connect to. Always: DNS (kube-system and
+     * openshift-dns, port 53 and OpenShift DNS's 5353), the gateway namespace, and pods of their
+     * own namespace; so models are reached only through the gateway, and never another team's
+     * namespace or a model server's namespace directly.
+     */
+    egress?: {
+      /**
+       * Also IPv4 addresses outside the cluster (e.g. package downloads), except `exceptCidrs`.
+       * Default false: playground pods reach nothing outside the cluster.
+       */
+      internet?: boolean;
+      /**
+       * IPv4 ranges internet egress never reaches: they must cover the cluster's pod, service and
+       * node networks. Default the private, shared and link-local ranges: 10.0.0.0/8,
+       * 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16.
+       */
+      exceptCidrs?: string[];
+    };
     /** How the plugin talks to the Kubernetes API. */
     kubernetes?: {
       /** Timeout of one request (milliseconds). Default 10000. */

@@ -52,6 +52,7 @@ describe('readPlaygroundConfig', () => {
         'router-ns': 'yes',
       },
       gatewayNamespace: 'portal',
+      egress: { internet: true, exceptCidrs: ['10.0.0.0/8'] },
       kubernetes: { requestTimeoutMs: 500, retries: 1, retryBaseDelayMs: 10 },
       quotaCacheSeconds: 3,
     });
@@ -82,6 +83,7 @@ describe('readPlaygroundConfig', () => {
         'router-ns': 'yes',
       },
       gatewayNamespace: 'portal',
+      egress: { internet: true, exceptCidrs: ['10.0.0.0/8'] },
       kubernetes: { requestTimeoutMs: 500, retries: 1, retryBaseDelayMs: 10 },
       quotaCacheSeconds: 3,
     });
@@ -128,6 +130,16 @@ describe('readPlaygroundConfig', () => {
       retryBaseDelayMs: 250,
     });
     expect(config.quotaCacheSeconds).toBe(10);
+    expect(config.egress).toEqual({
+      internet: false,
+      exceptCidrs: [
+        '10.0.0.0/8',
+        '172.16.0.0/12',
+        '192.168.0.0/16',
+        '100.64.0.0/10',
+        '169.254.0.0/16',
+      ],
+    });
   });
 
   it.each([
@@ -193,6 +205,10 @@ describe('readPlaygroundConfig', () => {
     [
       { cluster: 'kube-sim', kubernetes: { retries: 1.5 } },
       'genaiPlayground.kubernetes.retries',
+    ],
+    [
+      { cluster: 'kube-sim', egress: { exceptCidrs: ['10.0.0.0/8', '10.1/33'] } },
+      "genaiPlayground.egress.exceptCidrs[1]: must be an IPv4 CIDR such as 10.0.0.0/8, got '10.1/33'",
     ],
   ])('rejects %j naming the key', (section, message) => {
     expect(() => read(section)).toThrow(message);

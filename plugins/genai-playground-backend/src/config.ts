@@ -1,4 +1,5 @@
 import type { Config } from '@backstage/config';
+import { isIP } from 'node:net';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   GPU_POOLS,
@@ -33,6 +34,13 @@ export interface PlaygroundConfig {
   adminGroups: string[];
   routerNamespaceSelector: Record<string, string>;
   gatewayNamespace: string;
+  /** Where pods of playground namespaces may connect to, besides DNS, the gateway and each other. */
+  egress: {
+    /** IPv4 addresses outside the cluster (package downloads), except `exceptCidrs`. */
+    internet: boolean;
+    /** Ranges internet egress never reaches: the cluster's pod, service and node networks. */
+    exceptCidrs: string[];
+  };
   kubernetes: {
     requestTimeoutMs: number;
     retries: number;
@@ -49,6 +57,18 @@ const DEFAULT_RATE_CARD: Omit<RateCard, 'currency'> = {
   memoryGiHour: 0.005,
   storageGiMonth: 0.08,
 };
+
+/**
+ * Private, shared and link-local ranges: OpenShift's pod (10.128.0.0/14), service (172.30.0.0/16)
+ * and usual node networks lie in them, and so does the cloud metadata address.
+ */
+const DEFAULT_EGRESS_EXCEPT = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '169.254.0.0/16',
+];
 
 const DEFAULT_TEAM_LIMITS: TeamLimits = {
   gpus: 16,
@@ -183,6 +203,32 @@ function readTeamLimits(section: unknown) {
   return { teamLimits, defaultTeamLimits };
 }
 
+/** An IPv4 CIDR, such as 10.0.0.0/8. */
+function isIpv4Cidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  return (
+    rest.length === 0 &&
+    isIP(address ?? '') === 4 &&
+    /^\d{1,2}$/.test(prefix ?? '') &&
+    Number(prefix) <= 32
+  );
+}
+
+function readEgress(section: Config | undefined): PlaygroundConfig['egress'] {
+  const internet = section?.getOptionalBoolean('internet') ?? false;
+  const exceptCidrs =
+    section?.getOptionalStringArray('exceptCidrs') ?? DEFAULT_EGRESS_EXCEPT;
+  exceptCidrs.forEach((cidr, i) => {
+    if (!isIpv4Cidr(cidr)) {
+      throw new ConfigProblem(
+        `${KEY}.egress.exceptCidrs[${i}]`,
+        `must be an IPv4 CIDR such as 10.0.0.0/8, got '${cidr}'`,
+      );
+    }
+  });
+  return { internet, exceptCidrs };
+}
+
 function groupRef(ref: string, key: string): string {
   try {
     const parsed = parseEntityRef(ref, {
@@ -308,6 +354,8 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
   const gatewayNamespace =
     config?.getOptionalString('gatewayNamespace') ?? 'genai-portal';
 
+  const egress = readEgress(config?.getOptionalConfig('egress'));
+
   const kc = config?.getOptionalConfig('kubernetes');
   return {
     cluster,
@@ -317,6 +365,7 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
     adminGroups,
     routerNamespaceSelector,
     gatewayNamespace,
+    egress,
     kubernetes: {
       requestTimeoutMs: number(
         kc,

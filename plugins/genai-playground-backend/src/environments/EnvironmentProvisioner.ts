@@ -46,7 +46,7 @@ export interface EnvironmentProvisionerOptions {
   kube: KubernetesClient;
   config: Pick<
     PlaygroundConfig,
-    'rateCard' | 'routerNamespaceSelector' | 'gatewayNamespace'
+    'rateCard' | 'routerNamespaceSelector' | 'gatewayNamespace' | 'egress'
   >;
   logger: LoggerService;
   /**
@@ -74,7 +74,7 @@ export class EnvironmentProvisioner {
   }
 
   /** The number of requests provisioning makes at least; used to size the create lock. */
-  static readonly STEPS = 8;
+  static readonly STEPS = 9;
 
   /**
    * Makes (or adopts) every object of the environment.

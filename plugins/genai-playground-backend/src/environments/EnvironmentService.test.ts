@@ -154,6 +154,7 @@ describe.each(databases.eachSupportedId())(
         'allow-from-portal-gateway',
         'allow-same-namespace',
         'default-deny-ingress',
+        'restrict-egress',
       ]);
       expect(byName['default-deny-ingress']).toMatchObject({
         podSelector: {},
@@ -190,6 +191,43 @@ describe.each(databases.eachSupportedId())(
         namespace: ns,
         name: 'genai-playground-team-edit',
       });
+      // Out: DNS, the gateway and the namespace itself; nothing else (internet is off by default).
+      expect(byName['restrict-egress']).toMatchObject({
+        podSelector: {},
+        policyTypes: ['Egress'],
+      });
+      expect(
+        byName['restrict-egress']?.egress?.map((r: { to?: unknown }) => r.to),
+      ).toEqual([
+        [
+          {
+            namespaceSelector: {
+              matchExpressions: [
+                {
+                  key: 'kubernetes.io/metadata.name',
+                  operator: 'In',
+                  values: ['kube-system', 'openshift-dns'],
+                },
+              ],
+            },
+          },
+        ],
+        [
+          {
+            namespaceSelector: {
+              matchExpressions: [
+                {
+                  key: 'kubernetes.io/metadata.name',
+                  operator: 'In',
+                  values: ['genai-portal'],
+                },
+              ],
+            },
+          },
+        ],
+        [{ podSelector: {} }],
+      ]);
+
       expect(binding.roleRef).toEqual({
         apiGroup: 'rbac.authorization.k8s.io',
         kind: 'ClusterRole',
@@ -503,7 +541,7 @@ describe.each(databases.eachSupportedId())(
       const policies = await apis.networking.listNamespacedNetworkPolicy({
         namespace: ns,
       });
-      expect(policies.items).toHaveLength(4);
+      expect(policies.items).toHaveLength(5);
       await apis.rbac.readNamespacedRoleBinding({
         namespace: ns,
         name: 'genai-playground-team-edit',

@@ -29,7 +29,15 @@ export const NETWORK_POLICY_NAMES = {
   sameNamespace: 'allow-same-namespace',
   router: 'allow-from-openshift-router',
   gateway: 'allow-from-portal-gateway',
+  egress: 'restrict-egress',
 } as const;
+
+/** Namespaces of the cluster DNS: kube-system on Kubernetes, openshift-dns on OpenShift. */
+export const DNS_NAMESPACES = ['kube-system', 'openshift-dns'];
+/** 53 as the Service has it; OpenShift's DNS pods listen on 5353, which policies see after DNAT. */
+const DNS_PORTS = [53, 5353].flatMap(port =>
+  (['UDP', 'TCP'] as const).map(protocol => ({ protocol, port })),
+);
 
 /** Pods and PVCs are not part of the request: every environment gets these. */
 export const DEFAULT_POD_QUOTA = 50;
@@ -190,7 +198,7 @@ export function networkPolicyManifests(
   env: EnvironmentSpec,
   config: Pick<
     PlaygroundConfig,
-    'routerNamespaceSelector' | 'gatewayNamespace'
+    'routerNamespaceSelector' | 'gatewayNamespace' | 'egress'
   >,
 ): V1NetworkPolicy[] {
   const base = (name: string) => ({
@@ -234,7 +242,54 @@ export function networkPolicyManifests(
     allowFrom(NETWORK_POLICY_NAMES.gateway, {
       'kubernetes.io/metadata.name': config.gatewayNamespace,
     }),
+    egressManifest(env, config),
   ];
+}
+
+/**
+ * Egress only to DNS, the gateway and the namespace itself (and the internet outside the
+ * excepted ranges, when configured): models are reached through the gateway, which checks keys
+ * and meters, never another team's namespace or a model server directly.
+ */
+function egressManifest(
+  env: EnvironmentSpec,
+  config: Pick<PlaygroundConfig, 'gatewayNamespace' | 'egress'>,
+): V1NetworkPolicy {
+  const namespaceNamed = (names: string[]) => ({
+    namespaceSelector: {
+      matchExpressions: [
+        {
+          key: 'kubernetes.io/metadata.name',
+          operator: 'In',
+          values: names,
+        },
+      ],
+    },
+  });
+  const egress: NonNullable<V1NetworkPolicy['spec']>['egress'] = [
+    { to: [namespaceNamed(DNS_NAMESPACES)], ports: DNS_PORTS },
+    { to: [namespaceNamed([config.gatewayNamespace])] },
+    { to: [{ podSelector: {} }] },
+  ];
+  if (config.egress.internet) {
+    egress.push({
+      to: [
+        {
+          ipBlock: { cidr: '0.0.0.0/0', except: config.egress.exceptCidrs },
+        },
+      ],
+    });
+  }
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: {
+      name: NETWORK_POLICY_NAMES.egress,
+      namespace: env.namespace,
+      labels: commonLabels(env),
+    },
+    spec: { podSelector: {}, policyTypes: ['Egress'], egress },
+  };
 }
 
 /** The owning team edits everything in its namespace (the ClusterRole `edit`). */
