@@ -89,12 +89,14 @@ describe('genaiPlaygroundPlugin', () => {
       'genai-playground.environment.delete',
       'genai-playground.environment.read',
       'genai-playground.environment.update',
+      'genai-playground.environment.use',
       'genai-playground.inference.deploy',
       'genai-playground.inference.usage.read',
       'genai-playground.inference.use',
       'genai-playground.job.cancel',
       'genai-playground.job.create',
       'genai-playground.job.read',
+      'genai-playground.metrics.read',
       'genai-playground.quota.read',
     ]);
     expect(

@@ -15,13 +15,12 @@ import { DatabaseJobStore } from './jobs/DatabaseJobStore';
 import { JobReconciler } from './jobs/JobReconciler';
 import { JobService } from './jobs/JobService';
 import { JobWatcher } from './jobs/JobWatcher';
-import { registerJobPermissions } from './jobs/permissions';
 import { readInferenceConfig } from './inference/config';
 import { InferenceGateway } from './inference/InferenceGateway';
-import { registerInferencePermissions } from './inference/permissions';
 import { KubernetesClient } from './kubernetes/KubernetesClient';
 import { registerPermissions } from './permissions/register';
 import { environmentResourceRef } from './permissions/rules';
+import { PermissionGate } from './permissions/PermissionGate';
 import { QuotaReader } from './quota/QuotaReader';
 import { QuotaService } from './quota/QuotaService';
 import { createRouter } from './router';
@@ -69,11 +68,13 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
           cache: deps.cache,
           config,
         });
-        const teams = new TeamDirectory(
-          deps.catalog,
-          deps.userInfo,
-          config.adminGroups,
-        );
+        const teams = new TeamDirectory(deps.catalog, deps.userInfo);
+        const gate = new PermissionGate({
+          permissions: deps.permissions,
+          ruleset: permissionsRegistry.getPermissionRuleset(
+            environmentResourceRef,
+          ),
+        });
         const environments = EnvironmentService.create({
           store,
           provisioner: EnvironmentProvisioner.create({ kube, config, logger }),
@@ -106,7 +107,6 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
           },
         });
 
-        registerInferencePermissions(permissionsRegistry);
         const inferenceConfig = readInferenceConfig(deps.rootConfig);
         const inference = await InferenceGateway.create({
           config: inferenceConfig,
@@ -116,7 +116,7 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
           httpAuth: deps.httpAuth,
           userInfo: deps.userInfo,
           permissions: deps.permissions,
-          adminGroups: config.adminGroups,
+          gate,
           logger,
         });
         await inference.start(deps);
@@ -127,7 +127,6 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
         const jobStore = await DatabaseJobStore.create({
           database: deps.database,
         });
-        registerJobPermissions(permissionsRegistry);
         const jobReconciler = new JobReconciler({
           store: jobStore,
           kube,
@@ -139,7 +138,6 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
           environments: store,
           kube,
           quota,
-          teams,
           permissions: deps.permissions,
           ruleset: permissionsRegistry.getPermissionRuleset(
             environmentResourceRef,

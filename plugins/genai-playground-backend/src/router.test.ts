@@ -16,6 +16,7 @@ import {
   createServices,
   LENA,
   MARCO,
+  PRIYA,
   simApis,
   waitFor,
 } from './__testUtils__/harness';
@@ -257,7 +258,7 @@ describe('router', () => {
         .expect(403);
       expect(res.body.error.name).toBe('NotAllowedError');
       expect(res.body.error.message).toBe(
-        'team: user:default/lena.fischer is not a member of group:default/ml-research and may not create environments for it',
+        'team: user:default/lena.fischer may not create environments for group:default/ml-research (genai-playground.environment.create): only its members and admins may',
       );
     });
 
@@ -388,8 +389,13 @@ describe('router', () => {
 
   it('answers 404 for an unknown environment', async () => {
     const { app } = await makeApp();
-    const res = await request(app).get('/environments/nope').expect(404);
+    // An admin learns it does not exist; anyone else is refused alike whether it exists or not.
+    const res = await request(app)
+      .get('/environments/nope')
+      .set(asUser(PRIYA))
+      .expect(404);
     expect(res.body.error.name).toBe('NotFoundError');
+    await request(app).get('/environments/nope').expect(403);
   });
 
   it('answers 403 when the permission policy denies, and lists nothing', async () => {
@@ -421,9 +427,7 @@ describe('router', () => {
     await request(app).delete('/environments/x').expect(403);
     await request(app).get('/quota/teams').expect(403);
     await request(app).get('/quota/pools').expect(403);
-    expect((await request(app).get('/environments').expect(200)).body).toEqual({
-      items: [],
-    });
+    await request(app).get('/environments').expect(403);
   });
 
   it('serves team quotas', async () => {

@@ -44,12 +44,15 @@ export const inferenceDeployPermission = createPermission({
 });
 
 /**
- * Read metered inference usage. Members see their teams' usage; admins and services see all.
+ * Read metered inference usage. A permission on environments: the backend turns the policy's
+ * conditions into the teams whose usage the caller sees (members and leads their teams, admins
+ * and services all).
  * @public
  */
 export const inferenceUsageReadPermission = createPermission({
   name: 'genai-playground.inference.usage.read',
   attributes: { action: 'read' },
+  resourceType: ENVIRONMENT_RESOURCE_TYPE,
 });
 
 /** @public */

@@ -4,13 +4,15 @@ import { createPermission } from '@backstage/plugin-permission-common';
 export const ENVIRONMENT_RESOURCE_TYPE = 'genai-playground-environment';
 
 /**
- * Create an environment. A basic permission: the backend also requires the caller to belong to
- * the team the environment is for (or to be an admin).
+ * Create an environment. A permission on the environment about to be made: the backend asks the
+ * policy with the new environment's team and owner, so the policy decides who may create for
+ * which team (its members; admins for any).
  * @public
  */
 export const environmentCreatePermission = createPermission({
   name: 'genai-playground.environment.create',
   attributes: { action: 'create' },
+  resourceType: ENVIRONMENT_RESOURCE_TYPE,
 });
 
 /** @public */
@@ -34,10 +36,42 @@ export const environmentDeletePermission = createPermission({
   resourceType: ENVIRONMENT_RESOURCE_TYPE,
 });
 
+/**
+ * Charge work to an environment: inference calls a signed-in user makes for it (the playground
+ * page's `x-genai-environment`).
+ * @public
+ */
+export const environmentUsePermission = createPermission({
+  name: 'genai-playground.environment.use',
+  attributes: { action: 'update' },
+  resourceType: ENVIRONMENT_RESOURCE_TYPE,
+});
+
 /** Read quota usage of environments, teams and GPU pools. @public */
 export const quotaReadPermission = createPermission({
   name: 'genai-playground.quota.read',
   attributes: { action: 'read' },
+});
+
+/**
+ * Scrape the plugin's Prometheus metrics (`/metrics`): the scrape token's one permission.
+ * @public
+ */
+export const metricsReadPermission = createPermission({
+  name: 'genai-playground.metrics.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * See the Kubernetes objects of a catalog entity in the Kubernetes plugin (its service locator
+ * asks this for each entity). A permission on the catalog entity, so a policy can scope it to the
+ * entities a user's teams own; the portal's Kubernetes module checks it.
+ * @public
+ */
+export const kubernetesWorkloadsReadPermission = createPermission({
+  name: 'genai-playground.kubernetes.workloads.read',
+  attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
 });
 
 /** @public */
@@ -46,7 +80,9 @@ export const genaiPlaygroundPermissions = [
   environmentReadPermission,
   environmentUpdatePermission,
   environmentDeletePermission,
+  environmentUsePermission,
   quotaReadPermission,
+  metricsReadPermission,
 ];
 
 /**

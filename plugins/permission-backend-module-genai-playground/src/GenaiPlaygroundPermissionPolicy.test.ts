@@ -8,13 +8,21 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
+  apiKeyCreatePermission,
+  apiKeyReadPermission,
   environmentCreatePermission,
   environmentDeletePermission,
   environmentReadPermission,
   environmentUpdatePermission,
+  environmentUsePermission,
+  inferenceDeployPermission,
+  inferenceUsageReadPermission,
+  inferenceUsePermission,
   jobCancelPermission,
   jobCreatePermission,
   jobReadPermission,
+  kubernetesWorkloadsReadPermission,
+  metricsReadPermission,
   quotaReadPermission,
 } from '@genai-portal/plugin-genai-playground-common';
 import { GenaiPlaygroundPermissionPolicy } from './GenaiPlaygroundPermissionPolicy';
@@ -79,47 +87,60 @@ function setup(config: { genaiPlayground?: { adminGroups: string[] } } = {}) {
   return { decide, getEntities };
 }
 
-const conditional = (teams: string[], owner: string) => ({
+const teams = (list: string[]) => ({
   result: AuthorizeResult.CONDITIONAL,
   pluginId: 'genai-playground',
   resourceType: 'genai-playground-environment',
   conditions: {
-    anyOf: [
-      {
-        rule: 'IS_IN_TEAM',
-        resourceType: 'genai-playground-environment',
-        params: { teams },
-      },
-      {
-        rule: 'IS_OWNER',
-        resourceType: 'genai-playground-environment',
-        params: { owners: [owner] },
-      },
-    ],
+    rule: 'IS_IN_TEAM',
+    resourceType: 'genai-playground-environment',
+    params: { teams: list },
   },
 });
 
 const allow = { result: AuthorizeResult.ALLOW };
+const deny = { result: AuthorizeResult.DENY };
+
+const backstage = (name: string, resourceType?: string) =>
+  createPermission({
+    name,
+    attributes: {},
+    ...(resourceType ? { resourceType } : {}),
+  } as any) as Permission;
+
+/** Every permission of the playground decided per environment. */
+const environmentPermissions = [
+  environmentCreatePermission,
+  environmentReadPermission,
+  environmentUpdatePermission,
+  environmentDeletePermission,
+  environmentUsePermission,
+  jobCreatePermission,
+  jobReadPermission,
+  jobCancelPermission,
+  apiKeyCreatePermission,
+  apiKeyReadPermission,
+  inferenceDeployPermission,
+  inferenceUsageReadPermission,
+];
 
 describe('GenaiPlaygroundPermissionPolicy', () => {
-  it.each([
-    environmentCreatePermission,
-    environmentReadPermission,
-    environmentUpdatePermission,
-    environmentDeletePermission,
-    quotaReadPermission,
-  ])('allows a service principal $name', async permission => {
-    const { decide } = setup();
-    expect(await decide(permission)).toEqual(allow);
-  });
+  it.each([...environmentPermissions, metricsReadPermission])(
+    'allows a service principal $name',
+    async permission => {
+      const { decide } = setup();
+      expect(await decide(permission)).toEqual(allow);
+    },
+  );
 
   it.each([
-    environmentCreatePermission,
-    environmentReadPermission,
-    environmentUpdatePermission,
-    environmentDeletePermission,
-    quotaReadPermission,
-  ])('allows an admin (platform-team) $name on any team', async permission => {
+    ...environmentPermissions,
+    metricsReadPermission,
+    backstage('kubernetes.proxy'),
+    backstage('catalog.location.delete'),
+    backstage('scaffolder.template.management'),
+    backstage('some-plugin.new.permission'),
+  ])('allows an admin (platform-team) $name', async permission => {
     const { decide } = setup();
     expect(await decide(permission, priya)).toEqual(allow);
   });
@@ -130,31 +151,16 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
     });
     expect(await decide(environmentDeletePermission, kenji)).toEqual(allow);
     expect(await decide(environmentDeletePermission, priya)).toEqual(
-      conditional(['group:default/platform-team'], 'user:default/priya.raman'),
+      teams(['group:default/platform-team']),
     );
   });
 
-  it('allows anyone to ask to create an environment: the backend checks the team', async () => {
-    const { decide } = setup();
-    expect(await decide(environmentCreatePermission, lena)).toEqual(allow);
-    expect(await decide(environmentCreatePermission, sofia)).toEqual(allow);
-  });
-
-  it('allows anyone to read quotas', async () => {
-    const { decide } = setup();
-    expect(await decide(quotaReadPermission, kenji)).toEqual(allow);
-  });
-
-  it.each([
-    environmentReadPermission,
-    environmentUpdatePermission,
-    environmentDeletePermission,
-  ])(
-    'lets a member $name the environments of their teams or their own',
+  it.each(environmentPermissions)(
+    'scopes $name to the environments of the user’s teams, never their own alone',
     async permission => {
       const { decide } = setup();
       expect(await decide(permission, lena)).toEqual(
-        conditional(['group:default/ml-research'], 'user:default/lena.fischer'),
+        teams(['group:default/ml-research']),
       );
     },
   );
@@ -163,42 +169,49 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
     const { decide } = setup();
     const both = user('ana.lopez', ['ml-research', 'genai-apps']);
     expect(await decide(environmentUpdatePermission, both)).toEqual(
-      conditional(
-        ['group:default/ml-research', 'group:default/genai-apps'],
-        'user:default/ana.lopez',
-      ),
+      teams(['group:default/ml-research', 'group:default/genai-apps']),
     );
   });
 
-  it('lets a lead read their team (they are members too)', async () => {
+  it('lets a lead who is not a member read the team, not change it', async () => {
     const { decide } = setup();
-    expect(await decide(environmentReadPermission, marco)).toEqual(
-      conditional(['group:default/ml-research'], 'user:default/marco.rossi'),
-    );
+    for (const read of [
+      environmentReadPermission,
+      jobReadPermission,
+      apiKeyReadPermission,
+      inferenceUsageReadPermission,
+    ]) {
+      expect(await decide(read, sofia)).toEqual(
+        teams(['group:default/data-office', 'group:default/ml-research']),
+      );
+    }
+    for (const write of [
+      environmentCreatePermission,
+      environmentUpdatePermission,
+      environmentDeletePermission,
+      environmentUsePermission,
+      jobCreatePermission,
+      jobCancelPermission,
+      apiKeyCreatePermission,
+      inferenceDeployPermission,
+    ]) {
+      expect(await decide(write, sofia)).toEqual(
+        teams(['group:default/data-office']),
+      );
+    }
   });
 
-  it('lets a lead who is not a member read the team, but not extend or delete', async () => {
-    const { decide } = setup();
-    expect(await decide(environmentReadPermission, sofia)).toEqual(
-      conditional(
-        ['group:default/data-office', 'group:default/ml-research'],
-        'user:default/sofia.costa',
-      ),
-    );
-    expect(await decide(environmentUpdatePermission, sofia)).toEqual(
-      conditional(['group:default/data-office'], 'user:default/sofia.costa'),
-    );
-    expect(await decide(environmentDeletePermission, sofia)).toEqual(
-      conditional(['group:default/data-office'], 'user:default/sofia.costa'),
-    );
-  });
-
-  it('gives a user in no team only their own environments', async () => {
+  it('gives a user in no team no environment, not even one they created', async () => {
     const { decide } = setup();
     const loner = user('new.hire', []);
-    expect(await decide(environmentReadPermission, loner)).toEqual(
-      conditional([], 'user:default/new.hire'),
-    );
+    expect(await decide(environmentReadPermission, loner)).toEqual(teams([]));
+  });
+
+  it('opens quotas and the gateway to every user, metrics to none', async () => {
+    const { decide } = setup();
+    expect(await decide(quotaReadPermission, kenji)).toEqual(allow);
+    expect(await decide(inferenceUsePermission, kenji)).toEqual(allow);
+    expect(await decide(metricsReadPermission, kenji)).toEqual(deny);
   });
 
   it('reads the leads from the catalog once a minute, not per decision', async () => {
@@ -219,81 +232,107 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
     const { decide, getEntities } = setup();
     getEntities.mockRejectedValueOnce(new Error('catalog down'));
     expect(await decide(environmentReadPermission, sofia)).toEqual(
-      conditional(['group:default/data-office'], 'user:default/sofia.costa'),
+      teams(['group:default/data-office']),
     );
     // The failure is not cached: the next decision asks again.
     expect(await decide(environmentReadPermission, sofia)).toEqual(
-      conditional(
-        ['group:default/data-office', 'group:default/ml-research'],
-        'user:default/sofia.costa',
-      ),
+      teams(['group:default/data-office', 'group:default/ml-research']),
     );
   });
 
-  it.each([
-    createPermission({
-      name: 'catalog.entity.read',
-      attributes: { action: 'read' },
-      resourceType: 'catalog-entity',
-    }),
-    createPermission({
-      name: 'catalog.entity.delete',
-      attributes: { action: 'delete' },
-      resourceType: 'catalog-entity',
-    }),
-    createPermission({
-      name: 'scaffolder.action.execute',
-      attributes: {},
-      resourceType: 'scaffolder-action',
-    }),
-    createPermission({
-      name: 'kubernetes.proxy',
-      attributes: {},
-    }),
-  ])('allows the rest of the portal: $name', async permission => {
-    const { decide } = setup();
-    expect(await decide(permission, kenji)).toEqual(allow);
-  });
-
-  describe('blueprint jobs follow their environment', () => {
-    it.each([jobCreatePermission, jobReadPermission, jobCancelPermission])(
-      '$name is conditional on the environment: its team or its owner',
-      async permission => {
-        const { decide } = setup();
-        expect(await decide(permission, lena)).toEqual(
-          conditional(
-            ['group:default/ml-research'],
-            'user:default/lena.fischer',
-          ),
-        );
-      },
-    );
-
-    it('lets a lead who is not a member read the jobs of the team, not submit or cancel them', async () => {
+  describe("Backstage's plugins: an explicit list, the rest denied", () => {
+    it.each([
+      'catalog.entity.read',
+      'catalog.entity.refresh',
+      'catalog.location.read',
+      'catalog.location.create',
+      'scaffolder.action.execute',
+      'scaffolder.task.create',
+      'scaffolder.template.parameter.read',
+      'kubernetes.clusters.read',
+      'kubernetes.resources.read',
+    ])('allows a user %s', async name => {
       const { decide } = setup();
-      expect(await decide(jobReadPermission, sofia)).toEqual(
-        conditional(
-          ['group:default/data-office', 'group:default/ml-research'],
-          'user:default/sofia.costa',
-        ),
-      );
-      for (const permission of [jobCreatePermission, jobCancelPermission]) {
-        expect(await decide(permission, sofia)).toEqual(
-          conditional(
-            ['group:default/data-office'],
-            'user:default/sofia.costa',
-          ),
-        );
-      }
+      expect(await decide(backstage(name), kenji)).toEqual(allow);
     });
 
-    it.each([jobCreatePermission, jobReadPermission, jobCancelPermission])(
-      'allows admins and services $name',
-      async permission => {
-        const { decide } = setup();
-        expect(await decide(permission, priya)).toEqual(allow);
-        expect(await decide(permission)).toEqual(allow);
-      },
-    );
+    it.each([
+      'kubernetes.proxy',
+      'catalog.location.delete',
+      'catalog.ingestion.manage',
+      'scaffolder.template.management',
+      'scaffolder.template.dry-run',
+      'some-plugin.new.permission',
+      'genai-playground.unknown',
+    ])('denies a user %s', async name => {
+      const { decide } = setup();
+      expect(await decide(backstage(name), kenji)).toEqual(deny);
+    });
+
+    it('lets a team delete the catalog entities it owns, of kinds it may register', async () => {
+      const { decide } = setup();
+      expect(
+        await decide(backstage('catalog.entity.delete', 'catalog-entity'), lena),
+      ).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          allOf: [
+            {
+              rule: 'IS_ENTITY_KIND',
+              resourceType: 'catalog-entity',
+              params: { kinds: ['component', 'api', 'system'] },
+            },
+            {
+              rule: 'IS_ENTITY_OWNER',
+              resourceType: 'catalog-entity',
+              params: { claims: ['group:default/ml-research'] },
+            },
+          ],
+        },
+      });
+    });
+
+    it('shows scaffolder tasks to the user who started them', async () => {
+      const { decide } = setup();
+      expect(
+        await decide(backstage('scaffolder.task.read', 'scaffolder-task'), lena),
+      ).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'scaffolder',
+        resourceType: 'scaffolder-task',
+        conditions: {
+          rule: 'IS_TASK_OWNER',
+          resourceType: 'scaffolder-task',
+          params: { createdBy: ['user:default/lena.fischer'] },
+        },
+      });
+    });
+
+    it("scopes the Kubernetes tab to Resources of the user's teams (and led teams)", async () => {
+      const { decide } = setup();
+      expect(await decide(kubernetesWorkloadsReadPermission, sofia)).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          allOf: [
+            {
+              rule: 'IS_ENTITY_KIND',
+              resourceType: 'catalog-entity',
+              params: { kinds: ['resource'] },
+            },
+            {
+              rule: 'IS_ENTITY_OWNER',
+              resourceType: 'catalog-entity',
+              params: {
+                claims: ['group:default/data-office', 'group:default/ml-research'],
+              },
+            },
+          ],
+        },
+      });
+    });
   });
 });

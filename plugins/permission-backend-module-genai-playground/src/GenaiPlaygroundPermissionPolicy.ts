@@ -2,72 +2,31 @@ import { RootConfigService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AuthorizeResult,
-  ConditionalPolicyDecision,
   isPermission,
   isResourcePermission,
-  PermissionCondition,
-  PermissionCriteria,
-  PolicyDecision,
+  type Permission,
+  type PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import {
+import type {
   PermissionPolicy,
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
   ENVIRONMENT_RESOURCE_TYPE,
-  ENVIRONMENT_RULES,
-  environmentCreatePermission,
-  environmentReadPermission,
-  jobReadPermission,
+  inferenceUsePermission,
+  kubernetesWorkloadsReadPermission,
   quotaReadPermission,
 } from '@genai-portal/plugin-genai-playground-common';
-import { TeamLeads } from './TeamLeads';
-
-/** The plugin that owns the environment resource type and evaluates its conditions. */
-const GENAI_PLAYGROUND_PLUGIN_ID = 'genai-playground';
+import { backstageDecisions, type UserScope } from './backstageDecisions';
+import { ownedCatalogEntities, teamEnvironments } from './conditions';
+import type { TeamLeads } from './TeamLeads';
 
 /** Admins when `genaiPlayground.adminGroups` is not configured. */
 export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-team'];
 
-type EnvironmentCondition = PermissionCondition<
-  typeof ENVIRONMENT_RESOURCE_TYPE
->;
-
-/**
- * Conditions of the genai-playground backend's environment rules, built by name (the rule names
- * are shared through -common): importing the backend's rule objects would make this module depend
- * on the backend plugin.
- */
-export const environmentConditions = {
-  /** The environment's team is one of the groups. */
-  isInTeam(params: { teams: string[] }): EnvironmentCondition {
-    return {
-      rule: ENVIRONMENT_RULES.IS_IN_TEAM,
-      resourceType: ENVIRONMENT_RESOURCE_TYPE,
-      params,
-    };
-  },
-  /** The environment was created by one of the users. */
-  isOwner(params: { owners: string[] }): EnvironmentCondition {
-    return {
-      rule: ENVIRONMENT_RULES.IS_OWNER,
-      resourceType: ENVIRONMENT_RESOURCE_TYPE,
-      params,
-    };
-  },
-};
-
-function createEnvironmentDecision(
-  conditions: PermissionCriteria<EnvironmentCondition>,
-): ConditionalPolicyDecision {
-  return {
-    result: AuthorizeResult.CONDITIONAL,
-    pluginId: GENAI_PLAYGROUND_PLUGIN_ID,
-    resourceType: ENVIRONMENT_RESOURCE_TYPE,
-    conditions,
-  };
-}
+const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
+const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
 
 function groupRef(ref: string): string {
   return stringifyEntityRef(
@@ -75,21 +34,25 @@ function groupRef(ref: string): string {
   );
 }
 
+/** Reading: leads reach the teams they lead as well as their own. */
+function isRead(permission: Permission): boolean {
+  return permission.attributes.action === 'read';
+}
+
 /**
- * The portal's permission policy.
+ * The portal's permission policy: deny by default.
  *
- * - Service-to-service calls (no user) are allowed: the catalog provider lists environments.
- * - Members of the admin groups may do everything.
- * - Anyone may ask to create an environment (the backend checks membership of the team) and read
- *   quotas.
- * - Reading, extending and deleting an environment is conditional: the environment's team is one
- *   of the user's groups, or the user created it. Leads read their teams' environments even when
- *   they are not members.
- * - Jobs follow their environment: `genai-playground.job.create|read|cancel` are permissions on
- *   the job's environment (resource type `genai-playground-environment`), decided like reading
- *   (job.read: leads too) or changing (job.create, job.cancel: members) the environment.
- * - Everything else in the portal (catalog, scaffolder, Kubernetes, ...) is allowed, as the
- *   allow-all policy this replaces did.
+ * - A service principal (no user: another plugin, a scaffolder action's backend call, the
+ *   scrape token) is allowed; what an external token may reach is narrowed by its
+ *   `accessRestrictions` in config.
+ * - Members of the admin groups (`genaiPlayground.adminGroups`) may do everything. Admins are
+ *   decided here only: the backend asks, it never reads the admin groups.
+ * - Playground permissions on environments (create, read, extend, delete, use, jobs, API keys,
+ *   model deploys, usage) are conditional on the environment's team: the user's teams; for reads
+ *   also the teams they lead. Leaving a team ends every right in its environments, the ones the
+ *   user created included.
+ * - Quotas and the gateway are open to every signed-in user; metrics are the scraper's and admins'.
+ * - Backstage's own plugins get the explicit list in backstageDecisions; anything else is denied.
  * @public
  */
 export class GenaiPlaygroundPermissionPolicy implements PermissionPolicy {
@@ -117,46 +80,38 @@ export class GenaiPlaygroundPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    const { permission } = request;
-    if (!user) {
-      return { result: AuthorizeResult.ALLOW };
-    }
+    if (!user) return ALLOW;
     const { userEntityRef, ownershipEntityRefs } = user.info;
     if (ownershipEntityRefs.some(ref => this.#adminGroups.has(ref))) {
-      return { result: AuthorizeResult.ALLOW };
+      return ALLOW;
     }
+    const scope: UserScope = {
+      userEntityRef,
+      groups: ownershipEntityRefs.filter(ref => ref.startsWith('group:')),
+    };
+    const { permission } = request;
 
     if (isResourcePermission(permission, ENVIRONMENT_RESOURCE_TYPE)) {
-      const groups = ownershipEntityRefs.filter(ref =>
-        ref.startsWith('group:'),
+      return teamEnvironments(
+        isRead(permission) ? await this.#withLedTeams(scope) : scope.groups,
       );
-      const reads =
-        isPermission(permission, environmentReadPermission) ||
-        isPermission(permission, jobReadPermission);
-      const teams = reads
-        ? [
-            ...new Set([
-              ...groups,
-              ...(await this.#leads.getTeamsLedBy(userEntityRef)),
-            ]),
-          ]
-        : groups;
-      return createEnvironmentDecision({
-        anyOf: [
-          environmentConditions.isInTeam({ teams }),
-          environmentConditions.isOwner({ owners: [userEntityRef] }),
-        ],
-      });
     }
-
     if (
-      isPermission(permission, environmentCreatePermission) ||
-      isPermission(permission, quotaReadPermission)
+      isPermission(permission, quotaReadPermission) ||
+      isPermission(permission, inferenceUsePermission)
     ) {
-      // Create: the backend checks that the user belongs to the team the environment is for.
-      return { result: AuthorizeResult.ALLOW };
+      return ALLOW;
     }
+    if (isPermission(permission, kubernetesWorkloadsReadPermission)) {
+      // Environments (Resources from the portal's provider, owned by their team); Kubernetes
+      // annotations on kinds users may register are never trusted.
+      return ownedCatalogEntities(['resource'], await this.#withLedTeams(scope));
+    }
+    return backstageDecisions[permission.name]?.(scope) ?? DENY;
+  }
 
-    return { result: AuthorizeResult.ALLOW };
+  async #withLedTeams(scope: UserScope): Promise<string[]> {
+    const led = await this.#leads.getTeamsLedBy(scope.userEntityRef);
+    return [...new Set([...scope.groups, ...led])];
   }
 }

@@ -6,9 +6,9 @@
 export { permissionModuleGenaiPlayground as default } from './module';
 export {
   DEFAULT_ADMIN_GROUPS,
-  environmentConditions,
   GenaiPlaygroundPermissionPolicy,
 } from './GenaiPlaygroundPermissionPolicy';
+export { environmentConditions } from './conditions';
 export {
   CatalogTeamLeads,
   LEADS_ANNOTATION,

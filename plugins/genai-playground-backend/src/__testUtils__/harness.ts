@@ -3,8 +3,6 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { PermissionRuleset } from '@backstage/plugin-permission-node';
 import type { EventsService } from '@backstage/plugin-events-node';
 import type { KubeSim } from '@genai-portal/kube-sim';
 import {
@@ -20,8 +18,8 @@ import { EnvironmentProvisioner } from '../environments/EnvironmentProvisioner';
 import { EnvironmentService } from '../environments/EnvironmentService';
 import { TeamDirectory } from '../environments/teams';
 import { KubernetesClient } from '../kubernetes/KubernetesClient';
-import { environmentPermissionRules } from '../permissions/rules';
 import { QuotaService } from '../quota/QuotaService';
+import { environmentRuleset, realPolicyPermissions } from './realPolicy';
 
 /** The org of catalog/org.yaml, as catalog entities. */
 export const ORG_GROUPS: Entity[] = [
@@ -116,15 +114,7 @@ export function fakeClock(start = new Date()) {
   };
 }
 
-export const environmentRuleset: PermissionRuleset<any, any, string> = {
-  getRuleByName(name) {
-    const rule = Object.values(environmentPermissionRules).find(
-      r => r.name === name,
-    );
-    if (!rule) throw new Error(`no rule ${name}`);
-    return rule as any;
-  },
-};
+export { environmentRuleset };
 
 /** Typed client-node APIs on the sim, for tests to look at what the plugin made. */
 export function simApis(sim: KubeSim) {
@@ -170,14 +160,10 @@ export async function createServices(options: ServiceHarnessOptions) {
     config,
     clock,
   });
+  // The portal's real policy unless a test brings its own decisions.
   const permissions =
     options.permissions ??
-    mockServices.permissions.mock({
-      authorize: async requests =>
-        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-      authorizeConditional: async requests =>
-        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-    });
+    realPolicyPermissions({ environments: store, membership: MEMBERSHIP });
   const userInfo = mockServices.userInfo.mock({
     getUserInfo: async credentials => {
       const ref = (credentials.principal as { userEntityRef: string })
@@ -206,7 +192,6 @@ export async function createServices(options: ServiceHarnessOptions) {
     teams: new TeamDirectory(
       catalogServiceMock({ entities: ORG_GROUPS }),
       userInfo,
-      config.adminGroups,
     ),
     permissions,
     ruleset: environmentRuleset,

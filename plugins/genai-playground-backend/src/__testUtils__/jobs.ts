@@ -1,7 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { KubeSim } from '@genai-portal/kube-sim';
 import {
   BatchV1Api,
@@ -10,7 +8,6 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { Knex } from 'knex';
-import { TeamDirectory } from '../environments/teams';
 import { readJobsConfig } from '../jobs/config';
 import { DatabaseJobStore } from '../jobs/DatabaseJobStore';
 import { JobReconciler } from '../jobs/JobReconciler';
@@ -20,11 +17,11 @@ import {
   createServices,
   environmentRuleset,
   MEMBERSHIP,
-  ORG_GROUPS,
   testConfigData,
   waitFor,
   type ServiceHarnessOptions,
 } from './harness';
+import { realPolicyPermissions } from './realPolicy';
 
 /** The `genaiPlayground.jobs` section the job tests run with. */
 export const TEST_JOBS_CONFIG = {
@@ -78,24 +75,13 @@ export async function createJobServices(options: JobHarnessOptions) {
   const jobStore = await DatabaseJobStore.create({
     database: mockServices.database({ knex: options.knex as Knex }),
   });
+  // The portal's real policy unless a test brings its own decisions.
   const permissions =
     options.permissions ??
-    mockServices.permissions.mock({
-      authorize: async requests =>
-        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-      authorizeConditional: async requests =>
-        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    realPolicyPermissions({
+      environments: s.store,
+      membership: MEMBERSHIP,
     });
-  const userInfo = mockServices.userInfo.mock({
-    getUserInfo: async credentials => {
-      const ref = (credentials.principal as { userEntityRef: string })
-        .userEntityRef;
-      return {
-        userEntityRef: ref,
-        ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])],
-      };
-    },
-  });
   const reconciler = new JobReconciler({
     store: jobStore,
     kube: s.kube,
@@ -108,11 +94,6 @@ export async function createJobServices(options: JobHarnessOptions) {
     environments: s.store,
     kube: s.kube,
     quota: s.quota,
-    teams: new TeamDirectory(
-      catalogServiceMock({ entities: ORG_GROUPS }),
-      userInfo,
-      s.config.adminGroups,
-    ),
     permissions,
     ruleset: environmentRuleset,
     reconciler,

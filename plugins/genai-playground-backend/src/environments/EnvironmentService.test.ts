@@ -451,8 +451,11 @@ describe.each(databases.eachSupportedId())(
         request({ name: unique('lc'), team: 'genai-apps', gpus: 0 }),
         as(LENA),
       );
-      const ids = async (q: object) =>
-        (await s.environments.list(q, as(MARCO))).map(e => e.id).sort();
+      const ids = async (q: object, who = PRIYA) =>
+        (await s.environments.list(q, as(who))).map(e => e.id).sort();
+      // The real policy: a member sees their team's, an admin every team's.
+      expect(await ids({}, MARCO)).toEqual([a.id, b.id].sort());
+      expect(await ids({ team: 'genai-apps' }, MARCO)).toEqual([]);
       expect(await ids({})).toEqual([a.id, b.id, c.id].sort());
       expect(await ids({ team: 'ml-research' })).toEqual([a.id, b.id].sort());
       expect(await ids({ team: 'group:default/genai-apps' })).toEqual([c.id]);
@@ -484,7 +487,9 @@ describe.each(databases.eachSupportedId())(
       s.permissions.authorizeConditional.mockResolvedValue([
         { result: AuthorizeResult.DENY },
       ]);
-      expect(await ids({})).toEqual([]);
+      await expect(ids({})).rejects.toThrow(
+        'not allowed: genai-playground.environment.read',
+      );
     });
 
     it('finishes a create that crashed half way (namespace and quota already made)', async () => {
@@ -707,7 +712,7 @@ describe.each(databases.eachSupportedId())(
       await expect(
         s.environments.create(request({ name: unique('nm') }), as(LENA)),
       ).rejects.toThrow(
-        'team: user:default/lena.fischer is not a member of group:default/ml-research',
+        'team: user:default/lena.fischer may not create environments for group:default/ml-research',
       );
     });
 
@@ -982,7 +987,7 @@ describe('EnvironmentService against a failing cluster', () => {
       sim,
       knex,
       permissions: mockServices.permissions.mock({
-        authorize: async () => [{ result: AuthorizeResult.DENY }],
+        authorizeConditional: async () => [{ result: AuthorizeResult.DENY }],
       }),
     });
     await expect(

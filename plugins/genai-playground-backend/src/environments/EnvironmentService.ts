@@ -16,13 +16,9 @@ import type { EventsService } from '@backstage/plugin-events-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   AuthorizeResult,
-  type PolicyDecision,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import {
-  createConditionAuthorizer,
-  type PermissionRuleset,
-} from '@backstage/plugin-permission-node';
+import type { PermissionRuleset } from '@backstage/plugin-permission-node';
 import {
   DNS1123_LABEL,
   environmentCreatePermission,
@@ -44,6 +40,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { limitsOf, type PlaygroundConfig } from '../config';
 import { actorOf } from '../lib/actor';
+import { PermissionGate } from '../permissions/PermissionGate';
 import type { EnvironmentQuery } from '../permissions/rules';
 import type { QuotaService } from '../quota/QuotaService';
 import type { EnvironmentProvisioner } from './EnvironmentProvisioner';
@@ -112,10 +109,7 @@ export function toEnvironment(record: EnvironmentRecord): Environment {
 export class EnvironmentService {
   readonly #o: EnvironmentServiceOptions;
   readonly #clock: { now(): Date };
-  readonly #authorizeConditions: (
-    decision: PolicyDecision,
-    environment: Environment | undefined,
-  ) => boolean;
+  readonly #gate: PermissionGate;
 
   static create(options: EnvironmentServiceOptions) {
     return new EnvironmentService(options);
@@ -124,7 +118,7 @@ export class EnvironmentService {
   private constructor(options: EnvironmentServiceOptions) {
     this.#o = options;
     this.#clock = options.clock ?? { now: () => new Date() };
-    this.#authorizeConditions = createConditionAuthorizer(options.ruleset);
+    this.#gate = new PermissionGate(options);
   }
 
   // ---------------------------------------------------------------- create
@@ -138,7 +132,6 @@ export class EnvironmentService {
     request: CreateEnvironmentInput,
     { credentials }: Options,
   ): Promise<Environment> {
-    await this.#authorizeBasic(environmentCreatePermission, credentials);
     const { config, store } = this.#o;
 
     if (request.ttlHours > config.lease.maxTtlHours) {
@@ -147,7 +140,19 @@ export class EnvironmentService {
       );
     }
     const team = await this.#o.teams.resolve(request.team, credentials);
-    const owner = await this.#o.teams.assertMayActFor(team, credentials);
+    const owner = await this.#o.teams.userOf(credentials);
+    // The policy decides who may create for which team, on the environment about to be made.
+    if (
+      !(await this.#gate.allows(
+        environmentCreatePermission,
+        { team: team.ref, owner },
+        credentials,
+      ))
+    ) {
+      throw new NotAllowedError(
+        `team: ${owner} may not create environments for ${team.ref} (${environmentCreatePermission.name}): only its members and admins may`,
+      );
+    }
     const namespace = `${team.name}-${request.name}`;
     if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
       throw new InputError(
@@ -276,6 +281,19 @@ export class EnvironmentService {
     lockToken: string,
     error: Error,
   ): Promise<Error> {
+    // A create that stalled past its lock may have been taken over by a retry, which now owns
+    // the record and objects that look just like ours: only a create still holding its lock
+    // removes anything. The renewal keeps it held while the namespace is deleted.
+    const held = await this.#o.store.renewLock(env.id, {
+      lockToken,
+      lockUntil: this.#lockUntil(),
+    });
+    if (!held) {
+      this.#o.logger.warn(
+        `Not rolling back environment ${env.id}: another request took its create over (${error.message})`,
+      );
+      return error;
+    }
     let reason = error.message;
     try {
       const removed = await this.#o.provisioner.deprovision(env);
@@ -405,6 +423,13 @@ export class EnvironmentService {
       request.memoryGi,
       sum(e => e.quota.memoryGi),
     );
+    check(
+      'storageGi',
+      'GiB of storage',
+      limits.storageGi,
+      request.storageGi,
+      sum(e => e.quota.storageGi),
+    );
   }
 
   async #checkPoolCapacity(pool: GpuPool, gpus: number) {
@@ -435,11 +460,6 @@ export class EnvironmentService {
     },
     { credentials }: Options,
   ): Promise<Environment[]> {
-    const [decision] = await this.#o.permissions.authorizeConditional(
-      [{ permission: environmentReadPermission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.DENY) return [];
     const team = query.team
       ? toGroupRef(query.team)?.ref ?? query.team
       : undefined;
@@ -451,9 +471,11 @@ export class EnvironmentService {
         ? ['creating', 'ready', 'failed', 'deleting', 'deleted']
         : undefined,
     });
-    const environments = records.map(toEnvironment);
-    if (decision.result === AuthorizeResult.ALLOW) return environments;
-    return environments.filter(e => this.#authorizeConditions(decision, e));
+    return this.#gate.filter(
+      environmentReadPermission,
+      records.map(toEnvironment),
+      credentials,
+    );
   }
 
   async get(
@@ -613,6 +635,7 @@ export class EnvironmentService {
         );
       }
     }
+    await this.#reapStaleCreates(now);
     const notified: string[] = [];
     const horizon = new Date(
       now.getTime() + config.lease.notifyBeforeHours * HOUR_MS,
@@ -655,6 +678,53 @@ export class EnvironmentService {
     return { notified, expired };
   }
 
+  /**
+   * Creates that stopped half way (the backend crashed or lost the database; their lock lapsed):
+   * what they made is removed and the record marked failed, so neither the namespace nor the
+   * team's quota stays taken. When the cluster fails, the next run tries again.
+   */
+  async #reapStaleCreates(now: Date) {
+    const { store, logger } = this.#o;
+    for (const record of await store.listStaleCreates(now.toISOString())) {
+      const lockToken = randomUUID();
+      const taken = await store.takeStaleCreate(record, {
+        lockToken,
+        lockUntil: this.#lockUntil(),
+        now: now.toISOString(),
+      });
+      if (!taken) continue;
+      try {
+        await this.#o.provisioner.deprovision(record);
+      } catch (error) {
+        logger.warn(
+          `Could not remove what the unfinished create of ${
+            record.id
+          } made: ${stringifyError(error)}; trying again on the next lease check`,
+        );
+        continue;
+      }
+      const reason =
+        'the create did not finish (the backend stopped half way); what it made was removed';
+      const at = this.#clock.now().toISOString();
+      const failed = await store.finishCreate(record.id, {
+        lockToken,
+        status: 'failed',
+        statusMessage: reason,
+        now: at,
+      });
+      if (!failed) continue;
+      await store.addEvent({
+        environmentId: record.id,
+        action: 'fail',
+        actor: LEASE_ACTOR,
+        at,
+        details: { reason },
+      });
+      await this.#o.quota.forgetSummaries();
+      logger.info(`Removed the unfinished create of environment ${record.id}`);
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   async #load(
@@ -674,18 +744,6 @@ export class EnvironmentService {
     const record = await this.#o.store.get(id);
     if (!record) throw new NotFoundError(`no environment ${id}`);
     return record;
-  }
-
-  async #authorizeBasic(
-    permission: typeof environmentCreatePermission,
-    credentials: BackstageCredentials,
-  ) {
-    const [decision] = await this.#o.permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`not allowed: ${permission.name}`);
-    }
   }
 
   async #publish(action: EnvironmentChangeAction, record: EnvironmentRecord) {

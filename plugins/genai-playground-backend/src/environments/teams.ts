@@ -7,7 +7,7 @@ import {
   stringifyEntityRef,
   type CompoundEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
 export interface TeamRef {
@@ -47,14 +47,13 @@ export function toUserRef(user: string): string {
 }
 
 /**
- * Teams are Group entities in the catalog; membership comes from the caller's ownership refs (the
- * groups their sign-in resolved), and members of the admin groups act for any team.
+ * Teams are Group entities in the catalog. Who may act for a team is the permission policy's to
+ * decide (see PermissionGate); this only resolves teams and the caller's user ref.
  */
 export class TeamDirectory {
   constructor(
     private readonly catalog: CatalogService,
     private readonly userInfo: UserInfoService,
-    private readonly adminGroups: string[],
   ) {}
 
   /** The team as a Group of the catalog, read with the caller's credentials. */
@@ -77,36 +76,8 @@ export class TeamDirectory {
     return ref;
   }
 
-  /** The caller's user ref and whether they may act for the team. */
-  async membership(
-    team: TeamRef,
-    credentials: BackstageCredentials,
-  ): Promise<{ userEntityRef: string; member: boolean; admin: boolean }> {
-    const info = await this.userInfo.getUserInfo(credentials);
-    const refs = new Set(
-      info.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
-    );
-    const admin = this.adminGroups.some(g =>
-      refs.has(g.toLocaleLowerCase('en-US')),
-    );
-    const member = refs.has(team.ref.toLocaleLowerCase('en-US'));
-    return { userEntityRef: info.userEntityRef, member, admin };
-  }
-
-  /** Throws NotAllowedError unless the caller is a member of the team or an admin. */
-  async assertMayActFor(
-    team: TeamRef,
-    credentials: BackstageCredentials,
-  ): Promise<string> {
-    const { userEntityRef, member, admin } = await this.membership(
-      team,
-      credentials,
-    );
-    if (!member && !admin) {
-      throw new NotAllowedError(
-        `team: ${userEntityRef} is not a member of ${team.ref} and may not create environments for it`,
-      );
-    }
-    return userEntityRef;
+  /** The caller's user entity ref. */
+  async userOf(credentials: BackstageCredentials): Promise<string> {
+    return (await this.userInfo.getUserInfo(credentials)).userEntityRef;
   }
 }

@@ -33,6 +33,7 @@ import { httpMetricsMiddleware } from './metrics/httpMetricsMiddleware';
 import { createMetricsRouter } from './metrics/router';
 import { ModelRegistry } from './models/ModelRegistry';
 import { ReplicaDirectory } from './upstream/Replica';
+import type { PermissionGate } from '../permissions/PermissionGate';
 
 export interface InferenceGatewayOptions {
   config: InferenceConfig;
@@ -42,7 +43,8 @@ export interface InferenceGatewayOptions {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
-  adminGroups: string[];
+  /** How the gateway and usage reports ask the permission policy about environments. */
+  gate: PermissionGate;
   logger: LoggerService;
   /** For tests: a limit store of their own. */
   limits?: LimitStore;
@@ -88,6 +90,7 @@ export class InferenceGateway {
   readonly #limits: LimitStore;
   readonly #config: InferenceConfig;
   readonly #httpAuth: HttpAuthService;
+  readonly #permissions: PermissionsService;
 
   private constructor(
     options: InferenceGatewayOptions,
@@ -100,6 +103,7 @@ export class InferenceGateway {
     this.#config = config;
     this.#limits = limits;
     this.#httpAuth = options.httpAuth;
+    this.#permissions = options.permissions;
     this.#replicas = new ReplicaDirectory({
       connectTimeoutMs: config.timeouts.connectMs,
       cooldownFailures: config.cooldown.failures,
@@ -125,7 +129,7 @@ export class InferenceGateway {
       httpAuth: options.httpAuth,
       userInfo: options.userInfo,
       permissions: options.permissions,
-      adminGroups: options.adminGroups,
+      gate: options.gate,
       config,
       logger,
     });
@@ -149,9 +153,7 @@ export class InferenceGateway {
     });
     this.usage = new UsageService({
       store: usageStore,
-      permissions: options.permissions,
-      userInfo: options.userInfo,
-      adminGroups: options.adminGroups,
+      gate: options.gate,
       currency: config.currency,
     });
     this.discovery = new InferenceServiceDiscovery({
@@ -190,6 +192,7 @@ export class InferenceGateway {
       createMetricsRouter({
         metrics: this.metrics,
         httpAuth: this.#httpAuth,
+        permissions: this.#permissions,
         public: this.#config.metrics.public,
       }),
     );

@@ -480,7 +480,7 @@ describe('JobService', () => {
       ),
     ).rejects.toThrow(
       new NotAllowedError(
-        `environment: ${env.id} belongs to group:default/ml-research; user:default/lena.fischer is not a member and may not run jobs in it`,
+        `environment: ${env.id} belongs to group:default/ml-research; user:default/lena.fischer may not run jobs in it (genai-playground.job.create)`,
       ),
     );
     // Admins act for every team.
@@ -515,7 +515,7 @@ describe('JobService', () => {
       s.submit({ environment: env.id, image: TRAINER_IMAGE, gpus: 1 }),
     ).rejects.toThrow(
       new NotAllowedError(
-        `not allowed: genai-playground.job.create on environment ${env.id}`,
+        `environment: ${env.id} belongs to group:default/ml-research; user:default/marco.rossi may not run jobs in it (genai-playground.job.create)`,
       ),
     );
     expect(permissions.authorize).toHaveBeenCalledWith(

@@ -39,11 +39,7 @@ import type { EnvironmentRecord } from '../environments/EnvironmentStore';
 import type { EnvironmentStore } from '../environments/EnvironmentStore';
 import { toEnvironment } from '../environments/EnvironmentService';
 import { GPU_RESOURCE, QUOTA_NAME } from '../environments/manifests';
-import {
-  toGroupRef,
-  toUserRef,
-  type TeamDirectory,
-} from '../environments/teams';
+import { toGroupRef, toUserRef } from '../environments/teams';
 import {
   isStatus,
   statusOf,
@@ -73,7 +69,6 @@ export interface JobServiceOptions {
   environments: EnvironmentStore;
   kube: KubernetesClient;
   quota: QuotaService;
-  teams: TeamDirectory;
   permissions: PermissionsService;
   /** The rules of the environment resource type: job permissions are decided on environments. */
   ruleset: PermissionRuleset<Environment, EnvironmentQuery, string>;
@@ -307,19 +302,21 @@ export class JobService {
         `Invalid request: environment: there is no environment '${request.environment}'`,
       );
     }
-    await this.#authorize(jobCreatePermission, environment.id, credentials);
-    const team = toGroupRef(environment.team);
-    if (team) {
-      const { userEntityRef, member, admin } = await this.#o.teams.membership(
-        team,
-        credentials,
+    // The policy decides: members of the environment's team and admins.
+    await this.#authorize(
+      jobCreatePermission,
+      environment.id,
+      credentials,
+    ).catch(error => {
+      if (!(error instanceof NotAllowedError)) throw error;
+      throw new NotAllowedError(
+        `environment: ${environment.id} belongs to ${
+          environment.team
+        }; ${actorOf(credentials)} may not run jobs in it (${
+          jobCreatePermission.name
+        })`,
       );
-      if (!member && !admin) {
-        throw new NotAllowedError(
-          `environment: ${environment.id} belongs to ${team.ref}; ${userEntityRef} is not a member and may not run jobs in it`,
-        );
-      }
-    }
+    });
     if (environment.status !== 'ready') {
       throw new InputError(
         `Invalid request: environment: ${environment.id} is ${environment.status}; jobs run only in a ready environment`,

@@ -240,7 +240,7 @@ describe('the jobs router', () => {
     });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(
-      /is not a member and may not run jobs in it/,
+      /belongs to group:default\/ml-research; user:default\/lena.fischer may not run jobs in it/,
     );
   });
 
@@ -410,7 +410,7 @@ describe('the jobs router', () => {
       body: {},
       headers: { Authorization: mockCredentials.user.header(LENA) },
     });
-    // The mock policy allows everything; the record has ended, so: conflict.
-    expect(other.status).toBe(409);
+    // The real policy: Lena is not in the job's team, whatever state the job is in.
+    expect(other.status).toBe(403);
   });
 });

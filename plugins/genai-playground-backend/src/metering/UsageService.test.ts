@@ -7,6 +7,11 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
+import {
+  environmentRuleset,
+  realPolicyPermissions,
+} from '../__testUtils__/realPolicy';
+import { PermissionGate } from '../permissions/PermissionGate';
 import { DatabaseUsageStore } from './DatabaseUsageStore';
 import { createUsageRouter } from './router';
 import { UsageService } from './UsageService';
@@ -49,22 +54,18 @@ async function setup(deny = false) {
   ]);
   const usage = new UsageService({
     store,
-    permissions: mockServices.permissions.mock({
-      authorize: async r =>
-        r.map(() => ({
-          result: deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
-        })),
+    gate: new PermissionGate({
+      permissions: deny
+        ? mockServices.permissions.mock({
+            authorizeConditional: async r =>
+              r.map(() => ({ result: AuthorizeResult.DENY })),
+          })
+        : realPolicyPermissions({
+            environments: { get: async () => undefined },
+            membership: GROUPS,
+          }),
+      ruleset: environmentRuleset,
     }),
-    userInfo: mockServices.userInfo.mock({
-      getUserInfo: async c => {
-        const ref = (c.principal as { userEntityRef: string }).userEntityRef;
-        return {
-          userEntityRef: ref,
-          ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-        };
-      },
-    }),
-    adminGroups: ['group:default/platform-team'],
     currency: 'USD',
     clock: { now: () => new Date('2025-06-20T00:00:00.000Z') },
   });

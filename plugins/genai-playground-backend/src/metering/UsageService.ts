@@ -1,10 +1,5 @@
-import type {
-  BackstageCredentials,
-  PermissionsService,
-  UserInfoService,
-} from '@backstage/backend-plugin-api';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   inferenceUsageReadPermission,
   type UsageReport,
@@ -12,6 +7,7 @@ import {
 } from '@genai-portal/plugin-genai-playground-common';
 import type { z } from 'zod';
 import { toGroupRef } from '../environments/teams';
+import type { PermissionGate } from '../permissions/PermissionGate';
 import type { UsageStore } from './UsageStore';
 
 export type UsageQueryInput = z.output<typeof usageQuerySchema>;
@@ -20,16 +16,15 @@ export type UsageQueryInput = z.output<typeof usageQuerySchema>;
 const MAX_DAYS = 400;
 
 /**
- * Reports over the metered gateway calls, aggregated in SQL. Members of a team see their
- * teams' usage; admins (the configured admin groups) and service principals see every team's.
+ * Reports over the metered gateway calls, aggregated in SQL, over the teams the permission policy
+ * lets the caller read (`genai-playground.inference.usage.read`: members and leads their teams,
+ * admins and services every team).
  */
 export class UsageService {
   constructor(
     private readonly options: {
       store: UsageStore;
-      permissions: PermissionsService;
-      userInfo: UserInfoService;
-      adminGroups: string[];
+      gate: PermissionGate;
       currency: string;
       clock?: { now(): Date };
     },
@@ -39,15 +34,10 @@ export class UsageService {
     query: UsageQueryInput,
     { credentials }: { credentials: BackstageCredentials },
   ): Promise<UsageReport> {
-    const [decision] = await this.options.permissions.authorize(
-      [{ permission: inferenceUsageReadPermission }],
-      { credentials },
+    const scope = await this.options.gate.teamScope(
+      inferenceUsageReadPermission,
+      credentials,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `not allowed: ${inferenceUsageReadPermission.name}`,
-      );
-    }
     const now = (this.options.clock?.now() ?? new Date()).getTime();
     const d = new Date(now);
     const from = query.from
@@ -71,7 +61,7 @@ export class UsageService {
         );
       }
     }
-    const teams = await this.#visibleTeams(credentials);
+    const teams = scope.all ? undefined : scope.teams;
     if (teams && team && !teams.includes(team)) {
       throw new NotAllowedError(`you may only read the usage of your teams`);
     }
@@ -90,18 +80,5 @@ export class UsageService {
       currency: this.options.currency,
       items,
     };
-  }
-
-  /** The teams a caller may see; undefined: all. */
-  async #visibleTeams(
-    credentials: BackstageCredentials,
-  ): Promise<string[] | undefined> {
-    const principal = credentials.principal as { type?: string };
-    if (principal.type !== 'user') return undefined;
-    const info = await this.options.userInfo.getUserInfo(credentials);
-    const groups = info.ownershipEntityRefs.filter(r => r.startsWith('group:'));
-    if (groups.some(g => this.options.adminGroups.includes(g)))
-      return undefined;
-    return groups;
   }
 }

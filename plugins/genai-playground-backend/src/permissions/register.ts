@@ -1,31 +1,37 @@
 import type { PermissionsRegistryService } from '@backstage/backend-plugin-api';
+import { isResourcePermission } from '@backstage/plugin-permission-common';
 import {
-  environmentCreatePermission,
-  environmentDeletePermission,
-  environmentReadPermission,
-  environmentUpdatePermission,
-  quotaReadPermission,
+  ENVIRONMENT_RESOURCE_TYPE,
+  genaiPlaygroundJobPermissions,
+  genaiPlaygroundPermissions,
+  inferencePermissions,
 } from '@genai-portal/plugin-genai-playground-common';
 import { toEnvironment } from '../environments/EnvironmentService';
 import type { EnvironmentStore } from '../environments/EnvironmentStore';
 import { environmentPermissionRules, environmentResourceRef } from './rules';
 
 /**
- * Registers the plugin's permissions and the environment resource type with its rules; the
- * permission backend loads environments by id (their namespace name) to apply conditions.
+ * Registers every permission of the plugin (environments, jobs, inference, metrics) and the
+ * environment resource type with its rules; the permission backend loads environments by id (their
+ * namespace name) to apply conditions.
  */
 export function registerPermissions(
   registry: PermissionsRegistryService,
   store: EnvironmentStore,
 ) {
-  registry.addPermissions([environmentCreatePermission, quotaReadPermission]);
+  const all = [
+    ...genaiPlaygroundPermissions,
+    ...genaiPlaygroundJobPermissions,
+    ...inferencePermissions,
+  ];
+  registry.addPermissions(
+    all.filter(p => !isResourcePermission(p, ENVIRONMENT_RESOURCE_TYPE)),
+  );
   registry.addResourceType({
     resourceRef: environmentResourceRef,
-    permissions: [
-      environmentReadPermission,
-      environmentUpdatePermission,
-      environmentDeletePermission,
-    ],
+    permissions: all.filter(p =>
+      isResourcePermission(p, ENVIRONMENT_RESOURCE_TYPE),
+    ),
     rules: Object.values(environmentPermissionRules),
     getResources: async ids => {
       const records = await store.list({

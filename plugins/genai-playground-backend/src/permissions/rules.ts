@@ -26,7 +26,11 @@ export const environmentResourceRef = createPermissionResourceRef<
   resourceType: ENVIRONMENT_RESOURCE_TYPE,
 });
 
-function normalizeRef(ref: string, defaultKind: 'group' | 'user'): string {
+/** A group or user name or ref as a full entity ref (unchanged when it does not parse). */
+export function normalizeRef(
+  ref: string,
+  defaultKind: 'group' | 'user',
+): string {
   try {
     return stringifyEntityRef(
       parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),

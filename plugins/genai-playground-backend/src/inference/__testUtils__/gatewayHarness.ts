@@ -4,7 +4,6 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { startLlmSim, type LlmSim } from '@genai-portal/llm-sim';
 import type { CreateApiKeyRequest } from '@genai-portal/plugin-genai-playground-common';
 import express from 'express';
@@ -20,6 +19,11 @@ import { createInferenceServicesRouter } from '../deploy/router';
 import { readInferenceConfig } from '../config';
 import { InferenceGateway } from '../InferenceGateway';
 import type { LimitStore } from '../limits/LimitStore';
+import { PermissionGate } from '../../permissions/PermissionGate';
+import {
+  environmentRuleset,
+  realPolicyPermissions,
+} from '../../__testUtils__/realPolicy';
 
 export const MARCO = 'user:default/marco.rossi';
 export const LENA = 'user:default/lena.fischer';
@@ -152,12 +156,10 @@ export async function startGateway(options: GatewayHarnessOptions) {
   const logger = mockServices.logger.mock();
   const database = mockServices.database({ knex: options.knex });
   const environments = await DatabaseEnvironmentStore.create({ database });
+  // The portal's real policy unless a test brings its own decisions.
   const permissions =
     options.permissions ??
-    mockServices.permissions.mock({
-      authorize: async requests =>
-        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-    });
+    realPolicyPermissions({ environments, membership: MEMBERSHIP });
   const userInfo = mockServices.userInfo.mock({
     getUserInfo: async credentials => {
       const ref = (credentials.principal as { userEntityRef: string })
@@ -191,7 +193,7 @@ export async function startGateway(options: GatewayHarnessOptions) {
     httpAuth,
     userInfo,
     permissions,
-    adminGroups: ['group:default/platform-team'],
+    gate: new PermissionGate({ permissions, ruleset: environmentRuleset }),
     logger,
     limits: options.limits,
   });

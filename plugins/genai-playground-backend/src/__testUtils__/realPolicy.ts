@@ -1,0 +1,93 @@
+import type {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  type PermissionRuleset,
+  type PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { GenaiPlaygroundPermissionPolicy } from '@genai-portal/plugin-permission-backend-module-genai-playground';
+import { toEnvironment } from '../environments/EnvironmentService';
+import type { EnvironmentStore } from '../environments/EnvironmentStore';
+import { environmentPermissionRules } from '../permissions/rules';
+
+/** The environment rules as the permission registry hands them to the plugin. */
+export const environmentRuleset: PermissionRuleset<any, any, string> = {
+  getRuleByName(name: string) {
+    const rule = Object.values(environmentPermissionRules).find(
+      r => r.name === name,
+    );
+    if (!rule) throw new Error(`no rule ${name}`);
+    return rule as any;
+  },
+};
+
+/**
+ * The portal's real permission policy behind a PermissionsService, for service tests that run
+ * without a permission backend: decisions come from GenaiPlaygroundPermissionPolicy itself (admins,
+ * team conditions, leads), and conditional ones on an environment are applied with the plugin's
+ * own rules to the environment in the store, as the permission backend would through the plugin.
+ * Users are signed in with `membership` as their ownership refs; anyone else is a service.
+ */
+export function realPolicyPermissions(options: {
+  environments: Pick<EnvironmentStore, 'get'>;
+  membership: Record<string, string[]>;
+  leads?: Record<string, string[]>;
+  adminGroups?: string[];
+}): ReturnType<typeof mockServices.permissions.mock> {
+  const policy = new GenaiPlaygroundPermissionPolicy({
+    adminGroups: options.adminGroups ?? ['group:default/platform-team'],
+    leads: { getTeamsLedBy: async ref => options.leads?.[ref] ?? [] },
+  });
+  const applies = createConditionAuthorizer(environmentRuleset);
+  const userOf = (
+    credentials: BackstageCredentials,
+  ): PolicyQueryUser | undefined => {
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+    };
+    if (principal.type !== 'user' || !principal.userEntityRef) return undefined;
+    const ref = principal.userEntityRef;
+    return {
+      credentials: credentials as PolicyQueryUser['credentials'],
+      info: {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(options.membership[ref] ?? [])],
+      },
+    };
+  };
+  const decide = (
+    permission: Parameters<PermissionsService['authorize']>[0][0]['permission'],
+    credentials: BackstageCredentials,
+  ): Promise<PolicyDecision> =>
+    policy.handle({ permission } as any, userOf(credentials));
+
+  return mockServices.permissions.mock({
+    authorizeConditional: async (requests, { credentials }) =>
+      Promise.all(requests.map(r => decide(r.permission, credentials))) as any,
+    authorize: async (requests, { credentials }) =>
+      Promise.all(
+        requests.map(async r => {
+          const decision = await decide(r.permission, credentials);
+          if (decision.result !== AuthorizeResult.CONDITIONAL) return decision;
+          const resourceRef = (r as { resourceRef?: string }).resourceRef;
+          const record = resourceRef
+            ? await options.environments.get(resourceRef)
+            : undefined;
+          return {
+            result:
+              record && applies(decision, toEnvironment(record))
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          };
+        }),
+      ) as any,
+  });
+}

@@ -1,0 +1,156 @@
+import type {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+  type PermissionCriteria,
+  type PermissionCondition,
+  type PolicyDecision,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  type PermissionRuleset,
+} from '@backstage/plugin-permission-node';
+import {
+  ENVIRONMENT_RULES,
+  type Environment,
+} from '@genai-portal/plugin-genai-playground-common';
+import { normalizeRef, type EnvironmentQuery } from './rules';
+
+type EnvironmentPermission = ResourcePermission<'genai-playground-environment'>;
+
+/** What the rules of an environment look at: its team and its owner. */
+export type EnvironmentSubject = Pick<Environment, 'team' | 'owner'>;
+
+/** Which teams a caller may see: every team, or these group refs. */
+export type TeamScope = { all: true } | { all: false; teams: string[] };
+
+/**
+ * The one way the plugin asks the permission policy. Who may do what (admins, members, leads)
+ * is the policy's to decide; services only say what they are about to do and to which
+ * environment. Conditional decisions are applied here, with the plugin's own rules, so an
+ * environment that does not exist yet (a create) or one already loaded is decided without a round
+ * trip through the permission backend.
+ */
+export class PermissionGate {
+  readonly #permissions: PermissionsService;
+  readonly #applies: (
+    decision: PolicyDecision,
+    environment: EnvironmentSubject | undefined,
+  ) => boolean;
+
+  constructor(options: {
+    permissions: PermissionsService;
+    ruleset: PermissionRuleset<Environment, EnvironmentQuery, string>;
+  }) {
+    this.#permissions = options.permissions;
+    const authorizer = createConditionAuthorizer(options.ruleset);
+    this.#applies = (decision, environment) =>
+      authorizer(decision, environment as Environment | undefined);
+  }
+
+  /** Throws NotAllowedError unless the policy allows the basic permission. */
+  async require(
+    permission: BasicPermission,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    const [decision] = await this.#permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`not allowed: ${permission.name}`);
+    }
+  }
+
+  /**
+   * One decision of the policy for the caller, as a test of environments: for a caller who
+   * decides about many environments in a row (a list, the gateway's cache).
+   */
+  async predicate(
+    permission: EnvironmentPermission,
+    credentials: BackstageCredentials,
+  ): Promise<(environment: EnvironmentSubject) => boolean> {
+    const [decision] = await this.#permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return () => true;
+    if (decision.result === AuthorizeResult.DENY) {
+      // Users always get conditions; an outright DENY is a caller with no reach at all (a token
+      // restricted to other permissions): a 403, not an empty answer.
+      throw new NotAllowedError(`not allowed: ${permission.name}`);
+    }
+    return environment => this.#applies(decision, environment);
+  }
+
+  /**
+   * Whether the policy allows the permission on this environment (or environment to be); throws
+   * NotAllowedError when the caller may not have it on any.
+   */
+  async allows(
+    permission: EnvironmentPermission,
+    environment: EnvironmentSubject,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    return (await this.predicate(permission, credentials))(environment);
+  }
+
+  /** Throws NotAllowedError naming the permission and environment unless allowed. */
+  async requireOn(
+    permission: EnvironmentPermission,
+    environment: EnvironmentSubject & { id?: string },
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    if (!(await this.allows(permission, environment, credentials))) {
+      const what = environment.id
+        ? `environment ${environment.id}`
+        : `an environment of ${environment.team}`;
+      throw new NotAllowedError(`not allowed: ${permission.name} on ${what}`);
+    }
+  }
+
+  /** The environments of the list the policy allows the permission on. */
+  async filter<T extends EnvironmentSubject>(
+    permission: EnvironmentPermission,
+    environments: T[],
+    credentials: BackstageCredentials,
+  ): Promise<T[]> {
+    return environments.filter(await this.predicate(permission, credentials));
+  }
+
+  /**
+   * The teams whose records (usage, costs) the caller may see under the permission. A conditional
+   * decision gives the teams its IS_IN_TEAM conditions name when they are alternatives (anyOf, or
+   * one condition); any other shape is read as no team, so an unexpected policy shows less, not more.
+   */
+  async teamScope(
+    permission: EnvironmentPermission,
+    credentials: BackstageCredentials,
+  ): Promise<TeamScope> {
+    const [decision] = await this.#permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return { all: true };
+    if (decision.result === AuthorizeResult.CONDITIONAL) {
+      return { all: false, teams: teamsOf(decision.conditions) };
+    }
+    throw new NotAllowedError(`not allowed: ${permission.name}`);
+  }
+}
+
+function teamsOf(criteria: PermissionCriteria<PermissionCondition>): string[] {
+  const alternatives =
+    'anyOf' in criteria ? criteria.anyOf : 'rule' in criteria ? [criteria] : [];
+  return alternatives.flatMap(c =>
+    'rule' in c && c.rule === ENVIRONMENT_RULES.IS_IN_TEAM
+      ? ((c.params as { teams?: string[] })?.teams ?? []).map(t =>
+          normalizeRef(t, 'group'),
+        )
+      : [],
+  );
+}
