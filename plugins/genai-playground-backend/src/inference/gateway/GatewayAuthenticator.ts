@@ -22,6 +22,7 @@ import type { BudgetSubject, LimitStore } from '../limits/LimitStore';
 import { LimitStoreUnavailableError, monthOf } from '../limits/LimitStore';
 import type { Caller } from './Caller';
 import { GatewayError } from './errors';
+import { LruMap } from './LruMap';
 
 export interface GatewayAuthenticatorOptions {
   keys: ApiKeyStore;
@@ -64,6 +65,14 @@ interface UserEntry {
 
 const MICROS = 1_000_000;
 const UNKNOWN_KEY_CACHE_MS = 2_000;
+/**
+ * Caps of the in-memory caches. Keys and environments that exist are far fewer; the caps are for
+ * made-up ones (random keys, junk x-genai-environment values), which must not grow memory.
+ */
+const MAX_KEYS = 10_000;
+const MAX_UNKNOWN_KEYS = 1_000;
+const MAX_USERS = 10_000;
+const MAX_ENVIRONMENTS = 10_000;
 /** How long past its freshness a good key still answers while it is re-read. */
 const STALE_GRACE_MS = 60_000;
 const USER_CACHE_MS = 60_000;
@@ -84,13 +93,16 @@ const unauthorized = (message: string) =>
 export class GatewayAuthenticator {
   readonly #o: GatewayAuthenticatorOptions;
   readonly #now: () => number;
-  readonly #keys = new Map<string, KeyEntry>();
+  /** Keys that exist (good, revoked or expired). */
+  readonly #keys = new LruMap<string, KeyEntry>(MAX_KEYS);
+  /** Keys that do not, kept apart so that junk cannot push good keys out of the cache. */
+  readonly #unknownKeys = new LruMap<string, KeyEntry>(MAX_UNKNOWN_KEYS);
   readonly #loading = new Map<string, Promise<KeyEntry>>();
-  readonly #users = new Map<string, UserEntry>();
-  readonly #environments = new Map<
+  readonly #users = new LruMap<string, UserEntry>(MAX_USERS);
+  readonly #environments = new LruMap<
     string,
     { record?: EnvironmentRecord; freshUntil: number }
-  >();
+  >(MAX_ENVIRONMENTS);
   /** Budgets seeded from the metered usage this process, as `${id}|${month}`. */
   readonly #seeded = new Set<string>();
 
@@ -116,6 +128,16 @@ export class GatewayAuthenticator {
     });
   }
 
+  /** Entries in the in-memory caches (all capped). */
+  cacheSizes() {
+    return {
+      keys: this.#keys.size,
+      unknownKeys: this.#unknownKeys.size,
+      users: this.#users.size,
+      environments: this.#environments.size,
+    };
+  }
+
   /** Forgets a key (revoked here): its next call reads it again. */
   evictKey(keyId: string) {
     for (const [hash, entry] of this.#keys) {
@@ -136,7 +158,7 @@ export class GatewayAuthenticator {
   async #fromKey(token: string): Promise<Caller> {
     const hash = hashApiKey(token);
     const now = this.#now();
-    let entry = this.#keys.get(hash);
+    let entry = this.#keys.get(hash) ?? this.#unknownKeys.get(hash);
     if (!entry || entry.freshUntil <= now) {
       const loading = this.#load(hash);
       if (entry?.caller && entry.freshUntil + STALE_GRACE_MS > now) {
@@ -230,7 +252,7 @@ export class GatewayAuthenticator {
         entry.caller = await this.#keyCaller(key, env, now);
       }
     }
-    this.#keys.set(hash, entry);
+    (key ? this.#keys : this.#unknownKeys).set(hash, entry);
     return entry;
   }
 

@@ -9,7 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { UsageRecorder } from '../../metering/UsageRecorder';
 import type { UsageRecord } from '../../metering/UsageStore';
 import type { InferenceConfig } from '../config';
-import type { LimitStore, Reservation } from '../limits/LimitStore';
+import type { LimitStore, Refusal, Reservation } from '../limits/LimitStore';
 import type { GatewayMetrics } from '../metrics/GatewayMetrics';
 import type { ModelEntry, ModelRegistry } from '../models/ModelRegistry';
 import type { Replica } from '../upstream/Replica';
@@ -66,9 +66,14 @@ interface Outcome {
   /** When the model server gave no usage: content chunks seen (about one token each). */
   chunks?: number;
   ttftMs?: number;
+  /** False for a refusal that is not worth a usage row (see #refused). */
+  metered?: boolean;
 }
 
 const MICROS = 1_000_000;
+
+/** Errors whose call is not metered (RPM refusals beyond the caller's RPM). */
+const UNMETERED = new WeakSet<GatewayError>();
 
 /** Whether the client is still there, and the request to abort when it goes. */
 interface ClientState {
@@ -114,6 +119,7 @@ export class InferenceProxy {
     let model: ModelEntry | undefined;
     let reservation: Reservation | undefined;
     let outcome: Outcome;
+    let reserving = false;
     try {
       const parsed = parseRequest(
         call.endpoint,
@@ -122,6 +128,7 @@ export class InferenceProxy {
       );
       shape = parsed.shape;
       model = this.#resolveModel(call, shape);
+      reserving = true;
       reservation = await this.#reserve(call, shape, model);
       outcome = await this.#forward(
         call,
@@ -130,16 +137,73 @@ export class InferenceProxy {
         upstreamBody(call.raw, parsed.body, shape),
       );
     } catch (error) {
-      const e = toGatewayError(error);
+      let e = toGatewayError(error);
       if (e.status === 500) {
         this.#o.logger.error(`Inference gateway: ${error}`);
       }
+      if (!reserving) e = await this.#countRefused(call, e);
       sendGatewayError(call.res, e, {
         [OVERHEAD_HEADER]: overhead(performance.now() - call.t0),
       });
-      outcome = { status: e.status, error: e.code ?? e.type };
+      outcome = {
+        status: e.status,
+        error: e.code ?? e.type,
+        metered: !UNMETERED.has(e),
+      };
     }
     this.#finish(call, shape, model, reservation, outcome);
+  }
+
+  /**
+   * A call refused before it could reserve (bad input, an unknown or forbidden model) counts
+   * toward the caller's RPM like any other, so that junk calls cannot be sent faster than good
+   * ones; when the caller is over its RPM already, the answer is that 429.
+   */
+  async #countRefused(call: GatewayCall, e: GatewayError) {
+    if (e.status >= 500) return e;
+    try {
+      const counted = await this.#o.limits.countCall(
+        call.caller.rates,
+        call.startedAt,
+      );
+      return counted.ok ? e : this.#refused(call, counted);
+    } catch {
+      // the limits store is down: the refusal stands, but with nothing to bound them such
+      // calls are not metered
+      UNMETERED.add(e);
+      return e;
+    }
+  }
+
+  /**
+   * The 429 of a refusal. An RPM refusal beyond the caller's RPM in this minute is not metered:
+   * a caller hammering its limit writes at most twice its RPM in usage rows per minute.
+   */
+  #refused(call: GatewayCall, result: Refusal, budgetMessage = '') {
+    const headers = { 'retry-after': String(result.retryAfterSeconds) };
+    if (result.limit === 'budget') {
+      return new GatewayError(
+        429,
+        `${
+          result.subject.startsWith('env:') ? 'The environment' : 'This API key'
+        } has not enough monthly budget left for this request${budgetMessage}`,
+        { type: 'insufficient_quota', code: 'insufficient_quota', headers },
+      );
+    }
+    const error = new GatewayError(
+      429,
+      `Rate limit reached: ${
+        result.limit === 'rpm' ? 'requests' : 'tokens'
+      } per minute of ${result.subject}. Try again in ${
+        result.retryAfterSeconds
+      }s.`,
+      { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers },
+    );
+    const rpm = call.caller.rates.find(r => r.id === result.subject)?.rpm ?? 0;
+    if (result.limit === 'rpm' && (result.refused ?? 0) > rpm) {
+      UNMETERED.add(error);
+    }
+    return error;
   }
 
   #resolveModel(call: GatewayCall, shape: RequestShape): ModelEntry {
@@ -204,28 +268,14 @@ export class InferenceProxy {
       now: call.startedAt,
     });
     if (result.ok) return result.reservation;
-    const headers = { 'retry-after': String(result.retryAfterSeconds) };
-    if (result.limit === 'budget') {
-      throw new GatewayError(
-        429,
-        `${
-          result.subject.startsWith('env:') ? 'The environment' : 'This API key'
-        } has not enough monthly budget left for this request (it reserves up to ${(
-          amountMicros / MICROS
-        ).toFixed(6)} for its worst case: ${worst.input} input and ${
-          worst.output
-        } output tokens, max_tokens x max(n, best_of) x prompts); lower max_tokens, n or the number of prompts, or raise the budget`,
-        { type: 'insufficient_quota', code: 'insufficient_quota', headers },
-      );
-    }
-    throw new GatewayError(
-      429,
-      `Rate limit reached: ${
-        result.limit === 'rpm' ? 'requests' : 'tokens'
-      } per minute of ${result.subject}. Try again in ${
-        result.retryAfterSeconds
-      }s.`,
-      { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers },
+    throw this.#refused(
+      call,
+      result,
+      ` (it reserves up to ${(amountMicros / MICROS).toFixed(
+        6,
+      )} for its worst case: ${worst.input} input and ${
+        worst.output
+      } output tokens, max_tokens x max(n, best_of) x prompts); lower max_tokens, n or the number of prompts, or raise the budget`,
     );
   }
 
@@ -614,14 +664,18 @@ export class InferenceProxy {
           this.#o.logger.warn(`Inference gateway: settling failed: ${error}`),
         );
     }
-    const modelName = model?.name ?? shape?.model ?? 'unknown';
+    // a name the caller made up is not kept: usage groups and metric labels stay bounded
+    const modelName =
+      model?.name ??
+      (shape && this.#o.registry.get(shape.model) ? shape.model : 'unknown');
     if (model)
       this.#o.metrics.countTokens(modelName, inputTokens, outputTokens);
+    if (outcome.metered === false) return;
     const { caller } = call;
     const record: UsageRecord = {
       at: new Date(call.startedAt).toISOString(),
       team: caller.team,
-      model: modelName.slice(0, 253),
+      model: modelName,
       endpoint: call.endpoint,
       inputTokens,
       outputTokens,

@@ -143,9 +143,9 @@ describe.each(stores)('%s LimitStore', (kind, make) => {
   );
 
   it(
-    'counts requests and tokens per minute, all limits or none',
+    'counts requests and tokens per minute; every call counts toward RPM',
     run(async store => {
-      const key = { id: `key:${randomUUID()}`, rpm: 3, tpm: 100 };
+      const key = { id: `key:${randomUUID()}`, rpm: 4, tpm: 100 };
       const reserve = (tokens: number, at = now) =>
         store.reserve({
           rates: [key],
@@ -155,15 +155,38 @@ describe.each(stores)('%s LimitStore', (kind, make) => {
           now: at,
         });
       expect((await reserve(10)).ok).toBe(true);
-      // over TPM: refused, and not counted against RPM either
+      // over TPM: refused, yet counted against RPM (every call counts), its tokens not
       const tpm = await reserve(95);
       expect(tpm).toMatchObject({ ok: false, limit: 'tpm', subject: key.id });
       expect((await reserve(10)).ok).toBe(true);
       const third = await reserve(10);
       expect(third.ok).toBe(true);
+      // the fifth call: over RPM, refused and counted as refused (not as a request)
       const rpm = await reserve(1);
-      expect(rpm).toMatchObject({ ok: false, limit: 'rpm', subject: key.id });
+      expect(rpm).toMatchObject({
+        ok: false,
+        limit: 'rpm',
+        subject: key.id,
+        refused: 1,
+      });
       expect((rpm as any).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      // a call refused before it could reserve (bad input) is checked and counted the same way
+      expect(await store.countCall([key], now)).toMatchObject({
+        ok: false,
+        limit: 'rpm',
+        refused: 2,
+      });
+      const fresh = { ...key, id: `key:${randomUUID()}` };
+      expect(await store.countCall([fresh], now)).toEqual({ ok: true });
+      expect(
+        await store.reserve({
+          rates: [{ ...fresh, rpm: 1 }],
+          tokens: 1,
+          budgets: [],
+          amountMicros: 0,
+          now,
+        }),
+      ).toMatchObject({ ok: false, limit: 'rpm' });
       // settle reports the real tokens: 10 estimated, 60 used
       await store.settle((third as any).reservation, {
         tokens: 60,

@@ -43,19 +43,38 @@ export interface Reservation {
   amountMicros: number;
 }
 
-export type ReserveResult =
-  | { ok: true; reservation: Reservation }
-  | {
-      ok: false;
-      limit: 'rpm' | 'tpm' | 'budget';
-      subject: string;
-      /** Seconds to wait before the call could pass. */
-      retryAfterSeconds: number;
-    };
+/** Why a call was refused. */
+export interface Refusal {
+  ok: false;
+  limit: 'rpm' | 'tpm' | 'budget';
+  subject: string;
+  /** Seconds to wait before the call could pass. */
+  retryAfterSeconds: number;
+  /**
+   * For `rpm`: calls of the subject refused for RPM in this minute's window, this one included.
+   * The gateway meters only the first `rpm` of them, so that a caller hammering a limit cannot
+   * grow the usage table beyond twice its RPM.
+   */
+  refused?: number;
+}
+
+export type ReserveResult = { ok: true; reservation: Reservation } | Refusal;
+
+export type CountResult = { ok: true } | Refusal;
 
 export interface LimitStore {
-  /** Checks every limit and, only when all pass, counts the call against all of them. */
+  /**
+   * Checks every limit and, when all pass, counts the call against all of them. A call refused
+   * for TPM or a budget still counts as a request (every call counts toward RPM); one refused
+   * for RPM does not (it is counted as refused), so a client waiting Retry-After gets in.
+   */
   reserve(request: ReserveRequest): Promise<ReserveResult>;
+  /**
+   * Counts a call that was refused before it could reserve (bad input, an unknown model): it
+   * counts toward RPM like any other; when the subject is over its RPM already, the refusal is
+   * an RPM refusal.
+   */
+  countCall(rates: RateSubject[], now: number): Promise<CountResult>;
   /** Replaces the reserved tokens and cost with the real ones. */
   settle(
     reservation: Reservation,

@@ -5,15 +5,20 @@ import {
   slidingCount,
   WINDOW_MS,
   windowOf,
+  type CountResult,
   type LimitStore,
+  type RateSubject,
   type Reservation,
   type ReserveRequest,
   type ReserveResult,
+  type Refusal,
 } from './LimitStore';
 
 interface Counter {
   requests: number;
   tokens: number;
+  /** Calls refused for RPM in this window. */
+  refused: number;
 }
 
 /**
@@ -30,21 +35,69 @@ export class MemoryLimitStore implements LimitStore {
     return this.reserveNow(request);
   }
 
+  async countCall(rates: RateSubject[], now: number): Promise<CountResult> {
+    const refusal = this.#checkRpm(rates, now);
+    if (refusal) return refusal;
+    this.#countRequests(rates, now);
+    return { ok: true };
+  }
+
   /** The synchronous core of reserve (the gateway's hot path awaits nothing else here). */
   reserveNow(request: ReserveRequest): ReserveResult {
-    const { start, fraction } = windowOf(request.now);
+    const refusal =
+      this.#checkRpm(request.rates, request.now) ?? this.#checkRest(request);
+    if (refusal) {
+      if (refusal.limit !== 'rpm')
+        this.#countRequests(request.rates, request.now);
+      return refusal;
+    }
+    const { start } = windowOf(request.now);
+    const current = this.#window(start);
+    const month = monthOf(request.now);
+    const rateKeys: string[] = [];
+    for (const s of request.rates) {
+      const c = this.#counter(current, s.id);
+      c.requests++;
+      c.tokens += request.tokens;
+      rateKeys.push(`${start}|${s.id}`);
+    }
+    const budgetKeys: string[] = [];
+    for (const b of request.budgets) {
+      const key = `${b.id}|${month}`;
+      this.#budgets.set(
+        key,
+        (this.#budgets.get(key) ?? 0) + request.amountMicros,
+      );
+      budgetKeys.push(key);
+    }
+    return {
+      ok: true,
+      reservation: {
+        rateKeys,
+        budgetKeys,
+        tokens: request.tokens,
+        amountMicros: request.amountMicros,
+      },
+    };
+  }
+
+  /** The first subject over its RPM (its refusal counted), if any. */
+  #checkRpm(rates: RateSubject[], now: number): Refusal | undefined {
+    const { start, fraction } = windowOf(now);
     const current = this.#window(start);
     const previous = this.#windows.get(start - WINDOW_MS);
-    for (const s of request.rates) {
+    for (const s of rates) {
       const c = current.get(s.id);
-      const p = previous?.get(s.id);
       const cr = c?.requests ?? 0;
-      const pr = p?.requests ?? 0;
+      const pr = previous?.get(s.id)?.requests ?? 0;
       if (s.rpm > 0 && slidingCount(pr, cr, fraction) + 1 > s.rpm) {
+        const counter = this.#counter(current, s.id);
+        counter.refused++;
         return {
           ok: false,
           limit: 'rpm',
           subject: s.id,
+          refused: counter.refused,
           retryAfterSeconds: rateRetryAfterSeconds({
             limit: s.rpm,
             need: 1,
@@ -54,6 +107,32 @@ export class MemoryLimitStore implements LimitStore {
           }),
         };
       }
+    }
+    return undefined;
+  }
+
+  #countRequests(rates: RateSubject[], now: number) {
+    const current = this.#window(windowOf(now).start);
+    for (const s of rates) this.#counter(current, s.id).requests++;
+  }
+
+  #counter(window: Map<string, Counter>, id: string): Counter {
+    let c = window.get(id);
+    if (!c) {
+      c = { requests: 0, tokens: 0, refused: 0 };
+      window.set(id, c);
+    }
+    return c;
+  }
+
+  /** TPM and budgets. */
+  #checkRest(request: ReserveRequest): Refusal | undefined {
+    const { start, fraction } = windowOf(request.now);
+    const current = this.#window(start);
+    const previous = this.#windows.get(start - WINDOW_MS);
+    for (const s of request.rates) {
+      const c = current.get(s.id);
+      const p = previous?.get(s.id);
       const ct = c?.tokens ?? 0;
       const pt = p?.tokens ?? 0;
       if (
@@ -86,35 +165,7 @@ export class MemoryLimitStore implements LimitStore {
         };
       }
     }
-    const rateKeys: string[] = [];
-    for (const s of request.rates) {
-      let c = current.get(s.id);
-      if (!c) {
-        c = { requests: 0, tokens: 0 };
-        current.set(s.id, c);
-      }
-      c.requests++;
-      c.tokens += request.tokens;
-      rateKeys.push(`${start}|${s.id}`);
-    }
-    const budgetKeys: string[] = [];
-    for (const b of request.budgets) {
-      const key = `${b.id}|${month}`;
-      this.#budgets.set(
-        key,
-        (this.#budgets.get(key) ?? 0) + request.amountMicros,
-      );
-      budgetKeys.push(key);
-    }
-    return {
-      ok: true,
-      reservation: {
-        rateKeys,
-        budgetKeys,
-        tokens: request.tokens,
-        amountMicros: request.amountMicros,
-      },
-    };
+    return undefined;
   }
 
   async settle(

@@ -6,7 +6,11 @@ import {
   secondsToNextMonth,
   WINDOW_MS,
   windowOf,
+  type BudgetSubject,
+  type CountResult,
   type LimitStore,
+  type RateSubject,
+  type Refusal,
   type Reservation,
   type ReserveRequest,
   type ReserveResult,
@@ -14,31 +18,52 @@ import {
 } from './LimitStore';
 
 /*
+ * Shared head of the two scripts: the RPM check of every rate subject. A subject over its RPM
+ * gets its refusal counted (field x) and the script answers {0, index, 'rpm', previous, current,
+ * refused}. `count_requests` counts the call (field r) for every subject.
  * KEYS: for each rate subject its current and previous window hash (fields r = requests,
- * t = tokens), then one counter per budget.
+ * t = tokens, x = refused for RPM). ARGV[1] nRates, ARGV[3] fraction of the window gone,
+ * ARGV[6] window TTL (ms), ARGV[8..] rpm and tpm per subject.
+ */
+const RPM_CHECK = `
+local nRates = tonumber(ARGV[1])
+local f = tonumber(ARGV[3])
+local function count_requests()
+  for i = 1, nRates do
+    redis.call('HINCRBY', KEYS[2 * i - 1], 'r', 1)
+    redis.call('PEXPIRE', KEYS[2 * i - 1], ARGV[6])
+  end
+end
+for i = 1, nRates do
+  local rpm = tonumber(ARGV[6 + 2 * i])
+  local cr = tonumber(redis.call('HGET', KEYS[2 * i - 1], 'r')) or 0
+  local pr = tonumber(redis.call('HGET', KEYS[2 * i], 'r')) or 0
+  if rpm > 0 and pr * (1 - f) + cr + 1 > rpm then
+    local x = redis.call('HINCRBY', KEYS[2 * i - 1], 'x', 1)
+    redis.call('PEXPIRE', KEYS[2 * i - 1], ARGV[6])
+    return {0, i, 'rpm', tostring(pr), tostring(cr), x}
+  end
+end
+`;
+
+/*
+ * KEYS: the rate window hashes as above, then one counter per budget.
  * ARGV: nRates, nBudgets, fraction of the window gone, tokens, amount, window TTL (ms), budget
  * TTL (s), then rpm and tpm per rate subject, then the limit per budget.
- * Answers {1} when reserved, or {0, index, kind, previous, current} for the first limit hit.
+ * Answers {1} when reserved, or {0, index, kind, previous, current[, refused]} for the first
+ * limit hit; a call refused for TPM or a budget still counts as a request.
  */
-const RESERVE = `
-local nRates = tonumber(ARGV[1])
+const RESERVE = `${RPM_CHECK}
 local nBudgets = tonumber(ARGV[2])
-local f = tonumber(ARGV[3])
 local tokens = tonumber(ARGV[4])
 local amount = tonumber(ARGV[5])
-local off = 7
+local off = 7 + 2 * nRates
 for i = 1, nRates do
-  local rpm = tonumber(ARGV[off + 1])
-  local tpm = tonumber(ARGV[off + 2])
-  off = off + 2
-  local c = redis.call('HMGET', KEYS[2 * i - 1], 'r', 't')
-  local p = redis.call('HMGET', KEYS[2 * i], 'r', 't')
-  local cr, ct = tonumber(c[1]) or 0, tonumber(c[2]) or 0
-  local pr, pt = tonumber(p[1]) or 0, tonumber(p[2]) or 0
-  if rpm > 0 and pr * (1 - f) + cr + 1 > rpm then
-    return {0, i, 'rpm', tostring(pr), tostring(cr)}
-  end
+  local tpm = tonumber(ARGV[7 + 2 * i])
+  local ct = tonumber(redis.call('HGET', KEYS[2 * i - 1], 't')) or 0
+  local pt = tonumber(redis.call('HGET', KEYS[2 * i], 't')) or 0
   if tpm > 0 and pt * (1 - f) + ct + tokens > tpm then
+    count_requests()
     return {0, i, 'tpm', tostring(pt), tostring(ct)}
   end
 end
@@ -46,18 +71,24 @@ for j = 1, nBudgets do
   local limit = tonumber(ARGV[off + j])
   local spent = tonumber(redis.call('GET', KEYS[2 * nRates + j]) or '0')
   if spent + amount > limit then
+    count_requests()
     return {0, j, 'budget', tostring(spent), '0'}
   end
 end
+count_requests()
 for i = 1, nRates do
-  redis.call('HINCRBY', KEYS[2 * i - 1], 'r', 1)
   redis.call('HINCRBY', KEYS[2 * i - 1], 't', tokens)
-  redis.call('PEXPIRE', KEYS[2 * i - 1], ARGV[6])
 end
 for j = 1, nBudgets do
   redis.call('INCRBY', KEYS[2 * nRates + j], amount)
   redis.call('EXPIRE', KEYS[2 * nRates + j], ARGV[7])
 end
+return {1}
+`;
+
+/* A call refused before it reserved: the RPM check, then counted. Same KEYS and ARGV layout. */
+const COUNT = `${RPM_CHECK}
+count_requests()
 return {1}
 `;
 
@@ -80,6 +111,8 @@ return 1
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
+type Script = typeof RESERVE | typeof SETTLE | typeof COUNT;
+
 /** Budget counters outlive their month by a few days, for reports that look back. */
 const BUDGET_TTL_SECONDS = 40 * 24 * 3600;
 
@@ -97,8 +130,7 @@ export class RedisLimitStore implements LimitStore {
   readonly #client: Client;
   readonly #prefix: string;
   readonly #ownsClient: boolean;
-  #reserveSha = sha1(RESERVE);
-  #settleSha = sha1(SETTLE);
+  readonly #shas = new Map<Script, string>();
 
   /** Connects to `url` (redis://...); keys start with `keyPrefix`. */
   static async connect(options: {
@@ -127,31 +159,60 @@ export class RedisLimitStore implements LimitStore {
     this.#ownsClient = ownsClient;
   }
 
-  async reserve(request: ReserveRequest): Promise<ReserveResult> {
-    const { start, fraction } = windowOf(request.now);
-    const month = monthOf(request.now);
+  async countCall(rates: RateSubject[], now: number): Promise<CountResult> {
+    const { keys, args } = this.#rateArgs(rates, now);
+    const reply = (await this.#run(COUNT, keys, [
+      String(rates.length),
+      '0',
+      ...args,
+    ])) as Array<number | string>;
+    if (Number(reply[0]) === 1) return { ok: true };
+    return this.#refusal(reply, rates, [], 1, now) as Refusal;
+  }
+
+  /** The rate subjects' window keys, and ARGV[3..] of the scripts (see RPM_CHECK). */
+  #rateArgs(
+    rates: RateSubject[],
+    now: number,
+    tokens = 0,
+    amountMicros = 0,
+  ): { keys: string[]; rateKeys: string[]; args: string[] } {
+    const { start, fraction } = windowOf(now);
     const p = this.#prefix;
-    const rateKeys = request.rates.map(s => `${p}rate:${s.id}:${start}`);
+    const rateKeys = rates.map(s => `${p}rate:${s.id}:${start}`);
     const keys: string[] = [];
-    request.rates.forEach((s, i) => {
+    rates.forEach((s, i) => {
       keys.push(rateKeys[i], `${p}rate:${s.id}:${start - WINDOW_MS}`);
     });
-    const budgetKeys = request.budgets.map(b => `${p}budget:${b.id}:${month}`);
-    keys.push(...budgetKeys);
     const args = [
-      String(request.rates.length),
-      String(request.budgets.length),
       String(fraction),
-      String(Math.round(request.tokens)),
-      String(Math.round(request.amountMicros)),
+      String(Math.round(tokens)),
+      String(Math.round(amountMicros)),
       String(2 * WINDOW_MS + 5_000),
       String(BUDGET_TTL_SECONDS),
-      ...request.rates.flatMap(s => [String(s.rpm), String(s.tpm)]),
-      ...request.budgets.map(b => String(Math.floor(b.limitMicros))),
+      ...rates.flatMap(s => [String(s.rpm), String(s.tpm)]),
     ];
-    const reply = (await this.#run('reserve', keys, args)) as Array<
-      number | string
-    >;
+    return { keys, rateKeys, args };
+  }
+
+  async reserve(request: ReserveRequest): Promise<ReserveResult> {
+    const month = monthOf(request.now);
+    const { keys, rateKeys, args } = this.#rateArgs(
+      request.rates,
+      request.now,
+      request.tokens,
+      request.amountMicros,
+    );
+    const budgetKeys = request.budgets.map(
+      b => `${this.#prefix}budget:${b.id}:${month}`,
+    );
+    keys.push(...budgetKeys);
+    const reply = (await this.#run(RESERVE, keys, [
+      String(request.rates.length),
+      String(request.budgets.length),
+      ...args,
+      ...request.budgets.map(b => String(Math.floor(b.limitMicros))),
+    ])) as Array<number | string>;
     if (Number(reply[0]) === 1) {
       return {
         ok: true,
@@ -163,29 +224,48 @@ export class RedisLimitStore implements LimitStore {
         },
       };
     }
+    return this.#refusal(
+      reply,
+      request.rates,
+      request.budgets,
+      request.tokens,
+      request.now,
+    );
+  }
+
+  /** A script's {0, index, kind, previous, current[, refused]} as a Refusal. */
+  #refusal(
+    reply: Array<number | string>,
+    rates: RateSubject[],
+    budgets: BudgetSubject[],
+    tokens: number,
+    now: number,
+  ): Refusal {
     const index = Number(reply[1]) - 1;
     const kind = String(reply[2]) as 'rpm' | 'tpm' | 'budget';
     if (kind === 'budget') {
       return {
         ok: false,
         limit: 'budget',
-        subject: request.budgets[index].id,
-        retryAfterSeconds: secondsToNextMonth(request.now),
+        subject: budgets[index].id,
+        retryAfterSeconds: secondsToNextMonth(now),
       };
     }
-    const subject = request.rates[index];
-    return {
+    const subject = rates[index];
+    const refusal: Refusal = {
       ok: false,
       limit: kind,
       subject: subject.id,
       retryAfterSeconds: rateRetryAfterSeconds({
         limit: kind === 'rpm' ? subject.rpm : subject.tpm,
-        need: kind === 'rpm' ? 1 : request.tokens,
+        need: kind === 'rpm' ? 1 : tokens,
         previous: Number(reply[3]),
         current: Number(reply[4]),
-        fraction,
+        fraction: windowOf(now).fraction,
       }),
     };
+    if (kind === 'rpm') refusal.refused = Number(reply[5]);
+    return refusal;
   }
 
   async settle(
@@ -196,7 +276,7 @@ export class RedisLimitStore implements LimitStore {
     const costDelta = Math.round(actual.costMicros) - reservation.amountMicros;
     if (tokenDelta === 0 && costDelta === 0) return;
     await this.#run(
-      'settle',
+      SETTLE,
       [...reservation.rateKeys, ...reservation.budgetKeys],
       [
         String(reservation.rateKeys.length),
@@ -229,9 +309,8 @@ export class RedisLimitStore implements LimitStore {
   }
 
   /** EVALSHA, loading the script when Redis does not have it (first call, or after a flush). */
-  async #run(which: 'reserve' | 'settle', keys: string[], args: string[]) {
-    const script = which === 'reserve' ? RESERVE : SETTLE;
-    const sha = which === 'reserve' ? this.#reserveSha : this.#settleSha;
+  async #run(script: Script, keys: string[], args: string[]) {
+    const sha = this.#shas.get(script) ?? sha1(script);
     try {
       return await this.#command(() =>
         this.#client.evalSha(sha, { keys, arguments: args }),
@@ -239,8 +318,7 @@ export class RedisLimitStore implements LimitStore {
     } catch (error) {
       if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
       const loaded = await this.#command(() => this.#client.scriptLoad(script));
-      if (which === 'reserve') this.#reserveSha = loaded;
-      else this.#settleSha = loaded;
+      this.#shas.set(script, loaded);
       return await this.#command(() =>
         this.#client.evalSha(loaded, { keys, arguments: args }),
       );
