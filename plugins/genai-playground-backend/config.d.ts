@@ -44,6 +44,8 @@ export interface Config {
         cpu: number;
         /** Memory in GiB (requests.memory). */
         memoryGi: number;
+        /** Storage in GiB (requests.storage, what the environments' PVCs may claim). Default 10240. */
+        storageGi?: number;
         /** Number of live environments. */
         environments: number;
       };

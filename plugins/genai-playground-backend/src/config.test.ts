@@ -43,7 +43,13 @@ describe('readPlaygroundConfig', () => {
       lease: { defaultTtlHours: 48, maxTtlHours: 240, notifyBeforeHours: 12 },
       teamLimits: {
         default: { gpus: 8, cpu: 64, memoryGi: 512, environments: 5 },
-        'ml-research': { gpus: 32, cpu: 256, memoryGi: 2048, environments: 20 },
+        'ml-research': {
+          gpus: 32,
+          cpu: 256,
+          memoryGi: 2048,
+          storageGi: 20000,
+          environments: 20,
+        },
         'team.with.dots': { gpus: 1, cpu: 2, memoryGi: 3, environments: 4 },
       },
       adminGroups: ['platform-team', 'group:default/admins'],
@@ -73,10 +79,28 @@ describe('readPlaygroundConfig', () => {
       },
       lease: { defaultTtlHours: 48, maxTtlHours: 240, notifyBeforeHours: 12 },
       teamLimits: {
-        'ml-research': { gpus: 32, cpu: 256, memoryGi: 2048, environments: 20 },
-        'team.with.dots': { gpus: 1, cpu: 2, memoryGi: 3, environments: 4 },
+        'ml-research': {
+          gpus: 32,
+          cpu: 256,
+          memoryGi: 2048,
+          storageGi: 20000,
+          environments: 20,
+        },
+        'team.with.dots': {
+          gpus: 1,
+          cpu: 2,
+          memoryGi: 3,
+          storageGi: 10240,
+          environments: 4,
+        },
       },
-      defaultTeamLimits: { gpus: 8, cpu: 64, memoryGi: 512, environments: 5 },
+      defaultTeamLimits: {
+        gpus: 8,
+        cpu: 64,
+        memoryGi: 512,
+        storageGi: 10240,
+        environments: 5,
+      },
       adminGroups: ['group:default/platform-team', 'group:default/admins'],
       routerNamespaceSelector: {
         'network.openshift.io/policy-group': 'ingress',
@@ -119,6 +143,7 @@ describe('readPlaygroundConfig', () => {
       gpus: 16,
       cpu: 128,
       memoryGi: 1024,
+      storageGi: 10240,
       environments: 10,
     });
     expect(config.routerNamespaceSelector).toEqual({
@@ -188,6 +213,15 @@ describe('readPlaygroundConfig', () => {
         },
       },
       'genaiPlayground.teamLimits.x.gpus: must be a number of at least 0, got "many"',
+    ],
+    [
+      {
+        cluster: 'kube-sim',
+        teamLimits: {
+          x: { gpus: 1, cpu: 8, memoryGi: 16, storageGi: -1, environments: 1 },
+        },
+      },
+      'genaiPlayground.teamLimits.x.storageGi: must be a number of at least 0, got -1',
     ],
     [
       { cluster: 'kube-sim', adminGroups: ['user:default/bob'] },

@@ -18,6 +18,9 @@ export interface ClusterSettings {
   skipTLSVerify: boolean;
 }
 
+/** A team's caps, storage included (config may leave storageGi out: the default applies). */
+export type TeamCaps = Required<TeamLimits>;
+
 /** Everything the plugin reads from config, validated. */
 export interface PlaygroundConfig {
   cluster: ClusterSettings;
@@ -28,8 +31,8 @@ export interface PlaygroundConfig {
     notifyBeforeHours: number;
   };
   /** By group name; teams not listed get `defaultTeamLimits`. */
-  teamLimits: Record<string, TeamLimits>;
-  defaultTeamLimits: TeamLimits;
+  teamLimits: Record<string, TeamCaps>;
+  defaultTeamLimits: TeamCaps;
   /** Group entity refs, normalised. */
   adminGroups: string[];
   routerNamespaceSelector: Record<string, string>;
@@ -70,10 +73,11 @@ const DEFAULT_EGRESS_EXCEPT = [
   '169.254.0.0/16',
 ];
 
-const DEFAULT_TEAM_LIMITS: TeamLimits = {
+const DEFAULT_TEAM_LIMITS: TeamCaps = {
   gpus: 16,
   cpu: 128,
   memoryGi: 1024,
+  storageGi: 10240,
   environments: 10,
 };
 
@@ -158,7 +162,7 @@ function readCluster(root: Config, name: string): ClusterSettings {
 
 /** Team names may hold dots, which config paths cannot address: the section is read whole. */
 function readTeamLimits(section: unknown) {
-  const teamLimits: Record<string, TeamLimits> = {};
+  const teamLimits: Record<string, TeamCaps> = {};
   let defaultTeamLimits = DEFAULT_TEAM_LIMITS;
   if (section === undefined) return { teamLimits, defaultTeamLimits };
   if (
@@ -173,8 +177,12 @@ function readTeamLimits(section: unknown) {
   }
   for (const [team, raw] of Object.entries(section)) {
     const key = `${KEY}.teamLimits.${team}`;
-    const field = (name: keyof TeamLimits, integer: boolean) => {
-      const value = (raw as Record<string, unknown> | null)?.[name];
+    const field = (
+      name: keyof TeamLimits,
+      integer: boolean,
+      fallback?: number,
+    ) => {
+      const value = (raw as Record<string, unknown> | null)?.[name] ?? fallback;
       if (value === undefined)
         throw new ConfigProblem(`${key}.${name}`, 'missing');
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -191,10 +199,12 @@ function readTeamLimits(section: unknown) {
       }
       return value;
     };
-    const limits: TeamLimits = {
+    const limits: TeamCaps = {
       gpus: field('gpus', true),
       cpu: field('cpu', false),
       memoryGi: field('memoryGi', false),
+      // Optional: it came after the others, and configs written before it stay valid.
+      storageGi: field('storageGi', false, DEFAULT_TEAM_LIMITS.storageGi),
       environments: field('environments', true),
     };
     if (team === 'default') defaultTeamLimits = limits;
@@ -397,7 +407,7 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
 export function limitsOf(
   config: Pick<PlaygroundConfig, 'teamLimits' | 'defaultTeamLimits'>,
   teamName: string,
-): TeamLimits {
+): TeamCaps {
   return config.teamLimits[teamName] ?? config.defaultTeamLimits;
 }
 

@@ -7,6 +7,8 @@ export interface TeamLimits {
   gpus: number;
   cpu: number;
   memoryGi: number;
+  /** GiB of storage (requests.storage); the backend always sends it, older ones did not. */
+  storageGi?: number;
   environments: number;
 }
 

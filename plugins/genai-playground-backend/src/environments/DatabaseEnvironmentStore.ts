@@ -225,6 +225,36 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     });
   }
 
+  async listStaleCreates(now: string): Promise<EnvironmentRecord[]> {
+    const rows = await this.db<EnvironmentRow>('environments')
+      .where('status', 'creating')
+      .andWhere(q =>
+        q.whereNull('lock_expires_at').orWhere('lock_expires_at', '<', now),
+      )
+      .orderBy('created_at');
+    return rows.map(fromRow);
+  }
+
+  async takeStaleCreate(
+    read: Pick<EnvironmentRecord, 'id' | 'createLockUntil'>,
+    options: { lockToken: string; lockUntil: string; now: string },
+  ): Promise<boolean> {
+    const query = this.db<EnvironmentRow>('environments').where({
+      id: read.id,
+      status: 'creating',
+    });
+    if (read.createLockUntil === undefined) query.whereNull('lock_expires_at');
+    else
+      query
+        .where('lock_expires_at', read.createLockUntil)
+        .andWhere('lock_expires_at', '<', options.now);
+    const updated = await query.update({
+      lock_token: options.lockToken,
+      lock_expires_at: options.lockUntil,
+    });
+    return updated > 0;
+  }
+
   async finishCreate(
     id: string,
     options: {

@@ -625,6 +625,11 @@ describe.each(databases.eachSupportedId())(
         { gpus: 4 },
         /^Invalid request: gpus: team ml-research may hold 4 GPUs; it holds \d+ and this asks for 2: \d+ over; a concurrent create/,
       ],
+      [
+        'storage',
+        { storageGi: 200 },
+        /^Invalid request: storageGi: team ml-research may hold 200 GiB of storage; it holds \d+ and this asks for 100: \d+ over; a concurrent create/,
+      ],
     ])(
       'keeps concurrent creates of different environments of a team inside its cap of %s',
       async (_cap, limits, message) => {
@@ -678,6 +683,113 @@ describe.each(databases.eachSupportedId())(
         expect(late.message).not.toMatch(/concurrent/);
       },
     );
+
+    it('removes what a create that stopped half way made, and marks it failed, at the lease check', async () => {
+      const clock = fakeClock(new Date('2030-05-01T00:00:00Z'));
+      let stall: (() => void) | undefined;
+      const stalled = new Promise<void>(resolve => {
+        stall = resolve;
+      });
+      const s = await services({
+        clock,
+        // The backend "stops" after the namespace and its quota were made.
+        beforeStep: kind => (kind === 'LimitRange' ? stalled : undefined),
+      });
+      const name = unique('stopped');
+      const ns = `ml-research-${name}`;
+      const create = s.environments
+        .create(request({ name }), as(MARCO))
+        .catch(e => e);
+      await waitFor(async () =>
+        apis.core
+          .readNamespacedResourceQuota({
+            namespace: ns,
+            name: 'genai-playground-quota',
+          })
+          .catch(() => undefined),
+      );
+      // Within its lock the create may still finish: the lease check leaves it alone.
+      await s.environments.runLeaseCheck();
+      expect(await s.store.get(ns)).toMatchObject({ status: 'creating' });
+      expect(
+        (await apis.core.readNamespace({ name: ns })).metadata
+          ?.deletionTimestamp,
+      ).toBeUndefined();
+
+      clock.advanceHours(1); // its lock lapsed long ago
+      await s.environments.runLeaseCheck();
+      expect(await s.store.get(ns)).toMatchObject({
+        status: 'failed',
+        statusMessage: expect.stringMatching(/did not finish/),
+      });
+      expect(await s.store.get(ns)).not.toHaveProperty('createLockUntil');
+      await namespaceGone(apis, ns);
+      expect(
+        (await s.environments.history(ns, as(MARCO))).map(h => [
+          h.action,
+          h.actor,
+        ]),
+      ).toEqual([['fail', 'genai-playground:lease']]);
+      // The team's room is free again.
+      expect(
+        (
+          await s.store.list({
+            team: 'group:default/ml-research',
+            statuses: ['creating', 'ready', 'deleting'],
+          })
+        ).map(e => e.id),
+      ).not.toContain(ns);
+
+      // Should the stalled process wake up, its step fails (the namespace is gone) and, its
+      // lock gone too, it touches nothing.
+      stall!();
+      expect(await create).toBeInstanceOf(Error);
+      expect(await s.store.get(ns)).toMatchObject({ status: 'failed' });
+      expect(
+        (await s.environments.history(ns, as(MARCO))).map(h => h.action),
+      ).toEqual(['fail']);
+    });
+
+    it("never deletes the namespace of a retry that took over its create after its lock lapsed", async () => {
+      const clock = fakeClock(new Date('2030-05-02T00:00:00Z'));
+      let resume: (() => void) | undefined;
+      const paused = new Promise<void>(resolve => {
+        resume = resolve;
+      });
+      let first = true;
+      const s = await services({
+        clock,
+        beforeStep: kind => {
+          if (kind !== 'LimitRange' || !first) return undefined;
+          first = false;
+          return paused; // the first create stalls here, holding namespace and quota
+        },
+      });
+      const name = unique('overtaken');
+      const ns = `ml-research-${name}`;
+      const stalled = s.environments
+        .create(request({ name }), as(MARCO))
+        .catch(e => e);
+      await waitFor(() => !first);
+      clock.advanceHours(1); // the stalled create's lock lapses
+      const retry = await s.environments.create(request({ name }), as(MARCO));
+      expect(retry.status).toBe('ready');
+
+      resume!();
+      const error = await stalled;
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error.message).toMatch(/taken over/);
+      // The winner's namespace and record stay as they are.
+      await new Promise(r => setTimeout(r, 150));
+      expect(
+        (await apis.core.readNamespace({ name: ns })).metadata
+          ?.deletionTimestamp,
+      ).toBeUndefined();
+      expect(await s.store.get(ns)).toMatchObject({ status: 'ready' });
+      expect(
+        (await s.environments.history(ns, as(MARCO))).map(h => h.action),
+      ).toEqual(['create']);
+    });
 
     it("refuses a namespace that exists but is not the portal's, and leaves it alone", async () => {
       const s = await services();

@@ -73,6 +73,19 @@ export interface EnvironmentStore {
    */
   releaseClaim(id: string, options: { lockToken: string }): Promise<boolean>;
 
+  /** Creates that stopped half way: status creating, and their create lock lapsed before `now`. */
+  listStaleCreates(now: string): Promise<EnvironmentRecord[]>;
+
+  /**
+   * Takes the create lock of a create that stopped half way, in one conditional update: only if
+   * it is still creating with the lock as read, lapsed before `now`. False when it changed in
+   * between (a retry took it over, or another lease run took it first).
+   */
+  takeStaleCreate(
+    read: Pick<EnvironmentRecord, 'id' | 'createLockUntil'>,
+    options: { lockToken: string; lockUntil: string; now: string },
+  ): Promise<boolean>;
+
   /** Sets the status (and message), releasing the create lock held with this token. */
   finishCreate(
     id: string,
