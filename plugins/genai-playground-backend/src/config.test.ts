@@ -241,7 +241,10 @@ describe('readPlaygroundConfig', () => {
       'genaiPlayground.kubernetes.retries',
     ],
     [
-      { cluster: 'kube-sim', egress: { exceptCidrs: ['10.0.0.0/8', '10.1/33'] } },
+      {
+        cluster: 'kube-sim',
+        egress: { exceptCidrs: ['10.0.0.0/8', '10.1/33'] },
+      },
       "genaiPlayground.egress.exceptCidrs[1]: must be an IPv4 CIDR such as 10.0.0.0/8, got '10.1/33'",
     ],
   ])('rejects %j naming the key', (section, message) => {

@@ -750,7 +750,7 @@ describe.each(databases.eachSupportedId())(
       ).toEqual(['fail']);
     });
 
-    it("never deletes the namespace of a retry that took over its create after its lock lapsed", async () => {
+    it('never deletes the namespace of a retry that took over its create after its lock lapsed', async () => {
       const clock = fakeClock(new Date('2030-05-02T00:00:00Z'));
       let resume: (() => void) | undefined;
       const paused = new Promise<void>(resolve => {

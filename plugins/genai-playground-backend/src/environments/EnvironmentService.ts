@@ -699,7 +699,9 @@ export class EnvironmentService {
         logger.warn(
           `Could not remove what the unfinished create of ${
             record.id
-          } made: ${stringifyError(error)}; trying again on the next lease check`,
+          } made: ${stringifyError(
+            error,
+          )}; trying again on the next lease check`,
         );
         continue;
       }
