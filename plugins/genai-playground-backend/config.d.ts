@@ -157,6 +157,26 @@ export interface Config {
         /** Tokens per minute. Default 1000000. */
         tpm?: number;
       };
+      /**
+       * The most an API key may be given, set by the platform's admins: creating a key above a
+       * ceiling is a 400 naming the field, keys issued earlier are held to it at call time, and
+       * with a monthlyBudget ceiling a key asking for no budget gets the ceiling. keyDefaults
+       * must not be above these. Default: no ceilings.
+       */
+      keyCeilings?: {
+        /** Requests per minute. */
+        rpm?: number;
+        /** Tokens per minute. */
+        tpm?: number;
+        /** Spend per calendar month (UTC), in genaiPlayground.currency. */
+        monthlyBudget?: number;
+      };
+      /**
+       * Monthly budget per team (a group name such as ml-research, or a group ref), in
+       * genaiPlayground.currency: it holds for calls with the team's API keys and with its
+       * members' user tokens alike. Teams not listed have none. Default: none.
+       */
+      teamBudgets?: { [team: string]: number };
       /** Limits of signed-in users calling from the playground page. */
       userLimits?: {
         /** Requests per minute. Default 120. */

@@ -148,6 +148,7 @@ export class InferenceGateway {
       permissions: options.permissions,
       modelNames: () => this.registry.list().map(m => m.name),
       defaults: config.keyDefaults,
+      ceilings: config.keyCeilings,
       currency: config.currency,
       onRevoke: keyId => this.auth.evictKey(keyId),
     });

@@ -51,6 +51,12 @@ export interface RequestLimits {
   maxInputs: number;
 }
 
+export interface KeyCeilings {
+  rpm?: number;
+  tpm?: number;
+  monthlyBudget?: number;
+}
+
 export interface InferenceConfig {
   currency: string;
   models: ModelConfig[];
@@ -68,6 +74,10 @@ export interface InferenceConfig {
   retries: { attempts: number; baseDelayMs: number };
   cooldown: { failures: number; seconds: number };
   keyDefaults: { rpm: number; tpm: number };
+  /** The most a key may be given (set by the platform's admins); absent: no ceiling. */
+  keyCeilings: KeyCeilings;
+  /** Monthly budget per team (group ref), for calls with keys and user tokens alike. */
+  teamBudgets: Record<string, number>;
   userLimits: { rpm: number; tpm: number };
   /** How long a looked-up API key (and its environment) is trusted before it is read again. */
   keyCacheSeconds: number;
@@ -215,6 +225,60 @@ function readDeploy(c: Config | undefined): DeployConfig {
   };
 }
 
+function readKeyCeilings(
+  c: Config | undefined,
+  keyDefaults: { rpm: number; tpm: number },
+): KeyCeilings {
+  const ceilings: KeyCeilings = {};
+  const read = (name: keyof KeyCeilings, integer: boolean) => {
+    if (c?.getOptional(`keyCeilings.${name}`) === undefined) return;
+    ceilings[name] = num(c, `keyCeilings.${name}`, NaN, {
+      integer,
+      min: integer ? 1 : 0,
+    });
+  };
+  read('rpm', true);
+  read('tpm', true);
+  read('monthlyBudget', false);
+  for (const name of ['rpm', 'tpm'] as const) {
+    const ceiling = ceilings[name];
+    if (ceiling !== undefined && keyDefaults[name] > ceiling) {
+      throw new ConfigProblem(
+        `${KEY}.keyDefaults.${name}`,
+        `${keyDefaults[name]} is above keyCeilings.${name} (${ceiling})`,
+      );
+    }
+  }
+  return ceilings;
+}
+
+/** Team names may hold dots, which config paths cannot address: the section is read whole. */
+function readTeamBudgets(section: unknown): Record<string, number> {
+  const budgets: Record<string, number> = {};
+  if (section === undefined) return budgets;
+  if (
+    typeof section !== 'object' ||
+    section === null ||
+    Array.isArray(section)
+  ) {
+    throw new ConfigProblem(
+      `${KEY}.teamBudgets`,
+      'must map team names to monthly budgets',
+    );
+  }
+  for (const [team, value] of Object.entries(section)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new ConfigProblem(
+        `${KEY}.teamBudgets.${team}`,
+        `must be a number of at least 0, got ${JSON.stringify(value)}`,
+      );
+    }
+    // a team name (ml-research) or a group ref (group:default/ml-research)
+    budgets[team.includes(':') ? team : `group:default/${team}`] = value;
+  }
+  return budgets;
+}
+
 /**
  * Reads `genaiPlayground.inference` (and where limits live, from `backend.cache`). Throws an
  * error naming the key at fault.
@@ -255,6 +319,10 @@ export function readInferenceConfig(root: Config): InferenceConfig {
   }
 
   const int = { integer: true, min: 1 };
+  const keyDefaults = {
+    rpm: num(c, 'keyDefaults.rpm', 600, int),
+    tpm: num(c, 'keyDefaults.tpm', 1_000_000, int),
+  };
   return {
     currency,
     models,
@@ -277,10 +345,9 @@ export function readInferenceConfig(root: Config): InferenceConfig {
       failures: num(c, 'cooldown.failures', 5, int),
       seconds: num(c, 'cooldown.seconds', 10),
     },
-    keyDefaults: {
-      rpm: num(c, 'keyDefaults.rpm', 600, int),
-      tpm: num(c, 'keyDefaults.tpm', 1_000_000, int),
-    },
+    keyDefaults,
+    keyCeilings: readKeyCeilings(c, keyDefaults),
+    teamBudgets: readTeamBudgets(c?.getOptional('teamBudgets')),
     userLimits: {
       rpm: num(c, 'userLimits.rpm', 120, int),
       tpm: num(c, 'userLimits.tpm', 2_000_000, int),

@@ -41,6 +41,8 @@ export interface ApiKeyServiceOptions {
   /** Names of the models the gateway serves now (to check a key's scope). */
   modelNames: () => string[];
   defaults: { rpm: number; tpm: number };
+  /** The most a key may be given (genaiPlayground.inference.keyCeilings); absent: no ceiling. */
+  ceilings?: { rpm?: number; tpm?: number; monthlyBudget?: number };
   currency: string;
   /** Called after a revoke, so the gateway forgets the key at once. */
   onRevoke?: (keyId: string) => void;
@@ -88,6 +90,16 @@ export class ApiKeyService {
           .join(', ')}; the gateway serves ${[...known].join(', ') || 'none'}`,
       );
     }
+    const ceilings = this.#o.ceilings ?? {};
+    for (const field of ['rpm', 'tpm', 'monthlyBudget'] as const) {
+      const value = request[field];
+      const ceiling = ceilings[field];
+      if (value !== undefined && ceiling !== undefined && value > ceiling) {
+        throw new InputError(
+          `Invalid request: ${field}: ${value} is above the ceiling of ${ceiling} the platform admins set (genaiPlayground.inference.keyCeilings.${field})`,
+        );
+      }
+    }
     const { key, hash, prefix } = generateApiKey();
     const record: ApiKeyRecord = {
       id: randomUUID(),
@@ -103,9 +115,9 @@ export class ApiKeyService {
       createdBy: this.#actor(credentials),
       createdAt: now.toISOString(),
     };
-    if (request.monthlyBudget !== undefined) {
-      record.monthlyBudget = request.monthlyBudget;
-    }
+    // with a budget ceiling, a key asking for no budget gets the ceiling
+    const monthlyBudget = request.monthlyBudget ?? ceilings.monthlyBudget;
+    if (monthlyBudget !== undefined) record.monthlyBudget = monthlyBudget;
     await this.#o.keys.insert(record);
     return { ...this.#toApiKey(record, env), key };
   }

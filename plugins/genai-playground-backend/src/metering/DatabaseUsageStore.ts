@@ -144,15 +144,15 @@ export class DatabaseUsageStore implements UsageStore {
   }
 
   async sumCost(
-    subject: { keyId: string } | { environmentId: string },
+    subject: { keyId: string } | { environmentId: string } | { team: string },
     period: { from: string; to: string },
   ): Promise<number> {
+    let where: Record<string, string>;
+    if ('keyId' in subject) where = { key_id: subject.keyId };
+    else if ('team' in subject) where = { team: subject.team };
+    else where = { environment_id: subject.environmentId };
     const row = await this.db('usage_records')
-      .where(
-        'keyId' in subject
-          ? { key_id: subject.keyId }
-          : { environment_id: subject.environmentId },
-      )
+      .where(where)
       .where('at', '>=', period.from)
       .where('at', '<', period.to)
       .sum({ cost: 'cost' })

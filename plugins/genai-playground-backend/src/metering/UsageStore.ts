@@ -53,9 +53,9 @@ export interface UsageStore {
     keyIds: string[],
     period: { from: string; to: string },
   ): Promise<Map<string, UsageTotals>>;
-  /** Cost spent by a key (or an environment) over a period, to seed budgets. */
+  /** Cost spent by a key, an environment or a team over a period, to seed budgets. */
   sumCost(
-    subject: { keyId: string } | { environmentId: string },
+    subject: { keyId: string } | { environmentId: string } | { team: string },
     period: { from: string; to: string },
   ): Promise<number>;
 }

@@ -36,7 +36,11 @@ export interface GatewayAuthenticatorOptions {
   adminGroups: string[];
   config: Pick<
     InferenceConfig,
-    'keyCacheSeconds' | 'userLimits' | 'environmentBudgets'
+    | 'keyCacheSeconds'
+    | 'userLimits'
+    | 'environmentBudgets'
+    | 'keyCeilings'
+    | 'teamBudgets'
   >;
   logger: LoggerService;
   clock?: () => number;
@@ -123,9 +127,11 @@ export class GatewayAuthenticator {
     if (!token || token.startsWith('gpk')) {
       throw unauthorized('Incorrect API key provided');
     }
-    return this.#fromUser(req).catch(error => {
-      throw this.#checkFailed(error, 'Your access');
-    });
+    return this.#fromUser(req)
+      .then(caller => this.#withTeamBudget(caller))
+      .catch(error => {
+        throw this.#checkFailed(error, 'Your access');
+      });
   }
 
   /** Entries in the in-memory caches (all capped). */
@@ -261,25 +267,47 @@ export class GatewayAuthenticator {
     env: EnvironmentRecord,
     now: number,
   ): Promise<Caller> {
+    // keys issued before a ceiling was set (or lowered) are held to it too
+    const ceilings = this.#o.config.keyCeilings;
+    const atMost = (value: number | undefined, ceiling: number | undefined) =>
+      ceiling === undefined || (value !== undefined && value <= ceiling)
+        ? value
+        : ceiling;
     const budgets: BudgetSubject[] = [];
-    if (key.monthlyBudget !== undefined) {
+    const monthlyBudget = atMost(key.monthlyBudget, ceilings.monthlyBudget);
+    if (monthlyBudget !== undefined) {
       budgets.push({
         id: `key:${key.id}`,
-        limitMicros: key.monthlyBudget * MICROS,
+        limitMicros: monthlyBudget * MICROS,
       });
     }
     const envBudget = this.#environmentBudget(env);
     if (envBudget) budgets.push(envBudget);
     await this.#seed(budgets, now, { keyId: key.id }, env.id);
-    return {
+    return this.#withTeamBudget({
       kind: 'key',
       keyId: key.id,
       team: key.team,
       environmentId: key.environmentId,
       models: key.models.length ? new Set(key.models) : undefined,
-      rates: [{ id: `key:${key.id}`, rpm: key.rpm, tpm: key.tpm }],
+      rates: [
+        {
+          id: `key:${key.id}`,
+          rpm: atMost(key.rpm, ceilings.rpm)!,
+          tpm: atMost(key.tpm, ceilings.tpm)!,
+        },
+      ],
       budgets,
-    };
+    });
+  }
+
+  /** Adds the team's monthly budget (genaiPlayground.inference.teamBudgets), if it has one. */
+  async #withTeamBudget(caller: Caller): Promise<Caller> {
+    const limit = this.#o.config.teamBudgets[caller.team];
+    if (limit === undefined) return caller;
+    const budget = { id: `team:${caller.team}`, limitMicros: limit * MICROS };
+    await this.#seed([budget], this.#now(), undefined, undefined);
+    return { ...caller, budgets: [...caller.budgets, budget] };
   }
 
   #environmentBudget(env: EnvironmentRecord): BudgetSubject | undefined {
@@ -309,10 +337,10 @@ export class GatewayAuthenticator {
     for (const b of budgets) {
       const mark = `${b.id}|${month}`;
       if (this.#seeded.has(mark)) continue;
-      const subject =
-        b.id.startsWith('key:') && key
-          ? key
-          : { environmentId: environmentId! };
+      let subject: Parameters<UsageStore['sumCost']>[0];
+      if (b.id.startsWith('key:') && key) subject = key;
+      else if (b.id.startsWith('team:')) subject = { team: b.id.slice(5) };
+      else subject = { environmentId: environmentId! };
       const spent = await this.#o.usage.sumCost(subject, period);
       await this.#o.limits.seedBudget(b.id, month, Math.round(spent * MICROS));
       this.#seeded.add(mark);

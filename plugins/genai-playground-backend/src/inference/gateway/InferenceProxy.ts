@@ -72,6 +72,13 @@ interface Outcome {
 
 const MICROS = 1_000_000;
 
+/** Whose budget a budget subject id (`key:`, `env:`, `team:`) is, for messages. */
+function budgetHolder(subject: string): string {
+  if (subject.startsWith('env:')) return 'The environment';
+  if (subject.startsWith('team:')) return `The team ${subject.slice(5)}`;
+  return 'This API key';
+}
+
 /** Errors whose call is not metered (RPM refusals beyond the caller's RPM). */
 const UNMETERED = new WeakSet<GatewayError>();
 
@@ -184,9 +191,9 @@ export class InferenceProxy {
     if (result.limit === 'budget') {
       return new GatewayError(
         429,
-        `${
-          result.subject.startsWith('env:') ? 'The environment' : 'This API key'
-        } has not enough monthly budget left for this request${budgetMessage}`,
+        `${budgetHolder(
+          result.subject,
+        )} has not enough monthly budget left for this request${budgetMessage}`,
         { type: 'insufficient_quota', code: 'insufficient_quota', headers },
       );
     }
