@@ -8,7 +8,12 @@ import {
 import type { JobsConfig } from './config';
 import type { JobRecord, JobStore } from './JobStore';
 import { JOB_ID_LABEL } from './manifest';
-import { gpuSecondsBetween, observe, type ClusterState } from './observe';
+import {
+  gpuSecondsBetween,
+  observe,
+  podsOwnedBy,
+  type ClusterState,
+} from './observe';
 
 export interface JobReconcilerOptions {
   store: JobStore;
@@ -16,6 +21,26 @@ export interface JobReconcilerOptions {
   config: Pick<JobsConfig, 'submitGraceSeconds'>;
   logger: LoggerService;
   clock?: { now(): Date };
+}
+
+/**
+ * Whether the Job is the record's: in its namespace, under its name, with its id label, and its
+ * uid once the submit recorded one (a Job made by hand with the same labels is not).
+ */
+export function isJobOf(
+  job: V1Job | undefined,
+  record: Pick<
+    JobRecord,
+    'id' | 'namespace' | 'kubernetesName' | 'kubernetesUid'
+  >,
+): job is V1Job {
+  return (
+    job !== undefined &&
+    job.metadata?.namespace === record.namespace &&
+    job.metadata?.name === record.kubernetesName &&
+    job.metadata?.labels?.[JOB_ID_LABEL] === record.id &&
+    (!record.kubernetesUid || job.metadata?.uid === record.kubernetesUid)
+  );
 }
 
 /**
@@ -128,13 +153,8 @@ export class JobReconciler {
         : Promise.resolve(undefined),
     ]);
     // A Job of the same name that is not this job's (made by hand, say) is not its Job.
-    const ours =
-      job &&
-      (!record.kubernetesUid || job.metadata?.uid === record.kubernetesUid) &&
-      job.metadata?.labels?.[JOB_ID_LABEL] === record.id
-        ? job
-        : undefined;
-    return { job: ours, pods, events };
+    const ours = isJobOf(job, record) ? job : undefined;
+    return { job: ours, pods: podsOwnedBy(ours, pods), events };
   }
 
   /** Reads the cluster and applies what it says. */

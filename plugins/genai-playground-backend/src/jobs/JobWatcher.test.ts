@@ -277,6 +277,102 @@ describe('JobWatcher', () => {
       await watcher.stop();
     }
   });
+
+  it("believes only pods the job's own Job made, not forged ones with its labels", async () => {
+    const s = await setup();
+    const { core } = simBatchApis(sim);
+    const watcher = startWatcher(s.watcher);
+    try {
+      // A job that waits (its image cannot be pulled): nothing of it runs.
+      const job = await s.submit({
+        image: TRAINER_IMAGE,
+        gpus: 1,
+        env: RUN(5, 'image-pull-backoff'),
+      });
+      await waitFor(async () => {
+        const record = await s.jobStore.get(job.id);
+        return record?.reason === 'ImagePullBackOff';
+      });
+      // Someone who may create pods (in a namespace of their own, or a teammate in the job's
+      // namespace) makes running pods with the job's labels.
+      const forged = (name: string, ownerUid?: string) => ({
+        metadata: {
+          name,
+          labels: {
+            'app.kubernetes.io/managed-by': 'genai-playground-portal',
+            'genai-playground.io/job-id': job.id,
+            'batch.kubernetes.io/job-name': job.kubernetesName,
+            'job-name': job.kubernetesName,
+          },
+          ...(ownerUid
+            ? {
+                ownerReferences: [
+                  {
+                    apiVersion: 'batch/v1',
+                    kind: 'Job',
+                    name: job.kubernetesName,
+                    uid: ownerUid,
+                  },
+                ],
+              }
+            : {}),
+        },
+        spec: {
+          containers: [{ name: 'main', image: TRAINER_IMAGE, env: RUN(5000) }],
+        },
+      });
+      const elsewhere = unique('attacker');
+      await core.createNamespace({ body: { metadata: { name: elsewhere } } });
+      const k8sJob = await simBatchApis(sim).batch.readNamespacedJob({
+        namespace: s.env.namespace,
+        name: job.kubernetesName,
+      });
+      const made = [
+        // Another namespace (an owner reference to the real Job there would have the garbage
+        // collector delete the pod: owners are in the same namespace).
+        await core.createNamespacedPod({
+          namespace: elsewhere,
+          body: forged(`${job.kubernetesName}-x1`),
+        }),
+        // The job's own namespace, the Job named as an owner but not as its controller.
+        await core.createNamespacedPod({
+          namespace: s.env.namespace,
+          body: forged(`${job.kubernetesName}-x2`, k8sJob.metadata!.uid),
+        }),
+      ];
+      await waitFor(async () => {
+        const phases = await Promise.all(
+          made.map(p =>
+            core.readNamespacedPod({
+              namespace: p.metadata!.namespace!,
+              name: p.metadata!.name!,
+            }),
+          ),
+        );
+        return phases.every(p => p.status?.phase === 'Running');
+      });
+      // Several resyncs (every second) and the watch events of the forged pods go by.
+      await new Promise(r => setTimeout(r, 2500));
+      await s.watcher.idle();
+      const record = await s.jobStore.get(job.id);
+      expect(record).toMatchObject({
+        status: 'Pending',
+        reason: 'ImagePullBackOff',
+      });
+      expect(record?.startedAt).toBeUndefined();
+      const details = await s.jobs.get(job.id, marco);
+      expect(details.podDetails.map(p => p.name)).not.toContain(
+        `${job.kubernetesName}-x1`,
+      );
+      expect(details.podDetails.map(p => p.name)).not.toContain(
+        `${job.kubernetesName}-x2`,
+      );
+      expect(details.podDetails).toHaveLength(1);
+      expect(details.status).toBe('Pending');
+    } finally {
+      await watcher.stop();
+    }
+  });
 });
 
 describe('JobWatcher on a cluster with a short watch history', () => {

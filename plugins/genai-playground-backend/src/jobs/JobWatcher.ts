@@ -8,9 +8,10 @@ import {
 } from '@kubernetes/client-node';
 import type { KubernetesClient } from '../kubernetes/KubernetesClient';
 import type { JobsConfig } from './config';
-import type { JobReconciler } from './JobReconciler';
+import { isJobOf, type JobReconciler } from './JobReconciler';
 import type { JobStore } from './JobStore';
 import { JOB_ID_LABEL, JOB_SELECTOR } from './manifest';
+import { podsOwnedBy } from './observe';
 
 export interface JobWatcherOptions {
   store: JobStore;
@@ -32,6 +33,11 @@ const MAX_BACKOFF_MS = 30_000;
 
 function jobIdOf(object: KubernetesObject | undefined): string | undefined {
   return object?.metadata?.labels?.[JOB_ID_LABEL];
+}
+
+/** Objects of every namespace come in: namespace and name tell them apart, never labels. */
+function keyOf(object: KubernetesObject | undefined): string {
+  return `${object?.metadata?.namespace ?? ''}/${object?.metadata?.name ?? ''}`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -64,7 +70,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export class JobWatcher {
   readonly #o: JobWatcherOptions;
-  readonly #jobs = new Map<string, V1Job>();
+  /** By job id, then namespace/name: anyone may label a Job or pod with a job's id. */
+  readonly #jobs = new Map<string, Map<string, V1Job>>();
   readonly #pods = new Map<string, Map<string, V1Pod>>();
   readonly #queued = new Map<string, Mode>();
   readonly #running = new Map<string, Promise<void>>();
@@ -173,20 +180,25 @@ export class JobWatcher {
   }
 
   #putJob(job: V1Job) {
-    const id = jobIdOf(job);
-    if (id) this.#jobs.set(id, job);
-    return id;
+    return this.#put(this.#jobs, job);
   }
 
   #putPod(pod: V1Pod) {
-    const id = jobIdOf(pod);
+    return this.#put(this.#pods, pod);
+  }
+
+  #put<T extends KubernetesObject>(
+    byId: Map<string, Map<string, T>>,
+    object: T,
+  ) {
+    const id = jobIdOf(object);
     if (!id) return undefined;
-    let pods = this.#pods.get(id);
-    if (!pods) {
-      pods = new Map();
-      this.#pods.set(id, pods);
+    let objects = byId.get(id);
+    if (!objects) {
+      objects = new Map();
+      byId.set(id, objects);
     }
-    pods.set(pod.metadata?.name ?? '', pod);
+    objects.set(keyOf(object), object);
     return id;
   }
 
@@ -208,7 +220,7 @@ export class JobWatcher {
             const job = object as V1Job;
             const id = type === 'DELETED' ? jobIdOf(job) : this.#putJob(job);
             if (!id) return;
-            if (type === 'DELETED') this.#jobs.delete(id);
+            if (type === 'DELETED') this.#jobs.get(id)?.delete(keyOf(job));
             this.#schedule(id, 'cache');
           },
           both.signal,
@@ -221,9 +233,7 @@ export class JobWatcher {
             const pod = object as V1Pod;
             const id = type === 'DELETED' ? jobIdOf(pod) : this.#putPod(pod);
             if (!id) return;
-            if (type === 'DELETED') {
-              this.#pods.get(id)?.delete(pod.metadata?.name ?? '');
-            }
+            if (type === 'DELETED') this.#pods.get(id)?.delete(keyOf(pod));
             this.#schedule(id, 'cache');
           },
           both.signal,
@@ -336,34 +346,33 @@ export class JobWatcher {
     const { store, reconciler } = this.#o;
     const record = await store.get(id);
     if (!record || !['Pending', 'Running'].includes(record.status)) return;
-    const job = this.#jobs.get(id);
+    // Only the record's own Job, and the pods its controller made, speak for the job.
+    const job = this.#jobs
+      .get(id)
+      ?.get(`${record.namespace}/${record.kubernetesName}`);
+    const pods = podsOwnedBy(job, [...(this.#pods.get(id)?.values() ?? [])]);
     if (
       mode === 'fresh' ||
-      !job ||
-      (record.kubernetesUid && job.metadata?.uid !== record.kubernetesUid) ||
-      this.#needsEvents(job, id)
+      !isJobOf(job, record) ||
+      this.#needsEvents(job, pods)
     ) {
       // Gone from the list (or never there), or only events can tell: read the cluster itself.
       await reconciler.refresh(record);
       return;
     }
-    await reconciler.reconcile(record, {
-      job,
-      pods: [...(this.#pods.get(id)?.values() ?? [])],
-    });
+    await reconciler.reconcile(record, { job, pods });
   }
 
   /**
    * Events explain a failure whose pods are gone, and a Job short of pods (the quota refuses
    * them: a FailedCreate on the Job is all there is to see).
    */
-  #needsEvents(job: V1Job, id: string): boolean {
+  #needsEvents(job: V1Job, pods: V1Pod[]): boolean {
     const failed = job.status?.conditions?.some(
       c => c.type === 'Failed' && c.status === 'True',
     );
     if (failed) return true;
     if (job.spec?.suspend) return false;
-    const pods = [...(this.#pods.get(id)?.values() ?? [])];
     const present = pods.filter(
       p => p.status?.phase !== 'Failed' && !p.metadata?.deletionTimestamp,
     ).length;

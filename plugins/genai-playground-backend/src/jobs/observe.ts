@@ -42,6 +42,24 @@ function condition(job: V1Job, type: string) {
   );
 }
 
+/**
+ * The pods the Job's controller made: in the Job's namespace, with the Job (by uid) as their
+ * controller. Anyone who may create pods can copy a job's labels onto a pod of their own, to
+ * make it look started, running or failed, or to stretch its GPU-seconds: such pods are not the
+ * job's. Without the Job, no pod can be told to be its own.
+ */
+export function podsOwnedBy(job: V1Job | undefined, pods: V1Pod[]): V1Pod[] {
+  const uid = job?.metadata?.uid;
+  if (!uid) return [];
+  return pods.filter(
+    p =>
+      p.metadata?.namespace === job.metadata?.namespace &&
+      (p.metadata?.ownerReferences ?? []).some(
+        r => r.controller === true && r.kind === 'Job' && r.uid === uid,
+      ),
+  );
+}
+
 /** The earliest time a pod of the job was bound to a node and started by its kubelet. */
 export function earliestPodStart(pods: V1Pod[]): string | undefined {
   const starts = pods
