@@ -128,6 +128,16 @@ export interface Config {
         /** Longest `input` list of /v1/embeddings. Default 2048. */
         maxInputs?: number;
       };
+      /**
+       * What the gateway reads of a model server's answer: servers deployed into team
+       * namespaces are not trusted with the gateway's memory.
+       */
+      upstreamLimits?: {
+        /** Largest whole (non-streamed) answer, in bytes; larger is a 502. Default 67108864. */
+        maxResponseBytes?: number;
+        /** Longest event of a stream, in bytes; longer cuts the stream with an error event. Default 1048576. */
+        maxEventBytes?: number;
+      };
       timeouts?: {
         /** Connecting to a replica (ms). Default 5000. */
         connectMs?: number;

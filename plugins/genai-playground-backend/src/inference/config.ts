@@ -63,6 +63,13 @@ export interface InferenceConfig {
   /** Largest request body the gateway reads. */
   maxBodyBytes: number;
   requestLimits: RequestLimits;
+  /** What the gateway reads of a model server's answer (servers in team namespaces are not trusted). */
+  upstreamLimits: {
+    /** Largest whole (non-streamed) answer; larger is a 502. */
+    maxResponseBytes: number;
+    /** Longest SSE event of a stream; longer cuts the stream with an error event. */
+    maxEventBytes: number;
+  };
   timeouts: {
     /** Connecting to a replica. */
     connectMs: number;
@@ -331,6 +338,15 @@ export function readInferenceConfig(root: Config): InferenceConfig {
       maxChoices: num(c, 'requestLimits.maxChoices', 16, int),
       maxPrompts: num(c, 'requestLimits.maxPrompts', 100, int),
       maxInputs: num(c, 'requestLimits.maxInputs', 2048, int),
+    },
+    upstreamLimits: {
+      maxResponseBytes: num(
+        c,
+        'upstreamLimits.maxResponseBytes',
+        64 * 1024 * 1024,
+        int,
+      ),
+      maxEventBytes: num(c, 'upstreamLimits.maxEventBytes', 1024 * 1024, int),
     },
     timeouts: {
       connectMs: num(c, 'timeouts.connectMs', 5_000, int),

@@ -1,4 +1,5 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseUsageStore } from './DatabaseUsageStore';
 import { UsageRecorder } from './UsageRecorder';
 import type { UsageRecord, UsageStore } from './UsageStore';
 
@@ -82,3 +83,46 @@ describe('UsageRecorder', () => {
     expect(batches.flat().map(r => r.inputTokens)).toEqual([1, 2]);
   });
 });
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describe.each(databases.eachSupportedId())(
+  'UsageRecorder on %p: one bad record',
+  databaseId => {
+    it('does not fail its batch: it is made valid before it is queued', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseUsageStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const recorder = new UsageRecorder({
+        store,
+        logger: mockServices.logger.mock(),
+        flushIntervalMs: 60_000,
+        batchSize: 1000,
+      });
+      recorder.record(rec(1));
+      // what a broken model server or a bug could hand over
+      recorder.record({
+        ...rec(2),
+        inputTokens: NaN,
+        outputTokens: 1e12,
+        cost: -3,
+        latencyMs: Infinity,
+        model: 'm'.repeat(400),
+        error: 'e'.repeat(100),
+      });
+      recorder.record(rec(3));
+      await recorder.close();
+      const rows = await knex('usage_records').orderBy('id');
+      expect(rows.map(r => r.at)).toEqual([1, 2, 3].map(i => rec(i).at));
+      expect(rows[1]).toMatchObject({
+        input_tokens: 0,
+        output_tokens: 2_147_483_647,
+        error: 'e'.repeat(64),
+        model: 'm'.repeat(253),
+      });
+      expect(Number(rows[1].cost)).toBe(0);
+      expect(Number(rows[1].latency_ms)).toBe(0);
+    });
+  },
+);

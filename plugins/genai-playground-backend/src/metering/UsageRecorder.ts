@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { UsageRecord, UsageStore } from './UsageStore';
+import { validRecord } from './validRecord';
 
 export interface UsageRecorderOptions {
   store: UsageStore;
@@ -35,8 +36,17 @@ export class UsageRecorder {
     this.#timer.unref();
   }
 
+  /** Queues a call's record, made valid first (see validRecord). */
   record(record: UsageRecord) {
-    this.#buffer.push(record);
+    const [valid, changed] = validRecord(record);
+    if (changed) {
+      this.#o.logger.warn(
+        `Usage metering: record of call ${
+          record.requestId ?? '(no id)'
+        } had invalid values; metered as corrected`,
+      );
+    }
+    this.#buffer.push(valid);
     if (this.#buffer.length >= this.#o.batchSize && !this.#flushing) {
       void this.flush();
     }

@@ -12,6 +12,24 @@ import {
 import type { DiscoveredModel, ModelRegistry } from '../models/ModelRegistry';
 
 /**
+ * Why a Service may lead outside the cluster, if it may. The namespaces are the teams': what a
+ * Service says is not trusted. An ExternalName Service is a DNS alias to any host; a Service
+ * without a selector gets its endpoints from whoever writes them, any address at all. A Service
+ * with a selector routes only to the pods it selects, which is what a deploy makes.
+ */
+export function outsideTheCluster(svc: V1Service): string | undefined {
+  if (svc.spec?.type === 'ExternalName' || svc.spec?.externalName) {
+    return `it is of type ExternalName (${
+      svc.spec?.externalName ?? 'no name'
+    }), an alias to a host outside the cluster`;
+  }
+  if (Object.keys(svc.spec?.selector ?? {}).length === 0) {
+    return 'it has no selector, so its endpoints may be any address, in the cluster or not';
+  }
+  return undefined;
+}
+
+/**
  * Finds the model servers deployed into playground environments: Services labelled
  * `genai-playground.io/inference-model=<name>` in the namespace of a ready environment. The
  * upstream is the Service's cluster DNS name and port (`http://<svc>.<ns>.svc:<port>`); with
@@ -46,6 +64,13 @@ export class InferenceServiceDiscovery {
     for (const svc of list.items) {
       const env = byNamespace.get(svc.metadata?.namespace ?? '');
       if (!env) continue;
+      const refusal = outsideTheCluster(svc);
+      if (refusal) {
+        logger.warn(
+          `Inference service ${svc.metadata?.name} in ${env.id} is not served: ${refusal}`,
+        );
+        continue;
+      }
       const model = this.#toModel(svc, env.id, env.team, env.gpuPool);
       if (model) models.push(model);
     }

@@ -39,7 +39,7 @@ export interface InferenceProxyOptions {
   recorder: UsageRecorder;
   metrics: GatewayMetrics;
   config: Pick<InferenceConfig, 'timeouts' | 'retries'> &
-    Partial<Pick<InferenceConfig, 'requestLimits'>>;
+    Partial<Pick<InferenceConfig, 'requestLimits' | 'upstreamLimits'>>;
   logger: LoggerService;
 }
 
@@ -71,6 +71,8 @@ interface Outcome {
 }
 
 const MICROS = 1_000_000;
+/** An error answer of a model server is read up to this much (its message is all that is used). */
+const MAX_ERROR_BYTES = 64 * 1024;
 
 /** Whose budget a budget subject id (`key:`, `env:`, `team:`) is, for messages. */
 function budgetHolder(subject: string): string {
@@ -420,7 +422,7 @@ export class InferenceProxy {
         });
         if (attempt < retries.attempts) {
           replica.outstanding--;
-          const text = await upstream.body().then(
+          const text = await upstream.body(MAX_ERROR_BYTES).then(
             b => b.toString('utf8'),
             () => '',
           );
@@ -480,7 +482,21 @@ export class InferenceProxy {
     status: number,
     sentAt: number,
   ): Promise<Outcome> {
-    const text = (await upstream.body()).toString('utf8');
+    let text: string;
+    try {
+      text = (await upstream.body(MAX_ERROR_BYTES)).toString('utf8');
+    } catch (error) {
+      if (call.res.destroyed) throw error;
+      throw new GatewayError(
+        502,
+        `The model server for '${
+          model.name
+        }' failed (${status}) and its answer could not be read: ${
+          (error as { code?: string }).code ?? (error as Error).message
+        }`,
+        { type: 'api_error', code: 'upstream_error' },
+      );
+    }
     const receivedAt = performance.now();
     let body: string;
     let answered = status;
@@ -509,10 +525,21 @@ export class InferenceProxy {
   ): Promise<Outcome> {
     let body: Buffer;
     try {
-      body = await upstream.body();
+      body = await upstream.body(
+        this.#o.config.upstreamLimits?.maxResponseBytes,
+      );
     } catch (error) {
       if (call.res.destroyed) throw error;
       const code = (error as { code?: string }).code;
+      if (code === 'UPSTREAM_TOO_LARGE') {
+        throw new GatewayError(
+          502,
+          `The model server's answer was too large: ${
+            (error as Error).message
+          }`,
+          { type: 'api_error', code: 'upstream_too_large' },
+        );
+      }
       throw new GatewayError(
         code === 'UND_ERR_BODY_TIMEOUT' ? 504 : 502,
         `The model server stopped answering half way: ${
@@ -564,6 +591,7 @@ export class InferenceProxy {
     const headersAt = performance.now();
     const filter = new SseUsageFilter({
       clientWantsUsage: shape.clientWantsUsage,
+      maxEventBytes: this.#o.config.upstreamLimits?.maxEventBytes,
     });
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -581,6 +609,19 @@ export class InferenceProxy {
       upstream.pipe({
         data: chunk => {
           const out = filter.push(chunk);
+          if (filter.overflow) {
+            upstream.abort(
+              Object.assign(
+                new Error(
+                  `an event longer than ${
+                    this.#o.config.upstreamLimits?.maxEventBytes
+                  } bytes`,
+                ),
+                { code: 'UPSTREAM_EVENT_TOO_LARGE' },
+              ),
+            );
+            return;
+          }
           if (ttftMs === undefined && filter.chunks > 0) {
             ttftMs = performance.now() - call.t0;
             this.#o.metrics.ttft.observe({ model: model.name }, ttftMs / 1000);
@@ -614,24 +655,28 @@ export class InferenceProxy {
             return;
           }
           const timeout = error.code === 'UND_ERR_BODY_TIMEOUT';
+          const tooLarge = error.code === 'UPSTREAM_EVENT_TOO_LARGE';
           this.#o.metrics.upstreamErrors.inc({
             model: model.name,
             reason: timeout ? 'chunk_timeout' : 'stream_cut',
           });
-          const e = new GatewayError(
-            timeout ? 504 : 502,
-            timeout
-              ? `The model server for '${model.name}' sent nothing for ${
-                  this.#o.config.timeouts.chunkMs
-                } ms; the stream was cut`
-              : `The model server for '${model.name}' broke off the stream: ${
-                  error.code ?? error.message
-                }`,
-            {
-              type: 'api_error',
-              code: timeout ? 'upstream_timeout' : 'upstream_cut',
-            },
-          );
+          let message = `The model server for '${
+            model.name
+          }' broke off the stream: ${error.code ?? error.message}`;
+          if (timeout) {
+            message = `The model server for '${model.name}' sent nothing for ${
+              this.#o.config.timeouts.chunkMs
+            } ms; the stream was cut`;
+          } else if (tooLarge) {
+            message = `The model server for '${model.name}' sent ${error.message}; the stream was cut`;
+          }
+          let code = 'upstream_cut';
+          if (timeout) code = 'upstream_timeout';
+          else if (tooLarge) code = 'upstream_too_large';
+          const e = new GatewayError(timeout ? 504 : 502, message, {
+            type: 'api_error',
+            code,
+          });
           res.end(filter.end() + sseErrorEvent(e));
           resolve({
             status: e.status,
@@ -653,10 +698,21 @@ export class InferenceProxy {
     reservation: Reservation | undefined,
     outcome: Outcome,
   ) {
-    const inputTokens =
+    // what the model server reports (or the estimate without a report) is believed up to what
+    // the request could produce: a server in a team namespace must not charge more than that
+    const bounds =
+      shape && model
+        ? worstCaseTokens(call.endpoint, shape, call.raw.length, model)
+        : { input: 0, output: 0 };
+    const inputTokens = Math.min(
       outcome.usage?.promptTokens ??
-      (outcome.chunks ? Math.ceil(call.raw.length / 4) : 0);
-    const outputTokens = outcome.usage?.completionTokens ?? outcome.chunks ?? 0;
+        (outcome.chunks ? Math.ceil(call.raw.length / 4) : 0),
+      bounds.input,
+    );
+    const outputTokens = Math.min(
+      outcome.usage?.completionTokens ?? outcome.chunks ?? 0,
+      bounds.output,
+    );
     const costMicros = model
       ? inputTokens * model.pricePer1MInput +
         outputTokens * model.pricePer1MOutput

@@ -20,17 +20,26 @@ export class SseUsageFilter {
   /** The model server sent an error event (vLLM's in-stream error). */
   errorMessage: string | undefined;
   done = false;
+  /** An event grew past `maxEventBytes` without ending: the stream must be cut. */
+  overflow = false;
 
   readonly #decoder = new StringDecoder('utf8');
   readonly #clientWantsUsage: boolean;
+  readonly #maxEventBytes: number;
   #pending = '';
 
-  constructor(options: { clientWantsUsage: boolean }) {
+  constructor(options: { clientWantsUsage: boolean; maxEventBytes?: number }) {
     this.#clientWantsUsage = options.clientWantsUsage;
+    this.#maxEventBytes = options.maxEventBytes ?? Infinity;
   }
 
-  /** Takes a network chunk; returns the text to send on (possibly empty). */
+  /**
+   * Takes a network chunk; returns the text to send on (possibly empty). What is held back (an
+   * event not ended yet) is capped: past `maxEventBytes` it is dropped and `overflow` set, so a
+   * server sending an endless line cannot grow the gateway's memory.
+   */
   push(chunk: Buffer): string {
+    if (this.overflow) return '';
     const text = this.#pending + this.#decoder.write(chunk);
     let out = '';
     let from = 0;
@@ -41,11 +50,17 @@ export class SseUsageFilter {
       from = end + 2;
     }
     this.#pending = from === 0 ? text : text.slice(from);
+    // (characters, not bytes: a close enough measure for a cap)
+    if (this.#pending.length > this.#maxEventBytes) {
+      this.#pending = '';
+      this.overflow = true;
+    }
     return out;
   }
 
   /** The rest, when the stream ended (an unterminated last event is passed on as it is). */
   end(): string {
+    if (this.overflow) return '';
     const rest = this.#pending + this.#decoder.end();
     this.#pending = '';
     return rest ? this.#event(rest) : '';

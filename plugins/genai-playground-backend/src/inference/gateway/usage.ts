@@ -25,14 +25,27 @@ function objectEnd(text: string, start: number): number {
   return -1;
 }
 
-/** Reads a `usage` object (OpenAI's field names) into token counts. */
+/** A token count as a model server may report it: absent is 0; anything but a count is invalid. */
+function tokenCount(value: unknown): number | undefined {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    return undefined;
+  }
+  return Math.round(value);
+}
+
+/**
+ * Reads a `usage` object (OpenAI's field names) into token counts. Model servers deployed into
+ * team namespaces are not trusted: a usage with a count that is not a non-negative number is
+ * ignored as a whole (the gateway then estimates), never metered as NaN or a negative cost. How
+ * large a count may be is the caller's to bound (see worstCaseTokens).
+ */
 export function toTokenUsage(usage: unknown): TokenUsage | undefined {
   if (!usage || typeof usage !== 'object') return undefined;
   const u = usage as Record<string, unknown>;
-  const prompt = Number(u.prompt_tokens ?? 0);
-  const completion = Number(u.completion_tokens ?? 0);
-  if (!Number.isFinite(prompt) || !Number.isFinite(completion))
-    return undefined;
+  const prompt = tokenCount(u.prompt_tokens);
+  const completion = tokenCount(u.completion_tokens);
+  if (prompt === undefined || completion === undefined) return undefined;
   return { promptTokens: prompt, completionTokens: completion };
 }
 

@@ -68,15 +68,32 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     else if (this.#ended) sink.end();
   }
 
-  /** Reads the whole body (error answers, whole answers). */
-  body(): Promise<Buffer> {
+  /**
+   * Reads the whole body (error answers, whole answers). A body larger than `maxBytes` stops the
+   * exchange and rejects with code UPSTREAM_TOO_LARGE: a model server must not be able to fill
+   * the gateway's memory.
+   */
+  body(maxBytes = Infinity): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      let tooLarge = false;
       this.pipe({
         data: chunk => {
-          chunks.push(chunk);
+          if (tooLarge) return;
           size += chunk.length;
+          if (size > maxBytes) {
+            tooLarge = true;
+            chunks.length = 0;
+            const error = Object.assign(
+              new Error(`the answer is larger than ${maxBytes} bytes`),
+              { code: 'UPSTREAM_TOO_LARGE' },
+            );
+            this.abort(error);
+            reject(error);
+            return;
+          }
+          chunks.push(chunk);
         },
         end: () =>
           resolve(
