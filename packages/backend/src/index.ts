@@ -42,7 +42,7 @@ async function main() {
   );
 
   backend.add(import('@backstage/plugin-permission-backend'));
-  // The portal's policy: teams manage their environments, the rest of the portal stays open.
+  // The portal's policy: deny by default; teams manage their environments, leads read them.
   backend.add(
     import('@genai-portal/plugin-permission-backend-module-genai-playground'),
   );
@@ -51,6 +51,10 @@ async function main() {
   backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 
   backend.add(import('@backstage/plugin-kubernetes-backend'));
+  // Users see the Kubernetes objects of their teams' environments only.
+  backend.add(
+    import('@genai-portal/plugin-kubernetes-backend-module-genai-playground'),
+  );
 
   backend.add(import('@backstage/plugin-user-settings-backend'));
   backend.add(import('@backstage/plugin-notifications-backend'));

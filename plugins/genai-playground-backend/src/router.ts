@@ -64,7 +64,12 @@ export async function createRouter(
   });
 
   router.get('/settings', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    // The rate card, caps and pools are what quotas are made of: read under quota.read, so a
+    // token restricted to other permissions (the scraper's) reads nothing here.
+    await options.quota.authorize(credentials);
     res.json(settings);
   });
 

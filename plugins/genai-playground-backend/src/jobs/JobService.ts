@@ -12,13 +12,9 @@ import {
 } from '@backstage/errors';
 import {
   AuthorizeResult,
-  type PolicyDecision,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import {
-  createConditionAuthorizer,
-  type PermissionRuleset,
-} from '@backstage/plugin-permission-node';
+import type { PermissionRuleset } from '@backstage/plugin-permission-node';
 import {
   isImageFromAllowedRegistry,
   jobCancelPermission,
@@ -46,6 +42,7 @@ import {
   type KubernetesClient,
 } from '../kubernetes/KubernetesClient';
 import { parseQuantity } from '../kubernetes/quantity';
+import { PermissionGate } from '../permissions/PermissionGate';
 import type { EnvironmentQuery } from '../permissions/rules';
 import type { QuotaService } from '../quota/QuotaService';
 import { actorOf } from '../lib/actor';
@@ -158,10 +155,7 @@ export class JobService {
   readonly #o: JobServiceOptions;
   readonly #clock: { now(): Date };
   readonly #newId: () => string;
-  readonly #authorizeConditions: (
-    decision: PolicyDecision,
-    environment: Environment | undefined,
-  ) => boolean;
+  readonly #gate: PermissionGate;
 
   static create(options: JobServiceOptions) {
     return new JobService(options);
@@ -171,7 +165,7 @@ export class JobService {
     this.#o = options;
     this.#clock = options.clock ?? { now: () => new Date() };
     this.#newId = options.newId ?? newJobId;
-    this.#authorizeConditions = createConditionAuthorizer(options.ruleset);
+    this.#gate = new PermissionGate(options);
   }
 
   // ---------------------------------------------------------------- submit
@@ -569,11 +563,7 @@ export class JobService {
     },
     { credentials }: Options,
   ): Promise<Job[]> {
-    const [decision] = await this.#o.permissions.authorizeConditional(
-      [{ permission: jobReadPermission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.DENY) return [];
+    const mayRead = await this.#gate.predicate(jobReadPermission, credentials);
     const records = await this.#o.store.list({
       environmentId: query.environment,
       team: query.team ? toGroupRef(query.team)?.ref ?? query.team : undefined,
@@ -581,7 +571,6 @@ export class JobService {
       statuses: query.statuses,
       limit: query.limit,
     });
-    if (decision.result === AuthorizeResult.ALLOW) return records.map(toJob);
     const environmentIds = [...new Set(records.map(r => r.environmentId))];
     const environments = new Map(
       (
@@ -592,9 +581,10 @@ export class JobService {
       ).map(e => [e.id, toEnvironment(e)]),
     );
     return records
-      .filter(r =>
-        this.#authorizeConditions(decision, environments.get(r.environmentId)),
-      )
+      .filter(r => {
+        const environment = environments.get(r.environmentId);
+        return environment !== undefined && mayRead(environment);
+      })
       .map(toJob);
   }
 

@@ -30,7 +30,7 @@ export class QuotaReader {
     query: { team?: string },
     options: { credentials: BackstageCredentials },
   ): Promise<TeamQuotaUsage[]> {
-    await this.#authorize(options.credentials);
+    await this.authorize(options.credentials);
     if (query.team === undefined) return this.quota.getTeamQuotas();
     const team = toGroupRef(query.team);
     if (!team) {
@@ -44,11 +44,12 @@ export class QuotaReader {
   async getPoolUsage(options: {
     credentials: BackstageCredentials;
   }): Promise<GpuPoolUsage[]> {
-    await this.#authorize(options.credentials);
+    await this.authorize(options.credentials);
     return this.quota.getPoolUsage();
   }
 
-  async #authorize(credentials: BackstageCredentials) {
+  /** Throws NotAllowedError unless the caller may read quotas (and settings). */
+  async authorize(credentials: BackstageCredentials) {
     const [decision] = await this.permissions.authorize(
       [{ permission: quotaReadPermission }],
       { credentials },

@@ -1,0 +1,210 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { stringify } from 'yaml';
+
+/**
+ * The real backend process (packages/backend/src/index.ts through Backstage's node transform)
+ * with the production config on the machine's PostgreSQL and Redis, as an operator runs it: every
+ * plugin, the real permission policy, oauth2-proxy sign-in. Each start gets databases of its own
+ * (a prefix) that stop() drops.
+ */
+export const repoRoot = resolve(__dirname, '../../../..');
+export const pgUrl =
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+  'postgresql://postgres@127.0.0.1:5432';
+export const redisUrl =
+  process.env.PORTAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+/** Why PostgreSQL cannot be used, or undefined when it answers. */
+export async function postgresProblem(): Promise<string | undefined> {
+  const client = new Client({
+    connectionString: pgUrl,
+    connectionTimeoutMillis: 3000,
+  });
+  try {
+    await client.connect();
+    await client.end();
+    return undefined;
+  } catch (e) {
+    return `PostgreSQL at ${pgUrl} is not reachable (${(e as Error).message})`;
+  }
+}
+
+export async function dropDatabases(prefix: string) {
+  const client = new Client({ connectionString: pgUrl });
+  await client.connect();
+  const { rows } = await client.query(
+    'SELECT datname FROM pg_database WHERE datname LIKE $1',
+    [`${prefix}%`],
+  );
+  for (const { datname } of rows) {
+    await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
+  await client.end();
+}
+
+export interface ProductionBackend {
+  baseUrl: string;
+  /** The static token Prometheus scrapes with. */
+  scrapeToken: string;
+  output(): { stdout: string; stderr: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the backend and waits until it is ready. `cluster` points the production config's
+ * cluster at kube-sim; `config` is one more config file (YAML data) loaded last.
+ */
+export async function startProductionBackend(options: {
+  cluster: { url: string; token: string };
+  config?: object;
+  env?: Record<string, string>;
+}): Promise<ProductionBackend> {
+  const port = await freePort();
+  const prefix = `portal_${Date.now()}_${port}_`;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const scrapeToken = `scrape-${port}-0123456789`;
+  const pg = new URL(pgUrl);
+  const configs = [
+    resolve(repoRoot, 'app-config.yaml'),
+    resolve(repoRoot, 'app-config.production.yaml'),
+  ];
+  if (options.config) {
+    const file = join(mkdtempSync(join(tmpdir(), 'portal-config-')), 'x.yaml');
+    writeFileSync(file, stringify(options.config));
+    configs.push(file);
+  }
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      'packages/backend/src/index.ts',
+      ...configs.flatMap(c => ['--config', c]),
+    ],
+    {
+      // Production resolves the catalog's file locations against the working directory.
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORTAL_BASE_URL: baseUrl,
+        APP_CONFIG_backend_listen: `127.0.0.1:${port}`,
+        APP_CONFIG_backend_database_prefix: prefix,
+        BACKEND_SECRET: `secret-${port}-0123456789abcdef`,
+        METRICS_SCRAPE_TOKEN: scrapeToken,
+        POSTGRES_HOST: pg.hostname,
+        POSTGRES_PORT: pg.port || '5432',
+        POSTGRES_USER: decodeURIComponent(pg.username) || 'postgres',
+        POSTGRES_PASSWORD: decodeURIComponent(pg.password) || 'unused',
+        REDIS_URL: redisUrl,
+        K8S_CLUSTER_NAME: 'kube-sim',
+        K8S_CLUSTER_URL: options.cluster.url,
+        K8S_CLUSTER_TOKEN: options.cluster.token,
+        K8S_CLUSTER_CA_DATA: 'unused',
+        K8S_VIEWER_TOKEN: options.cluster.token,
+        ...options.env,
+      },
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', d => (stdout += d));
+  child.stderr.on('data', d => (stderr += d));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await dropDatabases(prefix);
+  };
+  try {
+    for (let i = 0; ; i++) {
+      const res = await fetch(
+        `${baseUrl}/.backstage/health/v1/readiness`,
+      ).catch(() => undefined);
+      if (res?.status === 200) break;
+      const code = await Promise.race([
+        exited,
+        new Promise(r => setTimeout(r, 500)),
+      ]);
+      if (typeof code === 'number' || i > 400) {
+        throw new Error(`backend did not start (exit ${code}): ${stderr}`);
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl, scrapeToken, output: () => ({ stdout, stderr }), stop };
+}
+
+/**
+ * Signs a catalog user in as the chart's oauth-proxy does: the proxy's X-Forwarded-User on the
+ * oauth2Proxy provider's refresh. Returns the Backstage token.
+ */
+export async function signIn(baseUrl: string, user: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/oauth2Proxy/refresh`, {
+    method: 'POST',
+    headers: { 'x-forwarded-user': user, 'x-requested-with': 'XMLHttpRequest' },
+  });
+  if (res.status !== 200) {
+    throw new Error(`sign-in of ${user}: ${res.status} ${await res.text()}`);
+  }
+  const body = (await res.json()) as { backstageIdentity: { token: string } };
+  return body.backstageIdentity.token;
+}
+
+/**
+ * kube-sim or llm-sim as its own process, started by its CLI as scripts/start.sh does; resolves
+ * with the URL it prints once listening.
+ */
+export async function startSim(
+  name: 'kube-sim' | 'llm-sim',
+  args: string[],
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [resolve(repoRoot, `packages/${name}/bin/${name}`), ...args],
+    { cwd: repoRoot, env: process.env },
+  );
+  let output = '';
+  const exited = once(child, 'exit');
+  const url = await new Promise<string>((done, fail) => {
+    child.stdout.on('data', d => {
+      output += d;
+      // kube-sim says "listening on URL", llm-sim "serving on URL/v1".
+      const match = /(?:listening|serving) on (https?:\/\/[\w.:[\]-]+)/.exec(
+        output,
+      );
+      if (match) done(match[1]);
+    });
+    child.stderr.on('data', d => (output += d));
+    child.once('exit', code =>
+      fail(new Error(`${name} exited ${code}: ${output}`)),
+    );
+  });
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
