@@ -14,7 +14,7 @@ import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/
 import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import { binary } from './tools';
-import { byKind, chart, render, type Manifest } from './render';
+import { byKind, chart, render, type Manifest } from './__testUtils__/render';
 
 jest.setTimeout(60_000);
 

@@ -1,4 +1,4 @@
-import { byKind, named, render } from './render';
+import { byKind, named, render } from './__testUtils__/render';
 
 jest.setTimeout(60_000);
 

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { binary } from './tools';
+import { binary } from '../tools';
 
-/** The chart's folder; tests only run from source. */
-export const chart = path.resolve(__dirname, '../helm/genai-portal');
+/** The chart's folder. */
+// Tests only run from source, so the package folder is a fixed step up from here.
+// eslint-disable-next-line no-restricted-syntax
+export const chart = path.resolve(__dirname, '../../helm/genai-portal');
 
 export type Manifest = {
   apiVersion: string;
