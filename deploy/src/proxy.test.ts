@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { byKind, named, render } from './__testUtils__/render';
 
 jest.setTimeout(60_000);
@@ -49,7 +52,7 @@ describe('oauth2-proxy in front of the backend', () => {
       '^/api/genai-playground/metrics$',
       '^/\\.backstage/health/v1/(readiness|liveness)$',
     ]);
-    const open = (path: string) => skipped.some(r => r.test(path));
+    const open = (url: string) => skipped.some(r => r.test(url));
     expect(open('/api/genai-playground/v1/chat/completions')).toBe(true);
     expect(open('/api/genai-playground/v1/models')).toBe(true);
     expect(open('/api/genai-playground/metrics')).toBe(true);
@@ -57,7 +60,7 @@ describe('oauth2-proxy in front of the backend', () => {
     // The paths that trust X-Forwarded-User, and everything else, need a proxy session. (The
     // fork matches the decoded, uncleaned path; Go's ServeMux then redirects a path with dot
     // segments to its clean form, which is matched again.)
-    for (const path of [
+    for (const url of [
       '/api/auth/oauth2Proxy/refresh',
       '/api/auth/oauth2Proxy/start',
       '/api/catalog/entities',
@@ -69,8 +72,27 @@ describe('oauth2-proxy in front of the backend', () => {
       '/Xbackstage/health/v1/readiness',
       '/',
     ]) {
-      expect([path, open(path)]).toEqual([path, false]);
+      expect([url, open(url)]).toEqual([url, false]);
     }
+  });
+
+  it('signs in by X-Forwarded-User alone, the one header the fork always replaces', () => {
+    // The fork sets X-Forwarded-Email only when the user has one, and never touches
+    // X-Forwarded-Preferred-Username or X-OAUTH2-PROXY-ID-TOKEN: a resolver reading those would
+    // take them from the client.
+    const production = parse(
+      fs.readFileSync(
+        path.resolve(__dirname, '../../app-config.production.yaml'),
+        'utf8',
+      ),
+    );
+    expect(production.auth.providers).toEqual({
+      oauth2Proxy: {
+        signIn: {
+          resolvers: [{ resolver: 'forwardedUserMatchingUserEntityName' }],
+        },
+      },
+    });
   });
 
   it('is the only way in: the backend listens on loopback and exposes no port', () => {
