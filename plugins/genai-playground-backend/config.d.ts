@@ -7,6 +7,14 @@ export interface Config {
      * `caData` and `skipTLSVerify` are used, so the cluster is configured once.
      */
     cluster: string;
+    /**
+     * The token the plugin provisions with (namespaces, quotas, role bindings, jobs). When set,
+     * it replaces the cluster's `serviceAccountToken` for the plugin only, so that entry can
+     * hold the Kubernetes plugin's read-only token: a user's reads through the Kubernetes plugin
+     * never run with the identity that provisions. Default: the cluster's token.
+     * @visibility secret
+     */
+    serviceAccountToken?: string;
     /** Currency of the rate card and of budgets, e.g. USD. Default USD. */
     currency?: string;
     /** Prices used to project an environment's monthly cost. */

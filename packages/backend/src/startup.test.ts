@@ -41,6 +41,7 @@ function productionEnv(port: number, overrides: Record<string, string> = {}) {
     K8S_CLUSTER_NAME: 'openshift',
     K8S_CLUSTER_URL: 'https://127.0.0.1:6443',
     K8S_CLUSTER_TOKEN: 'token',
+    K8S_VIEWER_TOKEN: 'viewer-token',
     K8S_CLUSTER_CA_DATA: 'unused',
     ...overrides,
   };

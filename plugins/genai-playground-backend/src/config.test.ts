@@ -123,6 +123,18 @@ describe('readPlaygroundConfig', () => {
     });
   });
 
+  it('provisions with its own token when it has one, apart from the Kubernetes plugin’s', () => {
+    const config = read({
+      cluster: 'kube-sim',
+      serviceAccountToken: 'provisioner',
+    });
+    expect(config.cluster.serviceAccountToken).toBe('provisioner');
+    expect(kubernetes.clusterLocatorMethods[0].clusters[0]).toMatchObject({
+      name: 'kube-sim',
+      serviceAccountToken: 'tok',
+    });
+  });
+
   it('fills defaults around the cluster name', () => {
     const config = read({ cluster: 'kube-sim' });
     expect(config.cluster).toEqual({

@@ -121,7 +121,11 @@ function number(
   return value;
 }
 
-function readCluster(root: Config, name: string): ClusterSettings {
+function readCluster(
+  root: Config,
+  name: string,
+  ownToken: string | undefined,
+): ClusterSettings {
   const methods =
     root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
   const clusters = methods
@@ -144,7 +148,10 @@ function readCluster(root: Config, name: string): ClusterSettings {
       `the url of cluster '${name}' must start with http:// or https://, got '${url}'`,
     );
   }
-  const serviceAccountToken = cluster.getOptionalString('serviceAccountToken');
+  // The portal's own identity when it has one: the Kubernetes plugin's entry then holds a
+  // read-only token, and users' reads never run with the identity that provisions.
+  const serviceAccountToken =
+    ownToken ?? cluster.getOptionalString('serviceAccountToken');
   if (!serviceAccountToken) {
     throw new ConfigProblem(
       `${KEY}.cluster`,
@@ -267,7 +274,11 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
       'missing: name the cluster of kubernetes.clusterLocatorMethods that environments are created on',
     );
   }
-  const cluster = readCluster(root, clusterName);
+  const cluster = readCluster(
+    root,
+    clusterName,
+    config?.getOptionalString('serviceAccountToken') || undefined,
+  );
 
   const currency = config?.getOptionalString('currency') ?? 'USD';
   if (!/^[A-Z]{3}$/.test(currency)) {

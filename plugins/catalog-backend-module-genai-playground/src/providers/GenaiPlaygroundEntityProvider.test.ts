@@ -136,6 +136,8 @@ describe('GenaiPlaygroundEntityProvider', () => {
             'url:http://localhost:3000/genai-playground/environments/ml-research-llama-finetune',
           'backstage.io/kubernetes-id': 'ml-research-llama-finetune',
           'backstage.io/kubernetes-namespace': 'ml-research-llama-finetune',
+          'backstage.io/kubernetes-label-selector':
+            'app.kubernetes.io/managed-by=genai-playground-portal',
           'genai-playground.io/environment-id': 'ml-research-llama-finetune',
           'genai-playground.io/gpu-pool': 'mi300x',
           'genai-playground.io/expires-at': '2025-06-04T10:00:00.000Z',

@@ -26,7 +26,15 @@ export const GENAI_PLAYGROUND_ANNOTATIONS = {
   securityLevel: 'genai-playground.io/security-level',
   kubernetesId: 'backstage.io/kubernetes-id',
   kubernetesNamespace: 'backstage.io/kubernetes-namespace',
+  kubernetesLabelSelector: 'backstage.io/kubernetes-label-selector',
 } as const;
+
+/**
+ * What the Kubernetes tab lists in an environment's namespace: everything the portal made there
+ * (quota, limits, policies, jobs and their pods, model servers), which all carry this label.
+ */
+export const PORTAL_OBJECTS_SELECTOR =
+  'app.kubernetes.io/managed-by=genai-playground-portal';
 
 /** The portal page of an environment: the frontend plugin's route. */
 export function environmentPageUrl(
@@ -95,6 +103,7 @@ export function environmentToEntity(
         [ANNOTATION_ORIGIN_LOCATION]: `url:${page}`,
         [a.kubernetesId]: environment.namespace,
         [a.kubernetesNamespace]: environment.namespace,
+        [a.kubernetesLabelSelector]: PORTAL_OBJECTS_SELECTOR,
         [a.environmentId]: environment.id,
         [a.gpuPool]: environment.gpuPool,
         [a.expiresAt]: environment.expiresAt,
