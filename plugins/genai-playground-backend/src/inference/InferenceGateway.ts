@@ -25,6 +25,7 @@ import { InferenceServiceDiscovery } from './discovery/InferenceServiceDiscovery
 import { GatewayAuthenticator } from './gateway/GatewayAuthenticator';
 import { InferenceProxy } from './gateway/InferenceProxy';
 import { createGatewayRouter } from './gateway/router';
+import { BudgetSeeder } from './limits/BudgetSeeder';
 import type { LimitStore } from './limits/LimitStore';
 import { MemoryLimitStore } from './limits/MemoryLimitStore';
 import { RedisLimitStore } from './limits/RedisLimitStore';
@@ -136,6 +137,11 @@ export class InferenceGateway {
     this.proxy = new InferenceProxy({
       registry: this.registry,
       limits,
+      seeder: new BudgetSeeder({
+        usage: usageStore,
+        pending: () => this.recorder.unwritten(),
+        limits,
+      }),
       recorder: this.recorder,
       metrics: this.metrics,
       config,

@@ -21,6 +21,8 @@ export interface UsageRecorderOptions {
  */
 export class UsageRecorder {
   #buffer: UsageRecord[] = [];
+  /** The batch being written (neither buffered nor in the database yet). */
+  #writing: UsageRecord[] = [];
   #flushing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -57,15 +59,26 @@ export class UsageRecorder {
     return this.#buffer.length;
   }
 
+  /** Records not in the database yet: buffered or being written (budgets are seeded with them). */
+  unwritten(): readonly UsageRecord[] {
+    return this.#writing.length
+      ? this.#writing.concat(this.#buffer)
+      : this.#buffer;
+  }
+
   /** Writes what is buffered now (waits for a flush in progress first). */
   async flush(): Promise<void> {
     while (this.#flushing) await this.#flushing;
     if (this.#buffer.length === 0) return;
     const batch = this.#buffer;
     this.#buffer = [];
+    this.#writing = batch;
     this.#flushing = this.#o.store.insert(batch).then(
-      () => undefined,
+      () => {
+        this.#writing = [];
+      },
       error => {
+        this.#writing = [];
         this.#buffer = batch.concat(this.#buffer);
         const over = this.#buffer.length - this.#maxBuffered;
         if (over > 0) {

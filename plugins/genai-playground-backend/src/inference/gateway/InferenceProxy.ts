@@ -9,7 +9,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { UsageRecorder } from '../../metering/UsageRecorder';
 import type { UsageRecord } from '../../metering/UsageStore';
 import type { InferenceConfig } from '../config';
-import type { LimitStore, Refusal, Reservation } from '../limits/LimitStore';
+import type { BudgetSeeder } from '../limits/BudgetSeeder';
+import {
+  LimitStoreUnavailableError,
+  type LimitStore,
+  type Refusal,
+  type Reservation,
+} from '../limits/LimitStore';
 import type { GatewayMetrics } from '../metrics/GatewayMetrics';
 import type { ModelEntry, ModelRegistry } from '../models/ModelRegistry';
 import type { Replica } from '../upstream/Replica';
@@ -36,6 +42,8 @@ import { costMicros, worstCaseTokens } from './worstCase';
 export interface InferenceProxyOptions {
   registry: ModelRegistry;
   limits: LimitStore;
+  /** Seeds budget counters the limit store does not hold (absent: they start at zero). */
+  seeder?: BudgetSeeder;
   recorder: UsageRecorder;
   metrics: GatewayMetrics;
   config: Pick<InferenceConfig, 'timeouts' | 'retries'> &
@@ -269,14 +277,27 @@ export class InferenceProxy {
     const amountMicros = caller.budgets.length
       ? Math.ceil(costMicros(worst, model))
       : 0;
-    const result = await this.#o.limits.reserve({
+    const { seeder } = this.#o;
+    const request = {
       rates: caller.rates,
       tokens: Math.ceil(bytes / 4),
       budgets: caller.budgets,
       amountMicros,
       now: call.startedAt,
-    });
+      requireSeeded: !!seeder,
+    };
+    let result = await this.#o.limits.reserve(request);
+    if (!result.ok && 'unseeded' in result && seeder) {
+      // the store lost (or never had) a budget's counter: seed it from the metered usage first
+      await seeder.seed(result.unseeded, call.startedAt);
+      result = await this.#o.limits.reserve(request);
+    }
     if (result.ok) return result.reservation;
+    if ('unseeded' in result) {
+      throw new LimitStoreUnavailableError(
+        `budget ${result.unseeded[0].id} could not be seeded`,
+      );
+    }
     throw this.#refused(
       call,
       result,

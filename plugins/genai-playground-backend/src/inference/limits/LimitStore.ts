@@ -33,6 +33,13 @@ export interface ReserveRequest {
   amountMicros: number;
   /** Epoch milliseconds. */
   now: number;
+  /**
+   * Budgets the store holds no counter for (never seeded, evicted, flushed) are answered with
+   * `unseeded` rather than counted from zero, so that the caller seeds them from the metered
+   * usage and tries again: a flush must not give a budget back. Off (tests of a store alone):
+   * a missing counter starts at zero.
+   */
+  requireSeeded?: boolean;
 }
 
 /** What settling a reservation needs to undo or adjust. */
@@ -41,6 +48,8 @@ export interface Reservation {
   budgetKeys: string[];
   tokens: number;
   amountMicros: number;
+  /** Per budget key, the generation of its counter at the reservation (Redis: see SETTLE). */
+  budgetGenerations?: string[];
 }
 
 /** Why a call was refused. */
@@ -58,7 +67,16 @@ export interface Refusal {
   refused?: number;
 }
 
-export type ReserveResult = { ok: true; reservation: Reservation } | Refusal;
+/** Budgets to seed from the metered usage before the call can be reserved (nothing counted). */
+export interface Unseeded {
+  ok: false;
+  unseeded: BudgetSubject[];
+}
+
+export type ReserveResult =
+  | { ok: true; reservation: Reservation }
+  | Refusal
+  | Unseeded;
 
 export type CountResult = { ok: true } | Refusal;
 

@@ -44,6 +44,13 @@ export class MemoryLimitStore implements LimitStore {
 
   /** The synchronous core of reserve (the gateway's hot path awaits nothing else here). */
   reserveNow(request: ReserveRequest): ReserveResult {
+    const month = monthOf(request.now);
+    if (request.requireSeeded) {
+      const unseeded = request.budgets.filter(
+        b => !this.#budgets.has(`${b.id}|${month}`),
+      );
+      if (unseeded.length) return { ok: false, unseeded };
+    }
     const refusal =
       this.#checkRpm(request.rates, request.now) ?? this.#checkRest(request);
     if (refusal) {
@@ -53,7 +60,6 @@ export class MemoryLimitStore implements LimitStore {
     }
     const { start } = windowOf(request.now);
     const current = this.#window(start);
-    const month = monthOf(request.now);
     const rateKeys: string[] = [];
     for (const s of request.rates) {
       const c = this.#counter(current, s.id);

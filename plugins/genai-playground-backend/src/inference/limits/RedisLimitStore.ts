@@ -1,5 +1,5 @@
 import { createClient, ErrorReply } from '@redis/client';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   monthOf,
   rateRetryAfterSeconds,
@@ -47,17 +47,29 @@ end
 `;
 
 /*
- * KEYS: the rate window hashes as above, then one counter per budget.
+ * KEYS: the rate window hashes as above, then one hash per budget (fields s = spent and
+ * reserved, g = the generation its seed gave it).
  * ARGV: nRates, nBudgets, fraction of the window gone, tokens, amount, window TTL (ms), budget
- * TTL (s), then rpm and tpm per rate subject, then the limit per budget.
- * Answers {1} when reserved, or {0, index, kind, previous, current[, refused]} for the first
- * limit hit; a call refused for TPM or a budget still counts as a request.
+ * TTL (s), then rpm and tpm per rate subject, then the limit per budget, then 1 when a budget
+ * without a counter must be seeded first.
+ * Answers {1, generation...} when reserved, {2, index...} for the budgets that must be seeded
+ * first (nothing counted), or {0, index, kind, previous, current[, refused]} for the first limit
+ * hit; a call refused for TPM or a budget still counts as a request.
  */
 const RESERVE = `${RPM_CHECK}
 local nBudgets = tonumber(ARGV[2])
 local tokens = tonumber(ARGV[4])
 local amount = tonumber(ARGV[5])
 local off = 7 + 2 * nRates
+if ARGV[off + nBudgets + 1] == '1' then
+  local missing = {2}
+  for j = 1, nBudgets do
+    if redis.call('EXISTS', KEYS[2 * nRates + j]) == 0 then
+      table.insert(missing, j)
+    end
+  end
+  if #missing > 1 then return missing end
+end
 for i = 1, nRates do
   local tpm = tonumber(ARGV[7 + 2 * i])
   local ct = tonumber(redis.call('HGET', KEYS[2 * i - 1], 't')) or 0
@@ -69,7 +81,7 @@ for i = 1, nRates do
 end
 for j = 1, nBudgets do
   local limit = tonumber(ARGV[off + j])
-  local spent = tonumber(redis.call('GET', KEYS[2 * nRates + j]) or '0')
+  local spent = tonumber(redis.call('HGET', KEYS[2 * nRates + j], 's')) or 0
   if spent + amount > limit then
     count_requests()
     return {0, j, 'budget', tostring(spent), '0'}
@@ -79,11 +91,15 @@ count_requests()
 for i = 1, nRates do
   redis.call('HINCRBY', KEYS[2 * i - 1], 't', tokens)
 end
+local reply = {1}
 for j = 1, nBudgets do
-  redis.call('INCRBY', KEYS[2 * nRates + j], amount)
-  redis.call('EXPIRE', KEYS[2 * nRates + j], ARGV[7])
+  local k = KEYS[2 * nRates + j]
+  redis.call('HINCRBY', k, 's', amount)
+  redis.call('HSETNX', k, 'g', '-')
+  redis.call('EXPIRE', k, ARGV[7])
+  table.insert(reply, redis.call('HGET', k, 'g'))
 end
-return {1}
+return reply
 `;
 
 /* A call refused before it reserved: the RPM check, then counted. Same KEYS and ARGV layout. */
@@ -92,26 +108,47 @@ count_requests()
 return {1}
 `;
 
-/* KEYS: rate window hashes, then budget counters. ARGV: nRates, token delta, cost delta. */
+/*
+ * KEYS: rate window hashes, then budget hashes. ARGV: nRates, token delta, cost delta, actual
+ * cost, then the generation each budget had at the reservation.
+ * A budget counter that is gone (flushed, evicted) is left alone: its seed will come from the
+ * metered usage, this call's included. One seeded again since the reservation (another
+ * generation) never held the reservation: it gets the actual cost, not the difference.
+ */
 const SETTLE = `
 local nRates = tonumber(ARGV[1])
 local tokens = tonumber(ARGV[2])
-local amount = tonumber(ARGV[3])
+local delta = tonumber(ARGV[3])
+local actual = tonumber(ARGV[4])
 for i = 1, #KEYS do
   if i <= nRates then
     if tokens ~= 0 and redis.call('EXISTS', KEYS[i]) == 1 then
       redis.call('HINCRBY', KEYS[i], 't', tokens)
     end
-  elseif amount ~= 0 then
-    redis.call('INCRBY', KEYS[i], amount)
+  else
+    local g = redis.call('HGET', KEYS[i], 'g')
+    if g == ARGV[4 + i - nRates] then
+      if delta ~= 0 then redis.call('HINCRBY', KEYS[i], 's', delta) end
+    elseif g then
+      redis.call('HINCRBY', KEYS[i], 's', actual)
+    end
   end
+end
+return 1
+`;
+
+/* Seeds a budget hash unless it exists. KEYS: the hash. ARGV: spent, generation, TTL (s). */
+const SEED = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 's', ARGV[1], 'g', ARGV[2])
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
 end
 return 1
 `;
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
-type Script = typeof RESERVE | typeof SETTLE | typeof COUNT;
+type Script = typeof RESERVE | typeof SETTLE | typeof COUNT | typeof SEED;
 
 /** Budget counters outlive their month by a few days, for reports that look back. */
 const BUDGET_TTL_SECONDS = 40 * 24 * 3600;
@@ -203,16 +240,21 @@ export class RedisLimitStore implements LimitStore {
       request.tokens,
       request.amountMicros,
     );
-    const budgetKeys = request.budgets.map(
-      b => `${this.#prefix}budget:${b.id}:${month}`,
-    );
+    const budgetKeys = request.budgets.map(b => this.#budgetKey(b.id, month));
     keys.push(...budgetKeys);
     const reply = (await this.#run(RESERVE, keys, [
       String(request.rates.length),
       String(request.budgets.length),
       ...args,
       ...request.budgets.map(b => String(Math.floor(b.limitMicros))),
+      request.requireSeeded ? '1' : '0',
     ])) as Array<number | string>;
+    if (Number(reply[0]) === 2) {
+      return {
+        ok: false,
+        unseeded: reply.slice(1).map(j => request.budgets[Number(j) - 1]),
+      };
+    }
     if (Number(reply[0]) === 1) {
       return {
         ok: true,
@@ -221,6 +263,7 @@ export class RedisLimitStore implements LimitStore {
           budgetKeys,
           tokens: Math.round(request.tokens),
           amountMicros: Math.round(request.amountMicros),
+          budgetGenerations: reply.slice(1).map(String),
         },
       };
     }
@@ -282,26 +325,43 @@ export class RedisLimitStore implements LimitStore {
         String(reservation.rateKeys.length),
         String(tokenDelta),
         String(costDelta),
+        String(Math.round(actual.costMicros)),
+        ...reservation.budgetKeys.map(
+          (_, j) => reservation.budgetGenerations?.[j] ?? '-',
+        ),
       ],
     );
   }
 
   async seedBudget(id: string, month: string, spentMicros: number) {
-    await this.#command(() =>
-      this.#client.set(
-        `${this.#prefix}budget:${id}:${month}`,
+    await this.#run(
+      SEED,
+      [this.#budgetKey(id, month)],
+      [
         String(Math.round(spentMicros)),
-        { NX: true, EX: BUDGET_TTL_SECONDS },
-      ),
+        randomBytes(8).toString('hex'),
+        String(BUDGET_TTL_SECONDS),
+      ],
     );
   }
 
   async getSpent(ids: string[], month: string) {
-    if (ids.length === 0) return new Map<string, number>();
-    const values = await this.#command(() =>
-      this.#client.mGet(ids.map(id => `${this.#prefix}budget:${id}:${month}`)),
-    );
-    return new Map(ids.map((id, i) => [id, Number(values[i] ?? 0)]));
+    const spent = new Map<string, number>();
+    for (const id of ids) {
+      const value = await this.#command(() =>
+        this.#client.hGet(this.#budgetKey(id, month), 's'),
+      );
+      spent.set(id, Number(value ?? 0));
+    }
+    return spent;
+  }
+
+  /**
+   * A budget's hash. (`spend:`, not the `budget:` strings of earlier versions: those are left to
+   * expire, and the hashes are seeded from the metered usage on first use.)
+   */
+  #budgetKey(id: string, month: string) {
+    return `${this.#prefix}spend:${id}:${month}`;
   }
 
   async close() {
