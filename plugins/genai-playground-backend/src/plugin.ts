@@ -17,6 +17,7 @@ import { JobService } from './jobs/JobService';
 import { JobWatcher } from './jobs/JobWatcher';
 import { readInferenceConfig } from './inference/config';
 import { InferenceGateway } from './inference/InferenceGateway';
+import { DatabaseApiKeyStore } from './keys/DatabaseApiKeyStore';
 import { KubernetesClient } from './kubernetes/KubernetesClient';
 import { registerPermissions } from './permissions/register';
 import { environmentResourceRef } from './permissions/rules';
@@ -89,6 +90,7 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
           auditor: deps.auditor,
           config,
           logger,
+          keys: await DatabaseApiKeyStore.create({ database: deps.database }),
         });
 
         await scheduler.scheduleTask({

@@ -17,6 +17,7 @@ import { DatabaseEnvironmentStore } from '../environments/DatabaseEnvironmentSto
 import { EnvironmentProvisioner } from '../environments/EnvironmentProvisioner';
 import { EnvironmentService } from '../environments/EnvironmentService';
 import { TeamDirectory } from '../environments/teams';
+import { DatabaseApiKeyStore } from '../keys/DatabaseApiKeyStore';
 import { KubernetesClient } from '../kubernetes/KubernetesClient';
 import { QuotaService } from '../quota/QuotaService';
 import { environmentRuleset, realPolicyPermissions } from './realPolicy';
@@ -26,12 +27,17 @@ export const ORG_GROUPS: Entity[] = [
   'platform-team',
   'ml-research',
   'genai-apps',
-].map(name => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children: [] },
-}));
+].map(groupEntity);
+
+/** A team as a Group entity of the catalog. */
+export function groupEntity(name: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  };
+}
 
 /** Who belongs where (what sign-in puts in ownershipEntityRefs). */
 export const MEMBERSHIP: Record<string, string[]> = {
@@ -134,6 +140,8 @@ export interface ServiceHarnessOptions {
   clock?: { now(): Date };
   beforeStep?: (kind: string, name: string) => Promise<void> | void;
   permissions?: ReturnType<typeof mockServices.permissions.mock>;
+  /** Groups of the catalog besides ORG_GROUPS. */
+  extraTeams?: string[];
 }
 
 /** The plugin's services wired as plugin.ts wires them, on a kube-sim and a test database. */
@@ -150,6 +158,9 @@ export async function createServices(options: ServiceHarnessOptions) {
     logger,
   });
   const store = await DatabaseEnvironmentStore.create({
+    database: mockServices.database({ knex: options.knex }),
+  });
+  const keys = await DatabaseApiKeyStore.create({
     database: mockServices.database({ knex: options.knex }),
   });
   const clock = options.clock;
@@ -190,7 +201,12 @@ export async function createServices(options: ServiceHarnessOptions) {
     provisioner,
     quota,
     teams: new TeamDirectory(
-      catalogServiceMock({ entities: ORG_GROUPS }),
+      catalogServiceMock({
+        entities: [
+          ...ORG_GROUPS,
+          ...(options.extraTeams ?? []).map(groupEntity),
+        ],
+      }),
       userInfo,
     ),
     permissions,
@@ -200,6 +216,7 @@ export async function createServices(options: ServiceHarnessOptions) {
     auditor,
     config,
     logger,
+    keys,
     clock,
   });
   return {
@@ -213,6 +230,7 @@ export async function createServices(options: ServiceHarnessOptions) {
     auditor,
     provisioner,
     environments,
+    keys,
     logger,
   };
 }

@@ -8,6 +8,7 @@ import type {
   EnvironmentStatus,
 } from '@genai-portal/plugin-genai-playground-common';
 import type { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
 import type {
   ClaimResult,
   EnvironmentFilter,
@@ -52,11 +53,14 @@ interface EnvironmentRow {
   lock_expires_at: string | null;
   /** JSON of the record a create in progress took over; see releaseClaim. */
   claimed_over: string | null;
+  /** This incarnation: each create (and takeover) makes a new one. */
+  uid: string | null;
 }
 
 interface EventRow {
   id?: number;
   environment_id: string;
+  environment_uid?: string | null | Knex.QueryBuilder;
   action: string;
   actor: string;
   at: string;
@@ -149,6 +153,8 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       expiry_notified_at: null,
       lock_token: lockToken,
       lock_expires_at: lockUntil,
+      // A new incarnation: the history, jobs and keys of an old one at this id are not its.
+      uid: randomUUID(),
     };
     try {
       await this.db<EnvironmentRow>('environments').insert({
@@ -167,8 +173,10 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     const previous = await this.db<EnvironmentRow>('environments')
       .where({ cluster: env.cluster, namespace: env.namespace })
       .first();
+    // Never another team's: a namespace stays with the team that first held it.
     const free =
       previous &&
+      previous.team === env.team &&
       (previous.status === 'failed' ||
         previous.status === 'deleted' ||
         (previous.status === 'creating' &&
@@ -362,9 +370,15 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     return updated > 0;
   }
 
+  /** The uid of the environment's incarnation now, as a subquery. */
+  #currentUid(id: string) {
+    return this.db<EnvironmentRow>('environments').select('uid').where({ id });
+  }
+
   async addEvent(event: EnvironmentEvent): Promise<void> {
     await this.db<EventRow>('environment_events').insert({
       environment_id: event.environmentId,
+      environment_uid: this.#currentUid(event.environmentId),
       action: event.action,
       actor: event.actor,
       at: event.at,
@@ -373,8 +387,10 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
   }
 
   async listEvents(environmentId: string): Promise<EnvironmentEvent[]> {
+    // Only this incarnation's: a name created again starts a history of its own.
     const rows = await this.db<EventRow>('environment_events')
       .where({ environment_id: environmentId })
+      .andWhere('environment_uid', this.#currentUid(environmentId))
       .orderBy('id', 'asc');
     return rows.map(row => {
       const event: EnvironmentEvent = {

@@ -6,6 +6,7 @@ import {
 import {
   ConflictError,
   InputError,
+  NotAllowedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -23,10 +24,12 @@ import {
   fakeClock,
   LENA,
   MARCO,
+  MEMBERSHIP,
   PRIYA,
   simApis,
   waitFor,
 } from '../__testUtils__/harness';
+import { DatabaseJobStore } from '../jobs/DatabaseJobStore';
 import { namespaceManifest, resourceQuotaManifest } from './manifests';
 
 jest.setTimeout(60_000);
@@ -791,6 +794,118 @@ describe.each(databases.eachSupportedId())(
       ).toEqual(['create']);
     });
 
+    it("keeps a namespace with the team that first held it, and refuses names that reach into another team's namespaces", async () => {
+      const knex = await databases.init(databaseId);
+      const s = await services({ knex, extraTeams: ['ml', 'ml-ops'] });
+      // Team ml's research-x would be team ml-research's x: a clear 400 naming name.
+      const into = await s.environments
+        .create(request({ team: 'ml', name: unique('research-x') }), as(PRIYA))
+        .catch(e => e);
+      expect(into).toBeInstanceOf(InputError);
+      expect(into.message).toMatch(
+        /^Invalid request: name: 'research-x-\d+' would make the namespace ml-research-x-\d+, one of team ml-research's \(ml-research-<name>\); choose a name that does not start with 'research-'$/,
+      );
+      expect(await s.store.list({ team: 'group:default/ml' })).toEqual([]);
+
+      // Team ml-ops holds (and deletes) ml-ops-x; later the group ml-ops is gone from the
+      // catalog: the namespace, its history and its id still are not team ml's.
+      const name = unique('x');
+      const held = await s.environments.create(
+        request({ team: 'ml-ops', name }),
+        as(PRIYA),
+      );
+      await s.environments.delete(held.id, as(PRIYA));
+      const later = await services({ knex, extraTeams: ['ml'] });
+      const taken = await later.environments
+        .create(request({ team: 'ml', name: `ops-${name}` }), as(PRIYA))
+        .catch(e => e);
+      expect(taken).toBeInstanceOf(InputError);
+      expect(taken.message).toBe(
+        `Invalid request: name: the namespace ml-ops-${name} (<team>-<name>) belongs to team group:default/ml-ops; choose another name`,
+      );
+      // The store holds the line too (a create that passed the check concurrently).
+      const record = (await later.store.get(held.id))!;
+      const claim = await later.store.claimForCreate(
+        { ...record, name: `ops-${name}`, team: 'group:default/ml' },
+        {
+          lockToken: 'other',
+          lockUntil: record.expiresAt,
+          now: record.expiresAt,
+        },
+      );
+      expect(claim.claimed).toBe(false);
+      expect(await later.store.get(held.id)).toMatchObject({
+        team: 'group:default/ml-ops',
+        status: 'deleted',
+      });
+    });
+
+    it('makes a name created again a new environment: the old keys, jobs and history are not its', async () => {
+      const knex = await databases.init(databaseId);
+      const s = await services({ knex });
+      const jobs = await DatabaseJobStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const name = unique('again');
+      const first = await s.environments.create(request({ name }), as(MARCO));
+      await s.keys.insert({
+        id: `key-${name}`,
+        hash: `hash-${name}`,
+        prefix: 'gpk-old',
+        name: 'notebook',
+        environmentId: first.id,
+        team: first.team,
+        models: [],
+        rpm: 60,
+        tpm: 1000,
+        currency: 'USD',
+        createdBy: MARCO,
+        createdAt: first.createdAt,
+      });
+      const job = (id: string) => ({
+        id,
+        name: 'train',
+        environmentId: first.id,
+        namespace: first.namespace,
+        cluster: 'kube-sim',
+        team: first.team,
+        owner: MARCO,
+        costCenter: first.costCenter,
+        gpuPool: 'mi300x' as const,
+        kubernetesName: `bp-${id}`,
+        image: 'registry.example.com/genai/trainer:1.0',
+        env: [],
+        gpus: 1,
+        pods: 1,
+        cpu: 4,
+        memoryGi: 16,
+        maxRuntimeHours: 1,
+        retries: 0,
+        status: 'Running' as const,
+        submittedAt: new Date().toISOString(),
+      });
+      const at = new Date().toISOString();
+      await jobs.insert(job(`old${counter}`), { at, status: 'Running' });
+      // Deleted; the gateway, which would revoke the keys on the delete event, is not there.
+      await s.environments.delete(first.id, as(MARCO));
+      await namespaceGone(apis, first.namespace);
+
+      const second = await s.environments.create(request({ name }), as(MARCO));
+      expect(second.id).toBe(first.id);
+      expect((await s.keys.get(`key-${name}`))?.revokedAt).toBeDefined();
+      expect(
+        (await jobs.list({ environmentId: second.id })).map(j => j.id),
+      ).toEqual([]);
+      expect(
+        (await s.environments.history(second.id, as(MARCO))).map(h => h.action),
+      ).toEqual(['create']);
+      // What comes after is the new environment's.
+      await jobs.insert(job(`new${counter}`), { at, status: 'Running' });
+      expect(
+        (await jobs.list({ environmentId: second.id })).map(j => j.id),
+      ).toEqual([`new${counter}`]);
+    });
+
     it("refuses a namespace that exists but is not the portal's, and leaves it alone", async () => {
       const s = await services();
       const name = unique('foreign');
@@ -826,6 +941,34 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toThrow(
         'team: user:default/lena.fischer may not create environments for group:default/ml-research',
       );
+    });
+
+    it('takes every right in an environment from its creator once they leave the team', async () => {
+      const s = await services();
+      const env = await s.environments.create(
+        request({ name: unique('left'), gpus: 0 }),
+        as(MARCO),
+      );
+      const groups = MEMBERSHIP[MARCO];
+      MEMBERSHIP[MARCO] = ['group:default/genai-apps'];
+      try {
+        await expect(s.environments.get(env.id, as(MARCO))).rejects.toThrow(
+          NotAllowedError,
+        );
+        await expect(
+          s.environments.extend(env.id, { ttlHours: 24 }, as(MARCO)),
+        ).rejects.toThrow(NotAllowedError);
+        await expect(s.environments.delete(env.id, as(MARCO))).rejects.toThrow(
+          NotAllowedError,
+        );
+        expect(
+          (await s.environments.list({}, as(MARCO))).map(e => e.id),
+        ).not.toContain(env.id);
+      } finally {
+        MEMBERSHIP[MARCO] = groups;
+      }
+      // Back in the team, back in the environment.
+      expect((await s.environments.get(env.id, as(MARCO))).id).toBe(env.id);
     });
 
     describe('leases', () => {

@@ -39,6 +39,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { limitsOf, type PlaygroundConfig } from '../config';
+import type { ApiKeyStore } from '../keys/ApiKeyStore';
 import { actorOf } from '../lib/actor';
 import { PermissionGate } from '../permissions/PermissionGate';
 import type { EnvironmentQuery } from '../permissions/rules';
@@ -51,7 +52,12 @@ import {
   type NewEnvironment,
 } from './EnvironmentStore';
 import { DEFAULT_POD_QUOTA, DEFAULT_PVC_QUOTA } from './manifests';
-import { toGroupRef, toUserRef, type TeamDirectory } from './teams';
+import {
+  toGroupRef,
+  toUserRef,
+  type TeamDirectory,
+  type TeamRef,
+} from './teams';
 
 /** A create request after the schema filled its defaults. */
 export type CreateEnvironmentInput = z.output<
@@ -82,6 +88,11 @@ export interface EnvironmentServiceOptions {
   auditor: AuditorService;
   config: PlaygroundConfig;
   logger: LoggerService;
+  /**
+   * The gateway's API keys: an environment's are revoked when it is deleted and, whatever is
+   * left, when its id is created again. Optional for setups without the gateway.
+   */
+  keys?: Pick<ApiKeyStore, 'revokeEnvironment'>;
   clock?: { now(): Date };
 }
 
@@ -159,6 +170,7 @@ export class EnvironmentService {
         `Invalid request: name: the namespace '${namespace}' (<team>-<name>) must be a DNS-1123 label of at most 63 characters`,
       );
     }
+    await this.#checkNamespaceIsTheTeams(team, request.name, credentials);
     // The common case gets its clear 400 here, before anything is written; the check after the
     // claim below is what holds against concurrent creates.
     const live = await this.#liveOf(team);
@@ -208,6 +220,10 @@ export class EnvironmentService {
     });
     if (!claim.claimed) {
       const existing = claim.environment;
+      if (existing.team !== team.ref) {
+        // Another team claimed the namespace since the check above.
+        throw this.#namespaceTaken(namespace, existing.team);
+      }
       if (existing.status === 'creating') {
         throw new ConflictError(
           `environment ${namespace} is being created by another request; try again shortly`,
@@ -223,6 +239,8 @@ export class EnvironmentService {
     // by undoing the claim, before anything is made.
     try {
       await this.#recheckTeamCaps(team, request, claim.environment);
+      // Keys of an earlier environment of this id (deleted, or failed) never work for this one.
+      await this.#revokeKeys(namespace, 'genai-playground:environment-created');
     } catch (error) {
       await store.releaseClaim(namespace, { lockToken });
       throw error;
@@ -325,6 +343,58 @@ export class EnvironmentService {
       details: { reason },
     });
     return error;
+  }
+
+  /**
+   * The namespace, and with it the environment id, is <team>-<name>: team ml's research-x and
+   * team ml-research's x would be one. A namespace stays with the team that first held it (live
+   * or in history), and a name may not reach into the namespaces of a team whose name extends
+   * this team's (ml may not name an environment research-x while there is a team ml-research).
+   */
+  async #checkNamespaceIsTheTeams(
+    team: TeamRef,
+    name: string,
+    credentials: BackstageCredentials,
+  ) {
+    const namespace = `${team.name}-${name}`;
+    const held = await this.#o.store.get(namespace);
+    if (held && held.team !== team.ref) {
+      throw this.#namespaceTaken(namespace, held.team);
+    }
+    const words = name.split('-');
+    for (let i = 1; i < words.length; i++) {
+      const prefix = words.slice(0, i).join('-');
+      const other = `${team.name}-${prefix}`;
+      if (await this.#isTeam(other, credentials)) {
+        throw new InputError(
+          `Invalid request: name: '${name}' would make the namespace ${namespace}, one of team ${other}'s (${other}-<name>); choose a name that does not start with '${prefix}-'`,
+        );
+      }
+    }
+  }
+
+  #namespaceTaken(namespace: string, holder: string) {
+    return new InputError(
+      `Invalid request: name: the namespace ${namespace} (<team>-<name>) belongs to team ${holder}; choose another name`,
+    );
+  }
+
+  async #isTeam(name: string, credentials: BackstageCredentials) {
+    try {
+      await this.#o.teams.resolve(name, credentials);
+      return true;
+    } catch (error) {
+      if (error instanceof InputError) return false; // no such group
+      throw error;
+    }
+  }
+
+  /** Revokes every key issued for the environment id (by any incarnation of it). */
+  async #revokeKeys(environmentId: string, by: string) {
+    await this.#o.keys?.revokeEnvironment(environmentId, {
+      at: this.#clock.now().toISOString(),
+      by,
+    });
   }
 
   /** A create lock lasts two worst-case requests: it is renewed before each step. */
@@ -599,6 +669,17 @@ export class EnvironmentService {
       at: now,
       details: { namespaceDeleted: deleted, previousStatus: record.status },
     });
+    try {
+      // The gateway revokes them too (on the delete event) and refuses keys of an environment
+      // that is not ready; a create of the same name revokes whatever is left.
+      await this.#revokeKeys(record.id, actor);
+    } catch (error) {
+      this.#o.logger.warn(
+        `Could not revoke the API keys of deleted environment ${
+          record.id
+        }: ${stringifyError(error)}`,
+      );
+    }
     await this.#o.quota.forgetSummaries();
     await this.#publish('delete', updated);
     return toEnvironment(updated);

@@ -205,7 +205,14 @@ export class DatabaseJobStore implements JobStore {
   async insert(job: NewJob, timeline: JobTimelineEntry): Promise<InsertResult> {
     try {
       await this.db.transaction(async tx => {
-        await tx<JobRow>('jobs').insert(toRow(job, timeline.at));
+        await tx<JobRow>('jobs').insert({
+          ...toRow(job, timeline.at),
+          // The incarnation of the environment now (jobs go only to a ready one): a later
+          // create of the same name is another environment, and this job is not its.
+          environment_uid: tx('environments')
+            .select('uid')
+            .where({ id: job.environmentId }),
+        } as JobRow);
         await tx<TimelineRow>('job_timeline').insert(
           timelineRow(job.id, timeline),
         );
@@ -244,7 +251,14 @@ export class DatabaseJobStore implements JobStore {
   async list(filter: JobFilter = {}): Promise<JobRecord[]> {
     const query = this.db<JobRow>('jobs');
     if (filter.environmentId) {
-      query.where('environment_id', filter.environmentId);
+      // The jobs of the environment's incarnation now, not of an earlier one of the same name
+      // (without an environment record, jobs that know no incarnation either).
+      query
+        .where('environment_id', filter.environmentId)
+        .andWhereRaw(
+          "coalesce(environment_uid, '') = coalesce((select uid from environments where id = ?), '')",
+          [filter.environmentId],
+        );
     }
     if (filter.team) query.where('team', filter.team);
     if (filter.owner) query.where('owner', filter.owner);

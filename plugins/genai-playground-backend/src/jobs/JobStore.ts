@@ -27,6 +27,7 @@ export type NewJob = Omit<
 >;
 
 export interface JobFilter {
+  /** The jobs of the environment as it is now: not those of an earlier one of the same id. */
   environmentId?: string;
   team?: string;
   owner?: string;
