@@ -33,6 +33,9 @@ interface KubeObject {
 
 type BeforeStep = (kind: string, name: string) => Promise<void>;
 
+/** Tries of an adopting replace that loses to a controller's write (409 on resourceVersion). */
+const REPLACE_ATTEMPTS = 3;
+
 /** One object of an environment: how to create, read and replace it. */
 interface Step<T extends KubeObject> {
   kind: string;
@@ -287,32 +290,38 @@ export class EnvironmentProvisioner {
         throw this.#kube.toBackstageError(create, error);
     }
     const read = `read ${label}`;
-    let existing: T;
-    try {
-      existing = await this.#kube.call(read, apis => step.read(apis, name));
-    } catch (error) {
-      throw this.#kube.toBackstageError(read, error);
-    }
-    if (!isManagedByPortal(existing.metadata)) {
-      throw new ConflictError(
-        `${label} already exists on cluster ${
-          this.#kube.clusterName
-        } and is not managed by the portal`,
-      );
-    }
     const replace = `update ${label}`;
-    try {
-      await this.#kube.call(replace, apis =>
-        step.replace(apis, name, {
-          ...step.desired,
-          metadata: {
-            ...step.desired.metadata,
-            resourceVersion: existing.metadata?.resourceVersion,
-          },
-        }),
-      );
-    } catch (error) {
-      throw this.#kube.toBackstageError(replace, error);
+    // The cluster's controllers write too (the quota controller its status): a replace that
+    // lost to them on resourceVersion reads again and retries.
+    for (let attempt = 1; ; attempt++) {
+      let existing: T;
+      try {
+        existing = await this.#kube.call(read, apis => step.read(apis, name));
+      } catch (error) {
+        throw this.#kube.toBackstageError(read, error);
+      }
+      if (!isManagedByPortal(existing.metadata)) {
+        throw new ConflictError(
+          `${label} already exists on cluster ${
+            this.#kube.clusterName
+          } and is not managed by the portal`,
+        );
+      }
+      try {
+        await this.#kube.call(replace, apis =>
+          step.replace(apis, name, {
+            ...step.desired,
+            metadata: {
+              ...step.desired.metadata,
+              resourceVersion: existing.metadata?.resourceVersion,
+            },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (isStatus(error, 409) && attempt < REPLACE_ATTEMPTS) continue;
+        throw this.#kube.toBackstageError(replace, error);
+      }
     }
   }
 }
