@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { byKind, named, render, type Manifest } from './__testUtils__/render';
 
 jest.setTimeout(60_000);
@@ -443,5 +444,19 @@ describe("the portal's RBAC", () => {
     );
     // the pod itself runs as the portal (oauth-proxy's OAuth client), not as the viewer
     expect(deployment.spec.template.spec.serviceAccountName).toBe('portal');
+
+    // The production config hands the viewer's token to the Kubernetes plugin and the portal's
+    // own (K8S_CLUSTER_TOKEN, from existingSecret) to the playground alone.
+    const production = parse(
+      fs.readFileSync(path.join(repo, 'app-config.production.yaml'), 'utf8'),
+    );
+    expect(
+      production.kubernetes.clusterLocatorMethods.flatMap((m: any) =>
+        m.clusters.map((c: any) => c.serviceAccountToken),
+      ),
+    ).toEqual(['${K8S_VIEWER_TOKEN}']);
+    expect(production.genaiPlayground.serviceAccountToken).toBe(
+      '${K8S_CLUSTER_TOKEN}',
+    );
   });
 });
