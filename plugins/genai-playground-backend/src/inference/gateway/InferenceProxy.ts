@@ -734,15 +734,14 @@ export class InferenceProxy {
       outcome.usage?.completionTokens ?? outcome.chunks ?? 0,
       bounds.output,
     );
-    const costMicros = model
-      ? inputTokens * model.pricePer1MInput +
-        outputTokens * model.pricePer1MOutput
+    const actualMicros = model
+      ? costMicros({ input: inputTokens, output: outputTokens }, model)
       : 0;
     if (reservation) {
       this.#o.limits
         .settle(reservation, {
           tokens: inputTokens + outputTokens,
-          costMicros,
+          costMicros: actualMicros,
         })
         .catch(error =>
           this.#o.logger.warn(`Inference gateway: settling failed: ${error}`),
@@ -763,7 +762,7 @@ export class InferenceProxy {
       endpoint: call.endpoint,
       inputTokens,
       outputTokens,
-      cost: costMicros / MICROS,
+      cost: actualMicros / MICROS,
       latencyMs: Math.round((performance.now() - call.t0) * 1000) / 1000,
       status: outcome.status,
       stream: shape?.stream ?? false,
