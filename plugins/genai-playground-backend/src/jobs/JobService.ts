@@ -613,18 +613,9 @@ export class JobService {
 
   /** The name of the pod whose logs are asked for: the one named, or the first (index 0). */
   async #podFor(record: JobRecord, pod: string | undefined): Promise<string> {
-    const { kube } = this.#o;
-    const pods = await kube
-      .call(`list pods of ${record.id}`, ({ core }) =>
-        core.listNamespacedPod({
-          namespace: record.namespace,
-          labelSelector: `${JOB_ID_LABEL}=${record.id}`,
-        }),
-      )
-      .catch(error => {
-        throw kube.toBackstageError(`list the pods of ${record.id}`, error);
-      });
-    const names = toJobPods(pods.items).map(p => p.name);
+    // The pods the job's Job made: one that only carries its labels is someone else's.
+    const { pods } = await this.#o.reconciler.read(record, { events: false });
+    const names = toJobPods(pods).map(p => p.name);
     if (pod) {
       if (!names.includes(pod)) {
         throw new NotFoundError(

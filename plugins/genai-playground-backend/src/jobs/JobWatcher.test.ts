@@ -369,6 +369,10 @@ describe('JobWatcher', () => {
       );
       expect(details.podDetails).toHaveLength(1);
       expect(details.status).toBe('Pending');
+      // Nor are their logs the job's.
+      await expect(
+        s.jobs.logs(job.id, { pod: `${job.kubernetesName}-x2` }, marco),
+      ).rejects.toThrow(`job ${job.id} has no pod ${job.kubernetesName}-x2`);
     } finally {
       await watcher.stop();
     }
