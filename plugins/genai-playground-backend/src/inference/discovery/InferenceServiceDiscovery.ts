@@ -12,6 +12,12 @@ import {
 import type { DiscoveredModel, ModelRegistry } from '../models/ModelRegistry';
 
 /**
+ * Models one environment may serve. Each served name becomes metric series (labels) and a
+ * routing entry; a team labelling endless Services must not grow them without end.
+ */
+export const MAX_MODELS_PER_ENVIRONMENT = 16;
+
+/**
  * Why a Service may lead outside the cluster, if it may. The namespaces are the teams': what a
  * Service says is not trusted. An ExternalName Service is a DNS alias to any host; a Service
  * without a selector gets its endpoints from whoever writes them, any address at all. A Service
@@ -61,6 +67,7 @@ export class InferenceServiceDiscovery {
     ]);
     const byNamespace = new Map(envs.map(e => [e.namespace, e]));
     const models: DiscoveredModel[] = [];
+    const perEnvironment = new Map<string, number>();
     for (const svc of list.items) {
       const env = byNamespace.get(svc.metadata?.namespace ?? '');
       if (!env) continue;
@@ -72,7 +79,16 @@ export class InferenceServiceDiscovery {
         continue;
       }
       const model = this.#toModel(svc, env.id, env.team, env.gpuPool);
-      if (model) models.push(model);
+      if (!model) continue;
+      const count = (perEnvironment.get(env.id) ?? 0) + 1;
+      perEnvironment.set(env.id, count);
+      if (count > MAX_MODELS_PER_ENVIRONMENT) {
+        logger.warn(
+          `Inference service ${model.name} in ${env.id} is not served: an environment serves at most ${MAX_MODELS_PER_ENVIRONMENT} models`,
+        );
+        continue;
+      }
+      models.push(model);
     }
     const served = await registry.setDiscovered(models);
     const skipped = models.filter(m => !served.includes(m.name));

@@ -14,6 +14,7 @@ import {
 } from '../../__testUtils__/harness';
 import { startGateway } from '../__testUtils__/gatewayHarness';
 import { UPSTREAM_URL_ANNOTATION } from '../deploy/manifests';
+import { MAX_MODELS_PER_ENVIRONMENT } from './InferenceServiceDiscovery';
 
 jest.setTimeout(60_000);
 
@@ -26,7 +27,7 @@ describe('discovery of untrusted Services', () => {
   });
   afterAll(() => kube.close());
 
-  it('serves a Service with a selector; refuses ExternalName and selector-less ones', async () => {
+  it('serves a Service with a selector; refuses ExternalName and selector-less ones, and more than a few per environment', async () => {
     const knex = await databases.init('SQLITE_3');
     const s = await createServices({ sim: kube, knex });
     const env = await s.environments.create(
@@ -72,6 +73,23 @@ describe('discovery of untrusted Services', () => {
       expect(await h.gateway.discovery.refresh()).toEqual(['in-cluster']);
       expect(h.gateway.registry.get('alias')).toBeUndefined();
       expect(h.gateway.registry.get('hand-made-endpoints')).toBeUndefined();
+
+      // a team labelling endless Services gets a bounded number of models (and metric series)
+      for (let i = 0; i < 20; i++) {
+        await core.createNamespacedService({
+          namespace: env.namespace,
+          body: service(`many-${i}`, { selector: { app: `m${i}` }, ports }),
+        });
+      }
+      const served = await h.gateway.discovery.refresh();
+      expect(served).toHaveLength(MAX_MODELS_PER_ENVIRONMENT);
+      const metrics = await (await fetch(`${h.url}/metrics`)).text();
+      const labelled = new Set(
+        [...metrics.matchAll(/model="([^"]+)"/g)].map(m => m[1]),
+      );
+      expect(
+        [...labelled].filter(m => m.startsWith('many-')).length,
+      ).toBeLessThanOrEqual(MAX_MODELS_PER_ENVIRONMENT);
     } finally {
       await h.close();
     }
