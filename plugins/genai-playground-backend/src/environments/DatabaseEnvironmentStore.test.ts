@@ -447,6 +447,54 @@ describe.each(databases.eachSupportedId())(
       expect(await store.listEvents('other')).toEqual([]);
     });
 
+    it('starts each incarnation with its own history; a released takeover brings the old one back', async () => {
+      const { store } = await makeStore(databaseId);
+      const id = 'ml-research-demo';
+      await store.claimForCreate(newEnv(), {
+        lockToken: 'a',
+        lockUntil: LATER,
+        now: T0,
+      });
+      await store.finishCreate(id, {
+        lockToken: 'a',
+        status: 'ready',
+        now: T0,
+      });
+      await store.addEvent({
+        environmentId: id,
+        action: 'create',
+        actor: 'u',
+        at: T0,
+      });
+      await store.setStatus(id, { status: 'deleted', now: T1, deletedAt: T1 });
+      await store.addEvent({
+        environmentId: id,
+        action: 'delete',
+        actor: 'u',
+        at: T1,
+      });
+
+      // Another team never takes the record over.
+      const other = await store.claimForCreate(
+        newEnv({ team: 'group:default/ml' }),
+        { lockToken: 'x', lockUntil: LATER, now: T1 },
+      );
+      expect(other.claimed).toBe(false);
+
+      const again = await store.claimForCreate(newEnv(), {
+        lockToken: 'b',
+        lockUntil: LATER,
+        now: T1,
+      });
+      expect(again.claimed).toBe(true);
+      expect(await store.listEvents(id)).toEqual([]);
+      await store.releaseClaim(id, { lockToken: 'b' });
+      expect((await store.listEvents(id)).map(e => e.action)).toEqual([
+        'create',
+        'delete',
+      ]);
+    });
+
     it('migrates down cleanly', async () => {
       const { knex } = await makeStore(databaseId);
       await knex.migrate.rollback(
