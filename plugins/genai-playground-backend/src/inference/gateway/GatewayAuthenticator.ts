@@ -4,9 +4,11 @@ import type {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ENVIRONMENT_HEADER,
+  environmentUsePermission,
   inferenceUsePermission,
 } from '@genai-portal/plugin-genai-playground-common';
 import type { Request } from 'express';
@@ -17,6 +19,7 @@ import type {
 import { hashApiKey, looksLikeApiKey, sameHash } from '../../keys/apiKeySecret';
 import type { ApiKeyRecord, ApiKeyStore } from '../../keys/ApiKeyStore';
 import type { UsageStore } from '../../metering/UsageStore';
+import type { PermissionGate } from '../../permissions/PermissionGate';
 import type { InferenceConfig } from '../config';
 import type { BudgetSubject, LimitStore } from '../limits/LimitStore';
 import { LimitStoreUnavailableError, monthOf } from '../limits/LimitStore';
@@ -32,8 +35,8 @@ export interface GatewayAuthenticatorOptions {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
-  /** Group refs whose members may charge any environment. */
-  adminGroups: string[];
+  /** Decides which environments a user may charge (genai-playground.environment.use). */
+  gate: Pick<PermissionGate, 'predicate'>;
   config: Pick<
     InferenceConfig,
     | 'keyCacheSeconds'
@@ -63,7 +66,8 @@ interface UserEntry {
   allowed: boolean;
   userRef: string;
   groups: string[];
-  admin: boolean;
+  /** Whether the policy lets the user charge the environment. */
+  mayUse: (environment: EnvironmentRecord) => boolean;
   freshUntil: number;
 }
 
@@ -386,12 +390,17 @@ export class GatewayAuthenticator {
       const groups = info.ownershipEntityRefs.filter(r =>
         r.startsWith('group:'),
       );
-      const admins = new Set(this.#o.adminGroups);
+      const mayUse = await this.#o.gate
+        .predicate(environmentUsePermission, credentials)
+        .catch(error => {
+          if (error instanceof NotAllowedError) return () => false;
+          throw error;
+        });
       user = {
         allowed: decision.result === AuthorizeResult.ALLOW,
         userRef,
         groups,
-        admin: groups.some(g => admins.has(g)),
+        mayUse,
         freshUntil: now + USER_CACHE_MS,
       };
       this.#users.set(userRef, user);
@@ -416,10 +425,10 @@ export class GatewayAuthenticator {
           { param: ENVIRONMENT_HEADER },
         );
       }
-      if (!user.admin && !user.groups.includes(env.team)) {
+      if (!user.mayUse(env)) {
         throw new GatewayError(
           403,
-          `Environment ${env.id} belongs to ${env.team}, not to a team of ${userRef}`,
+          `Environment ${env.id} belongs to ${env.team}; ${userRef} may not charge it (${environmentUsePermission.name})`,
         );
       }
       if (env.status !== 'ready' || Date.parse(env.expiresAt) <= now) {
