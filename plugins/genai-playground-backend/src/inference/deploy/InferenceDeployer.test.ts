@@ -362,9 +362,11 @@ describe('inference services on kube-sim', () => {
       expect(
         (await deploy(small.id, { name: 'ok', model: 'no-slash' })).status,
       ).toBe(400);
+      // The real policy: an environment that does not exist is no team's, so a member is refused
+      // before anything could tell whether it exists.
       expect(
         (await deploy('nope', { name: 'ok', model: 'org/model' })).status,
-      ).toBe(404);
+      ).toBe(403);
     } finally {
       await h.close();
     }

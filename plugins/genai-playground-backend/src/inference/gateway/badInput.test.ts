@@ -328,7 +328,7 @@ describe('bad input gets the right status and an OpenAI-shaped error', () => {
       status: 403,
       json: {
         error: {
-          message: `Environment ${other} belongs to ${GENAI_APPS}, not to a team of ${MARCO}`,
+          message: `Environment ${other} belongs to ${GENAI_APPS}; ${MARCO} may not charge it (genai-playground.environment.use)`,
           type: 'permission_error',
         },
       },
