@@ -530,7 +530,8 @@ describe('JobService', () => {
       ],
       expect.anything(),
     );
-    expect(await s.jobs.list({}, marco)).toEqual([]);
+    // A caller the policy gives no reach at all is refused, not shown an empty list.
+    await expect(s.jobs.list({}, marco)).rejects.toThrow(NotAllowedError);
     await expect(s.jobs.get('nope', marco)).rejects.toThrow(NotFoundError);
   });
 
