@@ -4,7 +4,10 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { PlaygroundSettings } from '@genai-portal/plugin-genai-playground-common';
-import express, { type ErrorRequestHandler } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type RequestHandler,
+} from 'express';
 import Router from 'express-promise-router';
 import type { EnvironmentService } from './environments/EnvironmentService';
 import { createEnvironmentsRouter } from './environments/router';
@@ -50,6 +53,27 @@ const badJson: ErrorRequestHandler = (error, _req, _res, next) => {
   next(error);
 };
 
+/**
+ * A body that is not JSON would reach the routes as no body at all, and a POST that takes
+ * defaults (a cancel) would then go through: refuse it, naming the header.
+ */
+const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
+  const hasBody =
+    Number(req.headers['content-length'] ?? 0) > 0 ||
+    req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    next(
+      new InputError(
+        `Invalid request: content-type: the body must be JSON (application/json), got '${
+          req.headers['content-type'] ?? 'none'
+        }'`,
+      ),
+    );
+    return;
+  }
+  next();
+};
+
 /** The plugin's HTTP API (see GenaiPlaygroundApi in -common). */
 export async function createRouter(
   options: RouterOptions,
@@ -58,6 +82,7 @@ export async function createRouter(
   const router = Router();
   router.use(express.json({ limit: '100kb' }));
   router.use(badJson);
+  router.use(jsonBodiesOnly);
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -26,7 +26,7 @@ export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * configured per-team caps and the lease maximum are checked by the backend.
  * @public
  */
-export const createEnvironmentRequestSchema = z.object({
+export const createEnvironmentRequestSchema = z.strictObject({
   name: z
     .string()
     .min(2)
@@ -59,7 +59,7 @@ export type CreateEnvironmentRequest = z.input<
 >;
 
 /** @public */
-export const extendEnvironmentRequestSchema = z.object({
+export const extendEnvironmentRequestSchema = z.strictObject({
   ttlHours: z.number().int().min(1),
 });
 /** @public */
@@ -69,8 +69,8 @@ export type ExtendEnvironmentRequest = z.infer<
 
 /** @public */
 export const listEnvironmentsQuerySchema = z.object({
-  team: z.string().min(1).optional(),
-  owner: z.string().min(1).optional(),
+  team: z.string().min(1).max(253).optional(),
+  owner: z.string().min(1).max(253).optional(),
   gpuPool: z.enum(GPU_POOLS).optional(),
   includeDeleted: z.enum(['true', 'false']).optional(),
 });

@@ -120,7 +120,7 @@ export interface InferenceModel {
 // ------------------------------------------------------------------ API keys
 
 /** @public */
-export const createApiKeyRequestSchema = z.object({
+export const createApiKeyRequestSchema = z.strictObject({
   /** A label for people: what the key is for. */
   name: z.string().trim().min(1).max(100),
   /** Models the key may call; empty or absent: every model. */
@@ -198,9 +198,9 @@ export const usageQuerySchema = z.object({
   /** ISO time, exclusive; default: now. */
   to: z.iso.datetime({ offset: true }).optional(),
   /** A group name or ref. */
-  team: z.string().min(1).optional(),
-  environment: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
+  team: z.string().min(1).max(253).optional(),
+  environment: z.string().min(1).max(253).optional(),
+  model: z.string().min(1).max(253).optional(),
 });
 /** @public */
 export type UsageQuery = z.input<typeof usageQuerySchema>;

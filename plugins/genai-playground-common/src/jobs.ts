@@ -111,7 +111,7 @@ export const jobEnvVarSchema = z
     value: z.string().max(32_768).optional(),
     valueFrom: z
       .object({
-        secretKeyRef: z.object({
+        secretKeyRef: z.strictObject({
           name: z.string().min(1).max(253).regex(DNS1123_SUBDOMAIN),
           key: z
             .string()
@@ -154,7 +154,7 @@ export type JobEnvVar = z.infer<typeof jobEnvVarSchema>;
  * allowed registries, pools and priority classes are checked by the backend.
  * @public
  */
-export const submitJobRequestSchema = z.object({
+export const submitJobRequestSchema = z.strictObject({
   /** The environment (its id, the namespace name) the job runs in. */
   environment: z.string().min(1).max(253),
   /** A display name; defaults to the image's name. */
@@ -213,9 +213,9 @@ export type SubmitJobRequest = z.input<typeof submitJobRequestSchema>;
 
 /** @public */
 export const listJobsQuerySchema = z.object({
-  environment: z.string().min(1).optional(),
-  team: z.string().min(1).optional(),
-  owner: z.string().min(1).optional(),
+  environment: z.string().min(1).max(253).optional(),
+  team: z.string().min(1).max(253).optional(),
+  owner: z.string().min(1).max(253).optional(),
   /** One status or several, comma-separated: `Pending,Running`. */
   status: z
     .string()
@@ -253,7 +253,7 @@ export interface JobLogsQuery {
 }
 
 /** @public */
-export const cancelJobRequestSchema = z.object({
+export const cancelJobRequestSchema = z.strictObject({
   /** How the Job's pods go: Background (default) or Foreground. */
   propagationPolicy: z.enum(['Background', 'Foreground']).default('Background'),
 });

@@ -41,4 +41,15 @@ describe('parseInput', () => {
       'Invalid query: Invalid input: expected string, received number',
     );
   });
+
+  it('refuses a NUL character anywhere, naming where', () => {
+    expect(() =>
+      parseInput(z.object({ a: z.array(z.string()) }), {
+        a: ['ok', 'x\u0000'],
+      }),
+    ).toThrow('Invalid request: a.1: must not contain a NUL character');
+    expect(() => parseInput(z.string(), 'x\u0000y', 'query')).toThrow(
+      'Invalid query: (the value): must not contain a NUL character',
+    );
+  });
 });

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { parseInput } from '../lib/validation';
 import type { QuotaReader } from './QuotaReader';
 
-const teamQuerySchema = z.object({ team: z.string().min(1).optional() });
+// Entity refs are at most 253 characters (a DNS subdomain), like every name of the cluster.
+const teamQuerySchema = z.object({
+  team: z.string().min(1).max(253).optional(),
+});
 
 /** /quota: team and GPU pool usage, read from the live cluster. */
 export function createQuotaRouter(options: {

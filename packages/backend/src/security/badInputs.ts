@@ -1,0 +1,172 @@
+/** A request body that must be refused, and what is wrong with it. */
+export interface BadBody {
+  what: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+const LONG = 'x'.repeat(100_000);
+const TEN_MB = 10 * 1024 * 1024;
+
+/**
+ * Values no field of a request accepts in place of a valid one. OpenAI's shapes take null for
+ * most fields, lists where a string goes, and any text: the gateway gets the rest.
+ */
+function replacementsFor(
+  value: unknown,
+  gateway: boolean,
+): Array<[string, string]> {
+  const all = portalReplacementsFor(value);
+  const openAiAccepts = [
+    'null',
+    'an array',
+    'an empty string',
+    'a 100k string',
+    'control characters',
+  ];
+  return gateway ? all.filter(([what]) => !openAiAccepts.includes(what)) : all;
+}
+
+function portalReplacementsFor(value: unknown): Array<[string, string]> {
+  const raw = (v: unknown) => JSON.stringify(v);
+  const wrongTypes: Array<[string, string]> = [
+    ['null', 'null'],
+    ['an object', raw({ $gt: '' })],
+    ['an array', raw([value, value])],
+    ['a boolean', 'true'],
+  ];
+  if (typeof value === 'number') {
+    return [
+      ...wrongTypes,
+      ['a string', raw(String(value))],
+      ['a huge number', '1e308'],
+      ['a number past JSON doubles', '1e400'],
+      ['an unsafe integer', '9007199254740993'],
+      ['a negative number', '-1'],
+      ['a large negative number', '-1e15'],
+    ];
+  }
+  if (typeof value === 'string') {
+    return [
+      ...wrongTypes,
+      ['a number', '42'],
+      ['an empty string', raw('')],
+      ['a 100k string', raw(LONG)],
+      ['control characters', raw('a\u0000b\u202ec')],
+    ];
+  }
+  return [...wrongTypes, ['a string', raw('x')], ['a number', '-1']];
+}
+
+/**
+ * Bad versions of a valid body: each top-level field replaced by wrong types, huge or negative
+ * numbers, long strings; an unknown field (portal routes only: the gateway passes OpenAI's
+ * extra parameters on), deep nesting, a 10 MB body, broken and non-object JSON, no JSON type.
+ */
+export function* badBodies(
+  valid: Record<string, unknown>,
+  options: { gateway?: boolean } = {},
+): Generator<BadBody> {
+  for (const [field, value] of Object.entries(valid)) {
+    for (const [what, replacement] of replacementsFor(
+      value,
+      options.gateway ?? false,
+    )) {
+      const rest = JSON.stringify({ ...valid, [field]: '__HOLE__' });
+      yield {
+        what: `${field} as ${what}`,
+        body: rest.replace('"__HOLE__"', replacement),
+      };
+    }
+    if (Array.isArray(value) && value.length > 0) {
+      yield {
+        what: `${field} with 100,000 items`,
+        body: JSON.stringify({
+          ...valid,
+          [field]: Array.from({ length: 100_000 }, () => value[0]),
+        }),
+      };
+    }
+  }
+  if (!options.gateway) {
+    yield {
+      what: 'an unknown field',
+      body: JSON.stringify({ ...valid, isAdmin: true }),
+    };
+  }
+  const [first] = Object.keys(valid);
+  const depth = 100_000;
+  yield {
+    what: `a field nested ${depth} deep`,
+    body: JSON.stringify({ ...valid, [first]: '__HOLE__' }).replace(
+      '"__HOLE__"',
+      `${'['.repeat(depth)}${']'.repeat(depth)}`,
+    ),
+  };
+  yield {
+    what: 'a 10 MB body',
+    body: JSON.stringify({ ...valid, padding: 'x'.repeat(TEN_MB) }),
+  };
+  yield { what: 'broken JSON', body: '{"name": ' };
+  for (const json of ['[]', '"text"', '42', 'null']) {
+    yield { what: `the JSON ${json}`, body: json };
+  }
+  yield {
+    what: 'a form body',
+    body: 'name=x&gpus=1',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  };
+}
+
+/** Query strings that must be refused, per route. */
+const BAD_QUERIES: Record<string, string[]> = {
+  environments: [
+    `team=${LONG.slice(0, 5000)}`,
+    'gpuPool=h100',
+    'gpuPool=mi300x&gpuPool=mi355x',
+    'includeDeleted=maybe',
+    `owner=${LONG.slice(0, 5000)}`,
+  ],
+  jobs: [
+    'limit=-1',
+    'limit=1e308',
+    'limit=abc',
+    'limit=1.5',
+    'status=bogus',
+    `environment=${LONG.slice(0, 5000)}`,
+    `team=${LONG.slice(0, 5000)}`,
+  ],
+  usage: [
+    'groupBy=color',
+    'from=yesterday',
+    'from=2025-01-01T00:00:00Z&to=2024-01-01T00:00:00Z',
+    `team=${LONG.slice(0, 5000)}`,
+    'team=a&team=b',
+    `model=${LONG.slice(0, 5000)}`,
+  ],
+  teams: [
+    `team=${LONG.slice(0, 5000)}`,
+    'team=a&team=b',
+    'team=user:default/x',
+  ],
+  logs: [
+    'tailLines=-1',
+    'tailLines=1e308',
+    'tailLines=abc',
+    'follow=maybe',
+    `container=${LONG.slice(0, 5000)}`,
+  ],
+};
+
+/** GETs with a bad query, for a path whose last segment names its route. */
+export function* badQueries(
+  path: string,
+): Generator<{ what: string; path: string }> {
+  const route = path.split('/').pop()!;
+  for (const query of BAD_QUERIES[route] ?? []) {
+    yield {
+      what: `${path}?${query.slice(0, 60)}`,
+      path: `${path}?${query}`,
+    };
+  }
+}
