@@ -1,9 +1,12 @@
-import { spawn } from 'node:child_process';
+import {
+  postgresProblem,
+  signIn as signInAs,
+  startProductionBackend,
+  type ProductionBackend,
+} from '@genai-portal/test-utils';
 import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { resolve } from 'node:path';
-import { Client } from 'pg';
 
 /**
  * Production sign-in, on the real backend process with the production config, PostgreSQL and
@@ -12,51 +15,11 @@ import { Client } from 'pg';
  * and nothing but the proxy may reach the backend: the chart has it listen on 127.0.0.1 (deploy/src
  * proxy.test.ts), as here.
  */
-const root = resolve(__dirname, '../../..');
-const pgUrl =
-  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
-  'postgresql://postgres@127.0.0.1:5432';
-const redisUrl = process.env.PORTAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** The chart's `APP_CONFIG_backend_listen` host. */
 const LISTEN_HOST = '127.0.0.1';
 
 jest.setTimeout(240_000);
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, LISTEN_HOST);
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-async function postgresUp(): Promise<string | undefined> {
-  const client = new Client({
-    connectionString: pgUrl,
-    connectionTimeoutMillis: 3000,
-  });
-  try {
-    await client.connect();
-    await client.end();
-    return undefined;
-  } catch (e) {
-    return `PostgreSQL at ${pgUrl} is not reachable (${(e as Error).message})`;
-  }
-}
-
-async function dropDatabases(prefix: string) {
-  const client = new Client({ connectionString: pgUrl });
-  await client.connect();
-  const { rows } = await client.query(
-    'SELECT datname FROM pg_database WHERE datname LIKE $1',
-    [`${prefix}%`],
-  );
-  for (const { datname } of rows) {
-    await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-  }
-  await client.end();
-}
 
 /** Resolves whether a TCP connection to host:port is accepted. */
 function accepts(host: string, port: number): Promise<boolean> {
@@ -80,86 +43,35 @@ function claims(token: string): { sub: string } {
 }
 
 describe('production sign-in through oauth2-proxy', () => {
-  const prefix = `portal_signin_${Date.now()}_`;
+  let backend: ProductionBackend | undefined;
   let port: number;
   let base: string;
-  let child: ReturnType<typeof spawn> | undefined;
-  let exited: Promise<number> | undefined;
-  let stderr = '';
   let skipped: string | undefined;
 
   beforeAll(async () => {
-    skipped = await postgresUp();
+    skipped = await postgresProblem();
     if (skipped) {
       if (process.env.CI) throw new Error(skipped);
       // eslint-disable-next-line no-console
       console.warn(`SKIPPED production sign-in test: ${skipped}`);
       return;
     }
-    port = await freePort();
-    base = `http://${LISTEN_HOST}:${port}`;
-    const pg = new URL(pgUrl);
-    child = spawn(
-      process.execPath,
-      [
-        '--require',
-        require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-        'packages/backend/src/index.ts',
-        '--config',
-        resolve(root, 'app-config.yaml'),
-        '--config',
-        resolve(root, 'app-config.production.yaml'),
-      ],
-      {
-        // From the repository root, as the image runs it: the production catalog locations
-        // (the org file with the users) are relative to it.
-        cwd: root,
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          PORTAL_BASE_URL: base,
-          APP_CONFIG_backend_listen: `${LISTEN_HOST}:${port}`,
-          APP_CONFIG_backend_database_prefix: prefix,
-          BACKEND_SECRET: 'signin-test-secret-0123456789',
-          METRICS_SCRAPE_TOKEN: 'signin-test-scrape-token',
-          POSTGRES_HOST: pg.hostname,
-          POSTGRES_PORT: pg.port || '5432',
-          POSTGRES_USER: decodeURIComponent(pg.username) || 'postgres',
-          POSTGRES_PASSWORD: decodeURIComponent(pg.password) || 'unused',
-          REDIS_URL: redisUrl,
-          K8S_CLUSTER_NAME: 'openshift',
-          K8S_CLUSTER_URL: 'https://127.0.0.1:6443',
-          K8S_CLUSTER_TOKEN: 'token',
-          K8S_VIEWER_TOKEN: 'viewer-token',
-          K8S_CLUSTER_CA_DATA: 'unused',
-        },
-      },
-    );
-    child.stderr!.on('data', d => (stderr += d));
-    child.stdout!.on('data', () => {});
-    exited = once(child, 'exit').then(([code]) => code as number);
+    // Listening on 127.0.0.1, as the chart has it (APP_CONFIG_backend_listen).
+    backend = await startProductionBackend({
+      cluster: { url: 'https://127.0.0.1:6443', token: 'token' },
+    });
+    base = backend.baseUrl;
+    port = Number(new URL(base).port);
     // Ready once the catalog has read the org file: sign-in needs lena.fischer's entity.
     for (let i = 0; i < 400; i++) {
-      const res = await fetch(`${base}/api/auth/oauth2Proxy/refresh`, {
-        headers: { 'x-forwarded-user': 'lena.fischer' },
-      }).catch(() => undefined);
-      if (res?.status === 200) return;
-      const code = await Promise.race([
-        exited,
-        new Promise(r => setTimeout(r, 500)),
-      ]);
-      if (typeof code === 'number')
-        throw new Error(`backend exited ${code}: ${stderr}`);
+      if (await signInAs(base, 'lena.fischer').catch(() => undefined)) return;
+      await new Promise(r => setTimeout(r, 500));
     }
-    throw new Error(`sign-in never answered 200: ${stderr}`);
+    throw new Error(`sign-in never answered 200: ${backend.output().stderr}`);
   });
 
   afterAll(async () => {
-    if (child) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-    if (!skipped) await dropDatabases(prefix);
+    await backend?.stop();
   });
 
   const signIn = async (user: string) => {

@@ -1,6 +1,12 @@
+import {
+  dropDatabases,
+  freePort,
+  pgUrl,
+  postgresProblem,
+  redisUrl,
+} from '@genai-portal/test-utils';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 
@@ -9,20 +15,8 @@ import { Client } from 'pg';
  * and with broken settings, as an operator would (the process, not an in-process test backend).
  */
 const root = resolve(__dirname, '../../..');
-const pgUrl =
-  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
-  'postgresql://postgres@127.0.0.1:5432';
-const redisUrl = process.env.PORTAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 jest.setTimeout(240_000);
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 function productionEnv(port: number, overrides: Record<string, string> = {}) {
   const pg = new URL(pgUrl);
@@ -70,20 +64,6 @@ const productionConfigs = [
   resolve(root, 'app-config.yaml'),
   resolve(root, 'app-config.production.yaml'),
 ];
-
-async function servicesUp(): Promise<string | undefined> {
-  const client = new Client({
-    connectionString: pgUrl,
-    connectionTimeoutMillis: 3000,
-  });
-  try {
-    await client.connect();
-    await client.end();
-  } catch (e) {
-    return `PostgreSQL at ${pgUrl} is not reachable (${(e as Error).message})`;
-  }
-  return undefined;
-}
 
 /**
  * The gateway (/api/genai-playground/v1) takes the root router's fast lane: no helmet page
@@ -143,23 +123,9 @@ async function expectMetricsForTheScraperOnly(baseUrl: string) {
   expect(catalog.status).toBe(403);
 }
 
-/** Drops the databases the backend made under this prefix. */
-async function dropDatabases(prefix: string) {
-  const client = new Client({ connectionString: pgUrl });
-  await client.connect();
-  const { rows } = await client.query(
-    'SELECT datname FROM pg_database WHERE datname LIKE $1',
-    [`${prefix}%`],
-  );
-  for (const { datname } of rows) {
-    await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-  }
-  await client.end();
-}
-
 describe('backend start-up', () => {
   it('starts with the production config against PostgreSQL and Redis', async () => {
-    const missing = await servicesUp();
+    const missing = await postgresProblem();
     if (missing) {
       if (process.env.CI) throw new Error(missing);
       // eslint-disable-next-line no-console
@@ -219,7 +185,7 @@ describe('backend start-up', () => {
   });
 
   it('stops with one line naming a production setting left unset', async () => {
-    const missing = await servicesUp();
+    const missing = await postgresProblem();
     if (missing && !process.env.CI) return; // the database check fails first
     const prefix = `portal_unset_${Date.now()}_`;
     const { METRICS_SCRAPE_TOKEN: _unset, ...env } = productionEnv(
@@ -276,7 +242,7 @@ describe('backend start-up', () => {
       productionConfigs,
     );
     const code = await backend.exited;
-    const missing = await servicesUp();
+    const missing = await postgresProblem();
     if (missing && !process.env.CI) return; // the database check fails first
     expect(code).toBe(1);
     expect(backend.output().stderr.trim()).toBe(

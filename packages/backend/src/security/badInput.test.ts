@@ -4,7 +4,7 @@ import {
   startProductionBackend,
   startSim,
   type ProductionBackend,
-} from '../__testUtils__/productionBackend';
+} from '@genai-portal/test-utils';
 import { badBodies, badQueries } from './badInputs';
 
 /**

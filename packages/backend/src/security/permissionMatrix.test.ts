@@ -8,7 +8,7 @@ import {
   startProductionBackend,
   startSim,
   type ProductionBackend,
-} from '../__testUtils__/productionBackend';
+} from '@genai-portal/test-utils';
 import { ROLES, renderMatrix, type Role } from './matrix';
 
 /**

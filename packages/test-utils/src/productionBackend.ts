@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
 import { stringify } from 'yaml';
+import { freePort } from './ports';
+import { dropDatabases, pgUrl, redisUrl } from './services';
 
 /**
  * The real backend process (packages/backend/src/index.ts through Backstage's node transform)
@@ -13,48 +13,9 @@ import { stringify } from 'yaml';
  * plugin, the real permission policy, oauth2-proxy sign-in. Each start gets databases of its own
  * (a prefix) that stop() drops.
  */
-export const repoRoot = resolve(__dirname, '../../../..');
-export const pgUrl =
-  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
-  'postgresql://postgres@127.0.0.1:5432';
-export const redisUrl =
-  process.env.PORTAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-/** Why PostgreSQL cannot be used, or undefined when it answers. */
-export async function postgresProblem(): Promise<string | undefined> {
-  const client = new Client({
-    connectionString: pgUrl,
-    connectionTimeoutMillis: 3000,
-  });
-  try {
-    await client.connect();
-    await client.end();
-    return undefined;
-  } catch (e) {
-    return `PostgreSQL at ${pgUrl} is not reachable (${(e as Error).message})`;
-  }
-}
-
-export async function dropDatabases(prefix: string) {
-  const client = new Client({ connectionString: pgUrl });
-  await client.connect();
-  const { rows } = await client.query(
-    'SELECT datname FROM pg_database WHERE datname LIKE $1',
-    [`${prefix}%`],
-  );
-  for (const { datname } of rows) {
-    await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-  }
-  await client.end();
-}
+// Tests only, always run from the source tree (never built into a production bundle).
+// eslint-disable-next-line no-restricted-syntax
+export const repoRoot = resolve(__dirname, '../../..');
 
 export interface ProductionBackend {
   baseUrl: string;

@@ -1,0 +1,22 @@
+/**
+ * What the portal's test suites share (tests only): free ports, the machine's PostgreSQL and
+ * Redis, a real Prometheus, the real backend process in production config, kube-sim and llm-sim
+ * as processes.
+ *
+ * @packageDocumentation
+ */
+export { freePort } from './ports';
+export { dropDatabases, pgUrl, postgresProblem, redisUrl } from './services';
+export {
+  PROMETHEUS_BINARY,
+  prometheusInstalled,
+  startPrometheus,
+  type RunningPrometheus,
+} from './prometheus';
+export {
+  repoRoot,
+  signIn,
+  startProductionBackend,
+  startSim,
+  type ProductionBackend,
+} from './productionBackend';
