@@ -15,10 +15,15 @@ import {
 } from '@backstage/backend-test-utils';
 import { startKubeSim, type KubeSim } from '@genai-portal/kube-sim';
 import { startLlmSim, type LlmSim } from '@genai-portal/llm-sim';
-import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  freePort,
+  PROMETHEUS_BINARY,
+  prometheusInstalled,
+  startPrometheus,
+  type RunningPrometheus,
+} from '@genai-portal/test-utils';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import type net from 'node:net';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { MARCO, testConfigData, waitFor } from '../../__testUtils__/harness';
@@ -27,8 +32,7 @@ import { genaiPlaygroundPlugin } from '../../plugin';
 
 jest.setTimeout(90_000);
 
-const PROMETHEUS = '/usr/bin/prometheus';
-const available = fs.existsSync(PROMETHEUS);
+const available = prometheusInstalled();
 const PLATFORM = path.resolve(__dirname, '../../../../../deploy/platform');
 const SLO_RULES = path.join(PLATFORM, 'slo-rules.yaml');
 const DASHBOARD = path.join(PLATFORM, 'dashboards/genai-gateway.json');
@@ -43,21 +47,12 @@ const SLOW = 'meta-llama/Llama-3.1-70B-Instruct';
 /** Its only replica is a port nobody listens on: every call is a 502. */
 const DOWN = 'mistralai/Mistral-7B-Instruct-v0.3';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 if (!available && process.env.CI) {
   // In CI the binary is installed by the CI script; its absence is a failure.
   test('prometheus is installed', () => {
-    expect(`${PROMETHEUS} is missing`).toBe(`${PROMETHEUS} exists`);
+    expect(`${PROMETHEUS_BINARY} is missing`).toBe(
+      `${PROMETHEUS_BINARY} exists`,
+    );
   });
 }
 
@@ -67,11 +62,10 @@ if (!available && process.env.CI) {
     const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
     let kube: KubeSim;
     let sim: LlmSim;
-    let prometheus: ChildProcess;
+    let prometheus: RunningPrometheus | undefined;
     let promUrl = '';
     let portalUrl = '';
-    let dir = '';
-    let logs = '';
+    const logs = () => prometheus?.logs() ?? '';
 
     beforeAll(async () => {
       kube = await startKubeSim({ port: 0, tickMs: 50, timeScale: 20 });
@@ -117,17 +111,11 @@ if (!available && process.env.CI) {
 
       // The ServiceMonitor's scrape (path, the namespace label Prometheus gives the target) and
       // the PrometheusRule's groups as a rule file, evaluated every second.
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-rules-'));
       const rule = parse(fs.readFileSync(SLO_RULES, 'utf8'));
-      fs.writeFileSync(
-        path.join(dir, 'rules.yml'),
-        stringify({ groups: rule.spec.groups }),
-      );
-      fs.writeFileSync(
-        path.join(dir, 'prometheus.yml'),
-        stringify({
+      prometheus = await startPrometheus({
+        rules: { 'rules.yml': stringify({ groups: rule.spec.groups }) },
+        config: {
           global: { scrape_interval: '1s', evaluation_interval: '1s' },
-          rule_files: [path.join(dir, 'rules.yml')],
           scrape_configs: [
             {
               job_name: 'portal',
@@ -140,22 +128,9 @@ if (!available && process.env.CI) {
               ],
             },
           ],
-        }),
-      );
-      const promPort = await freePort();
-      promUrl = `http://127.0.0.1:${promPort}`;
-      prometheus = spawn(
-        PROMETHEUS,
-        [
-          `--config.file=${path.join(dir, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${path.join(dir, 'data')}`,
-          `--web.listen-address=127.0.0.1:${promPort}`,
-          '--log.level=warn',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      prometheus.stdout?.on('data', d => (logs += d));
-      prometheus.stderr?.on('data', d => (logs += d));
+        },
+      });
+      promUrl = prometheus.url;
       // scraped once before any call, so that rates see the calls as increases
       const scraped = async () => {
         try {
@@ -165,19 +140,14 @@ if (!available && process.env.CI) {
         }
       };
       await waitFor(scraped, 20_000).catch(() => {
-        throw new Error(`Prometheus did not scrape the portal: ${logs}`);
+        throw new Error(`Prometheus did not scrape the portal: ${logs()}`);
       });
     });
 
     afterAll(async () => {
-      if (prometheus && prometheus.exitCode === null) {
-        const exited = new Promise(resolve => prometheus.once('exit', resolve));
-        prometheus.kill('SIGTERM');
-        await exited;
-      }
+      await prometheus?.stop();
       await sim?.close();
       await kube?.close();
-      if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     async function query(promql: string): Promise<any[]> {
