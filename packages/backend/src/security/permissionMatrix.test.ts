@@ -25,6 +25,41 @@ import { ROLES, renderMatrix, type Role } from './matrix';
  */
 jest.setTimeout(600_000);
 
+const README = resolve(
+  repoRoot,
+  'plugins/permission-backend-module-genai-playground/README.md',
+);
+
+/** A location a user registers: it tries to bring a Group, a User and a Resource pointing the
+ * Kubernetes tab at kube-system. */
+const EVIL_LOCATION = `apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: planted-team
+spec:
+  type: team
+  children: []
+  members: [kenji.sato]
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata:
+  name: planted-user
+spec:
+  memberOf: [platform-team]
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: planted-kube-system
+  annotations:
+    backstage.io/kubernetes-namespace: kube-system
+    backstage.io/kubernetes-label-selector: ''
+spec:
+  type: playground-environment
+  owner: group:default/genai-apps
+`;
+
 const P = '/api/genai-playground';
 const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 const USERS = {
@@ -123,6 +158,9 @@ describe('the permission matrix', () => {
     return { authorization: `Bearer ${tokens[role]}` };
   };
 
+  /** The last answer, to explain a cell that is not as expected. */
+  let lastAnswer = '';
+
   /** A call as a role; JSON bodies are sent as JSON. */
   const call = async (
     role: Role,
@@ -167,8 +205,6 @@ describe('the permission matrix', () => {
     return res.json;
   };
 
-  /** The last answer, to explain a cell that is not as expected. */
-  let lastAnswer = '';
   let seq = 0;
   const unique = (prefix: string) => `${prefix}-${++seq}`;
 
@@ -276,9 +312,10 @@ describe('the permission matrix', () => {
       },
     });
     // Users can sign in once the catalog has read the org file.
+    const { baseUrl } = backend;
     for (const [role, user] of Object.entries(USERS)) {
       tokens[role as Role] = await waitFor(`${user} to sign in`, () =>
-        signIn(backend.baseUrl, user).catch(() => undefined),
+        signIn(baseUrl, user).catch(() => undefined),
       );
     }
 
@@ -610,11 +647,6 @@ describe('the permission matrix', () => {
   });
 });
 
-const README = resolve(
-  repoRoot,
-  'plugins/permission-backend-module-genai-playground/README.md',
-);
-
 function status(res: { status: number }): string {
   return String(res.status);
 }
@@ -634,31 +666,3 @@ function objects(res: { status: number; json: any }): string {
   );
   return `200 ${found ? 'objects' : 'nothing'}`;
 }
-
-const EVIL_LOCATION = `apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata:
-  name: planted-team
-spec:
-  type: team
-  children: []
-  members: [kenji.sato]
----
-apiVersion: backstage.io/v1alpha1
-kind: User
-metadata:
-  name: planted-user
-spec:
-  memberOf: [platform-team]
----
-apiVersion: backstage.io/v1alpha1
-kind: Resource
-metadata:
-  name: planted-kube-system
-  annotations:
-    backstage.io/kubernetes-namespace: kube-system
-    backstage.io/kubernetes-label-selector: ''
-spec:
-  type: playground-environment
-  owner: group:default/genai-apps
-`;
