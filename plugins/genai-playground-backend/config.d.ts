@@ -100,6 +100,15 @@ export interface Config {
     };
     /** How long live quota and pool readings are cached (seconds). Default 10. */
     quotaCacheSeconds?: number;
+    /** The plugin's own database (the one Backstage gives it under `backend.database`). */
+    database?: {
+      /**
+       * On SQLite (the embedded default), switch the plugin's database to write-ahead logging with
+       * `synchronous = NORMAL`, so metering's commits append to the log without an fsync on the
+       * event loop; only an OS crash can lose the last ones. No effect on PostgreSQL. Default true.
+       */
+      sqliteWriteAheadLog?: boolean;
+    };
     /**
      * The inference gateway: OpenAI's API at /api/genai-playground/v1 in front of the model
      * servers (vLLM), with API keys per environment, limits, budgets and metering.

@@ -29,6 +29,7 @@ import { generateApiKey } from '../src/keys/apiKeySecret';
 import { DatabaseApiKeyStore } from '../src/keys/DatabaseApiKeyStore';
 import { gatewayFastLane } from '../src/gatewayFastLane';
 import { FAST_MODEL, STREAM_MODEL } from './models';
+import { migrateDatabase } from '../src/lib/migrateDatabase';
 
 function arg(name: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -109,6 +110,8 @@ async function portal() {
       reg.registerInit({
         deps: { database: coreServices.database },
         async init({ database }) {
+          // modules start before the plugin, whose wiring migrates: seed a migrated database
+          await migrateDatabase(database);
           const environments = await DatabaseEnvironmentStore.create({
             database,
           });

@@ -61,6 +61,7 @@ describe('readPlaygroundConfig', () => {
       egress: { internet: true, exceptCidrs: ['10.0.0.0/8'] },
       kubernetes: { requestTimeoutMs: 500, retries: 1, retryBaseDelayMs: 10 },
       quotaCacheSeconds: 3,
+      database: { sqliteWriteAheadLog: false },
     });
     expect(config).toEqual({
       cluster: {
@@ -110,6 +111,7 @@ describe('readPlaygroundConfig', () => {
       egress: { internet: true, exceptCidrs: ['10.0.0.0/8'] },
       kubernetes: { requestTimeoutMs: 500, retries: 1, retryBaseDelayMs: 10 },
       quotaCacheSeconds: 3,
+      database: { sqliteWriteAheadLog: false },
     });
     expect(limitsOf(config, 'ml-research').gpus).toBe(32);
     expect(limitsOf(config, 'genai-apps').gpus).toBe(8);
@@ -167,6 +169,7 @@ describe('readPlaygroundConfig', () => {
       retryBaseDelayMs: 250,
     });
     expect(config.quotaCacheSeconds).toBe(10);
+    expect(config.database).toEqual({ sqliteWriteAheadLog: true });
     expect(config.egress).toEqual({
       internet: false,
       exceptCidrs: [

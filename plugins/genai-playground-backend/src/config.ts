@@ -8,6 +8,7 @@ import {
   type RateCard,
   type TeamLimits,
 } from '@genai-portal/plugin-genai-playground-common';
+import { ConfigProblem, readNumber } from './lib/configReader';
 
 /** The cluster environments live on, as configured under `kubernetes.clusterLocatorMethods`. */
 export interface ClusterSettings {
@@ -50,6 +51,10 @@ export interface PlaygroundConfig {
     retryBaseDelayMs: number;
   };
   quotaCacheSeconds: number;
+  database: {
+    /** Switch the plugin's SQLite database to write-ahead logging (PostgreSQL is left alone). */
+    sqliteWriteAheadLog: boolean;
+  };
 }
 
 const KEY = 'genaiPlayground';
@@ -87,13 +92,6 @@ export const POOL_DESCRIPTIONS: PlaygroundSettings['pools'] = [
   { pool: 'mi300x', title: 'AMD Instinct MI300X', workloadType: 'blueprint' },
 ];
 
-class ConfigProblem extends Error {
-  constructor(key: string, problem: string) {
-    super(`Invalid config at ${key}: ${problem}`);
-    this.name = 'ConfigProblem';
-  }
-}
-
 function number(
   config: Config | undefined,
   path: string,
@@ -101,24 +99,11 @@ function number(
   fallback: number,
   opts: { min?: number; integer?: boolean } = {},
 ): number {
-  const value = config?.getOptionalNumber(path) ?? fallback;
-  const { min = 0, integer = false } = opts;
-  if (Number.isNaN(value)) {
-    throw new ConfigProblem(`${KEY}.${fullKey}`, 'missing');
-  }
-  if (!Number.isFinite(value) || value < min) {
-    throw new ConfigProblem(
-      `${KEY}.${fullKey}`,
-      `must be a number of at least ${min}, got ${value}`,
-    );
-  }
-  if (integer && !Number.isInteger(value)) {
-    throw new ConfigProblem(
-      `${KEY}.${fullKey}`,
-      `must be a whole number, got ${value}`,
-    );
-  }
-  return value;
+  return readNumber(config, path, {
+    key: `${KEY}.${fullKey}`,
+    fallback,
+    ...opts,
+  });
 }
 
 function readCluster(
@@ -411,6 +396,10 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
       'quotaCacheSeconds',
       10,
     ),
+    database: {
+      sqliteWriteAheadLog:
+        config?.getOptionalBoolean('database.sqliteWriteAheadLog') ?? true,
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
+import { PLUGIN_ID } from './pluginId';
 
 /** Where the root router mounts the gateway: `/api/<pluginId>/v1/`. */
-export const GATEWAY_PATH_PREFIX = '/api/genai-playground/v1/';
+export const GATEWAY_PATH_PREFIX = `/api/${PLUGIN_ID}/v1/`;
 
 /**
  * The part of `@backstage/backend-defaults/rootHttpRouter`'s configure context the lane uses
@@ -16,7 +17,7 @@ export interface GatewayFastLaneContext {
 
 /**
  * A `configure` for `rootHttpRouterServiceFactory` that sends the OpenAI-compatible gateway
- * (`/api/genai-playground/v1/*`) straight to the plugin routes, ahead of the root router's
+ * (`/api/<pluginId>/v1/*`) straight to the plugin routes, ahead of the root router's
  * default middleware; every other path gets the defaults unchanged.
  *
  * Why: the defaults (helmet, compression, the access log, the root rate limit) are made for the

@@ -6,32 +6,30 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { readPlaygroundConfig, toSettings } from './config';
+import { createEnvironmentsCapability } from './environments/createEnvironmentsCapability';
 import { DatabaseEnvironmentStore } from './environments/DatabaseEnvironmentStore';
-import { EnvironmentProvisioner } from './environments/EnvironmentProvisioner';
-import { EnvironmentService } from './environments/EnvironmentService';
-import { TeamDirectory } from './environments/teams';
-import { readJobsConfig, toJobSettings } from './jobs/config';
-import { DatabaseJobStore } from './jobs/DatabaseJobStore';
-import { JobReconciler } from './jobs/JobReconciler';
-import { JobService } from './jobs/JobService';
-import { JobWatcher } from './jobs/JobWatcher';
 import { readInferenceConfig } from './inference/config';
-import { InferenceGateway } from './inference/InferenceGateway';
-import { DatabaseApiKeyStore } from './keys/DatabaseApiKeyStore';
+import { createInferenceCapability } from './inference/createInferenceCapability';
+import { readJobsConfig, toJobSettings } from './jobs/config';
+import { createJobsCapability } from './jobs/createJobsCapability';
 import { KubernetesClient } from './kubernetes/KubernetesClient';
+import { migrateDatabase } from './lib/migrateDatabase';
+import { useSqliteWriteAheadLog } from './lib/sqliteWriteAheadLog';
+import { PermissionGate } from './permissions/PermissionGate';
 import { registerPermissions } from './permissions/register';
 import { environmentResourceRef } from './permissions/rules';
-import { PermissionGate } from './permissions/PermissionGate';
-import { QuotaReader } from './quota/QuotaReader';
-import { QuotaService } from './quota/QuotaService';
+import { PLUGIN_ID } from './pluginId';
+import { createQuotaCapability } from './quota/createQuotaCapability';
 import { createRouter } from './router';
 
 /**
- * The genai-playground backend plugin: playground environments with GPU quotas and leases.
+ * The genai-playground backend plugin: playground environments with GPU quotas and leases, GPU
+ * jobs, and the inference gateway. Each capability's factory builds its services, routes and
+ * tasks; this file reads config, calls them in dependency order and mounts what they return.
  * @public
  */
 export const genaiPlaygroundPlugin = createBackendPlugin({
-  pluginId: 'genai-playground',
+  pluginId: PLUGIN_ID,
   register(env) {
     env.registerInit({
       deps: {
@@ -52,139 +50,68 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
         events: eventsServiceRef,
       },
       async init(deps) {
-        const { logger, httpRouter, permissionsRegistry, scheduler } = deps;
+        const { database, httpRouter, permissionsRegistry } = deps;
         const config = readPlaygroundConfig(deps.rootConfig);
+        const inferenceConfig = readInferenceConfig(deps.rootConfig);
+        const jobsConfig = readJobsConfig(deps.rootConfig);
+
+        await migrateDatabase(database);
+        if (config.database.sqliteWriteAheadLog) {
+          await useSqliteWriteAheadLog(await database.getClient());
+        }
         const kube = KubernetesClient.create({
           cluster: config.cluster,
           ...config.kubernetes,
-          logger,
+          logger: deps.logger,
         });
-        const store = await DatabaseEnvironmentStore.create({
-          database: deps.database,
-        });
+        // Environment records: what every capability's permissions and checks are about.
+        const store = await DatabaseEnvironmentStore.create({ database });
         registerPermissions(permissionsRegistry, store);
-        const quota = QuotaService.create({
-          kube,
-          store,
-          cache: deps.cache,
-          config,
-        });
-        const teams = new TeamDirectory(deps.catalog, deps.userInfo);
         const gate = new PermissionGate({
           permissions: deps.permissions,
           ruleset: permissionsRegistry.getPermissionRuleset(
             environmentResourceRef,
           ),
         });
-        const environments = EnvironmentService.create({
-          store,
-          provisioner: EnvironmentProvisioner.create({ kube, config, logger }),
-          quota,
-          teams,
-          permissions: deps.permissions,
-          ruleset: permissionsRegistry.getPermissionRuleset(
-            environmentResourceRef,
-          ),
-          events: deps.events,
-          notifications: deps.notifications,
-          auditor: deps.auditor,
-          config,
-          logger,
-          keys: await DatabaseApiKeyStore.create({ database: deps.database }),
-        });
+        const shared = { ...deps, kube, gate, environments: store };
 
-        await scheduler.scheduleTask({
-          id: 'genai-playground-lease-check',
-          frequency: { minutes: 1 },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 30 },
-          scope: 'global',
-          fn: async () => {
-            const { notified, expired } = await environments.runLeaseCheck();
-            if (notified.length || expired.length) {
-              logger.info(
-                `Lease check: notified ${notified.length}, deleted ${expired.length} expired environments`,
-              );
-            }
-          },
-        });
-
-        const inferenceConfig = readInferenceConfig(deps.rootConfig);
-        const inference = await InferenceGateway.create({
+        const quota = createQuotaCapability({ ...shared, store, config });
+        const inference = await createInferenceCapability({
+          ...shared,
           config: inferenceConfig,
-          database: deps.database,
-          environments: store,
-          kube,
-          httpAuth: deps.httpAuth,
-          userInfo: deps.userInfo,
-          permissions: deps.permissions,
-          gate,
-          logger,
         });
-        await inference.start(deps);
-        // The gateway (/v1, /metrics) reads its own bodies: mounted before the JSON parser.
-        httpRouter.use(inference.metricsMiddleware());
-        httpRouter.use(inference.gatewayRouter());
-        const jobsConfig = readJobsConfig(deps.rootConfig);
-        const jobStore = await DatabaseJobStore.create({
-          database: deps.database,
+        const environments = createEnvironmentsCapability({
+          ...shared,
+          store,
+          quota: quota.service,
+          config,
+          keys: inference.gateway.keyStore,
         });
-        const jobReconciler = new JobReconciler({
-          store: jobStore,
-          kube,
-          config: jobsConfig,
-          logger,
-        });
-        const jobs = JobService.create({
-          store: jobStore,
-          environments: store,
-          kube,
-          quota,
-          permissions: deps.permissions,
-          ruleset: permissionsRegistry.getPermissionRuleset(
-            environmentResourceRef,
-          ),
-          reconciler: jobReconciler,
+        const jobs = await createJobsCapability({
+          ...shared,
+          quota: quota.service,
           config: jobsConfig,
           cluster: config.cluster.name,
-          logger,
-        });
-        const jobWatcher = new JobWatcher({
-          store: jobStore,
-          kube,
-          reconciler: jobReconciler,
-          config: jobsConfig,
-          logger,
-        });
-        // One replica watches at a time (a global task); each run is one watch session that
-        // re-lists and reconciles every unfinished job first, so a restart loses nothing.
-        const { sessionSeconds } = jobsConfig.watch;
-        await scheduler.scheduleTask({
-          id: 'genai-playground-job-watch',
-          frequency: { seconds: 5 },
-          timeout: { seconds: Math.ceil(sessionSeconds) + 60 },
-          initialDelay: { seconds: 1 },
-          scope: 'global',
-          fn: async signal => {
-            await jobWatcher.runSession({
-              signal: signal ?? new AbortController().signal,
-              durationMs: sessionSeconds * 1000,
-            });
-          },
         });
 
+        for (const capability of [quota, inference, environments, jobs]) {
+          for (const task of capability.tasks) {
+            await deps.scheduler.scheduleTask(task);
+          }
+          for (const route of capability.routes) httpRouter.use(route);
+        }
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             auditor: deps.auditor,
-            environments,
-            quota: QuotaReader.create({ permissions: deps.permissions, quota }),
+            environments: environments.service,
+            quota: quota.reader,
             settings: {
               ...toSettings(config),
               jobs: toJobSettings(jobsConfig),
             },
-            jobs,
-            inference,
+            jobs: jobs.service,
+            inference: inference.gateway,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -13,13 +13,13 @@ import {
 } from '@kubernetes/client-node';
 import type { Knex } from 'knex';
 import { readPlaygroundConfig } from '../config';
+import { createEnvironmentsCapability } from '../environments/createEnvironmentsCapability';
 import { DatabaseEnvironmentStore } from '../environments/DatabaseEnvironmentStore';
-import { EnvironmentProvisioner } from '../environments/EnvironmentProvisioner';
-import { EnvironmentService } from '../environments/EnvironmentService';
-import { TeamDirectory } from '../environments/teams';
 import { DatabaseApiKeyStore } from '../keys/DatabaseApiKeyStore';
 import { KubernetesClient } from '../kubernetes/KubernetesClient';
-import { QuotaService } from '../quota/QuotaService';
+import { migrateDatabase } from '../lib/migrateDatabase';
+import { PermissionGate } from '../permissions/PermissionGate';
+import { createQuotaCapability } from '../quota/createQuotaCapability';
 import { environmentRuleset, realPolicyPermissions } from './realPolicy';
 
 /** The org of catalog/org.yaml, as catalog entities. */
@@ -144,7 +144,9 @@ export interface ServiceHarnessOptions {
   extraTeams?: string[];
 }
 
-/** The plugin's services wired as plugin.ts wires them, on a kube-sim and a test database. */
+/**
+ * The plugin's services made by the factories plugin.ts calls, on a kube-sim and a test database.
+ */
 export async function createServices(options: ServiceHarnessOptions) {
   const config = readPlaygroundConfig(
     new ConfigReader(
@@ -157,24 +159,24 @@ export async function createServices(options: ServiceHarnessOptions) {
     ...config.kubernetes,
     logger,
   });
-  const store = await DatabaseEnvironmentStore.create({
-    database: mockServices.database({ knex: options.knex }),
-  });
-  const keys = await DatabaseApiKeyStore.create({
-    database: mockServices.database({ knex: options.knex }),
-  });
+  const database = mockServices.database({ knex: options.knex });
+  await migrateDatabase(database);
+  const store = await DatabaseEnvironmentStore.create({ database });
+  const keys = await DatabaseApiKeyStore.create({ database });
   const clock = options.clock;
-  const quota = QuotaService.create({
+  // The portal's real policy unless a test brings its own decisions.
+  const permissions =
+    options.permissions ??
+    realPolicyPermissions({ environments: store, membership: MEMBERSHIP });
+  const gate = new PermissionGate({ permissions, ruleset: environmentRuleset });
+  const quota = createQuotaCapability({
     kube,
     store,
     cache: memoryCache(),
     config,
     clock,
+    permissions,
   });
-  // The portal's real policy unless a test brings its own decisions.
-  const permissions =
-    options.permissions ??
-    realPolicyPermissions({ environments: store, membership: MEMBERSHIP });
   const userInfo = mockServices.userInfo.mock({
     getUserInfo: async credentials => {
       const ref = (credentials.principal as { userEntityRef: string })
@@ -190,27 +192,15 @@ export async function createServices(options: ServiceHarnessOptions) {
     mockServices.events.mock() as unknown as jest.Mocked<EventsService>;
   const notifications = { send: jest.fn(async () => {}) };
   const auditor = mockServices.auditor.mock();
-  const provisioner = EnvironmentProvisioner.create({
+  const { service: environments, provisioner } = createEnvironmentsCapability({
     kube,
-    config,
-    logger,
-    beforeStep: options.beforeStep,
-  });
-  const environments = EnvironmentService.create({
     store,
-    provisioner,
-    quota,
-    teams: new TeamDirectory(
-      catalogServiceMock({
-        entities: [
-          ...ORG_GROUPS,
-          ...(options.extraTeams ?? []).map(groupEntity),
-        ],
-      }),
-      userInfo,
-    ),
-    permissions,
-    ruleset: environmentRuleset,
+    quota: quota.service,
+    catalog: catalogServiceMock({
+      entities: [...ORG_GROUPS, ...(options.extraTeams ?? []).map(groupEntity)],
+    }),
+    userInfo,
+    gate,
     events,
     notifications,
     auditor,
@@ -218,12 +208,15 @@ export async function createServices(options: ServiceHarnessOptions) {
     logger,
     keys,
     clock,
+    beforeStep: options.beforeStep,
   });
   return {
     config,
     kube,
     store,
-    quota,
+    quota: quota.service,
+    quotaReader: quota.reader,
+    gate,
     permissions,
     events,
     notifications,

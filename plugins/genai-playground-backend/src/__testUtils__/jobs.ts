@@ -9,10 +9,9 @@ import {
 } from '@kubernetes/client-node';
 import type { Knex } from 'knex';
 import { readJobsConfig } from '../jobs/config';
-import { DatabaseJobStore } from '../jobs/DatabaseJobStore';
-import { JobReconciler } from '../jobs/JobReconciler';
-import { JobService } from '../jobs/JobService';
-import { JobWatcher } from '../jobs/JobWatcher';
+import { createJobsCapability } from '../jobs/createJobsCapability';
+import type { JobWatcher } from '../jobs/JobWatcher';
+import { PermissionGate } from '../permissions/PermissionGate';
 import {
   createServices,
   environmentRuleset,
@@ -57,7 +56,7 @@ export interface JobHarnessOptions extends ServiceHarnessOptions {
   newId?: () => string;
 }
 
-/** The environment and job services wired as plugin.ts wires them. */
+/** The environment and job services made by the factories plugin.ts calls. */
 export async function createJobServices(options: JobHarnessOptions) {
   const jobsSection = { ...TEST_JOBS_CONFIG, ...options.jobs };
   const s = await createServices({
@@ -72,9 +71,6 @@ export async function createJobServices(options: JobHarnessOptions) {
       }),
     ),
   );
-  const jobStore = await DatabaseJobStore.create({
-    database: mockServices.database({ knex: options.knex as Knex }),
-  });
   // The portal's real policy unless a test brings its own decisions.
   const permissions =
     options.permissions ??
@@ -82,33 +78,22 @@ export async function createJobServices(options: JobHarnessOptions) {
       environments: s.store,
       membership: MEMBERSHIP,
     });
-  const reconciler = new JobReconciler({
+  const {
+    service: jobs,
     store: jobStore,
-    kube: s.kube,
-    config: jobsConfig,
-    logger: s.logger,
-    clock: options.clock,
-  });
-  const jobs = JobService.create({
-    store: jobStore,
+    reconciler,
+    watcher,
+  } = await createJobsCapability({
+    database: mockServices.database({ knex: options.knex as Knex }),
     environments: s.store,
     kube: s.kube,
     quota: s.quota,
-    permissions,
-    ruleset: environmentRuleset,
-    reconciler,
+    gate: new PermissionGate({ permissions, ruleset: environmentRuleset }),
     config: jobsConfig,
     cluster: s.config.cluster.name,
     logger: s.logger,
     clock: options.clock,
     newId: options.newId,
-  });
-  const watcher = new JobWatcher({
-    store: jobStore,
-    kube: s.kube,
-    reconciler,
-    config: jobsConfig,
-    logger: s.logger,
   });
   return { ...s, jobsConfig, jobStore, reconciler, jobs, watcher };
 }

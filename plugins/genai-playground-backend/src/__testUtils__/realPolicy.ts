@@ -9,24 +9,14 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   createConditionAuthorizer,
-  type PermissionRuleset,
   type PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { GenaiPlaygroundPermissionPolicy } from '@genai-portal/plugin-permission-backend-module-genai-playground';
 import { toEnvironment } from '../environments/EnvironmentService';
 import type { EnvironmentStore } from '../environments/EnvironmentStore';
-import { environmentPermissionRules } from '../permissions/rules';
+import { environmentRuleset } from '../permissions/rules';
 
-/** The environment rules as the permission registry hands them to the plugin. */
-export const environmentRuleset: PermissionRuleset<any, any, string> = {
-  getRuleByName(name: string) {
-    const rule = Object.values(environmentPermissionRules).find(
-      r => r.name === name,
-    );
-    if (!rule) throw new Error(`no rule ${name}`);
-    return rule as any;
-  },
-};
+export { environmentRuleset };
 
 /**
  * The portal's real permission policy behind a PermissionsService, for service tests that run

@@ -1,6 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseEnvironmentStore } from './DatabaseEnvironmentStore';
 import type { NewEnvironment } from './EnvironmentStore';
+import { migrateDatabase } from '../lib/migrateDatabase';
 
 jest.setTimeout(60_000);
 
@@ -41,9 +42,9 @@ const LATER = '2025-06-01T10:10:00.000Z';
 
 async function makeStore(databaseId: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(databaseId);
-  const store = await DatabaseEnvironmentStore.create({
-    database: mockServices.database({ knex }),
-  });
+  const database = mockServices.database({ knex });
+  await migrateDatabase(database);
+  const store = await DatabaseEnvironmentStore.create({ database });
   return { knex, store };
 }
 

@@ -1,7 +1,4 @@
-import {
-  resolvePackagePath,
-  type DatabaseService,
-} from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type {
   EnvironmentEvent,
   EnvironmentQuotaRequest,
@@ -16,11 +13,6 @@ import type {
   EnvironmentStore,
   NewEnvironment,
 } from './EnvironmentStore';
-
-const migrationsDir = resolvePackagePath(
-  '@genai-portal/plugin-genai-playground-backend',
-  'migrations',
-);
 
 /*
  * Times are stored as ISO strings from Date#toISOString (always UTC, fixed width), so that they
@@ -126,13 +118,11 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** The environment store on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseEnvironmentStore implements EnvironmentStore {
+  /** A store on the plugin's database, migrated beforehand (migrateDatabase). */
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseEnvironmentStore> {
     const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
     return new DatabaseEnvironmentStore(client);
   }
 

@@ -2,7 +2,6 @@ import type {
   AuditorService,
   BackstageCredentials,
   LoggerService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
@@ -14,11 +13,7 @@ import {
 } from '@backstage/errors';
 import type { EventsService } from '@backstage/plugin-events-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import {
-  AuthorizeResult,
-  type ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import type { PermissionRuleset } from '@backstage/plugin-permission-node';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   DNS1123_LABEL,
   environmentCreatePermission,
@@ -41,8 +36,7 @@ import type { z } from 'zod';
 import { limitsOf, type PlaygroundConfig } from '../config';
 import type { ApiKeyStore } from '../keys/ApiKeyStore';
 import { actorOf } from '../lib/actor';
-import { PermissionGate } from '../permissions/PermissionGate';
-import type { EnvironmentQuery } from '../permissions/rules';
+import type { PermissionGate } from '../permissions/PermissionGate';
 import type { QuotaService } from '../quota/QuotaService';
 import type { EnvironmentProvisioner } from './EnvironmentProvisioner';
 import {
@@ -80,9 +74,8 @@ export interface EnvironmentServiceOptions {
   provisioner: EnvironmentProvisioner;
   quota: QuotaService;
   teams: TeamDirectory;
-  permissions: PermissionsService;
-  /** The rules of the environment resource type, to apply conditional decisions. */
-  ruleset: PermissionRuleset<Environment, EnvironmentQuery, string>;
+  /** How the service asks the permission policy. */
+  gate: PermissionGate;
   events: EventsService;
   notifications: NotificationService;
   auditor: AuditorService;
@@ -129,7 +122,7 @@ export class EnvironmentService {
   private constructor(options: EnvironmentServiceOptions) {
     this.#o = options;
     this.#clock = options.clock ?? { now: () => new Date() };
-    this.#gate = new PermissionGate(options);
+    this.#gate = options.gate;
   }
 
   // ---------------------------------------------------------------- create
@@ -815,15 +808,7 @@ export class EnvironmentService {
     permission: ResourcePermission<'genai-playground-environment'>,
     credentials: BackstageCredentials,
   ): Promise<EnvironmentRecord> {
-    const [decision] = await this.#o.permissions.authorize(
-      [{ permission, resourceRef: id }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `not allowed: ${permission.name} on environment ${id}`,
-      );
-    }
+    await this.#gate.requireOnId(permission, id, credentials);
     const record = await this.#o.store.get(id);
     if (!record) throw new NotFoundError(`no environment ${id}`);
     return record;

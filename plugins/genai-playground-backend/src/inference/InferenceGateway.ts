@@ -4,7 +4,6 @@ import type {
   LifecycleService,
   LoggerService,
   PermissionsService,
-  SchedulerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import type { EventsService } from '@backstage/plugin-events-node';
@@ -13,14 +12,18 @@ import {
   type EnvironmentChangeEventPayload,
 } from '@genai-portal/plugin-genai-playground-node';
 import type { EnvironmentStore } from '../environments/EnvironmentStore';
-import { ApiKeyService } from '../keys/ApiKeyService';
-import { DatabaseApiKeyStore } from '../keys/DatabaseApiKeyStore';
+import type { ApiKeyService } from '../keys/ApiKeyService';
+import type { ApiKeyStore } from '../keys/ApiKeyStore';
+import { createKeysCapability } from '../keys/createKeysCapability';
 import type { KubernetesClient } from '../kubernetes/KubernetesClient';
-import { DatabaseUsageStore } from '../metering/DatabaseUsageStore';
-import { UsageRecorder } from '../metering/UsageRecorder';
-import { UsageService } from '../metering/UsageService';
+import type { ScheduledTask } from '../lib/Capability';
+import { createMeteringCapability } from '../metering/createMeteringCapability';
+import type { UsageRecorder } from '../metering/UsageRecorder';
+import type { UsageService } from '../metering/UsageService';
+import type { UsageStore } from '../metering/UsageStore';
 import type { InferenceConfig } from './config';
-import { InferenceDeployer } from './deploy/InferenceDeployer';
+import { createDeployCapability } from './deploy/createDeployCapability';
+import type { InferenceDeployer } from './deploy/InferenceDeployer';
 import { InferenceServiceDiscovery } from './discovery/InferenceServiceDiscovery';
 import { GatewayAuthenticator } from './gateway/GatewayAuthenticator';
 import { InferenceProxy } from './gateway/InferenceProxy';
@@ -60,7 +63,7 @@ export class InferenceGateway {
   static async create(
     options: InferenceGatewayOptions,
   ): Promise<InferenceGateway> {
-    const { config, logger } = options;
+    const { config, logger, database, gate } = options;
     const limits =
       options.limits ??
       (config.limits.store === 'redis'
@@ -69,13 +72,36 @@ export class InferenceGateway {
             keyPrefix: config.limits.keyPrefix,
           })
         : new MemoryLimitStore());
-    const keyStore = await DatabaseApiKeyStore.create({
-      database: options.database,
+    const metering = await createMeteringCapability({
+      database,
+      gate,
+      currency: config.currency,
+      flushIntervalMs: config.metering.flushIntervalMs,
+      batchSize: config.metering.batchSize,
+      logger,
     });
-    const usageStore = await DatabaseUsageStore.create({
-      database: options.database,
+    // Keys check their models against the registry and revoke through the authenticator's
+    // cache: both belong to the gateway made below.
+    let gateway: InferenceGateway | undefined;
+    const keys = await createKeysCapability({
+      database,
+      environments: options.environments,
+      usage: metering.store,
+      gate,
+      modelNames: () => gateway!.registry.list().map(m => m.name),
+      defaults: config.keyDefaults,
+      ceilings: config.keyCeilings,
+      currency: config.currency,
+      onRevoke: keyId => gateway!.auth.evictKey(keyId),
     });
-    return new InferenceGateway(options, limits, keyStore, usageStore, logger);
+    gateway = new InferenceGateway(options, limits, {
+      keys: keys.service,
+      keyStore: keys.store,
+      usage: metering.service,
+      usageStore: metering.store,
+      recorder: metering.recorder,
+    });
+    return gateway;
   }
 
   readonly metrics = new GatewayMetrics();
@@ -84,6 +110,8 @@ export class InferenceGateway {
   readonly auth: GatewayAuthenticator;
   readonly proxy: InferenceProxy;
   readonly keys: ApiKeyService;
+  /** The keys' records: environments revoke theirs when they are deleted. */
+  readonly keyStore: ApiKeyStore;
   readonly usage: UsageService;
   readonly deployer: InferenceDeployer;
   readonly discovery: InferenceServiceDiscovery;
@@ -96,15 +124,24 @@ export class InferenceGateway {
   private constructor(
     options: InferenceGatewayOptions,
     limits: LimitStore,
-    keyStore: DatabaseApiKeyStore,
-    usageStore: DatabaseUsageStore,
-    logger: LoggerService,
+    parts: {
+      keys: ApiKeyService;
+      keyStore: ApiKeyStore;
+      usage: UsageService;
+      usageStore: UsageStore;
+      recorder: UsageRecorder;
+    },
   ) {
-    const { config } = options;
+    const { config, logger } = options;
+    const { usageStore } = parts;
     this.#config = config;
     this.#limits = limits;
     this.#httpAuth = options.httpAuth;
     this.#permissions = options.permissions;
+    this.keys = parts.keys;
+    this.keyStore = parts.keyStore;
+    this.usage = parts.usage;
+    this.recorder = parts.recorder;
     this.#replicas = new ReplicaDirectory({
       connectTimeoutMs: config.timeouts.connectMs,
       cooldownFailures: config.cooldown.failures,
@@ -116,14 +153,8 @@ export class InferenceGateway {
       currency: config.currency,
       onServed: name => this.metrics.startModelSeries(name),
     });
-    this.recorder = new UsageRecorder({
-      store: usageStore,
-      logger,
-      flushIntervalMs: config.metering.flushIntervalMs,
-      batchSize: config.metering.batchSize,
-    });
     this.auth = new GatewayAuthenticator({
-      keys: keyStore,
+      keys: parts.keyStore,
       environments: options.environments,
       usage: usageStore,
       limits,
@@ -147,22 +178,6 @@ export class InferenceGateway {
       config,
       logger,
     });
-    this.keys = new ApiKeyService({
-      keys: keyStore,
-      environments: options.environments,
-      usage: usageStore,
-      permissions: options.permissions,
-      modelNames: () => this.registry.list().map(m => m.name),
-      defaults: config.keyDefaults,
-      ceilings: config.keyCeilings,
-      currency: config.currency,
-      onRevoke: keyId => this.auth.evictKey(keyId),
-    });
-    this.usage = new UsageService({
-      store: usageStore,
-      gate: options.gate,
-      currency: config.currency,
-    });
     this.discovery = new InferenceServiceDiscovery({
       kube: options.kube,
       environments: options.environments,
@@ -170,16 +185,16 @@ export class InferenceGateway {
       config,
       logger,
     });
-    this.deployer = new InferenceDeployer({
+    this.deployer = createDeployCapability({
       kube: options.kube,
       environments: options.environments,
-      permissions: options.permissions,
+      gate: options.gate,
       config: config.deploy,
       logger,
       onDeployed: async () => {
         if (config.discovery.enabled) await this.discovery.refresh();
       },
-    });
+    }).deployer;
   }
 
   /** Times every request of the plugin; mount first. */
@@ -207,18 +222,13 @@ export class InferenceGateway {
   }
 
   /**
-   * Starts the background work: model server discovery (every replica keeps its own routing
-   * table, so the task is local), key invalidation on environment changes, and the shutdown hook
-   * that writes the metering buffer after the server stopped taking calls.
+   * Model server discovery, when enabled: every replica keeps its own routing table, so the
+   * task is local.
    */
-  async start(options: {
-    scheduler: SchedulerService;
-    events: EventsService;
-    lifecycle: LifecycleService;
-  }) {
-    options.lifecycle.addShutdownHook(() => this.close());
-    if (this.#config.discovery.enabled) {
-      await options.scheduler.scheduleTask({
+  tasks(): ScheduledTask[] {
+    if (!this.#config.discovery.enabled) return [];
+    return [
+      {
         id: 'genai-playground-inference-discovery',
         frequency: { seconds: this.#config.discovery.intervalSeconds },
         timeout: { minutes: 1 },
@@ -227,8 +237,16 @@ export class InferenceGateway {
         fn: async () => {
           await this.discovery.refresh();
         },
-      });
-    }
+      },
+    ];
+  }
+
+  /**
+   * Starts what runs beside requests: key invalidation on environment changes, and the
+   * shutdown hook that writes the metering buffer after the server stopped taking calls.
+   */
+  async start(options: { events: EventsService; lifecycle: LifecycleService }) {
+    options.lifecycle.addShutdownHook(() => this.close());
     await options.events.subscribe({
       id: 'genai-playground-inference-keys',
       topics: [GENAI_PLAYGROUND_ENVIRONMENT_TOPIC],

@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import type { InferenceModelKind } from '@genai-portal/plugin-genai-playground-common';
+import { ConfigProblem, readNumber } from '../lib/configReader';
 
 const KEY = 'genaiPlayground.inference';
 
@@ -105,33 +106,18 @@ export interface InferenceConfig {
   deploy: DeployConfig;
 }
 
-class ConfigProblem extends Error {
-  constructor(key: string, problem: string) {
-    super(`Invalid config at ${key}: ${problem}`);
-    this.name = 'ConfigProblem';
-  }
-}
-
 function num(
   config: Config | undefined,
   path: string,
   fallback: number,
   opts: { min?: number; integer?: boolean; prefix?: string } = {},
 ): number {
-  const { min = 0, integer = false, prefix = KEY } = opts;
-  const key = `${prefix}.${path}`;
-  const value = config?.getOptionalNumber(path) ?? fallback;
-  if (Number.isNaN(value)) throw new ConfigProblem(key, 'missing');
-  if (!Number.isFinite(value) || value < min) {
-    throw new ConfigProblem(
-      key,
-      `must be a number of at least ${min}, got ${value}`,
-    );
-  }
-  if (integer && !Number.isInteger(value)) {
-    throw new ConfigProblem(key, `must be a whole number, got ${value}`);
-  }
-  return value;
+  const { prefix = KEY, ...bounds } = opts;
+  return readNumber(config, path, {
+    key: `${prefix}.${path}`,
+    fallback,
+    ...bounds,
+  });
 }
 
 function readModel(c: Config, i: number): ModelConfig {

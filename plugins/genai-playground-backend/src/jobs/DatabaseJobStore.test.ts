@@ -1,6 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseJobStore } from './DatabaseJobStore';
 import type { NewJob } from './JobStore';
+import { migrateDatabase } from '../lib/migrateDatabase';
 
 jest.setTimeout(60_000);
 
@@ -47,9 +48,9 @@ function newJob(overrides: Partial<NewJob> = {}): NewJob {
 
 async function makeStore(databaseId: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(databaseId);
-  const store = await DatabaseJobStore.create({
-    database: mockServices.database({ knex }),
-  });
+  const database = mockServices.database({ knex });
+  await migrateDatabase(database);
+  const store = await DatabaseJobStore.create({ database });
   return { knex, store };
 }
 

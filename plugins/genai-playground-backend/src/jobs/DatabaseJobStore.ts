@@ -1,7 +1,4 @@
-import {
-  resolvePackagePath,
-  type DatabaseService,
-} from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   TERMINAL_JOB_STATUSES,
   type JobEnvVar,
@@ -17,11 +14,6 @@ import type {
   JobStore,
   NewJob,
 } from './JobStore';
-
-const migrationsDir = resolvePackagePath(
-  '@genai-portal/plugin-genai-playground-backend',
-  'migrations',
-);
 
 /*
  * Times are ISO strings from Date#toISOString, as in the environment store: they compare in
@@ -190,13 +182,11 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** Job records on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseJobStore implements JobStore {
+  /** A store on the plugin's database, migrated beforehand (migrateDatabase). */
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseJobStore> {
     const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
     return new DatabaseJobStore(client);
   }
 

@@ -1,7 +1,6 @@
 import type {
   BackstageCredentials,
   LoggerService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
@@ -10,18 +9,13 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  type ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import type { PermissionRuleset } from '@backstage/plugin-permission-node';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   isImageFromAllowedRegistry,
   jobCancelPermission,
   jobCreatePermission,
   jobReadPermission,
   TERMINAL_JOB_STATUSES,
-  type Environment,
   type Job,
   type JobStatus,
   type JobWithDetails,
@@ -42,8 +36,7 @@ import {
   type KubernetesClient,
 } from '../kubernetes/KubernetesClient';
 import { parseQuantity } from '../kubernetes/quantity';
-import { PermissionGate } from '../permissions/PermissionGate';
-import type { EnvironmentQuery } from '../permissions/rules';
+import type { PermissionGate } from '../permissions/PermissionGate';
 import type { QuotaService } from '../quota/QuotaService';
 import { actorOf } from '../lib/actor';
 import type { JobsConfig } from './config';
@@ -66,9 +59,8 @@ export interface JobServiceOptions {
   environments: EnvironmentStore;
   kube: KubernetesClient;
   quota: QuotaService;
-  permissions: PermissionsService;
-  /** The rules of the environment resource type: job permissions are decided on environments. */
-  ruleset: PermissionRuleset<Environment, EnvironmentQuery, string>;
+  /** How the service asks the permission policy: job permissions are decided on environments. */
+  gate: PermissionGate;
   reconciler: JobReconciler;
   config: JobsConfig;
   /** Name of the cluster environments (and so jobs) are on. */
@@ -165,7 +157,7 @@ export class JobService {
     this.#o = options;
     this.#clock = options.clock ?? { now: () => new Date() };
     this.#newId = options.newId ?? newJobId;
-    this.#gate = new PermissionGate(options);
+    this.#gate = options.gate;
   }
 
   // ---------------------------------------------------------------- submit
@@ -263,7 +255,7 @@ export class JobService {
         `Idempotency-Key ${existing.idempotencyKey} was used for another request (job ${existing.id}); use a new key for a new job`,
       );
     }
-    await this.#authorize(
+    await this.#gate.requireOnId(
       jobReadPermission,
       existing.environmentId,
       credentials,
@@ -297,20 +289,18 @@ export class JobService {
       );
     }
     // The policy decides: members of the environment's team and admins.
-    await this.#authorize(
-      jobCreatePermission,
-      environment.id,
-      credentials,
-    ).catch(error => {
-      if (!(error instanceof NotAllowedError)) throw error;
-      throw new NotAllowedError(
-        `environment: ${environment.id} belongs to ${
-          environment.team
-        }; ${actorOf(credentials)} may not run jobs in it (${
-          jobCreatePermission.name
-        })`,
-      );
-    });
+    await this.#gate
+      .requireOnId(jobCreatePermission, environment.id, credentials)
+      .catch(error => {
+        if (!(error instanceof NotAllowedError)) throw error;
+        throw new NotAllowedError(
+          `environment: ${environment.id} belongs to ${
+            environment.team
+          }; ${actorOf(credentials)} may not run jobs in it (${
+            jobCreatePermission.name
+          })`,
+        );
+      });
     if (environment.status !== 'ready') {
       throw new InputError(
         `Invalid request: environment: ${environment.id} is ${environment.status}; jobs run only in a ready environment`,
@@ -770,22 +760,6 @@ export class JobService {
 
   // ---------------------------------------------------------------- helpers
 
-  async #authorize(
-    permission: ResourcePermission<'genai-playground-environment'>,
-    environmentId: string,
-    credentials: BackstageCredentials,
-  ) {
-    const [decision] = await this.#o.permissions.authorize(
-      [{ permission, resourceRef: environmentId }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `not allowed: ${permission.name} on environment ${environmentId}`,
-      );
-    }
-  }
-
   async #load(
     id: string,
     permission: ResourcePermission<'genai-playground-environment'>,
@@ -793,7 +767,7 @@ export class JobService {
   ): Promise<JobRecord> {
     const record = await this.#o.store.get(id);
     if (!record) throw new NotFoundError(`no job ${id}`);
-    await this.#authorize(permission, record.environmentId, credentials);
+    await this.#gate.requireOnId(permission, record.environmentId, credentials);
     return record;
   }
 }

@@ -6,6 +6,7 @@ import {
   type JobSettings,
 } from '@genai-portal/plugin-genai-playground-common';
 import type { V1Toleration } from '@kubernetes/client-node';
+import { ConfigProblem, readNumber } from '../lib/configReader';
 
 const KEY = 'genaiPlayground.jobs';
 
@@ -40,12 +41,9 @@ export const DEFAULT_GPU_TOLERATIONS: V1Toleration[] = [
   { key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
 ];
 
-class ConfigProblem extends Error {
-  constructor(key: string, problem: string) {
-    super(`Invalid config at ${KEY}.${key}: ${problem}`);
-    this.name = 'ConfigProblem';
-  }
-}
+/** A problem at `genaiPlayground.jobs.<key>`. */
+const problem = (key: string, message: string) =>
+  new ConfigProblem(`${KEY}.${key}`, message);
 
 function positive(
   config: Config | undefined,
@@ -53,14 +51,12 @@ function positive(
   fallback: number,
   integer = false,
 ): number {
-  const value = config?.getOptionalNumber(key) ?? fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ConfigProblem(key, `must be a number above 0, got ${value}`);
-  }
-  if (integer && !Number.isInteger(value)) {
-    throw new ConfigProblem(key, `must be a whole number, got ${value}`);
-  }
-  return value;
+  return readNumber(config, key, {
+    key: `${KEY}.${key}`,
+    fallback,
+    above: 0,
+    integer,
+  });
 }
 
 function readTolerations(config: Config | undefined) {
@@ -71,7 +67,7 @@ function readTolerations(config: Config | undefined) {
       ? list.map((t, i) => {
           const operator = t.getOptionalString('operator') ?? 'Equal';
           if (operator !== 'Equal' && operator !== 'Exists') {
-            throw new ConfigProblem(
+            throw problem(
               `tolerations.${pool}[${i}].operator`,
               `must be Equal or Exists, got '${operator}'`,
             );
@@ -103,7 +99,7 @@ export function readJobsConfig(root: Config): JobsConfig {
   ).map((r, i) => {
     const normalised = r.trim().replace(/\/+$/, '');
     if (!normalised || /\s|:\/\//.test(normalised)) {
-      throw new ConfigProblem(
+      throw problem(
         `allowedRegistries[${i}]`,
         `must be a registry host or host/path prefix such as registry.example.com/ml, got '${r}'`,
       );
@@ -114,7 +110,7 @@ export function readJobsConfig(root: Config): JobsConfig {
     config?.getOptionalStringArray('allowedPools') ?? ['mi300x']
   ).map((p, i) => {
     if (!(GPU_POOLS as readonly string[]).includes(p)) {
-      throw new ConfigProblem(
+      throw problem(
         `allowedPools[${i}]`,
         `must be one of ${GPU_POOLS.join(', ')}, got '${p}'`,
       );
@@ -128,7 +124,7 @@ export function readJobsConfig(root: Config): JobsConfig {
     Math.min(4, maxRuntimeHours),
   );
   if (defaultRuntimeHours > maxRuntimeHours) {
-    throw new ConfigProblem(
+    throw problem(
       'defaultRuntimeHours',
       `${defaultRuntimeHours} is above maxRuntimeHours (${maxRuntimeHours})`,
     );
@@ -137,7 +133,7 @@ export function readJobsConfig(root: Config): JobsConfig {
     config?.getOptionalStringArray('priorityClasses') ?? [];
   priorityClasses.forEach((p, i) => {
     if (!DNS1123_SUBDOMAIN.test(p)) {
-      throw new ConfigProblem(
+      throw problem(
         `priorityClasses[${i}]`,
         `must be a PriorityClass name, got '${p}'`,
       );
@@ -147,14 +143,14 @@ export function readJobsConfig(root: Config): JobsConfig {
     'defaultPriorityClass',
   );
   if (defaultPriorityClass && !priorityClasses.includes(defaultPriorityClass)) {
-    throw new ConfigProblem(
+    throw problem(
       'defaultPriorityClass',
       `'${defaultPriorityClass}' is not one of priorityClasses`,
     );
   }
   const maxRetries = config?.getOptionalNumber('maxRetries') ?? 6;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-    throw new ConfigProblem(
+    throw problem(
       'maxRetries',
       `must be a whole number of at least 0, got ${maxRetries}`,
     );

@@ -14,6 +14,8 @@ import { ApiKeyService } from './ApiKeyService';
 import { DatabaseApiKeyStore } from './DatabaseApiKeyStore';
 import { hashApiKey } from './apiKeySecret';
 import { createApiKeysRouter } from './router';
+import { migrateDatabase } from '../lib/migrateDatabase';
+import { PermissionGate } from '../permissions/PermissionGate';
 
 jest.setTimeout(60_000);
 
@@ -23,6 +25,7 @@ const MARCO = 'user:default/marco.rossi';
 async function setup(options: { deny?: string[] } = {}) {
   const knex = await databases.init('SQLITE_3');
   const database = mockServices.database({ knex });
+  await migrateDatabase(database);
   const environments = await DatabaseEnvironmentStore.create({ database });
   const keys = await DatabaseApiKeyStore.create({ database });
   const usage = await DatabaseUsageStore.create({ database });
@@ -39,7 +42,7 @@ async function setup(options: { deny?: string[] } = {}) {
     keys,
     environments,
     usage,
-    permissions,
+    gate: new PermissionGate({ permissions }),
     modelNames: () => ['llama', 'qwen'],
     defaults: { rpm: 600, tpm: 1_000_000 },
     currency: 'USD',

@@ -1,17 +1,5 @@
-import type {
-  BackstageCredentials,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
-import {
-  AuthorizeResult,
-  type ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   apiKeyCreatePermission,
   apiKeyReadPermission,
@@ -30,6 +18,7 @@ import type {
 import type { UsageStore } from '../metering/UsageStore';
 import type { ApiKeyRecord, ApiKeyStore } from './ApiKeyStore';
 import { generateApiKey } from './apiKeySecret';
+import type { PermissionGate } from '../permissions/PermissionGate';
 
 export type CreateApiKeyInput = z.output<typeof createApiKeyRequestSchema>;
 
@@ -37,7 +26,8 @@ export interface ApiKeyServiceOptions {
   keys: ApiKeyStore;
   environments: Pick<EnvironmentStore, 'get'>;
   usage: Pick<UsageStore, 'totalsByKey'>;
-  permissions: PermissionsService;
+  /** How the service asks the permission policy: key permissions are decided on environments. */
+  gate: Pick<PermissionGate, 'requireOnId'>;
   /** Names of the models the gateway serves now (to check a key's scope). */
   modelNames: () => string[];
   defaults: { rpm: number; tpm: number };
@@ -70,7 +60,11 @@ export class ApiKeyService {
     request: CreateApiKeyInput,
     { credentials }: Options,
   ): Promise<CreatedApiKey> {
-    await this.#authorize(apiKeyCreatePermission, environmentId, credentials);
+    await this.#o.gate.requireOnId(
+      apiKeyCreatePermission,
+      environmentId,
+      credentials,
+    );
     const env = await this.#environment(environmentId);
     const now = this.#clock.now();
     if (env.status !== 'ready' || Date.parse(env.expiresAt) <= now.getTime()) {
@@ -126,7 +120,11 @@ export class ApiKeyService {
     environmentId: string,
     { credentials }: Options,
   ): Promise<ApiKeyWithUsage[]> {
-    await this.#authorize(apiKeyReadPermission, environmentId, credentials);
+    await this.#o.gate.requireOnId(
+      apiKeyReadPermission,
+      environmentId,
+      credentials,
+    );
     const env = await this.#environment(environmentId);
     const keys = await this.#o.keys.listByEnvironment(environmentId);
     const now = this.#clock.now();
@@ -159,7 +157,11 @@ export class ApiKeyService {
     keyId: string,
     { credentials }: Options,
   ): Promise<ApiKey> {
-    await this.#authorize(apiKeyRevokePermission, environmentId, credentials);
+    await this.#o.gate.requireOnId(
+      apiKeyRevokePermission,
+      environmentId,
+      credentials,
+    );
     const env = await this.#o.environments.get(environmentId);
     const key = await this.#o.keys.get(keyId);
     if (!key || key.environmentId !== environmentId) {
@@ -222,22 +224,6 @@ export class ApiKeyService {
     const env = await this.#o.environments.get(id);
     if (!env) throw new NotFoundError(`no environment ${id}`);
     return env;
-  }
-
-  async #authorize(
-    permission: ResourcePermission<'genai-playground-environment'>,
-    environmentId: string,
-    credentials: BackstageCredentials,
-  ) {
-    const [decision] = await this.#o.permissions.authorize(
-      [{ permission, resourceRef: environmentId }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `not allowed: ${permission.name} on environment ${environmentId}`,
-      );
-    }
   }
 
   #actor(credentials: BackstageCredentials): string {

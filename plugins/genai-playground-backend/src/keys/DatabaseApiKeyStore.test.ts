@@ -7,6 +7,7 @@ import {
   sameHash,
 } from './apiKeySecret';
 import { DatabaseApiKeyStore } from './DatabaseApiKeyStore';
+import { migrateDatabase } from '../lib/migrateDatabase';
 
 jest.setTimeout(60_000);
 
@@ -56,9 +57,9 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function makeStore() {
       const knex = await databases.init(databaseId);
-      return DatabaseApiKeyStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const database = mockServices.database({ knex });
+      await migrateDatabase(database);
+      return DatabaseApiKeyStore.create({ database });
     }
 
     it('stores and finds keys by hash and id, lists them by environment', async () => {

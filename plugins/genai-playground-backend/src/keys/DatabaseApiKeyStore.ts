@@ -1,14 +1,6 @@
-import {
-  resolvePackagePath,
-  type DatabaseService,
-} from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import type { ApiKeyRecord, ApiKeyStore } from './ApiKeyStore';
-
-const migrationsDir = resolvePackagePath(
-  '@genai-portal/plugin-genai-playground-backend',
-  'migrations',
-);
 
 interface ApiKeyRow {
   id: string;
@@ -52,13 +44,11 @@ function fromRow(row: ApiKeyRow): ApiKeyRecord {
 
 /** API keys on the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseApiKeyStore implements ApiKeyStore {
+  /** A store on the plugin's database, migrated beforehand (migrateDatabase). */
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseApiKeyStore> {
     const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
     return new DatabaseApiKeyStore(client);
   }
 

@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseUsageStore } from './DatabaseUsageStore';
 import type { UsageRecord } from './UsageStore';
+import { migrateDatabase } from '../lib/migrateDatabase';
+import { useSqliteWriteAheadLog } from '../lib/sqliteWriteAheadLog';
 
 jest.setTimeout(60_000);
 
@@ -74,9 +76,9 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function makeStore() {
       const knex = await databases.init(databaseId);
-      const store = await DatabaseUsageStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const database = mockServices.database({ knex });
+      await migrateDatabase(database);
+      const store = await DatabaseUsageStore.create({ database });
       await store.insert(RECORDS);
       return { store, knex };
     }
@@ -191,7 +193,7 @@ describe.each(databases.eachSupportedId())(
   },
 );
 
-describe('DatabaseUsageStore on an SQLite file', () => {
+describe("DatabaseUsageStore on an SQLite file with the plugin's write-ahead log setting", () => {
   it('switches it to write-ahead logging, so that commits make no fsync on the event loop', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usage-store-'));
     const knex = knexFactory({
@@ -200,9 +202,10 @@ describe('DatabaseUsageStore on an SQLite file', () => {
       useNullAsDefault: true,
     });
     try {
-      const store = await DatabaseUsageStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const database = mockServices.database({ knex });
+      await migrateDatabase(database);
+      await useSqliteWriteAheadLog(knex);
+      const store = await DatabaseUsageStore.create({ database });
       await store.insert(RECORDS);
       const [mode] = await knex.raw('PRAGMA journal_mode');
       const [sync] = await knex.raw('PRAGMA synchronous');

@@ -1,7 +1,4 @@
-import {
-  resolvePackagePath,
-  type DatabaseService,
-} from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type {
   UsageGroupBy,
   UsageRow,
@@ -13,12 +10,6 @@ import type {
   UsageStore,
   UsageTotals,
 } from './UsageStore';
-import { useSqliteWriteAheadLog } from '../lib/sqliteWriteAheadLog';
-
-const migrationsDir = resolvePackagePath(
-  '@genai-portal/plugin-genai-playground-backend',
-  'migrations',
-);
 
 /**
  * Rows per INSERT: small enough that better-sqlite3 (synchronous) holds the event loop for well
@@ -55,15 +46,11 @@ function toRow(r: UsageRecord) {
  * compare as text and the day is the first ten characters, on SQLite and PostgreSQL alike.
  */
 export class DatabaseUsageStore implements UsageStore {
+  /** A store on the plugin's database, migrated beforehand (migrateDatabase). */
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseUsageStore> {
     const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    // metering writes a batch every second: keep SQLite's commits off the event loop's back
-    await useSqliteWriteAheadLog(client);
     return new DatabaseUsageStore(client);
   }
 

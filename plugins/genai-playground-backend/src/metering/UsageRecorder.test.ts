@@ -2,6 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseUsageStore } from './DatabaseUsageStore';
 import { UsageRecorder } from './UsageRecorder';
 import type { UsageRecord, UsageStore } from './UsageStore';
+import { migrateDatabase } from '../lib/migrateDatabase';
 
 const rec = (i: number): UsageRecord => ({
   at: new Date(i).toISOString(),
@@ -91,9 +92,9 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     it('does not fail its batch: it is made valid before it is queued', async () => {
       const knex = await databases.init(databaseId);
-      const store = await DatabaseUsageStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const database = mockServices.database({ knex });
+      await migrateDatabase(database);
+      const store = await DatabaseUsageStore.create({ database });
       const recorder = new UsageRecorder({
         store,
         logger: mockServices.logger.mock(),

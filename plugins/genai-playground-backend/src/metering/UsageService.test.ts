@@ -16,6 +16,7 @@ import { DatabaseUsageStore } from './DatabaseUsageStore';
 import { createUsageRouter } from './router';
 import { UsageService } from './UsageService';
 import type { UsageRecord } from './UsageStore';
+import { migrateDatabase } from '../lib/migrateDatabase';
 
 jest.setTimeout(60_000);
 
@@ -44,9 +45,9 @@ const rec = (team: string, at: string, cost: number): UsageRecord => ({
 
 async function setup(deny = false) {
   const knex = await databases.init('SQLITE_3');
-  const store = await DatabaseUsageStore.create({
-    database: mockServices.database({ knex }),
-  });
+  const database = mockServices.database({ knex });
+  await migrateDatabase(database);
+  const store = await DatabaseUsageStore.create({ database });
   await store.insert([
     rec(ML, '2025-06-01T10:00:00.000Z', 1),
     rec(ML, '2025-06-03T10:00:00.000Z', 2),

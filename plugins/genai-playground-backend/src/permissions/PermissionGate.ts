@@ -19,7 +19,11 @@ import {
   ENVIRONMENT_RULES,
   type Environment,
 } from '@genai-portal/plugin-genai-playground-common';
-import { normalizeRef, type EnvironmentQuery } from './rules';
+import {
+  environmentRuleset,
+  normalizeRef,
+  type EnvironmentQuery,
+} from './rules';
 
 type EnvironmentPermission = ResourcePermission<'genai-playground-environment'>;
 
@@ -45,10 +49,16 @@ export class PermissionGate {
 
   constructor(options: {
     permissions: PermissionsService;
-    ruleset: PermissionRuleset<Environment, EnvironmentQuery, string>;
+    /**
+     * The environment rules conditions are applied with: the permission registry's, which
+     * include rules modules add. Default: the plugin's own rules.
+     */
+    ruleset?: PermissionRuleset<Environment, EnvironmentQuery, string>;
   }) {
     this.#permissions = options.permissions;
-    const authorizer = createConditionAuthorizer(options.ruleset);
+    const authorizer = createConditionAuthorizer(
+      options.ruleset ?? environmentRuleset,
+    );
     this.#applies = (decision, environment) =>
       authorizer(decision, environment as Environment | undefined);
   }
@@ -110,6 +120,27 @@ export class PermissionGate {
         ? `environment ${environment.id}`
         : `an environment of ${environment.team}`;
       throw new NotAllowedError(`not allowed: ${permission.name} on ${what}`);
+    }
+  }
+
+  /**
+   * Throws NotAllowedError unless the policy allows the permission on the environment with this
+   * id. The permission backend loads the environment to apply conditions: for checks made before
+   * the caller's service reads the record (so a refusal says nothing of whether it exists).
+   */
+  async requireOnId(
+    permission: EnvironmentPermission,
+    environmentId: string,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    const [decision] = await this.#permissions.authorize(
+      [{ permission, resourceRef: environmentId }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `not allowed: ${permission.name} on environment ${environmentId}`,
+      );
     }
   }
 

@@ -8,6 +8,7 @@ import {
   createConditionExports,
   createPermissionResourceRef,
   createPermissionRule,
+  type PermissionRuleset,
 } from '@backstage/plugin-permission-node';
 import { z } from 'zod';
 
@@ -84,6 +85,20 @@ export const isOwner = createPermissionRule({
 
 /** The permission rules of environments, by name. */
 export const environmentPermissionRules = { isInTeam, isOwner };
+
+/**
+ * The plugin's own environment rules as a ruleset: what the permission registry hands back when
+ * no module added rules, for checks made apart from the plugin's wiring.
+ */
+export const environmentRuleset: PermissionRuleset<any, any, string> = {
+  getRuleByName(name: string) {
+    const rule = Object.values(environmentPermissionRules).find(
+      r => r.name === name,
+    );
+    if (!rule) throw new Error(`no rule ${name}`);
+    return rule as any;
+  },
+};
 
 /**
  * Condition factories and a conditional decision helper for permission policies:

@@ -2,14 +2,14 @@ import type {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import {
   quotaReadPermission,
   type GpuPoolUsage,
   type TeamQuotaUsage,
 } from '@genai-portal/plugin-genai-playground-common';
 import { toGroupRef } from '../environments/teams';
+import { PermissionGate } from '../permissions/PermissionGate';
 import type { QuotaService } from './QuotaService';
 
 /** Quota usage for callers holding genai-playground.quota.read. */
@@ -18,11 +18,14 @@ export class QuotaReader {
     permissions: PermissionsService;
     quota: QuotaService;
   }) {
-    return new QuotaReader(options.permissions, options.quota);
+    return new QuotaReader(
+      new PermissionGate({ permissions: options.permissions }),
+      options.quota,
+    );
   }
 
   private constructor(
-    private readonly permissions: PermissionsService,
+    private readonly gate: Pick<PermissionGate, 'require'>,
     private readonly quota: QuotaService,
   ) {}
 
@@ -50,12 +53,6 @@ export class QuotaReader {
 
   /** Throws NotAllowedError unless the caller may read quotas (and settings). */
   async authorize(credentials: BackstageCredentials) {
-    const [decision] = await this.permissions.authorize(
-      [{ permission: quotaReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`not allowed: ${quotaReadPermission.name}`);
-    }
+    await this.gate.require(quotaReadPermission, credentials);
   }
 }

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { startLlmSim, type LlmSim } from '@genai-portal/llm-sim';
+import type { EventsService } from '@backstage/plugin-events-node';
 import type { CreateApiKeyRequest } from '@genai-portal/plugin-genai-playground-common';
 import express from 'express';
 import type { Knex } from 'knex';
@@ -17,8 +18,10 @@ import { createApiKeysRouter } from '../../keys/router';
 import { createUsageRouter } from '../../metering/router';
 import { createInferenceServicesRouter } from '../deploy/router';
 import { readInferenceConfig } from '../config';
-import { InferenceGateway } from '../InferenceGateway';
+import { createInferenceCapability } from '../createInferenceCapability';
 import type { LimitStore } from '../limits/LimitStore';
+import { migrateDatabase } from '../../lib/migrateDatabase';
+import { useSqliteWriteAheadLog } from '../../lib/sqliteWriteAheadLog';
 import { PermissionGate } from '../../permissions/PermissionGate';
 import {
   environmentRuleset,
@@ -88,7 +91,7 @@ export interface GatewayHarnessOptions {
 }
 
 /**
- * The inference gateway as plugin.ts wires it, on an express app on a real port, with llm-sim
+ * The inference gateway made by the factory plugin.ts calls, on an express app on a real port, with llm-sim
  * model servers behind it, a test database, and mock Backstage identities.
  */
 export async function startGateway(options: GatewayHarnessOptions) {
@@ -155,6 +158,9 @@ export async function startGateway(options: GatewayHarnessOptions) {
   const config = readInferenceConfig(new ConfigReader(configData));
   const logger = mockServices.logger.mock();
   const database = mockServices.database({ knex: options.knex });
+  // as plugin.ts prepares the plugin's database
+  await migrateDatabase(database);
+  await useSqliteWriteAheadLog(options.knex);
   const environments = await DatabaseEnvironmentStore.create({ database });
   // The portal's real policy unless a test brings its own decisions.
   const permissions =
@@ -185,7 +191,7 @@ export async function startGateway(options: GatewayHarnessOptions) {
     retryBaseDelayMs: 10,
     logger,
   });
-  const gateway = await InferenceGateway.create({
+  const { gateway, routes } = await createInferenceCapability({
     config,
     database,
     environments,
@@ -196,11 +202,13 @@ export async function startGateway(options: GatewayHarnessOptions) {
     gate: new PermissionGate({ permissions, ruleset: environmentRuleset }),
     logger,
     limits: options.limits,
+    // Typed with this package's events-node: backend-test-utils may resolve another copy.
+    events: mockServices.events.mock() as unknown as EventsService,
+    lifecycle: mockServices.lifecycle.mock(),
   });
   const auditor = mockServices.auditor.mock();
   const app = express();
-  app.use(gateway.metricsMiddleware());
-  app.use(gateway.gatewayRouter());
+  for (const route of routes) app.use(route);
   // the plugin's other routes, as router.ts mounts them after its JSON parser
   app.use(express.json());
   app.use(createApiKeysRouter({ httpAuth, auditor, keys: gateway.keys }));

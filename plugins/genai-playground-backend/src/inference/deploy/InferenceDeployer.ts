@@ -1,15 +1,8 @@
 import type {
   BackstageCredentials,
   LoggerService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   INFERENCE_MODEL_LABEL,
   inferenceDeployPermission,
@@ -39,6 +32,7 @@ export type DeployInferenceServiceInput = z.output<
   typeof deployInferenceServiceRequestSchema
 >;
 
+import type { PermissionGate } from '../../permissions/PermissionGate';
 /** The GPU pool model servers run on. */
 export const INFERENCE_POOL = 'mi355x';
 
@@ -75,7 +69,8 @@ export class InferenceDeployer {
     private readonly options: {
       kube: KubernetesClient;
       environments: Pick<EnvironmentStore, 'get'>;
-      permissions: PermissionsService;
+      /** How the deployer asks the permission policy. */
+      gate: Pick<PermissionGate, 'requireOnId'>;
       config: DeployConfig;
       logger: LoggerService;
       /** Called after a deploy: the gateway looks for new model servers at once. */
@@ -88,15 +83,11 @@ export class InferenceDeployer {
     request: DeployInferenceServiceInput,
     { credentials }: { credentials: BackstageCredentials },
   ): Promise<InferenceService> {
-    const [decision] = await this.options.permissions.authorize(
-      [{ permission: inferenceDeployPermission, resourceRef: environmentId }],
-      { credentials },
+    await this.options.gate.requireOnId(
+      inferenceDeployPermission,
+      environmentId,
+      credentials,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `not allowed: ${inferenceDeployPermission.name} on environment ${environmentId}`,
-      );
-    }
     const env = await this.options.environments.get(environmentId);
     if (!env || env.status === 'deleted') {
       throw new NotFoundError(`no environment ${environmentId}`);
