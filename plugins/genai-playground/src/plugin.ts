@@ -8,7 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import {
-  GenaiPlaygroundClient,
+  GenaiPlaygroundFrontendClient,
   genaiPlaygroundApiRef,
 } from '@genai-portal/plugin-genai-playground-react';
 import {
@@ -37,7 +37,7 @@ export const genaiPlaygroundPlugin = createPlugin({
       api: genaiPlaygroundApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
-        new GenaiPlaygroundClient({ discoveryApi, fetchApi }),
+        new GenaiPlaygroundFrontendClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: {

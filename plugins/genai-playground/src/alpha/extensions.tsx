@@ -10,7 +10,7 @@ import MemoryIcon from '@material-ui/icons/Memory';
 import ChatIcon from '@material-ui/icons/Chat';
 import WorkIcon from '@material-ui/icons/Work';
 import {
-  GenaiPlaygroundClient,
+  GenaiPlaygroundFrontendClient,
   genaiPlaygroundApiRef,
 } from '@genai-portal/plugin-genai-playground-react';
 import { inferenceRouteRef, jobsRouteRef, rootRouteRef } from '../routes';
@@ -22,7 +22,7 @@ export const genaiPlaygroundApi = ApiBlueprint.make({
       api: genaiPlaygroundApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
-        new GenaiPlaygroundClient({ discoveryApi, fetchApi }),
+        new GenaiPlaygroundFrontendClient({ discoveryApi, fetchApi }),
     }),
 });
 

@@ -1,13 +1,13 @@
 import type {
   Environment,
   EnvironmentWithDetails,
-  GenaiPlaygroundApi,
   GpuPoolUsage,
   PlaygroundSettings,
   TeamQuotaUsage,
 } from '@genai-portal/plugin-genai-playground-common';
+import type { GenaiPlaygroundFrontendApi } from '@genai-portal/plugin-genai-playground-react';
 
-/** Test data and a fake GenaiPlaygroundApi for the plugin's component tests. */
+/** Test data and a fake GenaiPlaygroundFrontendApi for the plugin's component tests. */
 
 export const NOW = new Date();
 const hoursFromNow = (hours: number) =>
@@ -132,8 +132,8 @@ export const teamQuota: TeamQuotaUsage = {
 
 /** A GenaiPlaygroundApi whose every method is a jest mock with a sensible default answer. */
 export function fakeApi(
-  overrides: Partial<jest.Mocked<GenaiPlaygroundApi>> = {},
-): jest.Mocked<GenaiPlaygroundApi> {
+  overrides: Partial<jest.Mocked<GenaiPlaygroundFrontendApi>> = {},
+): jest.Mocked<GenaiPlaygroundFrontendApi> {
   const environment = makeEnvironment();
   return {
     getSettings: jest.fn().mockResolvedValue(settings),
@@ -157,6 +157,8 @@ export function fakeApi(
     listApiKeys: jest.fn().mockResolvedValue({ items: [] }),
     createApiKey: jest.fn().mockRejectedValue(new Error('not faked')),
     revokeApiKey: jest.fn().mockRejectedValue(new Error('not faked')),
+    listModels: jest.fn().mockResolvedValue({ data: [] }),
+    streamChatCompletion: jest.fn().mockRejectedValue(new Error('not faked')),
     ...overrides,
   };
 }

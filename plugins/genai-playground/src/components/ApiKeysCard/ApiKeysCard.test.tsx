@@ -1,5 +1,4 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import type { ApiKeyWithUsage } from '@genai-portal/plugin-genai-playground-common';
 import { genaiPlaygroundApiRef } from '@genai-portal/plugin-genai-playground-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
@@ -35,35 +34,18 @@ function makeKey(overrides: Partial<ApiKeyWithUsage> = {}): ApiKeyWithUsage {
 }
 
 async function renderCard(keysApi: Record<string, jest.Mock>) {
-  const fetch = jest.fn(
-    async () =>
-      ({
-        ok: true,
-        status: 200,
-        json: async () => ({
-          object: 'list',
-          data: [{ id: 'llama-8b' }, { id: 'qwen-7b' }],
-        }),
-      } as unknown as Response),
-  );
+  const listModels = jest.fn().mockResolvedValue({
+    data: [{ id: 'llama-8b' }, { id: 'qwen-7b' }],
+  });
   await renderInTestApp(
     <TestApiProvider
       apis={[
-        [genaiPlaygroundApiRef, { ...fakeApi(), ...keysApi }],
-        [fetchApiRef, { fetch }],
-        [
-          discoveryApiRef,
-          {
-            getBaseUrl: async () =>
-              'http://backstage.test/api/genai-playground',
-          },
-        ],
+        [genaiPlaygroundApiRef, { ...fakeApi({ listModels }), ...keysApi }],
       ]}
     >
       <ApiKeysCard environmentId="ml-research-llama" currency="USD" />
     </TestApiProvider>,
   );
-  return fetch;
 }
 
 describe('validateApiKeyForm', () => {

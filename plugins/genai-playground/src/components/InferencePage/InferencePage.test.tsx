@@ -5,11 +5,13 @@ import {
   FetchApi,
 } from '@backstage/core-plugin-api';
 import type { InferenceModel } from '@genai-portal/plugin-genai-playground-common';
-import { genaiPlaygroundApiRef } from '@genai-portal/plugin-genai-playground-react';
+import {
+  GenaiPlaygroundFrontendClient,
+  genaiPlaygroundApiRef,
+} from '@genai-portal/plugin-genai-playground-react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { fakeApi, makeEnvironment } from '../../testing/fixtures';
 import { InferencePage } from './InferencePage';
-import { readSseData } from './chat';
 
 const baseUrl = 'http://backstage.test/api/genai-playground';
 
@@ -70,17 +72,24 @@ function fakeResponse(init: {
 
 async function renderPage(fetch: jest.Mock) {
   const fetchApi: FetchApi = { fetch };
+  const discoveryApi = { getBaseUrl: async () => baseUrl };
+  // the real gateway calls of the API, over the fetch each test scripts
+  const client = new GenaiPlaygroundFrontendClient({ discoveryApi, fetchApi });
   await renderInTestApp(
     <TestApiProvider
       apis={[
         [fetchApiRef, fetchApi],
-        [discoveryApiRef, { getBaseUrl: async () => baseUrl }],
+        [discoveryApiRef, discoveryApi],
         [
           genaiPlaygroundApiRef,
           fakeApi({
             listEnvironments: jest.fn().mockResolvedValue({
               items: [makeEnvironment({ id: 'ml-research-llama' })],
             }),
+            listModels: jest.fn(() => client.listModels()),
+            streamChatCompletion: jest.fn((request, options) =>
+              client.streamChatCompletion(request, options),
+            ),
           }),
         ],
       ]}
@@ -89,18 +98,6 @@ async function renderPage(fetch: jest.Mock) {
     </TestApiProvider>,
   );
 }
-
-describe('readSseData', () => {
-  it('joins data lines split across chunks', async () => {
-    const s = controlledStream();
-    s.push('data: {"a"');
-    s.push(':1}\n\ndata: [DONE]\n\n');
-    s.close();
-    const out: string[] = [];
-    for await (const d of readSseData(s.stream)) out.push(d);
-    expect(out).toEqual(['{"a":1}', '[DONE]']);
-  });
-});
 
 describe('InferencePage', () => {
   it('streams the answer as it arrives and shows tokens and cost', async () => {

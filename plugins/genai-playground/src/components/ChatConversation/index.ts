@@ -1,0 +1,1 @@
+export { ChatConversation } from './ChatConversation';

@@ -1,0 +1,1 @@
+export { ChatParamsFields } from './ChatParamsFields';

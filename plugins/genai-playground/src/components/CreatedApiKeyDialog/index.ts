@@ -1,0 +1,1 @@
+export { CreatedApiKeyDialog } from './CreatedApiKeyDialog';

@@ -1,0 +1,2 @@
+export { InferenceSettings } from './InferenceSettings';
+export type { InferenceSettingsValues } from './InferenceSettings';

@@ -1,0 +1,1 @@
+export { ModelScopeField } from './ModelScopeField';

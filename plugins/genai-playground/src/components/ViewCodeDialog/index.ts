@@ -1,0 +1,1 @@
+export { ViewCodeDialog } from './ViewCodeDialog';
