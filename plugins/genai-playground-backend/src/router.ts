@@ -4,11 +4,8 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { PlaygroundSettings } from '@genai-portal/plugin-genai-playground-common';
-import express, {
-  type ErrorRequestHandler,
-  type RequestHandler,
-} from 'express';
-import Router from 'express-promise-router';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import express, { type RequestHandler } from 'express';
 import type { EnvironmentService } from './environments/EnvironmentService';
 import { createEnvironmentsRouter } from './environments/router';
 import { createInferenceServicesRouter } from './inference/deploy/router';
@@ -19,6 +16,8 @@ import type { JobService } from './jobs/JobService';
 import { createJobsRouter } from './jobs/router';
 import type { QuotaReader } from './quota/QuotaReader';
 import { createQuotaRouter } from './quota/router';
+import { loadOpenApiSpec } from './schema/openapiSpec';
+import { specErrors } from './schema/specErrors';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -32,26 +31,25 @@ export interface RouterOptions {
   jobs?: JobService;
 }
 
-/** A body that is not JSON is the caller's mistake: a 400 naming it, not a 500. */
-const badJson: ErrorRequestHandler = (error, _req, _res, next) => {
-  if (error?.type === 'entity.parse.failed') {
-    next(
-      new InputError(
-        `Invalid request: the body is not valid JSON: ${error.message}`,
-      ),
+const parseJson = express.json({ limit: '100kb' });
+
+/** The JSON body parser; a body that does not parse is the caller's mistake: a 400, not a 500. */
+const jsonBody: RequestHandler = (req, res, next) =>
+  parseJson(req, res, error => next(error && bodyError(error)));
+
+function bodyError(error: { type?: string; message: string; limit?: number }) {
+  if (error.type === 'entity.parse.failed') {
+    return new InputError(
+      `Invalid request: the body is not valid JSON: ${error.message}`,
     );
-    return;
   }
-  if (error?.type === 'entity.too.large') {
-    next(
-      new InputError(
-        `Invalid request: the body is larger than ${error.limit} bytes`,
-      ),
+  if (error.type === 'entity.too.large') {
+    return new InputError(
+      `Invalid request: the body is larger than ${error.limit} bytes`,
     );
-    return;
   }
-  next(error);
-};
+  return error;
+}
 
 /**
  * A body that is not JSON would reach the routes as no body at all, and a POST that takes
@@ -74,15 +72,24 @@ const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** The plugin's HTTP API (see GenaiPlaygroundApi in -common). */
+/**
+ * The plugin's HTTP API, built from its OpenAPI document (src/schema/openapi.yaml): a request
+ * that does not match it is a 400 naming the field before any handler runs. The gateway (/v1)
+ * is mounted apart, before this router, and validates itself.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, settings } = options;
-  const router = Router();
-  router.use(express.json({ limit: '100kb' }));
-  router.use(badJson);
-  router.use(jsonBodiesOnly);
+  const spec = loadOpenApiSpec();
+  // A plain express router: the spec is read from YAML at run time, so there are no route types
+  // to derive from it (the handlers parse with the zod schemas of -common).
+  const router = createValidatedOpenApiRouter(spec, {
+    middleware: [jsonBody, jsonBodiesOnly],
+    // Identity is Backstage's httpAuth (tokens and cookies), checked by each handler.
+    validatorOptions: { validateSecurity: false },
+  }) as unknown as express.Router;
+  router.use(specErrors(spec));
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

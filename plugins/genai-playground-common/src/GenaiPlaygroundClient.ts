@@ -1,34 +1,7 @@
 import { ResponseError } from '@backstage/errors';
-import type {
-  CreateEnvironmentRequest,
-  Environment,
-  EnvironmentEvent,
-  ExtendEnvironmentRequest,
-} from './environment';
-import type { GpuPoolUsage, TeamQuotaUsage } from './quota';
-import type {
-  CancelJobRequest,
-  Job,
-  JobLogsQuery,
-  JobWithDetails,
-  ListJobsQuery,
-  SubmitJobRequest,
-} from './jobs';
-import type {
-  ApiKey,
-  ApiKeyWithUsage,
-  CreateApiKeyRequest,
-  CreatedApiKey,
-  DeployInferenceServiceRequest,
-  InferenceService,
-} from './inference';
-import type { PlaygroundSettings } from './settings';
-import type {
-  EnvironmentWithDetails,
-  GenaiPlaygroundApi,
-  ListEnvironmentsQuery,
-  RequestOptions,
-} from './api';
+import type { GenaiPlaygroundApi, RequestOptions } from './api';
+import type { UsageQuery, UsageReport } from './inference';
+import type { JobLogsQuery } from './jobs';
 
 /** @public */
 export interface GenaiPlaygroundClientOptions {
@@ -49,6 +22,17 @@ const PLUGIN_ID = 'genai-playground';
 type QueryValue = string | number | boolean | undefined;
 
 /**
+ * A method's parameters and answer, as GenaiPlaygroundApi declares them: the interface is the one
+ * place the client's types are written (and a test checks them against the OpenAPI document).
+ */
+type Args<M extends keyof GenaiPlaygroundApi> = Parameters<
+  GenaiPlaygroundApi[M]
+>;
+type Answer<M extends keyof GenaiPlaygroundApi> = ReturnType<
+  GenaiPlaygroundApi[M]
+>;
+
+/**
  * The {@link GenaiPlaygroundApi} as JSON over HTTP to the backend plugin, for the browser and for
  * backend modules alike. Backend callers pass the token to act with in each call's options.
  *
@@ -66,21 +50,19 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
     this.toError = options.toError ?? ResponseError.fromResponse;
   }
 
-  async getSettings(options?: RequestOptions): Promise<PlaygroundSettings> {
+  async getSettings(...[options]: Args<'getSettings'>): Answer<'getSettings'> {
     return this.request('GET', '/settings', { options });
   }
 
   async createEnvironment(
-    request: CreateEnvironmentRequest,
-    options?: RequestOptions,
-  ): Promise<Environment> {
+    ...[request, options]: Args<'createEnvironment'>
+  ): Answer<'createEnvironment'> {
     return this.request('POST', '/environments', { body: request, options });
   }
 
   async listEnvironments(
-    query: ListEnvironmentsQuery = {},
-    options?: RequestOptions,
-  ): Promise<{ items: Environment[] }> {
+    ...[query = {}, options]: Args<'listEnvironments'>
+  ): Answer<'listEnvironments'> {
     return this.request('GET', '/environments', {
       query: {
         team: query.team,
@@ -93,18 +75,16 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
   }
 
   async getEnvironment(
-    id: string,
-    options?: RequestOptions,
-  ): Promise<EnvironmentWithDetails> {
+    ...[id, options]: Args<'getEnvironment'>
+  ): Answer<'getEnvironment'> {
     return this.request('GET', `/environments/${encodeURIComponent(id)}`, {
       options,
     });
   }
 
   async getEnvironmentHistory(
-    id: string,
-    options?: RequestOptions,
-  ): Promise<{ items: EnvironmentEvent[] }> {
+    ...[id, options]: Args<'getEnvironmentHistory'>
+  ): Answer<'getEnvironmentHistory'> {
     return this.request(
       'GET',
       `/environments/${encodeURIComponent(id)}/history`,
@@ -113,10 +93,8 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
   }
 
   async extendEnvironment(
-    id: string,
-    request: ExtendEnvironmentRequest,
-    options?: RequestOptions,
-  ): Promise<Environment> {
+    ...[id, request, options]: Args<'extendEnvironment'>
+  ): Answer<'extendEnvironment'> {
     return this.request(
       'POST',
       `/environments/${encodeURIComponent(id)}/extend`,
@@ -125,18 +103,16 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
   }
 
   async deleteEnvironment(
-    id: string,
-    options?: RequestOptions,
-  ): Promise<Environment> {
+    ...[id, options]: Args<'deleteEnvironment'>
+  ): Answer<'deleteEnvironment'> {
     return this.request('DELETE', `/environments/${encodeURIComponent(id)}`, {
       options,
     });
   }
 
   async getTeamQuotas(
-    query: { team?: string } = {},
-    options?: RequestOptions,
-  ): Promise<{ items: TeamQuotaUsage[] }> {
+    ...[query = {}, options]: Args<'getTeamQuotas'>
+  ): Answer<'getTeamQuotas'> {
     return this.request('GET', '/quota/teams', {
       query: { team: query.team },
       options,
@@ -144,15 +120,14 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
   }
 
   async getPoolUsage(
-    options?: RequestOptions,
-  ): Promise<{ items: GpuPoolUsage[] }> {
+    ...[options]: Args<'getPoolUsage'>
+  ): Answer<'getPoolUsage'> {
     return this.request('GET', '/quota/pools', { options });
   }
 
   async submitJob(
-    request: SubmitJobRequest,
-    options?: RequestOptions & { idempotencyKey?: string },
-  ): Promise<Job> {
+    ...[request, options]: Args<'submitJob'>
+  ): Answer<'submitJob'> {
     return this.request('POST', '/jobs', {
       body: request,
       options,
@@ -163,9 +138,8 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
   }
 
   async listJobs(
-    query: ListJobsQuery = {},
-    options?: RequestOptions,
-  ): Promise<{ items: Job[] }> {
+    ...[query = {}, options]: Args<'listJobs'>
+  ): Answer<'listJobs'> {
     const { status } = query;
     return this.request('GET', '/jobs', {
       query: {
@@ -179,17 +153,15 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
     });
   }
 
-  async getJob(id: string, options?: RequestOptions): Promise<JobWithDetails> {
+  async getJob(...[id, options]: Args<'getJob'>): Answer<'getJob'> {
     return this.request('GET', `/jobs/${encodeURIComponent(id)}`, {
       options,
     });
   }
 
   async getJobLogs(
-    id: string,
-    query: JobLogsQuery = {},
-    options?: RequestOptions,
-  ): Promise<string> {
+    ...[id, query = {}, options]: Args<'getJobLogs'>
+  ): Answer<'getJobLogs'> {
     const response = await this.send(
       'GET',
       `/jobs/${encodeURIComponent(id)}/logs`,
@@ -199,10 +171,8 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
   }
 
   async *followJobLogs(
-    id: string,
-    query: JobLogsQuery = {},
-    options?: RequestOptions & { signal?: AbortSignal },
-  ): AsyncIterable<string> {
+    ...[id, query = {}, options]: Args<'followJobLogs'>
+  ): Answer<'followJobLogs'> {
     const response = await this.send(
       'GET',
       `/jobs/${encodeURIComponent(id)}/logs`,
@@ -240,10 +210,8 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
   }
 
   async cancelJob(
-    id: string,
-    request: CancelJobRequest = {},
-    options?: RequestOptions,
-  ): Promise<Job> {
+    ...[id, request = {}, options]: Args<'cancelJob'>
+  ): Answer<'cancelJob'> {
     return this.request('POST', `/jobs/${encodeURIComponent(id)}/cancel`, {
       body: request,
       options,
@@ -251,10 +219,8 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
   }
 
   async createApiKey(
-    environmentId: string,
-    request: CreateApiKeyRequest,
-    options?: RequestOptions,
-  ): Promise<CreatedApiKey> {
+    ...[environmentId, request, options]: Args<'createApiKey'>
+  ): Answer<'createApiKey'> {
     return this.request(
       'POST',
       `/environments/${encodeURIComponent(environmentId)}/keys`,
@@ -263,9 +229,8 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
   }
 
   async listApiKeys(
-    environmentId: string,
-    options?: RequestOptions,
-  ): Promise<{ items: ApiKeyWithUsage[] }> {
+    ...[environmentId, options]: Args<'listApiKeys'>
+  ): Answer<'listApiKeys'> {
     return this.request(
       'GET',
       `/environments/${encodeURIComponent(environmentId)}/keys`,
@@ -274,10 +239,8 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
   }
 
   async revokeApiKey(
-    environmentId: string,
-    keyId: string,
-    options?: RequestOptions,
-  ): Promise<ApiKey> {
+    ...[environmentId, keyId, options]: Args<'revokeApiKey'>
+  ): Answer<'revokeApiKey'> {
     return this.request(
       'DELETE',
       `/environments/${encodeURIComponent(
@@ -288,15 +251,34 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
   }
 
   async deployInferenceService(
-    environmentId: string,
-    request: DeployInferenceServiceRequest,
-    options?: RequestOptions,
-  ): Promise<InferenceService> {
+    ...[environmentId, request, options]: Args<'deployInferenceService'>
+  ): Answer<'deployInferenceService'> {
     return this.request(
       'POST',
       `/environments/${encodeURIComponent(environmentId)}/inference-services`,
       { body: request, options },
     );
+  }
+
+  /**
+   * Metered gateway calls, aggregated by team, key, model, environment or day. Not yet on
+   * GenaiPlaygroundApi: the fakes that implement that interface in other packages need it first.
+   */
+  async getUsage(
+    query: UsageQuery = {},
+    options?: RequestOptions,
+  ): Promise<UsageReport> {
+    return this.request('GET', '/usage', {
+      query: {
+        groupBy: query.groupBy,
+        from: query.from,
+        to: query.to,
+        team: query.team,
+        environment: query.environment,
+        model: query.model,
+      },
+      options,
+    });
   }
 
   private async request<T>(
