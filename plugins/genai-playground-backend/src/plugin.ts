@@ -14,10 +14,8 @@ import { readJobsConfig, toJobSettings } from './jobs/config';
 import { createJobsCapability } from './jobs/createJobsCapability';
 import { KubernetesClient } from './kubernetes/KubernetesClient';
 import { migrateDatabase } from './lib/migrateDatabase';
-import { useSqliteWriteAheadLog } from './lib/sqliteWriteAheadLog';
-import { PermissionGate } from './permissions/PermissionGate';
-import { registerPermissions } from './permissions/register';
-import { environmentResourceRef } from './permissions/rules';
+import { useSqliteWriteAheadLog } from './lib/useSqliteWriteAheadLog';
+import { registerPermissions } from './permissions/registerPermissions';
 import { PLUGIN_ID } from './pluginId';
 import { createQuotaCapability } from './quota/createQuotaCapability';
 import { createRouter } from './router';
@@ -50,11 +48,10 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
         events: eventsServiceRef,
       },
       async init(deps) {
-        const { database, httpRouter, permissionsRegistry } = deps;
+        const { database, httpRouter } = deps;
         const config = readPlaygroundConfig(deps.rootConfig);
         const inferenceConfig = readInferenceConfig(deps.rootConfig);
         const jobsConfig = readJobsConfig(deps.rootConfig);
-
         await migrateDatabase(database);
         if (config.database.sqliteWriteAheadLog) {
           await useSqliteWriteAheadLog(await database.getClient());
@@ -66,12 +63,10 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
         });
         // Environment records: what every capability's permissions and checks are about.
         const store = await DatabaseEnvironmentStore.create({ database });
-        registerPermissions(permissionsRegistry, store);
-        const gate = new PermissionGate({
+        const gate = registerPermissions({
+          registry: deps.permissionsRegistry,
           permissions: deps.permissions,
-          ruleset: permissionsRegistry.getPermissionRuleset(
-            environmentResourceRef,
-          ),
+          store,
         });
         const shared = { ...deps, kube, gate, environments: store };
 
@@ -95,34 +90,27 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
         });
 
         for (const capability of [quota, inference, environments, jobs]) {
-          for (const task of capability.tasks) {
+          for (const task of capability.tasks ?? []) {
             await deps.scheduler.scheduleTask(task);
           }
-          for (const route of capability.routes) httpRouter.use(route);
+          capability.routes?.forEach(route => httpRouter.use(route));
+          capability.authPolicies?.forEach(p => httpRouter.addAuthPolicy(p));
         }
+        const settings = {
+          ...toSettings(config),
+          jobs: toJobSettings(jobsConfig),
+        };
         httpRouter.use(
           await createRouter({
-            httpAuth: deps.httpAuth,
-            auditor: deps.auditor,
+            ...deps,
             environments: environments.service,
             quota: quota.reader,
-            settings: {
-              ...toSettings(config),
-              jobs: toJobSettings(jobsConfig),
-            },
+            settings,
             jobs: jobs.service,
             inference: inference.gateway,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        // The gateway authenticates its callers itself (API keys or Backstage user tokens).
-        httpRouter.addAuthPolicy({ path: '/v1', allow: 'unauthenticated' });
-        if (inferenceConfig.metrics.public) {
-          httpRouter.addAuthPolicy({
-            path: '/metrics',
-            allow: 'unauthenticated',
-          });
-        }
       },
     });
   },

@@ -10,5 +10,6 @@ export * from './cost';
 export * from './settings';
 export * from './jobs';
 export * from './inference';
+export * from './quantity';
 export * from './api';
 export * from './GenaiPlaygroundClient';

@@ -35,7 +35,8 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { limitsOf, type PlaygroundConfig } from '../config';
 import type { ApiKeyStore } from '../keys/ApiKeyStore';
-import { actorOf } from '../lib/actor';
+import { actorOf } from '../lib/actorOf';
+import { audited } from '../lib/audit';
 import type { PermissionGate } from '../permissions/PermissionGate';
 import type { QuotaService } from '../quota/QuotaService';
 import type { EnvironmentProvisioner } from './EnvironmentProvisioner';
@@ -51,7 +52,7 @@ import {
   toUserRef,
   type TeamDirectory,
   type TeamRef,
-} from './teams';
+} from './TeamDirectory';
 
 /** A create request after the schema filled its defaults. */
 export type CreateEnvironmentInput = z.output<
@@ -111,7 +112,7 @@ export function toEnvironment(record: EnvironmentRecord): Environment {
  * inside its team's caps and its pool's free GPUs.
  */
 export class EnvironmentService {
-  readonly #o: EnvironmentServiceOptions;
+  readonly #options: EnvironmentServiceOptions;
   readonly #clock: { now(): Date };
   readonly #gate: PermissionGate;
 
@@ -120,7 +121,7 @@ export class EnvironmentService {
   }
 
   private constructor(options: EnvironmentServiceOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#clock = options.clock ?? { now: () => new Date() };
     this.#gate = options.gate;
   }
@@ -136,15 +137,15 @@ export class EnvironmentService {
     request: CreateEnvironmentInput,
     { credentials }: Options,
   ): Promise<Environment> {
-    const { config, store } = this.#o;
+    const { config, store } = this.#options;
 
     if (request.ttlHours > config.lease.maxTtlHours) {
       throw new InputError(
         `Invalid request: ttlHours ${request.ttlHours} is above the maximum lease of ${config.lease.maxTtlHours} hours`,
       );
     }
-    const team = await this.#o.teams.resolve(request.team, credentials);
-    const owner = await this.#o.teams.userOf(credentials);
+    const team = await this.#options.teams.resolve(request.team, credentials);
+    const owner = await this.#options.teams.userOf(credentials);
     // The policy decides who may create for which team, on the environment about to be made.
     if (
       !(await this.#gate.allows(
@@ -240,7 +241,7 @@ export class EnvironmentService {
     }
 
     try {
-      await this.#o.provisioner.provision(claim.environment, {
+      await this.#options.provisioner.provision(claim.environment, {
         beforeStep: async () => {
           const held = await store.renewLock(namespace, {
             lockToken,
@@ -282,7 +283,7 @@ export class EnvironmentService {
         expiresAt: ready.expiresAt,
       },
     });
-    await this.#o.quota.forgetSummaries();
+    await this.#options.quota.forgetSummaries();
     await this.#publish('create', ready);
     return toEnvironment(ready);
   }
@@ -295,25 +296,25 @@ export class EnvironmentService {
     // A create that stalled past its lock may have been taken over by a retry, which now owns
     // the record and objects that look just like ours: only a create still holding its lock
     // removes anything. The renewal keeps it held while the namespace is deleted.
-    const held = await this.#o.store.renewLock(env.id, {
+    const held = await this.#options.store.renewLock(env.id, {
       lockToken,
       lockUntil: this.#lockUntil(),
     });
     if (!held) {
-      this.#o.logger.warn(
+      this.#options.logger.warn(
         `Not rolling back environment ${env.id}: another request took its create over (${error.message})`,
       );
       return error;
     }
     let reason = error.message;
     try {
-      const removed = await this.#o.provisioner.deprovision(env);
+      const removed = await this.#options.provisioner.deprovision(env);
       if (removed)
-        this.#o.logger.info(
+        this.#options.logger.info(
           `Rolled back environment ${env.id}: namespace deleted`,
         );
     } catch (rollbackError) {
-      this.#o.logger.error(
+      this.#options.logger.error(
         `Rolling back environment ${env.id} failed; its namespace may be left on ${env.cluster}`,
         rollbackError as Error,
       );
@@ -322,13 +323,13 @@ export class EnvironmentService {
       }`;
     }
     const now = this.#clock.now().toISOString();
-    await this.#o.store.finishCreate(env.id, {
+    await this.#options.store.finishCreate(env.id, {
       lockToken,
       status: 'failed',
       statusMessage: reason,
       now,
     });
-    await this.#o.store.addEvent({
+    await this.#options.store.addEvent({
       environmentId: env.id,
       action: 'fail',
       actor: env.owner,
@@ -350,7 +351,7 @@ export class EnvironmentService {
     credentials: BackstageCredentials,
   ) {
     const namespace = `${team.name}-${name}`;
-    const held = await this.#o.store.get(namespace);
+    const held = await this.#options.store.get(namespace);
     if (held && held.team !== team.ref) {
       throw this.#namespaceTaken(namespace, held.team);
     }
@@ -374,7 +375,7 @@ export class EnvironmentService {
 
   async #isTeam(name: string, credentials: BackstageCredentials) {
     try {
-      await this.#o.teams.resolve(name, credentials);
+      await this.#options.teams.resolve(name, credentials);
       return true;
     } catch (error) {
       if (error instanceof InputError) return false; // no such group
@@ -384,7 +385,7 @@ export class EnvironmentService {
 
   /** Revokes every key issued for the environment id (by any incarnation of it). */
   async #revokeKeys(environmentId: string, by: string) {
-    await this.#o.keys?.revokeEnvironment(environmentId, {
+    await this.#options.keys?.revokeEnvironment(environmentId, {
       at: this.#clock.now().toISOString(),
       by,
     });
@@ -393,7 +394,7 @@ export class EnvironmentService {
   /** A create lock lasts two worst-case requests: it is renewed before each step. */
   #lockUntil(): string {
     const { requestTimeoutMs, retries, retryBaseDelayMs } =
-      this.#o.config.kubernetes;
+      this.#options.config.kubernetes;
     const worstRequestMs =
       requestTimeoutMs * (retries + 1) + retryBaseDelayMs * (2 ** retries - 1);
     return new Date(
@@ -430,7 +431,10 @@ export class EnvironmentService {
 
   /** The team's environments that hold (or are about to hold) a namespace and its quota. */
   #liveOf(team: { ref: string }): Promise<EnvironmentRecord[]> {
-    return this.#o.store.list({ team: team.ref, statuses: LIVE_STATUSES });
+    return this.#options.store.list({
+      team: team.ref,
+      statuses: LIVE_STATUSES,
+    });
   }
 
   /**
@@ -443,7 +447,7 @@ export class EnvironmentService {
     held: EnvironmentRecord[],
     why = '',
   ) {
-    const limits = limitsOf(this.#o.config, team.name);
+    const limits = limitsOf(this.#options.config, team.name);
     if (held.length + 1 > limits.environments) {
       throw new InputError(
         `Invalid request: team ${team.name} may hold ${limits.environments} environments; it holds ${held.length}${why}`,
@@ -497,9 +501,9 @@ export class EnvironmentService {
 
   async #checkPoolCapacity(pool: GpuPool, gpus: number) {
     if (gpus === 0) return;
-    const usage = (await this.#o.quota.getPoolUsage({ fresh: true })).find(
-      p => p.pool === pool,
-    );
+    const usage = (
+      await this.#options.quota.getPoolUsage({ fresh: true })
+    ).find(p => p.pool === pool);
     const free = usage?.free ?? 0;
     if (gpus > free) {
       throw new InputError(
@@ -526,7 +530,7 @@ export class EnvironmentService {
     const team = query.team
       ? toGroupRef(query.team)?.ref ?? query.team
       : undefined;
-    const records = await this.#o.store.list({
+    const records = await this.#options.store.list({
       team,
       owner: query.owner ? toUserRef(query.owner) : undefined,
       gpuPool: query.gpuPool,
@@ -551,7 +555,9 @@ export class EnvironmentService {
       return { ...environment, pods: [] };
     }
     try {
-      const details = await this.#o.quota.getEnvironmentUsage(record.namespace);
+      const details = await this.#options.quota.getEnvironmentUsage(
+        record.namespace,
+      );
       return { ...environment, ...details };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableError)) throw error;
@@ -564,7 +570,7 @@ export class EnvironmentService {
     { credentials }: Options,
   ): Promise<EnvironmentEvent[]> {
     await this.#load(id, environmentReadPermission, credentials);
-    return this.#o.store.listEvents(id);
+    return this.#options.store.listEvents(id);
   }
 
   // ---------------------------------------------------------------- extend, delete
@@ -580,7 +586,7 @@ export class EnvironmentService {
       environmentUpdatePermission,
       credentials,
     );
-    const { maxTtlHours } = this.#o.config.lease;
+    const { maxTtlHours } = this.#options.config.lease;
     if (request.ttlHours > maxTtlHours) {
       throw new InputError(
         `Invalid request: ttlHours ${request.ttlHours} is above the maximum lease of ${maxTtlHours} hours`,
@@ -596,8 +602,8 @@ export class EnvironmentService {
       now.getTime() + request.ttlHours * HOUR_MS,
     ).toISOString();
     // The cluster first: if it is down nothing changes, and the namespace never shows a stale lease.
-    await this.#o.provisioner.annotateExpiry(record.namespace, expiresAt);
-    const updated = await this.#o.store.extend(id, {
+    await this.#options.provisioner.annotateExpiry(record.namespace, expiresAt);
+    const updated = await this.#options.store.extend(id, {
       expiresAt,
       now: now.toISOString(),
     });
@@ -608,7 +614,7 @@ export class EnvironmentService {
       );
     }
     const actor = actorOf(credentials);
-    await this.#o.store.addEvent({
+    await this.#options.store.addEvent({
       environmentId: id,
       action: 'extend',
       actor,
@@ -649,13 +655,13 @@ export class EnvironmentService {
         `environment ${record.id} is being created; delete it once that has finished`,
       );
     }
-    const deleted = await this.#o.provisioner.deprovision(record);
-    const updated = (await this.#o.store.setStatus(record.id, {
+    const deleted = await this.#options.provisioner.deprovision(record);
+    const updated = (await this.#options.store.setStatus(record.id, {
       status: 'deleted',
       now,
       deletedAt: now,
     }))!;
-    await this.#o.store.addEvent({
+    await this.#options.store.addEvent({
       environmentId: record.id,
       action,
       actor,
@@ -667,13 +673,13 @@ export class EnvironmentService {
       // that is not ready; a create of the same name revokes whatever is left.
       await this.#revokeKeys(record.id, actor);
     } catch (error) {
-      this.#o.logger.warn(
+      this.#options.logger.warn(
         `Could not revoke the API keys of deleted environment ${
           record.id
         }: ${stringifyError(error)}`,
       );
     }
-    await this.#o.quota.forgetSummaries();
+    await this.#options.quota.forgetSummaries();
     await this.#publish('delete', updated);
     return toEnvironment(updated);
   }
@@ -685,23 +691,24 @@ export class EnvironmentService {
    * will expire, and deletes environments whose lease has ended.
    */
   async runLeaseCheck(): Promise<{ notified: string[]; expired: string[] }> {
-    const { store, config, logger } = this.#o;
+    const { store, config, logger } = this.#options;
     const now = this.#clock.now();
     const expired: string[] = [];
     for (const record of await store.listExpired(now.toISOString())) {
       // The owner may extend between the list and here: delete only what is still expired.
       if (!(await store.claimExpired(record, now.toISOString()))) continue;
-      const audit = await this.#o.auditor.createEvent({
-        eventId: 'environment-expire',
-        severityLevel: 'medium',
-        meta: { environmentId: record.id, expiresAt: record.expiresAt },
-      });
       try {
-        await this.#remove(record, 'expire', LEASE_ACTOR);
-        await audit.success();
+        await audited(
+          this.#options.auditor,
+          undefined,
+          {
+            eventId: 'environment-expire',
+            meta: { environmentId: record.id, expiresAt: record.expiresAt },
+          },
+          () => this.#remove(record, 'expire', LEASE_ACTOR),
+        );
         expired.push(record.id);
       } catch (error) {
-        await audit.fail({ error: error as Error });
         logger.warn(
           `Could not delete expired environment ${record.id}: ${stringifyError(
             error,
@@ -723,7 +730,7 @@ export class EnvironmentService {
         ),
       );
       try {
-        await this.#o.notifications.send({
+        await this.#options.notifications.send({
           recipients: { type: 'entity', entityRef: record.owner },
           payload: {
             title: `Environment ${record.id} expires in about ${hours} hours`,
@@ -758,7 +765,7 @@ export class EnvironmentService {
    * team's quota stays taken. When the cluster fails, the next run tries again.
    */
   async #reapStaleCreates(now: Date) {
-    const { store, logger } = this.#o;
+    const { store, logger } = this.#options;
     for (const record of await store.listStaleCreates(now.toISOString())) {
       const lockToken = randomUUID();
       const taken = await store.takeStaleCreate(record, {
@@ -768,7 +775,7 @@ export class EnvironmentService {
       });
       if (!taken) continue;
       try {
-        await this.#o.provisioner.deprovision(record);
+        await this.#options.provisioner.deprovision(record);
       } catch (error) {
         logger.warn(
           `Could not remove what the unfinished create of ${
@@ -796,7 +803,7 @@ export class EnvironmentService {
         at,
         details: { reason },
       });
-      await this.#o.quota.forgetSummaries();
+      await this.#options.quota.forgetSummaries();
       logger.info(`Removed the unfinished create of environment ${record.id}`);
     }
   }
@@ -809,7 +816,7 @@ export class EnvironmentService {
     credentials: BackstageCredentials,
   ): Promise<EnvironmentRecord> {
     await this.#gate.requireOnId(permission, id, credentials);
-    const record = await this.#o.store.get(id);
+    const record = await this.#options.store.get(id);
     if (!record) throw new NotFoundError(`no environment ${id}`);
     return record;
   }
@@ -820,13 +827,13 @@ export class EnvironmentService {
       environment: toEnvironment(record),
     };
     try {
-      await this.#o.events.publish({
+      await this.#options.events.publish({
         topic: GENAI_PLAYGROUND_ENVIRONMENT_TOPIC,
         eventPayload: payload,
       });
     } catch (error) {
       // The change is done and recorded; the catalog catches up on its next full refresh.
-      this.#o.logger.warn(
+      this.#options.logger.warn(
         `Could not publish ${action} of ${record.id}: ${stringifyError(error)}`,
       );
     }

@@ -7,7 +7,7 @@ import {
   EnvironmentService,
   type EnvironmentServiceOptions,
 } from './EnvironmentService';
-import { TeamDirectory } from './teams';
+import { TeamDirectory } from './TeamDirectory';
 
 export interface EnvironmentsCapabilityOptions
   extends Omit<EnvironmentServiceOptions, 'provisioner' | 'teams'> {
@@ -45,7 +45,6 @@ export function createEnvironmentsCapability(
   return {
     service,
     provisioner,
-    routes: [],
     tasks: [
       {
         id: 'genai-playground-lease-check',

@@ -1,5 +1,6 @@
 import type { LifecycleService } from '@backstage/backend-plugin-api';
 import type { EventsService } from '@backstage/plugin-events-node';
+import type { RequestHandler } from 'express';
 import type { Capability } from '../lib/Capability';
 import {
   InferenceGateway,
@@ -16,7 +17,9 @@ export async function createInferenceCapability(
     events: EventsService;
     lifecycle: LifecycleService;
   },
-): Promise<Capability & { gateway: InferenceGateway }> {
+): Promise<
+  Capability & { gateway: InferenceGateway; routes: RequestHandler[] }
+> {
   const gateway = await InferenceGateway.create(options);
   await gateway.start(options);
   return {
@@ -24,5 +27,12 @@ export async function createInferenceCapability(
     // The gateway reads its own bodies: mounted before the plugin's JSON parser.
     routes: [gateway.metricsMiddleware(), gateway.gatewayRouter()],
     tasks: gateway.tasks(),
+    authPolicies: [
+      // The gateway authenticates its callers itself (API keys or Backstage user tokens).
+      { path: '/v1', allow: 'unauthenticated' },
+      ...(options.config.metrics.public
+        ? [{ path: '/metrics', allow: 'unauthenticated' as const }]
+        : []),
+    ],
   };
 }

@@ -7,7 +7,7 @@ import {
 } from '../kubernetes/KubernetesClient';
 import type { JobsConfig } from './config';
 import type { JobRecord, JobStore } from './JobStore';
-import { JOB_ID_LABEL } from './manifest';
+import { JOB_ID_LABEL } from './manifests';
 import {
   gpuSecondsBetween,
   observe,
@@ -50,11 +50,11 @@ export function isJobOf(
  * or a read racing the watcher) records it, and its GPU-seconds, once.
  */
 export class JobReconciler {
-  readonly #o: JobReconcilerOptions;
+  readonly #options: JobReconcilerOptions;
   readonly #clock: { now(): Date };
 
   constructor(options: JobReconcilerOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#clock = options.clock ?? { now: () => new Date() };
   }
 
@@ -69,17 +69,17 @@ export class JobReconciler {
     let record = current;
     if (!record.kubernetesUid && uid) {
       // A submit that made the Job but stopped before recording it (a restart): adopt it.
-      await this.#o.store.markCreated(record.id, uid, now.toISOString());
+      await this.#options.store.markCreated(record.id, uid, now.toISOString());
       record = { ...record, kubernetesUid: uid };
     }
     const observation = observe(record, state, {
       now,
-      submitGraceSeconds: this.#o.config.submitGraceSeconds,
+      submitGraceSeconds: this.#options.config.submitGraceSeconds,
     });
     if (!observation) return record;
     const ended = TERMINAL_JOB_STATUSES.includes(observation.status);
     const finishedAt = observation.finishedAt ?? now.toISOString();
-    const updated = await this.#o.store.apply(record.id, {
+    const updated = await this.#options.store.apply(record.id, {
       ...observation,
       ...(ended
         ? {
@@ -100,13 +100,13 @@ export class JobReconciler {
       now: now.toISOString(),
     });
     if (updated && updated.status !== record.status) {
-      this.#o.logger.info(
+      this.#options.logger.info(
         `Job ${record.id} (${record.namespace}/${record.kubernetesName}): ${
           record.status
         } -> ${updated.status}${updated.reason ? ` (${updated.reason})` : ''}`,
       );
     }
-    return updated ?? (await this.#o.store.get(record.id));
+    return updated ?? (await this.#options.store.get(record.id));
   }
 
   /** Reads the cluster's view of one job: its Job, its pods and (optionally) the events. */
@@ -114,7 +114,7 @@ export class JobReconciler {
     record: JobRecord,
     options: { events: boolean },
   ): Promise<ClusterState> {
-    const { kube } = this.#o;
+    const { kube } = this.#options;
     const { namespace, kubernetesName } = record;
     const [job, pods, events] = await Promise.all([
       kube

@@ -15,6 +15,7 @@ import {
   jobCancelPermission,
   jobCreatePermission,
   jobReadPermission,
+  parseQuantity,
   TERMINAL_JOB_STATUSES,
   type Job,
   type JobStatus,
@@ -29,16 +30,15 @@ import type { EnvironmentRecord } from '../environments/EnvironmentStore';
 import type { EnvironmentStore } from '../environments/EnvironmentStore';
 import { toEnvironment } from '../environments/EnvironmentService';
 import { GPU_RESOURCE, QUOTA_NAME } from '../environments/manifests';
-import { toGroupRef, toUserRef } from '../environments/teams';
+import { toGroupRef, toUserRef } from '../environments/TeamDirectory';
 import {
   isStatus,
   statusOf,
   type KubernetesClient,
 } from '../kubernetes/KubernetesClient';
-import { parseQuantity } from '../kubernetes/quantity';
 import type { PermissionGate } from '../permissions/PermissionGate';
 import type { QuotaService } from '../quota/QuotaService';
-import { actorOf } from '../lib/actor';
+import { actorOf } from '../lib/actorOf';
 import type { JobsConfig } from './config';
 import type { JobReconciler } from './JobReconciler';
 import type { JobRecord, JobStore, NewJob } from './JobStore';
@@ -47,8 +47,8 @@ import {
   JOB_ID_LABEL,
   jobManifest,
   kubernetesJobName,
-} from './manifest';
-import { openPodLog } from './podLogs';
+} from './manifests';
+import { openPodLog } from './openPodLog';
 import { describeExceededQuota, toJobEvents, toJobPods } from './observe';
 
 /** A submit request after the schema filled its defaults. */
@@ -144,7 +144,7 @@ function imageName(image: string): string {
  * cancels jobs. The watcher keeps the records in step with the cluster.
  */
 export class JobService {
-  readonly #o: JobServiceOptions;
+  readonly #options: JobServiceOptions;
   readonly #clock: { now(): Date };
   readonly #newId: () => string;
   readonly #gate: PermissionGate;
@@ -154,7 +154,7 @@ export class JobService {
   }
 
   private constructor(options: JobServiceOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#clock = options.clock ?? { now: () => new Date() };
     this.#newId = options.newId ?? newJobId;
     this.#gate = options.gate;
@@ -178,7 +178,7 @@ export class JobService {
       .digest('hex');
 
     if (idempotencyKey) {
-      const existing = await this.#o.store.getByIdempotencyKey(
+      const existing = await this.#options.store.getByIdempotencyKey(
         owner,
         idempotencyKey,
       );
@@ -222,13 +222,13 @@ export class JobService {
     if (request.command) newJob.command = request.command;
     if (request.args) newJob.args = request.args;
     const priorityClass =
-      request.priorityClass ?? this.#o.config.defaultPriorityClass;
+      request.priorityClass ?? this.#options.config.defaultPriorityClass;
     if (priorityClass) newJob.priorityClass = priorityClass;
     if (request.queue) newJob.queue = request.queue;
     if (request.description) newJob.description = request.description;
     if (idempotencyKey) newJob.idempotencyKey = idempotencyKey;
 
-    const inserted = await this.#o.store.insert(newJob, {
+    const inserted = await this.#options.store.insert(newJob, {
       at: now,
       status: 'Pending',
       reason: preflight.reason,
@@ -267,7 +267,9 @@ export class JobService {
       return { job: toJob(existing), created: false };
     }
     // The first call stopped before the cluster confirmed the Job: finish it now.
-    const environment = await this.#o.environments.get(existing.environmentId);
+    const environment = await this.#options.environments.get(
+      existing.environmentId,
+    );
     if (!environment) {
       return { job: toJob(existing), created: false };
     }
@@ -282,7 +284,9 @@ export class JobService {
     request: SubmitJobInput,
     credentials: BackstageCredentials,
   ): Promise<EnvironmentRecord> {
-    const environment = await this.#o.environments.get(request.environment);
+    const environment = await this.#options.environments.get(
+      request.environment,
+    );
     if (!environment || environment.status === 'deleted') {
       throw new InputError(
         `Invalid request: environment: there is no environment '${request.environment}'`,
@@ -311,7 +315,7 @@ export class JobService {
 
   /** The configured bounds; returns the runtime the job gets. */
   #checkBounds(request: SubmitJobInput, environment: EnvironmentRecord) {
-    const { config } = this.#o;
+    const { config } = this.#options;
     if (!config.allowedPools.includes(request.gpuPool)) {
       throw new InputError(
         `Invalid request: gpuPool: jobs may run on ${config.allowedPools.join(
@@ -367,7 +371,7 @@ export class JobService {
 
   /** Secrets the env refers to must be in the environment's namespace. */
   async #checkSecrets(request: SubmitJobInput, environment: EnvironmentRecord) {
-    const { kube } = this.#o;
+    const { kube } = this.#options;
     const refs = (request.env ?? [])
       .map((v, i) => ({ i, ref: v.valueFrom?.secretKeyRef }))
       .filter(r => r.ref);
@@ -417,7 +421,7 @@ export class JobService {
     request: SubmitJobInput,
     environment: EnvironmentRecord,
   ): Promise<{ reason?: string; message: string }> {
-    const { kube, quota, store } = this.#o;
+    const { kube, quota, store } = this.#options;
     const total = request.gpus * request.pods;
     const asked = `this job asks for ${total}${
       request.pods > 1 ? ` (${request.pods} pods x ${request.gpus})` : ''
@@ -494,7 +498,7 @@ export class JobService {
     environment: EnvironmentRecord,
     options: { removeOnRefusal: boolean },
   ): Promise<JobRecord> {
-    const { kube, store, config } = this.#o;
+    const { kube, store, config } = this.#options;
     const manifest = jobManifest(record, environment, config);
     const what = `create Job ${record.namespace}/${record.kubernetesName}`;
     let created: V1Job;
@@ -554,7 +558,7 @@ export class JobService {
     { credentials }: Options,
   ): Promise<Job[]> {
     const mayRead = await this.#gate.predicate(jobReadPermission, credentials);
-    const records = await this.#o.store.list({
+    const records = await this.#options.store.list({
       environmentId: query.environment,
       team: query.team ? toGroupRef(query.team)?.ref ?? query.team : undefined,
       owner: query.owner ? toUserRef(query.owner) : undefined,
@@ -564,7 +568,7 @@ export class JobService {
     const environmentIds = [...new Set(records.map(r => r.environmentId))];
     const environments = new Map(
       (
-        await this.#o.environments.list({
+        await this.#options.environments.list({
           ids: environmentIds,
           statuses: ALL_ENVIRONMENT_STATUSES,
         })
@@ -587,8 +591,11 @@ export class JobService {
     let record = await this.#load(id, jobReadPermission, credentials);
     let details: Pick<JobWithDetails, 'events' | 'podDetails' | 'clusterError'>;
     try {
-      const state = await this.#o.reconciler.read(record, { events: true });
-      record = (await this.#o.reconciler.reconcile(record, state)) ?? record;
+      const state = await this.#options.reconciler.read(record, {
+        events: true,
+      });
+      record =
+        (await this.#options.reconciler.reconcile(record, state)) ?? record;
       details = {
         events: toJobEvents(state.events ?? [], record.kubernetesName),
         podDetails: toJobPods(state.pods),
@@ -597,14 +604,16 @@ export class JobService {
       if (!(error instanceof ServiceUnavailableError)) throw error;
       details = { events: [], podDetails: [], clusterError: error.message };
     }
-    const timeline = await this.#o.store.listTimeline(id);
+    const timeline = await this.#options.store.listTimeline(id);
     return { ...toJob(record), ...details, timeline };
   }
 
   /** The name of the pod whose logs are asked for: the one named, or the first (index 0). */
   async #podFor(record: JobRecord, pod: string | undefined): Promise<string> {
     // The pods the job's Job made: one that only carries its labels is someone else's.
-    const { pods } = await this.#o.reconciler.read(record, { events: false });
+    const { pods } = await this.#options.reconciler.read(record, {
+      events: false,
+    });
     const names = toJobPods(pods).map(p => p.name);
     if (pod) {
       if (!names.includes(pod)) {
@@ -620,7 +629,7 @@ export class JobService {
       throw new NotFoundError(
         TERMINAL_JOB_STATUSES.includes(record.status)
           ? `job ${record.id} has no pods left: they go with the Job, ${
-              this.#o.config.ttlSecondsAfterFinished
+              this.#options.config.ttlSecondsAfterFinished
             } seconds after it ends`
           : `job ${record.id} has no pods yet (${record.status}${
               record.statusMessage ? `: ${record.statusMessage}` : ''
@@ -638,7 +647,7 @@ export class JobService {
   ): Promise<{ pod: string; text: string }> {
     const record = await this.#load(id, jobReadPermission, credentials);
     const pod = await this.#podFor(record, query.pod);
-    const { kube } = this.#o;
+    const { kube } = this.#options;
     const text = await kube
       .call(`read the logs of ${record.namespace}/${pod}`, ({ core }) =>
         core.readNamespacedPodLog({
@@ -673,7 +682,7 @@ export class JobService {
   ): Promise<{ pod: string; stream: Readable }> {
     const record = await this.#load(id, jobReadPermission, credentials);
     const pod = await this.#podFor(record, query.pod);
-    const { kube } = this.#o;
+    const { kube } = this.#options;
     try {
       const stream = await openPodLog(
         kube.kubeConfig,
@@ -725,13 +734,13 @@ export class JobService {
     }
     const actor = actorOf(credentials);
     const now = this.#clock.now().toISOString();
-    if (!(await this.#o.store.requestCancel(id, actor, now))) {
-      const ended = (await this.#o.store.get(id))!;
+    if (!(await this.#options.store.requestCancel(id, actor, now))) {
+      const ended = (await this.#options.store.get(id))!;
       throw new ConflictError(
         `job ${id} has ended (${ended.status}); there is nothing to cancel`,
       );
     }
-    const { kube } = this.#o;
+    const { kube } = this.#options;
     await kube
       .call(
         `delete Job ${record.namespace}/${record.kubernetesName}`,
@@ -750,8 +759,8 @@ export class JobService {
         if (isStatus(error, 404) || isStatus(error, 409)) return undefined;
         throw kube.toBackstageError(`delete the Job of ${id}`, error);
       });
-    const requested = (await this.#o.store.get(id))!;
-    const cancelled = await this.#o.reconciler.reconcile(requested, {
+    const requested = (await this.#options.store.get(id))!;
+    const cancelled = await this.#options.reconciler.reconcile(requested, {
       job: undefined,
       pods: [],
     });
@@ -765,7 +774,7 @@ export class JobService {
     permission: ResourcePermission<'genai-playground-environment'>,
     credentials: BackstageCredentials,
   ): Promise<JobRecord> {
-    const record = await this.#o.store.get(id);
+    const record = await this.#options.store.get(id);
     if (!record) throw new NotFoundError(`no job ${id}`);
     await this.#gate.requireOnId(permission, record.environmentId, credentials);
     return record;

@@ -14,7 +14,7 @@ import {
   TRAINER_IMAGE,
   waitFor,
 } from '../__testUtils__/jobs';
-import { jobManifest, kubernetesJobName } from './manifest';
+import { jobManifest, kubernetesJobName } from './manifests';
 
 jest.setTimeout(90_000);
 

@@ -10,7 +10,7 @@ import type { KubernetesClient } from '../kubernetes/KubernetesClient';
 import type { JobsConfig } from './config';
 import { isJobOf, type JobReconciler } from './JobReconciler';
 import type { JobStore } from './JobStore';
-import { JOB_ID_LABEL, JOB_SELECTOR } from './manifest';
+import { JOB_ID_LABEL, JOB_SELECTOR } from './manifests';
 import { podsOwnedBy } from './observe';
 
 export interface JobWatcherOptions {
@@ -69,7 +69,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * Run by one replica: the plugin runs sessions as a global scheduled task.
  */
 export class JobWatcher {
-  readonly #o: JobWatcherOptions;
+  readonly #options: JobWatcherOptions;
   /** By job id, then namespace/name: anyone may label a Job or pod with a job's id. */
   readonly #jobs = new Map<string, Map<string, V1Job>>();
   readonly #pods = new Map<string, Map<string, V1Pod>>();
@@ -77,7 +77,7 @@ export class JobWatcher {
   readonly #running = new Map<string, Promise<void>>();
 
   constructor(options: JobWatcherOptions) {
-    this.#o = options;
+    this.#options = options;
   }
 
   /**
@@ -95,9 +95,11 @@ export class JobWatcher {
     const timer = setTimeout(() => stop.abort(), options.durationMs);
     const resync = setInterval(() => {
       this.#resync().catch(error =>
-        this.#o.logger.warn(`Job resync failed: ${stringifyError(error)}`),
+        this.#options.logger.warn(
+          `Job resync failed: ${stringifyError(error)}`,
+        ),
       );
-    }, this.#o.config.watch.resyncSeconds * 1000);
+    }, this.#options.config.watch.resyncSeconds * 1000);
     let backoffMs = 500;
     try {
       while (!stop.signal.aborted) {
@@ -109,19 +111,19 @@ export class JobWatcher {
           do {
             end = await this.#watchBoth(versions, stop.signal);
             if (!end.relist && !stop.signal.aborted) {
-              this.#o.logger.debug(
+              this.#options.logger.debug(
                 `Job watch closed (${end.detail}); resuming`,
               );
             }
           } while (!end.relist && !stop.signal.aborted);
           if (!stop.signal.aborted) {
-            this.#o.logger.info(
+            this.#options.logger.info(
               `Job watch ended (${end.detail}); listing again`,
             );
           }
         } catch (error) {
           if (stop.signal.aborted) break;
-          this.#o.logger.warn(
+          this.#options.logger.warn(
             `Job watch failed: ${stringifyError(
               error,
             )}; retrying in ${backoffMs} ms`,
@@ -147,7 +149,7 @@ export class JobWatcher {
 
   /** Lists Jobs and pods afresh; returns the resourceVersions to watch from. */
   async #list(): Promise<{ jobs: string; pods: string }> {
-    const { kube } = this.#o;
+    const { kube } = this.#options;
     const [jobs, pods] = await Promise.all([
       kube.call('list the Jobs of blueprint jobs', ({ batch }) =>
         batch.listJobForAllNamespaces({ labelSelector: JOB_SELECTOR }),
@@ -168,13 +170,13 @@ export class JobWatcher {
 
   /** After a list: every unfinished record against what the cluster has. */
   async #reconcileUnfinished() {
-    for (const record of await this.#o.store.listUnfinished()) {
+    for (const record of await this.#options.store.listUnfinished()) {
       this.#schedule(record.id, 'cache');
     }
   }
 
   async #resync() {
-    for (const record of await this.#o.store.listUnfinished()) {
+    for (const record of await this.#options.store.listUnfinished()) {
       this.#schedule(record.id, 'fresh');
     }
   }
@@ -267,14 +269,14 @@ export class JobWatcher {
         () => end({ relist: false, detail: 'stopped' }),
         { once: true },
       );
-      new Watch(this.#o.kube.kubeConfig)
+      new Watch(this.#options.kube.kubeConfig)
         .watch(
           path,
           {
             labelSelector: JOB_SELECTOR,
             resourceVersion: versions[key],
             allowWatchBookmarks: true,
-            timeoutSeconds: this.#o.config.watch.timeoutSeconds,
+            timeoutSeconds: this.#options.config.watch.timeoutSeconds,
           },
           (type, object) => {
             if (type === 'ERROR') {
@@ -330,7 +332,7 @@ export class JobWatcher {
         await this.#reconcileOne(id, how);
       })
       .catch(error =>
-        this.#o.logger.warn(
+        this.#options.logger.warn(
           `Could not bring job ${id} in step with the cluster: ${stringifyError(
             error,
           )}`,
@@ -343,7 +345,7 @@ export class JobWatcher {
   }
 
   async #reconcileOne(id: string, mode: Mode) {
-    const { store, reconciler } = this.#o;
+    const { store, reconciler } = this.#options;
     const record = await store.get(id);
     if (!record || !['Pending', 'Running'].includes(record.status)) return;
     // Only the record's own Job, and the pods its controller made, speak for the job.

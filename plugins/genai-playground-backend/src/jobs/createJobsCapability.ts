@@ -39,7 +39,6 @@ export async function createJobsCapability(
     store,
     reconciler,
     watcher,
-    routes: [],
     tasks: [
       {
         id: 'genai-playground-job-watch',

@@ -47,11 +47,11 @@ type Options = { credentials: BackstageCredentials };
  * environment each time, so an extend moves it and a delete ends it.
  */
 export class ApiKeyService {
-  readonly #o: ApiKeyServiceOptions;
+  readonly #options: ApiKeyServiceOptions;
   readonly #clock: { now(): Date };
 
   constructor(options: ApiKeyServiceOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#clock = options.clock ?? { now: () => new Date() };
   }
 
@@ -60,7 +60,7 @@ export class ApiKeyService {
     request: CreateApiKeyInput,
     { credentials }: Options,
   ): Promise<CreatedApiKey> {
-    await this.#o.gate.requireOnId(
+    await this.#options.gate.requireOnId(
       apiKeyCreatePermission,
       environmentId,
       credentials,
@@ -75,7 +75,7 @@ export class ApiKeyService {
       );
     }
     const models = [...new Set(request.models ?? [])];
-    const known = new Set(this.#o.modelNames());
+    const known = new Set(this.#options.modelNames());
     const unknown = models.filter(m => !known.has(m));
     if (unknown.length) {
       throw new InputError(
@@ -84,7 +84,7 @@ export class ApiKeyService {
           .join(', ')}; the gateway serves ${[...known].join(', ') || 'none'}`,
       );
     }
-    const ceilings = this.#o.ceilings ?? {};
+    const ceilings = this.#options.ceilings ?? {};
     for (const field of ['rpm', 'tpm', 'monthlyBudget'] as const) {
       const value = request[field];
       const ceiling = ceilings[field];
@@ -103,16 +103,16 @@ export class ApiKeyService {
       environmentId,
       team: env.team,
       models,
-      rpm: request.rpm ?? this.#o.defaults.rpm,
-      tpm: request.tpm ?? this.#o.defaults.tpm,
-      currency: this.#o.currency,
+      rpm: request.rpm ?? this.#options.defaults.rpm,
+      tpm: request.tpm ?? this.#options.defaults.tpm,
+      currency: this.#options.currency,
       createdBy: this.#actor(credentials),
       createdAt: now.toISOString(),
     };
     // with a budget ceiling, a key asking for no budget gets the ceiling
     const monthlyBudget = request.monthlyBudget ?? ceilings.monthlyBudget;
     if (monthlyBudget !== undefined) record.monthlyBudget = monthlyBudget;
-    await this.#o.keys.insert(record);
+    await this.#options.keys.insert(record);
     return { ...this.#toApiKey(record, env), key };
   }
 
@@ -120,13 +120,13 @@ export class ApiKeyService {
     environmentId: string,
     { credentials }: Options,
   ): Promise<ApiKeyWithUsage[]> {
-    await this.#o.gate.requireOnId(
+    await this.#options.gate.requireOnId(
       apiKeyReadPermission,
       environmentId,
       credentials,
     );
     const env = await this.#environment(environmentId);
-    const keys = await this.#o.keys.listByEnvironment(environmentId);
+    const keys = await this.#options.keys.listByEnvironment(environmentId);
     const now = this.#clock.now();
     const month = now.toISOString().slice(0, 7);
     const from = new Date(
@@ -135,7 +135,7 @@ export class ApiKeyService {
     const to = new Date(
       Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1),
     ).toISOString();
-    const totals = await this.#o.usage.totalsByKey(
+    const totals = await this.#options.usage.totalsByKey(
       keys.map(k => k.id),
       { from, to },
     );
@@ -157,23 +157,23 @@ export class ApiKeyService {
     keyId: string,
     { credentials }: Options,
   ): Promise<ApiKey> {
-    await this.#o.gate.requireOnId(
+    await this.#options.gate.requireOnId(
       apiKeyRevokePermission,
       environmentId,
       credentials,
     );
-    const env = await this.#o.environments.get(environmentId);
-    const key = await this.#o.keys.get(keyId);
+    const env = await this.#options.environments.get(environmentId);
+    const key = await this.#options.keys.get(keyId);
     if (!key || key.environmentId !== environmentId) {
       throw new NotFoundError(
         `no API key ${keyId} in environment ${environmentId}`,
       );
     }
-    const revoked = await this.#o.keys.revoke(keyId, {
+    const revoked = await this.#options.keys.revoke(keyId, {
       at: this.#clock.now().toISOString(),
       by: this.#actor(credentials),
     });
-    this.#o.onRevoke?.(keyId);
+    this.#options.onRevoke?.(keyId);
     return this.#toApiKey(revoked ?? key, env);
   }
 
@@ -182,11 +182,11 @@ export class ApiKeyService {
     environmentId: string,
     by: string,
   ): Promise<string[]> {
-    const ids = await this.#o.keys.revokeEnvironment(environmentId, {
+    const ids = await this.#options.keys.revokeEnvironment(environmentId, {
       at: this.#clock.now().toISOString(),
       by,
     });
-    ids.forEach(id => this.#o.onRevoke?.(id));
+    ids.forEach(id => this.#options.onRevoke?.(id));
     return ids;
   }
 
@@ -221,7 +221,7 @@ export class ApiKeyService {
   }
 
   async #environment(id: string): Promise<EnvironmentRecord> {
-    const env = await this.#o.environments.get(id);
+    const env = await this.#options.environments.get(id);
     if (!env) throw new NotFoundError(`no environment ${id}`);
     return env;
   }

@@ -1,20 +1,11 @@
-/** An API key as stored (the hash, never the secret). */
-export interface ApiKeyRecord {
-  id: string;
+import type { ApiKey } from '@genai-portal/plugin-genai-playground-common';
+
+/**
+ * An API key as stored: the key as listed, with the hash of its secret (never the secret) and who
+ * revoked it; its expiry and status are read from its environment when it is listed.
+ */
+export interface ApiKeyRecord extends Omit<ApiKey, 'expiresAt' | 'status'> {
   hash: string;
-  prefix: string;
-  name: string;
-  environmentId: string;
-  team: string;
-  /** Empty: every model. */
-  models: string[];
-  rpm: number;
-  tpm: number;
-  monthlyBudget?: number;
-  currency: string;
-  createdBy: string;
-  createdAt: string;
-  revokedAt?: string;
   revokedBy?: string;
 }
 

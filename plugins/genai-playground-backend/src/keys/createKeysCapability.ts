@@ -15,5 +15,5 @@ export async function createKeysCapability(
   const { database, ...serviceOptions } = options;
   const store = await DatabaseApiKeyStore.create({ database });
   const service = new ApiKeyService({ ...serviceOptions, keys: store });
-  return { service, store, routes: [], tasks: [] };
+  return { service, store };
 }

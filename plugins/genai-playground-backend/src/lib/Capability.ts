@@ -1,4 +1,5 @@
 import type {
+  HttpRouterServiceAuthPolicy,
   SchedulerServiceTaskInvocationDefinition,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
@@ -15,6 +16,8 @@ export type ScheduledTask = SchedulerServiceTaskScheduleDefinition &
  */
 export interface Capability {
   /** Routers that read their own request bodies: mounted ahead of the plugin's JSON API. */
-  routes: RequestHandler[];
-  tasks: ScheduledTask[];
+  routes?: RequestHandler[];
+  /** Paths that authenticate their callers themselves (or need no identity). */
+  authPolicies?: HttpRouterServiceAuthPolicy[];
+  tasks?: ScheduledTask[];
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { DatabaseUsageStore } from './DatabaseUsageStore';
 import type { UsageRecord } from './UsageStore';
 import { migrateDatabase } from '../lib/migrateDatabase';
-import { useSqliteWriteAheadLog } from '../lib/sqliteWriteAheadLog';
+import { useSqliteWriteAheadLog } from '../lib/useSqliteWriteAheadLog';
 
 jest.setTimeout(60_000);
 

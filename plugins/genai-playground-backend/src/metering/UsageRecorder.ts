@@ -26,11 +26,11 @@ export class UsageRecorder {
   #flushing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
-  readonly #o: UsageRecorderOptions;
+  readonly #options: UsageRecorderOptions;
   readonly #maxBuffered: number;
 
   constructor(options: UsageRecorderOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#maxBuffered = options.maxBuffered ?? 100_000;
     this.#timer = setInterval(() => {
       void this.flush();
@@ -42,14 +42,14 @@ export class UsageRecorder {
   record(record: UsageRecord) {
     const [valid, changed] = validRecord(record);
     if (changed) {
-      this.#o.logger.warn(
+      this.#options.logger.warn(
         `Usage metering: record of call ${
           record.requestId ?? '(no id)'
         } had invalid values; metered as corrected`,
       );
     }
     this.#buffer.push(valid);
-    if (this.#buffer.length >= this.#o.batchSize && !this.#flushing) {
+    if (this.#buffer.length >= this.#options.batchSize && !this.#flushing) {
       void this.flush();
     }
   }
@@ -73,7 +73,7 @@ export class UsageRecorder {
     const batch = this.#buffer;
     this.#buffer = [];
     this.#writing = batch;
-    this.#flushing = this.#o.store.insert(batch).then(
+    this.#flushing = this.#options.store.insert(batch).then(
       () => {
         this.#writing = [];
       },
@@ -83,11 +83,11 @@ export class UsageRecorder {
         const over = this.#buffer.length - this.#maxBuffered;
         if (over > 0) {
           this.#buffer.splice(0, over);
-          this.#o.logger.error(
+          this.#options.logger.error(
             `Usage metering: dropped ${over} records, the database has been failing`,
           );
         }
-        this.#o.logger.warn(
+        this.#options.logger.warn(
           `Usage metering: could not write ${batch.length} records, will retry: ${error}`,
         );
       },
@@ -108,7 +108,7 @@ export class UsageRecorder {
       await this.flush();
     }
     if (this.#buffer.length > 0) {
-      this.#o.logger.error(
+      this.#options.logger.error(
         `Usage metering: ${
           this.#buffer.length
         } records could not be written at shutdown`,

@@ -6,7 +6,7 @@ import {
   type usageQuerySchema,
 } from '@genai-portal/plugin-genai-playground-common';
 import type { z } from 'zod';
-import { toGroupRef } from '../environments/teams';
+import { toGroupRef } from '../environments/TeamDirectory';
 import type { PermissionGate } from '../permissions/PermissionGate';
 import type { UsageStore } from './UsageStore';
 

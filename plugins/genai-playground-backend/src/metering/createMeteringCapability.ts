@@ -35,5 +35,5 @@ export async function createMeteringCapability(options: {
     batchSize,
   });
   const service = new UsageService({ store, gate, currency });
-  return { service, recorder, store, routes: [], tasks: [] };
+  return { service, recorder, store };
 }

@@ -8,7 +8,7 @@ import {
   type GpuPoolUsage,
   type TeamQuotaUsage,
 } from '@genai-portal/plugin-genai-playground-common';
-import { toGroupRef } from '../environments/teams';
+import { toGroupRef } from '../environments/TeamDirectory';
 import { PermissionGate } from '../permissions/PermissionGate';
 import type { QuotaService } from './QuotaService';
 

@@ -1,6 +1,7 @@
 import type { CacheService } from '@backstage/backend-plugin-api';
 import {
   GPU_POOLS,
+  parseQuantity,
   type EnvironmentDetails,
   type EnvironmentPod,
   type GpuPool,
@@ -10,7 +11,7 @@ import {
 import type { V1Pod } from '@kubernetes/client-node';
 import { limitsOf, type PlaygroundConfig } from '../config';
 import type { KubernetesClient } from '../kubernetes/KubernetesClient';
-import { parseQuantity, tidy, toGi } from '../kubernetes/quantity';
+import { tidy, toGi } from '../kubernetes/quantity';
 import type {
   EnvironmentRecord,
   EnvironmentStore,

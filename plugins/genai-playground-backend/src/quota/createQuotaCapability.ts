@@ -15,5 +15,5 @@ export function createQuotaCapability(
     permissions: options.permissions,
     quota: service,
   });
-  return { service, reader, routes: [], tasks: [] };
+  return { service, reader };
 }

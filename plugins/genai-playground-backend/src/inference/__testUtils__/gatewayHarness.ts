@@ -21,7 +21,7 @@ import { readInferenceConfig } from '../config';
 import { createInferenceCapability } from '../createInferenceCapability';
 import type { LimitStore } from '../limits/LimitStore';
 import { migrateDatabase } from '../../lib/migrateDatabase';
-import { useSqliteWriteAheadLog } from '../../lib/sqliteWriteAheadLog';
+import { useSqliteWriteAheadLog } from '../../lib/useSqliteWriteAheadLog';
 import { PermissionGate } from '../../permissions/PermissionGate';
 import {
   environmentRuleset,

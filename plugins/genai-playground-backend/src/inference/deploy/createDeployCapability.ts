@@ -5,5 +5,5 @@ import { InferenceDeployer } from './InferenceDeployer';
 export function createDeployCapability(
   options: ConstructorParameters<typeof InferenceDeployer>[0],
 ): Capability & { deployer: InferenceDeployer } {
-  return { deployer: new InferenceDeployer(options), routes: [], tasks: [] };
+  return { deployer: new InferenceDeployer(options) };
 }

@@ -99,7 +99,7 @@ const unauthorized = (message: string) =>
  * replica applies at once; on other replicas within `keyCacheSeconds`.
  */
 export class GatewayAuthenticator {
-  readonly #o: GatewayAuthenticatorOptions;
+  readonly #options: GatewayAuthenticatorOptions;
   readonly #now: () => number;
   /** Keys that exist (good, revoked or expired). */
   readonly #keys = new LruMap<string, KeyEntry>(MAX_KEYS);
@@ -115,7 +115,7 @@ export class GatewayAuthenticator {
   readonly #seeded = new Set<string>();
 
   constructor(options: GatewayAuthenticatorOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#now = options.clock ?? Date.now;
   }
 
@@ -216,7 +216,7 @@ export class GatewayAuthenticator {
     ) {
       return error;
     }
-    this.#o.logger.warn(
+    this.#options.logger.warn(
       `Inference gateway: checking a caller failed: ${error}`,
     );
     return new GatewayError(
@@ -232,7 +232,7 @@ export class GatewayAuthenticator {
 
   async #loadKey(hash: string): Promise<KeyEntry> {
     const now = this.#now();
-    const key = await this.#o.keys.getByHash(hash);
+    const key = await this.#options.keys.getByHash(hash);
     let entry: KeyEntry;
     if (!key) {
       entry = {
@@ -248,7 +248,7 @@ export class GatewayAuthenticator {
         keyId: key.id,
         environmentId: key.environmentId,
         validUntil: env ? Date.parse(env.expiresAt) : 0,
-        freshUntil: now + this.#o.config.keyCacheSeconds * 1000,
+        freshUntil: now + this.#options.config.keyCacheSeconds * 1000,
       };
       if (key.revokedAt) {
         entry.refusal = `The API key ${key.prefix}... was revoked`;
@@ -272,7 +272,7 @@ export class GatewayAuthenticator {
     now: number,
   ): Promise<Caller> {
     // keys issued before a ceiling was set (or lowered) are held to it too
-    const ceilings = this.#o.config.keyCeilings;
+    const ceilings = this.#options.config.keyCeilings;
     const atMost = (value: number | undefined, ceiling: number | undefined) =>
       ceiling === undefined || (value !== undefined && value <= ceiling)
         ? value
@@ -307,7 +307,7 @@ export class GatewayAuthenticator {
 
   /** Adds the team's monthly budget (genaiPlayground.inference.teamBudgets), if it has one. */
   async #withTeamBudget(caller: Caller): Promise<Caller> {
-    const limit = this.#o.config.teamBudgets[caller.team];
+    const limit = this.#options.config.teamBudgets[caller.team];
     if (limit === undefined) return caller;
     const budget = { id: `team:${caller.team}`, limitMicros: limit * MICROS };
     await this.#seed([budget], this.#now(), undefined, undefined);
@@ -315,7 +315,10 @@ export class GatewayAuthenticator {
   }
 
   #environmentBudget(env: EnvironmentRecord): BudgetSubject | undefined {
-    if (!this.#o.config.environmentBudgets || env.monthlyBudget === undefined) {
+    if (
+      !this.#options.config.environmentBudgets ||
+      env.monthlyBudget === undefined
+    ) {
       return undefined;
     }
     return { id: `env:${env.id}`, limitMicros: env.monthlyBudget * MICROS };
@@ -345,8 +348,12 @@ export class GatewayAuthenticator {
       if (b.id.startsWith('key:') && key) subject = key;
       else if (b.id.startsWith('team:')) subject = { team: b.id.slice(5) };
       else subject = { environmentId: environmentId! };
-      const spent = await this.#o.usage.sumCost(subject, period);
-      await this.#o.limits.seedBudget(b.id, month, Math.round(spent * MICROS));
+      const spent = await this.#options.usage.sumCost(subject, period);
+      await this.#options.limits.seedBudget(
+        b.id,
+        month,
+        Math.round(spent * MICROS),
+      );
       this.#seeded.add(mark);
     }
   }
@@ -357,10 +364,10 @@ export class GatewayAuthenticator {
   ): Promise<EnvironmentRecord | undefined> {
     const cached = this.#environments.get(id);
     if (cached && cached.freshUntil > now) return cached.record;
-    const record = await this.#o.environments.get(id);
+    const record = await this.#options.environments.get(id);
     this.#environments.set(id, {
       record,
-      freshUntil: now + this.#o.config.keyCacheSeconds * 1000,
+      freshUntil: now + this.#options.config.keyCacheSeconds * 1000,
     });
     return record;
   }
@@ -370,7 +377,7 @@ export class GatewayAuthenticator {
   async #fromUser(req: Request): Promise<Caller> {
     let credentials;
     try {
-      credentials = await this.#o.httpAuth.credentials(req, {
+      credentials = await this.#options.httpAuth.credentials(req, {
         allow: ['user'],
       });
     } catch {
@@ -382,15 +389,15 @@ export class GatewayAuthenticator {
     const userRef = credentials.principal.userEntityRef;
     let user = this.#users.get(userRef);
     if (!user || user.freshUntil <= now) {
-      const [decision] = await this.#o.permissions.authorize(
+      const [decision] = await this.#options.permissions.authorize(
         [{ permission: inferenceUsePermission }],
         { credentials },
       );
-      const info = await this.#o.userInfo.getUserInfo(credentials);
+      const info = await this.#options.userInfo.getUserInfo(credentials);
       const groups = info.ownershipEntityRefs.filter(r =>
         r.startsWith('group:'),
       );
-      const mayUse = await this.#o.gate
+      const mayUse = await this.#options.gate
         .predicate(environmentUsePermission, credentials)
         .catch(error => {
           if (error instanceof NotAllowedError) return () => false;
@@ -411,7 +418,7 @@ export class GatewayAuthenticator {
         `${userRef} may not use the inference gateway (${inferenceUsePermission.name})`,
       );
     }
-    const { userLimits } = this.#o.config;
+    const { userLimits } = this.#options.config;
     const rates = [
       { id: `user:${userRef}`, rpm: userLimits.rpm, tpm: userLimits.tpm },
     ];

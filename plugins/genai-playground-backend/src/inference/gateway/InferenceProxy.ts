@@ -125,10 +125,10 @@ function overhead(ms: number): string {
  * settled and metered after, off the request path.
  */
 export class InferenceProxy {
-  readonly #o: InferenceProxyOptions;
+  readonly #options: InferenceProxyOptions;
 
   constructor(options: InferenceProxyOptions) {
-    this.#o = options;
+    this.#options = options;
   }
 
   async handle(call: GatewayCall): Promise<void> {
@@ -141,7 +141,7 @@ export class InferenceProxy {
       const parsed = parseRequest(
         call.endpoint,
         call.raw,
-        this.#o.config.requestLimits,
+        this.#options.config.requestLimits,
       );
       shape = parsed.shape;
       model = this.#resolveModel(call, shape);
@@ -156,7 +156,7 @@ export class InferenceProxy {
     } catch (error) {
       let e = toGatewayError(error);
       if (e.status === 500) {
-        this.#o.logger.error(`Inference gateway: ${error}`);
+        this.#options.logger.error(`Inference gateway: ${error}`);
       }
       if (!reserving) e = await this.#countRefused(call, e);
       sendGatewayError(call.res, e, {
@@ -179,7 +179,7 @@ export class InferenceProxy {
   async #countRefused(call: GatewayCall, e: GatewayError) {
     if (e.status >= 500) return e;
     try {
-      const counted = await this.#o.limits.countCall(
+      const counted = await this.#options.limits.countCall(
         call.caller.rates,
         call.startedAt,
       );
@@ -224,7 +224,7 @@ export class InferenceProxy {
   }
 
   #resolveModel(call: GatewayCall, shape: RequestShape): ModelEntry {
-    const model = this.#o.registry.get(shape.model);
+    const model = this.#options.registry.get(shape.model);
     if (!model) {
       throw new GatewayError(404, `The model '${shape.model}' does not exist`, {
         param: 'model',
@@ -277,7 +277,7 @@ export class InferenceProxy {
     const amountMicros = caller.budgets.length
       ? Math.ceil(costMicros(worst, model))
       : 0;
-    const { seeder } = this.#o;
+    const { seeder } = this.#options;
     const request = {
       rates: caller.rates,
       tokens: Math.ceil(bytes / 4),
@@ -286,11 +286,11 @@ export class InferenceProxy {
       now: call.startedAt,
       requireSeeded: !!seeder,
     };
-    let result = await this.#o.limits.reserve(request);
+    let result = await this.#options.limits.reserve(request);
     if (!result.ok && 'unseeded' in result && seeder) {
       // the store lost (or never had) a budget's counter: seed it from the metered usage first
       await seeder.seed(result.unseeded, call.startedAt);
-      result = await this.#o.limits.reserve(request);
+      result = await this.#options.limits.reserve(request);
     }
     if (result.ok) return result.reservation;
     if ('unseeded' in result) {
@@ -375,8 +375,8 @@ export class InferenceProxy {
     headers: IncomingHttpHeaders;
     sentAt: number;
   }> {
-    const { retries, timeouts } = this.#o.config;
-    const { metrics } = this.#o;
+    const { retries, timeouts } = this.#options.config;
+    const { metrics } = this.#options;
     const tried: Replica[] = [];
     const headers = {
       'content-type': 'application/json',
@@ -471,11 +471,11 @@ export class InferenceProxy {
 
   #replicaFailed(model: ModelEntry, replica: Replica) {
     if (replica.failed()) {
-      this.#o.metrics.upstreamErrors.inc({
+      this.#options.metrics.upstreamErrors.inc({
         model: model.name,
         reason: 'cooled_down',
       });
-      this.#o.logger.warn(
+      this.#options.logger.warn(
         `Inference gateway: replica ${replica.url} of ${model.name} keeps failing; cooling it down`,
       );
     }
@@ -547,7 +547,7 @@ export class InferenceProxy {
     let body: Buffer;
     try {
       body = await upstream.body(
-        this.#o.config.upstreamLimits?.maxResponseBytes,
+        this.#options.config.upstreamLimits?.maxResponseBytes,
       );
     } catch (error) {
       if (call.res.destroyed) throw error;
@@ -612,7 +612,7 @@ export class InferenceProxy {
     const headersAt = performance.now();
     const filter = new SseUsageFilter({
       clientWantsUsage: shape.clientWantsUsage,
-      maxEventBytes: this.#o.config.upstreamLimits?.maxEventBytes,
+      maxEventBytes: this.#options.config.upstreamLimits?.maxEventBytes,
     });
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -635,7 +635,7 @@ export class InferenceProxy {
               Object.assign(
                 new Error(
                   `an event longer than ${
-                    this.#o.config.upstreamLimits?.maxEventBytes
+                    this.#options.config.upstreamLimits?.maxEventBytes
                   } bytes`,
                 ),
                 { code: 'UPSTREAM_EVENT_TOO_LARGE' },
@@ -645,7 +645,10 @@ export class InferenceProxy {
           }
           if (ttftMs === undefined && filter.chunks > 0) {
             ttftMs = performance.now() - call.t0;
-            this.#o.metrics.ttft.observe({ model: model.name }, ttftMs / 1000);
+            this.#options.metrics.ttft.observe(
+              { model: model.name },
+              ttftMs / 1000,
+            );
           }
           if (out && !res.write(out)) {
             // a slow client: hold the model server back rather than buffer
@@ -677,7 +680,7 @@ export class InferenceProxy {
           }
           const timeout = error.code === 'UND_ERR_BODY_TIMEOUT';
           const tooLarge = error.code === 'UPSTREAM_EVENT_TOO_LARGE';
-          this.#o.metrics.upstreamErrors.inc({
+          this.#options.metrics.upstreamErrors.inc({
             model: model.name,
             reason: timeout ? 'chunk_timeout' : 'stream_cut',
           });
@@ -686,7 +689,7 @@ export class InferenceProxy {
           }' broke off the stream: ${error.code ?? error.message}`;
           if (timeout) {
             message = `The model server for '${model.name}' sent nothing for ${
-              this.#o.config.timeouts.chunkMs
+              this.#options.config.timeouts.chunkMs
             } ms; the stream was cut`;
           } else if (tooLarge) {
             message = `The model server for '${model.name}' sent ${error.message}; the stream was cut`;
@@ -738,21 +741,25 @@ export class InferenceProxy {
       ? costMicros({ input: inputTokens, output: outputTokens }, model)
       : 0;
     if (reservation) {
-      this.#o.limits
+      this.#options.limits
         .settle(reservation, {
           tokens: inputTokens + outputTokens,
           costMicros: actualMicros,
         })
         .catch(error =>
-          this.#o.logger.warn(`Inference gateway: settling failed: ${error}`),
+          this.#options.logger.warn(
+            `Inference gateway: settling failed: ${error}`,
+          ),
         );
     }
     // a name the caller made up is not kept: usage groups and metric labels stay bounded
     const modelName =
       model?.name ??
-      (shape && this.#o.registry.get(shape.model) ? shape.model : 'unknown');
+      (shape && this.#options.registry.get(shape.model)
+        ? shape.model
+        : 'unknown');
     if (model)
-      this.#o.metrics.countTokens(modelName, inputTokens, outputTokens);
+      this.#options.metrics.countTokens(modelName, inputTokens, outputTokens);
     if (outcome.metered === false) return;
     const { caller } = call;
     const record: UsageRecord = {
@@ -774,6 +781,6 @@ export class InferenceProxy {
     if (outcome.ttftMs !== undefined)
       record.ttftMs = Math.round(outcome.ttftMs * 1000) / 1000;
     if (outcome.error) record.error = outcome.error.slice(0, 64);
-    this.#o.recorder.record(record);
+    this.#options.recorder.record(record);
   }
 }

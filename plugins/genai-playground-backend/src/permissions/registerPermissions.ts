@@ -1,4 +1,7 @@
-import type { PermissionsRegistryService } from '@backstage/backend-plugin-api';
+import type {
+  PermissionsRegistryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { isResourcePermission } from '@backstage/plugin-permission-common';
 import {
   ENVIRONMENT_RESOURCE_TYPE,
@@ -8,17 +11,21 @@ import {
 } from '@genai-portal/plugin-genai-playground-common';
 import { toEnvironment } from '../environments/EnvironmentService';
 import type { EnvironmentStore } from '../environments/EnvironmentStore';
+import { PermissionGate } from './PermissionGate';
 import { environmentPermissionRules, environmentResourceRef } from './rules';
 
 /**
  * Registers every permission of the plugin (environments, jobs, inference, metrics) and the
  * environment resource type with its rules; the permission backend loads environments by id (their
- * namespace name) to apply conditions.
+ * namespace name) to apply conditions. Returns the gate the plugin's services ask the policy
+ * through, applying conditions with the registry's rules for environments.
  */
-export function registerPermissions(
-  registry: PermissionsRegistryService,
-  store: EnvironmentStore,
-) {
+export function registerPermissions(options: {
+  registry: PermissionsRegistryService;
+  permissions: PermissionsService;
+  store: EnvironmentStore;
+}): PermissionGate {
+  const { registry, store } = options;
   const all = [
     ...genaiPlaygroundPermissions,
     ...genaiPlaygroundJobPermissions,
@@ -41,5 +48,9 @@ export function registerPermissions(
       const byId = new Map(records.map(r => [r.id, toEnvironment(r)]));
       return ids.map(id => byId.get(id));
     },
+  });
+  return new PermissionGate({
+    permissions: options.permissions,
+    ruleset: registry.getPermissionRuleset(environmentResourceRef),
   });
 }
