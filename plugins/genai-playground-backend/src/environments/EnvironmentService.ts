@@ -453,50 +453,24 @@ export class EnvironmentService {
         `Invalid request: team ${team.name} may hold ${limits.environments} environments; it holds ${held.length}${why}`,
       );
     }
-    const check = (
-      field: string,
-      unit: string,
-      cap: number,
-      asked: number,
-      taken: number,
-    ) => {
+    const units = {
+      gpus: 'GPUs',
+      cpu: 'CPU cores',
+      memoryGi: 'GiB of memory',
+      storageGi: 'GiB of storage',
+    } as const;
+    for (const field of Object.keys(units) as Array<keyof typeof units>) {
+      const cap = limits[field];
+      const asked = request[field];
+      const taken =
+        Math.round(held.reduce((s, e) => s + e.quota[field], 0) * 1000) / 1000;
       if (taken + asked > cap) {
         const over = Math.round((taken + asked - cap) * 1000) / 1000;
         throw new InputError(
-          `Invalid request: ${field}: team ${team.name} may hold ${cap} ${unit}; it holds ${taken} and this asks for ${asked}: ${over} over${why}`,
+          `Invalid request: ${field}: team ${team.name} may hold ${cap} ${units[field]}; it holds ${taken} and this asks for ${asked}: ${over} over${why}`,
         );
       }
-    };
-    const sum = (pick: (e: EnvironmentRecord) => number) =>
-      Math.round(held.reduce((s, e) => s + pick(e), 0) * 1000) / 1000;
-    check(
-      'gpus',
-      'GPUs',
-      limits.gpus,
-      request.gpus,
-      sum(e => e.quota.gpus),
-    );
-    check(
-      'cpu',
-      'CPU cores',
-      limits.cpu,
-      request.cpu,
-      sum(e => e.quota.cpu),
-    );
-    check(
-      'memoryGi',
-      'GiB of memory',
-      limits.memoryGi,
-      request.memoryGi,
-      sum(e => e.quota.memoryGi),
-    );
-    check(
-      'storageGi',
-      'GiB of storage',
-      limits.storageGi,
-      request.storageGi,
-      sum(e => e.quota.storageGi),
-    );
+    }
   }
 
   async #checkPoolCapacity(pool: GpuPool, gpus: number) {
