@@ -11,8 +11,8 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
-/** True for a 404 from the backend (or a NotFoundError thrown by a fake). */
-export function isNotFound(error: unknown): boolean {
+/** True when the backend answered `status`, or a fake threw the error class of that name. */
+function isBackendError(error: unknown, name: string, status: number): boolean {
   if (!error || typeof error !== 'object') {
     return false;
   }
@@ -21,28 +21,17 @@ export function isNotFound(error: unknown): boolean {
     statusCode?: number;
     cause?: { name?: string };
   };
-  return (
-    e.name === 'NotFoundError' ||
-    e.statusCode === 404 ||
-    e.cause?.name === 'NotFoundError'
-  );
+  return e.name === name || e.statusCode === status || e.cause?.name === name;
+}
+
+/** True for a 404 from the backend (or a NotFoundError thrown by a fake). */
+export function isNotFound(error: unknown): boolean {
+  return isBackendError(error, 'NotFoundError', 404);
 }
 
 /** True for a 403 from the backend (or a NotAllowedError thrown by a fake). */
 export function isNotAllowed(error: unknown): boolean {
-  if (!error || typeof error !== 'object') {
-    return false;
-  }
-  const e = error as {
-    name?: string;
-    statusCode?: number;
-    cause?: { name?: string };
-  };
-  return (
-    e.name === 'NotAllowedError' ||
-    e.statusCode === 403 ||
-    e.cause?.name === 'NotAllowedError'
-  );
+  return isBackendError(error, 'NotAllowedError', 403);
 }
 
 /**

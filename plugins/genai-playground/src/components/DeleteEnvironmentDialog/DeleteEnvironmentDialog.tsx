@@ -1,16 +1,11 @@
 import { useApi } from '@backstage/core-plugin-api';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
-import Alert from '@material-ui/lab/Alert';
 import type { Environment } from '@genai-portal/plugin-genai-playground-common';
 import { genaiPlaygroundApiRef } from '@genai-portal/plugin-genai-playground-react';
 import { useEffect, useState } from 'react';
-import { errorMessage } from '../../lib/errors';
+import { useConfirmAction } from '../../hooks/useConfirmAction';
+import { ConfirmDialog } from '../ConfirmDialog';
 
 /** @public */
 export interface DeleteEnvironmentDialogProps {
@@ -29,79 +24,48 @@ export function DeleteEnvironmentDialog(props: DeleteEnvironmentDialogProps) {
   const { open, environment, onClose, onDeleted } = props;
   const api = useApi(genaiPlaygroundApiRef);
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
+  const { busy, failure, confirm } = useConfirmAction(open, async () => {
+    onDeleted(await api.deleteEnvironment(environment.id));
+    onClose();
+  });
 
   useEffect(() => {
     if (open) {
       setTyped('');
-      setFailure(undefined);
     }
   }, [open]);
 
   const confirmed = typed.trim() === environment.name;
 
-  const submit = async () => {
-    if (!confirmed) {
-      return;
-    }
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      const deleted = await api.deleteEnvironment(environment.id);
-      onDeleted(deleted);
-      onClose();
-    } catch (e) {
-      setFailure(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
-      onClose={busy ? undefined : onClose}
-      maxWidth="xs"
-      fullWidth
+      title={`Delete ${environment.name}?`}
+      cancelLabel="Cancel"
+      confirmLabel="Delete"
+      confirmColor="secondary"
+      confirmDisabled={!confirmed}
+      busy={busy}
+      failure={failure}
+      onConfirm={confirm}
+      onClose={onClose}
     >
-      <DialogTitle>Delete {environment.name}?</DialogTitle>
-      <DialogContent>
-        <DialogContentText>
-          This deletes the namespace <strong>{environment.namespace}</strong>{' '}
-          with every pod, volume and secret in it. It cannot be undone. Type{' '}
-          <strong>{environment.name}</strong> to confirm.
-        </DialogContentText>
-        <TextField
-          fullWidth
-          id="genai-playground-delete-confirm"
-          label="Environment name"
-          value={typed}
-          onChange={e => setTyped(e.target.value)}
-          error={typed !== '' && !confirmed}
-          helperText={
-            typed !== '' && !confirmed ? 'The name does not match' : undefined
-          }
-        />
-        {failure && (
-          <Alert severity="error" style={{ marginTop: 16 }}>
-            {failure}
-          </Alert>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          variant="contained"
-          color="secondary"
-          onClick={submit}
-          disabled={!confirmed || busy}
-        >
-          Delete
-        </Button>
-      </DialogActions>
-    </Dialog>
+      <DialogContentText>
+        This deletes the namespace <strong>{environment.namespace}</strong> with
+        every pod, volume and secret in it. It cannot be undone. Type{' '}
+        <strong>{environment.name}</strong> to confirm.
+      </DialogContentText>
+      <TextField
+        fullWidth
+        id="genai-playground-delete-confirm"
+        label="Environment name"
+        value={typed}
+        onChange={e => setTyped(e.target.value)}
+        error={typed !== '' && !confirmed}
+        helperText={
+          typed !== '' && !confirmed ? 'The name does not match' : undefined
+        }
+      />
+    </ConfirmDialog>
   );
 }

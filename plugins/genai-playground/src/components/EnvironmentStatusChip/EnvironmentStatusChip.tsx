@@ -1,32 +1,13 @@
-import Chip from '@material-ui/core/Chip';
-import { makeStyles } from '@material-ui/core/styles';
 import type { EnvironmentStatus } from '@genai-portal/plugin-genai-playground-common';
+import { StatusChip, StatusTone } from '../StatusChip';
 
-const useStyles = makeStyles(theme => {
-  const status = (theme.palette as any).status ?? {};
-  return {
-    ready: {
-      backgroundColor: status.ok ?? theme.palette.success?.main,
-      color: theme.palette.common.white,
-    },
-    creating: {
-      backgroundColor: status.running ?? theme.palette.info?.main,
-      color: theme.palette.common.white,
-    },
-    failed: {
-      backgroundColor: status.error ?? theme.palette.error.main,
-      color: theme.palette.common.white,
-    },
-    deleting: {
-      backgroundColor: status.warning ?? theme.palette.warning?.main,
-      color: theme.palette.common.black,
-    },
-    deleted: {
-      backgroundColor: theme.palette.grey[300],
-      color: theme.palette.text.secondary,
-    },
-  };
-});
+const tones: Record<EnvironmentStatus, StatusTone> = {
+  ready: 'ok',
+  creating: 'running',
+  failed: 'error',
+  deleting: 'warning',
+  deleted: 'ended',
+};
 
 /**
  * An environment's status as a coloured chip: ready green, creating blue, failed red, deleting
@@ -37,12 +18,11 @@ export function EnvironmentStatusChip(props: {
   status: EnvironmentStatus;
   size?: 'small' | 'medium';
 }) {
-  const classes = useStyles();
   return (
-    <Chip
+    <StatusChip
       label={props.status}
-      size={props.size ?? 'small'}
-      className={classes[props.status]}
+      tone={tones[props.status]}
+      size={props.size}
       data-testid={`status-${props.status}`}
     />
   );

@@ -1,16 +1,11 @@
 import { useApi } from '@backstage/core-plugin-api';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
-import Alert from '@material-ui/lab/Alert';
 import type { Environment } from '@genai-portal/plugin-genai-playground-common';
 import { genaiPlaygroundApiRef } from '@genai-portal/plugin-genai-playground-react';
 import { useEffect, useState } from 'react';
-import { errorMessage } from '../../lib/errors';
+import { useConfirmAction } from '../../hooks/useConfirmAction';
+import { ConfirmDialog } from '../ConfirmDialog';
 import { formatDateTime } from '../../lib/format';
 
 /** @public */
@@ -53,13 +48,16 @@ export function ExtendLeaseDialog(props: ExtendLeaseDialogProps) {
   const api = useApi(genaiPlaygroundApiRef);
   const initial = String(Math.min(props.defaultTtlHours ?? 24, maxTtlHours));
   const [text, setText] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
+  const { busy, failure, confirm } = useConfirmAction(open, async () => {
+    onExtended(
+      await api.extendEnvironment(environment.id, { ttlHours: Number(text) }),
+    );
+    onClose();
+  });
 
   useEffect(() => {
     if (open) {
       setText(initial);
-      setFailure(undefined);
     }
   }, [open, initial]);
 
@@ -68,76 +66,42 @@ export function ExtendLeaseDialog(props: ExtendLeaseDialogProps) {
     ? undefined
     : new Date(Date.now() + Number(text) * 3600_000);
 
-  const submit = async () => {
-    if (invalid) {
-      return;
-    }
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      const extended = await api.extendEnvironment(environment.id, {
-        ttlHours: Number(text),
-      });
-      onExtended(extended);
-      onClose();
-    } catch (e) {
-      setFailure(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
-      onClose={busy ? undefined : onClose}
-      maxWidth="xs"
-      fullWidth
+      title={`Extend ${environment.name}`}
+      cancelLabel="Cancel"
+      confirmLabel="Extend"
+      confirmColor="primary"
+      confirmDisabled={!!invalid}
+      busy={busy}
+      failure={failure}
+      onConfirm={confirm}
+      onClose={onClose}
     >
-      <DialogTitle>Extend {environment.name}</DialogTitle>
-      <DialogContent>
-        <DialogContentText>
-          The lease now ends {formatDateTime(environment.expiresAt)}. Renew it
-          to end a number of hours from now, up to {maxTtlHours} hours.
-        </DialogContentText>
-        <TextField
-          fullWidth
-          id="genai-playground-extend-hours"
-          label="Hours from now"
-          type="number"
-          value={text}
-          onChange={e => setText(e.target.value)}
-          onKeyDown={e => {
-            if (e.key === 'Enter') {
-              submit();
-            }
-          }}
-          inputProps={{ min: 1, max: maxTtlHours, step: 1 }}
-          error={!!invalid}
-          helperText={
-            invalid ??
-            (newExpiry ? `Expires ${formatDateTime(newExpiry)}` : undefined)
+      <DialogContentText>
+        The lease now ends {formatDateTime(environment.expiresAt)}. Renew it to
+        end a number of hours from now, up to {maxTtlHours} hours.
+      </DialogContentText>
+      <TextField
+        fullWidth
+        id="genai-playground-extend-hours"
+        label="Hours from now"
+        type="number"
+        value={text}
+        onChange={e => setText(e.target.value)}
+        onKeyDown={e => {
+          if (e.key === 'Enter' && !invalid) {
+            confirm();
           }
-        />
-        {failure && (
-          <Alert severity="error" style={{ marginTop: 16 }}>
-            {failure}
-          </Alert>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          color="primary"
-          variant="contained"
-          onClick={submit}
-          disabled={!!invalid || busy}
-        >
-          Extend
-        </Button>
-      </DialogActions>
-    </Dialog>
+        }}
+        inputProps={{ min: 1, max: maxTtlHours, step: 1 }}
+        error={!!invalid}
+        helperText={
+          invalid ??
+          (newExpiry ? `Expires ${formatDateTime(newExpiry)}` : undefined)
+        }
+      />
+    </ConfirmDialog>
   );
 }

@@ -1,32 +1,13 @@
-import Chip from '@material-ui/core/Chip';
-import { makeStyles } from '@material-ui/core/styles';
 import type { JobStatus } from '@genai-portal/plugin-genai-playground-common';
+import { StatusChip, StatusTone } from '../StatusChip';
 
-const useStyles = makeStyles(theme => {
-  const status = (theme.palette as any).status ?? {};
-  return {
-    Pending: {
-      backgroundColor: status.pending ?? theme.palette.grey[500],
-      color: theme.palette.common.white,
-    },
-    Running: {
-      backgroundColor: status.running ?? theme.palette.info?.main,
-      color: theme.palette.common.white,
-    },
-    Succeeded: {
-      backgroundColor: status.ok ?? theme.palette.success?.main,
-      color: theme.palette.common.white,
-    },
-    Failed: {
-      backgroundColor: status.error ?? theme.palette.error.main,
-      color: theme.palette.common.white,
-    },
-    Cancelled: {
-      backgroundColor: theme.palette.grey[300],
-      color: theme.palette.text.secondary,
-    },
-  };
-});
+const tones: Record<JobStatus, StatusTone> = {
+  Pending: 'pending',
+  Running: 'running',
+  Succeeded: 'ok',
+  Failed: 'error',
+  Cancelled: 'ended',
+};
 
 /**
  * A job's status as a coloured chip: Pending grey, Running blue, Succeeded green, Failed red,
@@ -37,12 +18,11 @@ export function JobsStatusChip(props: {
   status: JobStatus;
   size?: 'small' | 'medium';
 }) {
-  const classes = useStyles();
   return (
-    <Chip
+    <StatusChip
       label={props.status}
-      size={props.size ?? 'small'}
-      className={classes[props.status]}
+      tone={tones[props.status]}
+      size={props.size}
       data-testid={`job-status-${props.status}`}
     />
   );

@@ -1,0 +1,2 @@
+export { StatusChip } from './StatusChip';
+export type { StatusTone } from './StatusChip';
