@@ -15,7 +15,7 @@ import { useEnvironment } from '@genai-portal/plugin-genai-playground-react';
 import { useEnvironmentLink } from '../../hooks/useEnvironmentLink';
 import { isNotVisible } from '../../lib/errors';
 import { formatDateTime, formatRelative, shortRef } from '../../lib/format';
-import { environmentQuota, QuotaResource } from '../../lib/quantity';
+import { environmentQuota, QuotaResource } from '../../lib/environmentQuota';
 import { EnvironmentStatusChip } from '../EnvironmentStatusChip';
 import { ExpiryText } from '../ExpiryText';
 import { QuotaBar } from '../QuotaBar';

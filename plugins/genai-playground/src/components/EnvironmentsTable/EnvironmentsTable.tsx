@@ -6,7 +6,7 @@ import type {
 import { ReactNode } from 'react';
 import { useEnvironmentLink } from '../../hooks/useEnvironmentLink';
 import { shortRef } from '../../lib/format';
-import { environmentQuota } from '../../lib/quantity';
+import { environmentQuota } from '../../lib/environmentQuota';
 import { EnvironmentStatusChip } from '../EnvironmentStatusChip';
 import { ExpiryText } from '../ExpiryText';
 import { QuotaBar } from '../QuotaBar';

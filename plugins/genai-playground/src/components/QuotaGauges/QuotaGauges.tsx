@@ -4,7 +4,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import type { EnvironmentWithDetails } from '@genai-portal/plugin-genai-playground-common';
 import { formatAmount } from '../../lib/format';
-import { environmentQuota, QuotaResource } from '../../lib/quantity';
+import { environmentQuota, QuotaResource } from '../../lib/environmentQuota';
 
 const GAUGES: Array<{ resource: QuotaResource; label: string; unit: string }> =
   [

@@ -1,50 +1,8 @@
-import type {
+import {
   EnvironmentWithDetails,
+  parseQuantity,
   QuotaUsage,
 } from '@genai-portal/plugin-genai-playground-common';
-
-const DECIMAL_SUFFIXES: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-};
-const BINARY_SUFFIXES: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/**
- * Parses a Kubernetes resource quantity ("500m", "128Gi", "2", "1e3") into base units (cores,
- * bytes, counts). Returns undefined for anything else.
- */
-export function parseQuantity(value: string | undefined): number | undefined {
-  if (value === undefined) {
-    return undefined;
-  }
-  const match = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(
-    value.trim(),
-  );
-  if (!match) {
-    return undefined;
-  }
-  const number = Number(match[1]);
-  const factor = BINARY_SUFFIXES[match[2]] ?? DECIMAL_SUFFIXES[match[2]];
-  if (Number.isNaN(number) || factor === undefined) {
-    return undefined;
-  }
-  return number * factor;
-}
 
 /** The resources a playground quota is shown with, and their ResourceQuota keys in order of preference. */
 export type QuotaResource = 'gpus' | 'cpu' | 'memoryGi' | 'pods';

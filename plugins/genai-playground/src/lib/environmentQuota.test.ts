@@ -1,4 +1,8 @@
-import { environmentQuota, parseQuantity, quotaOf } from './quantity';
+import { parseQuantity } from '@genai-portal/plugin-genai-playground-common';
+import { environmentQuota, quotaOf } from './environmentQuota';
+
+// The parser is the one of -common, shared with the backend: these are the readings the
+// playground's gauges rely on.
 
 describe('parseQuantity', () => {
   it.each([
