@@ -1,0 +1,57 @@
+export interface Config {
+  /** The genai-insights backend plugin: the cost ledger, budgets and exports. */
+  genaiInsights?: {
+    /**
+     * Currency of the rate card, the ledger and budgets (ISO 4217).
+     * @default USD
+     */
+    currency?: string;
+    /**
+     * Which basis is charged, and shown when a query names none: `reserved` (the quota
+     * environments hold, for the hours they hold it) or `used` (what ran).
+     * @default reserved
+     */
+    chargeback?: 'reserved' | 'used';
+    /** Prices, by version. A rate change adds a version; hours before it keep their prices. */
+    rateCard?: {
+      /**
+       * Node labels that mark spot capacity: a GPU that ran on a node with all of these is
+       * priced at its pool's `spotGpuHour`. Absent: all capacity is on-demand.
+       */
+      spotNodeLabels?: { [name: string]: string };
+      /**
+       * The rate card's versions. Each applies from its `from` until the next version's; an
+       * hour is priced by the version in effect at its start. At least one version; when the
+       * key is absent, one version from 1970 with the default prices below.
+       */
+      versions?: Array<{
+        /** When the version takes effect: an ISO 8601 time on a whole hour, UTC. */
+        from: string;
+        /** GPU prices per pool, per GPU-hour (default mi355x 4.10, mi300x 2.90). */
+        pools?: Array<{
+          /** The pool's name, as environments name it (`mi300x`). */
+          name: string;
+          /** On-demand price of one GPU for one hour. */
+          gpuHour: number;
+          /** Spot price of one GPU for one hour; absent: spot is priced as on-demand. */
+          spotGpuHour?: number;
+        }>;
+        /** Price of one CPU core for one hour. @default 0.04 */
+        cpuCoreHour?: number;
+        /** Price of one GiB of memory for one hour. @default 0.005 */
+        memoryGiHour?: number;
+        /** Price of one GiB of storage for a month of 730 hours. @default 0.08 */
+        storageGiMonth?: number;
+        /** Token prices per model, per million tokens. */
+        tokens?: Array<{
+          /** The model's name as the gateway meters it; `*` for models not listed. */
+          model: string;
+          /** Price of one million input (prompt) tokens. */
+          inputPerMillion: number;
+          /** Price of one million output (completion) tokens. */
+          outputPerMillion: number;
+        }>;
+      }>;
+    };
+  };
+}

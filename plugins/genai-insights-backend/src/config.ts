@@ -1,0 +1,180 @@
+import type { Config } from '@backstage/config';
+import {
+  toMicros,
+  type CostBasis,
+} from '@genai-portal/plugin-genai-insights-common';
+import type {
+  PoolRates,
+  RateCard,
+  RateVersion,
+  TokenRates,
+} from './rates/RateCard';
+
+const ROOT = 'genaiInsights';
+
+/** The plugin's configuration, read and checked. */
+export interface InsightsConfig {
+  currency: string;
+  chargeback: CostBasis;
+  rateCard: RateCard;
+}
+
+/** A config value the plugin cannot start with: the message names the full key. */
+export class ConfigProblem extends Error {
+  constructor(key: string, problem: string) {
+    super(`Invalid config at ${key}: ${problem}`);
+    this.name = 'ConfigProblem';
+  }
+}
+
+/** The playground's default prices, so the ledger agrees with the projections it shows. */
+const DEFAULT_VERSION = {
+  from: '1970-01-01T00:00:00.000Z',
+  pools: [
+    { name: 'mi355x', gpuHour: 4.1 },
+    { name: 'mi300x', gpuHour: 2.9 },
+  ],
+  cpuCoreHour: 0.04,
+  memoryGiHour: 0.005,
+  storageGiMonth: 0.08,
+  tokens: [] as Array<{
+    model: string;
+    inputPerMillion: number;
+    outputPerMillion: number;
+  }>,
+};
+
+function price(
+  config: Config | undefined,
+  path: string,
+  key: string,
+  fallback?: number,
+): number {
+  const value = config?.getOptionalNumber(path) ?? fallback;
+  if (value === undefined) throw new ConfigProblem(`${key}.${path}`, 'missing');
+  if (!Number.isFinite(value) || value < 0) {
+    throw new ConfigProblem(
+      `${key}.${path}`,
+      `must be a price of at least 0, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function readVersion(config: Config | undefined, key: string): RateVersion {
+  const from = config ? config.getString('from') : DEFAULT_VERSION.from;
+  const t = Date.parse(from);
+  if (Number.isNaN(t)) {
+    throw new ConfigProblem(`${key}.from`, `not an ISO 8601 time: '${from}'`);
+  }
+  if (t % 3_600_000 !== 0) {
+    throw new ConfigProblem(
+      `${key}.from`,
+      `must be on a whole hour (the ledger prices whole hours), got '${from}'`,
+    );
+  }
+  const pools = new Map<string, PoolRates>();
+  const poolConfigs = config?.getOptionalConfigArray('pools');
+  if (poolConfigs) {
+    poolConfigs.forEach((pool, i) => {
+      const at = `${key}.pools[${i}]`;
+      const name = pool.getString('name');
+      if (pools.has(name)) {
+        throw new ConfigProblem(`${at}.name`, `pool '${name}' is listed twice`);
+      }
+      const gpuHour = price(pool, 'gpuHour', at);
+      const spotGpuHour = price(pool, 'spotGpuHour', at, gpuHour);
+      pools.set(name, {
+        gpuHour: toMicros(gpuHour),
+        spotGpuHour: toMicros(spotGpuHour),
+      });
+    });
+  } else {
+    for (const pool of DEFAULT_VERSION.pools) {
+      pools.set(pool.name, {
+        gpuHour: toMicros(pool.gpuHour),
+        spotGpuHour: toMicros(pool.gpuHour),
+      });
+    }
+  }
+  const tokens = new Map<string, TokenRates>();
+  (config?.getOptionalConfigArray('tokens') ?? []).forEach((model, i) => {
+    const at = `${key}.tokens[${i}]`;
+    const name = model.getString('model');
+    if (tokens.has(name)) {
+      throw new ConfigProblem(`${at}.model`, `model '${name}' is listed twice`);
+    }
+    tokens.set(name, {
+      inputPerMillion: toMicros(price(model, 'inputPerMillion', at)),
+      outputPerMillion: toMicros(price(model, 'outputPerMillion', at)),
+    });
+  });
+  return {
+    from: new Date(t).toISOString(),
+    pools,
+    cpuCoreHour: toMicros(
+      price(config, 'cpuCoreHour', key, DEFAULT_VERSION.cpuCoreHour),
+    ),
+    memoryGiHour: toMicros(
+      price(config, 'memoryGiHour', key, DEFAULT_VERSION.memoryGiHour),
+    ),
+    storageGiMonth: toMicros(
+      price(config, 'storageGiMonth', key, DEFAULT_VERSION.storageGiMonth),
+    ),
+    tokens,
+  };
+}
+
+function readRateCard(config: Config | undefined): RateCard {
+  const key = `${ROOT}.rateCard`;
+  const spot = config?.getOptionalConfig('spotNodeLabels');
+  const spotNodeLabels: Record<string, string> = {};
+  for (const name of spot?.keys() ?? []) {
+    spotNodeLabels[name] = spot!.getString(name);
+  }
+  const versionConfigs = config?.getOptionalConfigArray('versions');
+  if (versionConfigs && versionConfigs.length === 0) {
+    throw new ConfigProblem(`${key}.versions`, 'needs at least one version');
+  }
+  const versions = versionConfigs
+    ? versionConfigs.map((v, i) => readVersion(v, `${key}.versions[${i}]`))
+    : [readVersion(undefined, `${key}.versions[0]`)];
+  for (let i = 1; i < versions.length; i++) {
+    if (Date.parse(versions[i].from) <= Date.parse(versions[i - 1].from)) {
+      throw new ConfigProblem(
+        `${key}.versions[${i}].from`,
+        `must be after versions[${i - 1}].from (${
+          versions[i - 1].from
+        }): list versions oldest first`,
+      );
+    }
+  }
+  return { versions, spotNodeLabels };
+}
+
+/**
+ * Reads `genaiInsights`; a value the plugin cannot work with throws a ConfigProblem naming its
+ * key, so the backend stops at start-up rather than pricing hours wrongly.
+ */
+export function readInsightsConfig(root: Config): InsightsConfig {
+  const config = root.getOptionalConfig(ROOT);
+  const currency = config?.getOptionalString('currency') ?? 'USD';
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    throw new ConfigProblem(
+      `${ROOT}.currency`,
+      `must be an ISO 4217 code such as USD, got '${currency}'`,
+    );
+  }
+  const chargeback = config?.getOptionalString('chargeback') ?? 'reserved';
+  if (chargeback !== 'reserved' && chargeback !== 'used') {
+    throw new ConfigProblem(
+      `${ROOT}.chargeback`,
+      `must be reserved or used, got '${chargeback}'`,
+    );
+  }
+  return {
+    currency,
+    chargeback,
+    rateCard: readRateCard(config?.getOptionalConfig('rateCard')),
+  };
+}

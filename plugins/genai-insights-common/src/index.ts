@@ -1,0 +1,12 @@
+/**
+ * Types, request schemas and permissions of the genai-insights cost ledger, shared by its
+ * backend, its frontend and the modules that feed it.
+ *
+ * @packageDocumentation
+ */
+export * from './money';
+export * from './ledger';
+export * from './facts';
+export * from './permissions';
+export * from './queries';
+export * from './schemas';

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { COST_BASES } from './ledger';
+
+/** The longest range one query or export covers. @public */
+export const MAX_RANGE_DAYS = 400;
+
+const isoTime = z
+  .string()
+  .max(40)
+  .refine(v => !Number.isNaN(Date.parse(v)), {
+    message: 'must be an ISO 8601 date or time',
+  });
+
+/** A comma-separated list of group entity refs (`group:default/ml-research,...`). */
+const teamList = z
+  .string()
+  .max(4000)
+  .transform(v =>
+    v
+      .split(',')
+      .map(t => t.trim())
+      .filter(Boolean),
+  );
+
+const range = {
+  /** Start, inclusive; floored to the hour. */
+  from: isoTime,
+  /** End, exclusive; rounded up to the hour. */
+  to: isoTime,
+  teams: teamList.optional(),
+  basis: z.enum(COST_BASES).optional(),
+};
+
+function checkRange(
+  value: { from: string; to: string },
+  ctx: z.RefinementCtx,
+): void {
+  const from = Date.parse(value.from);
+  const to = Date.parse(value.to);
+  if (Number.isNaN(from) || Number.isNaN(to)) return;
+  if (to <= from) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: 'must be after from',
+    });
+  } else if (to - from > MAX_RANGE_DAYS * 86_400_000) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `must be at most ${MAX_RANGE_DAYS} days after from`,
+    });
+  }
+}
+
+/** The periods cost over time is bucketed in. @public */
+export const COST_INTERVALS = ['day', 'week', 'month'] as const;
+
+/** @public */
+export type CostInterval = (typeof COST_INTERVALS)[number];
+
+/** What cost is stacked or ranked by. @public */
+export const COST_DIMENSIONS = [
+  'pool',
+  'category',
+  'model',
+  'team',
+  'costCenter',
+  'environment',
+] as const;
+
+/** @public */
+export type CostDimension = (typeof COST_DIMENSIONS)[number];
+
+/** Query of `GET /cost`: cost over time, stacked. @public */
+export const costOverTimeQuerySchema = z
+  .strictObject({
+    ...range,
+    interval: z.enum(COST_INTERVALS).default('day'),
+    stackBy: z.enum(COST_DIMENSIONS).default('category'),
+  })
+  .superRefine(checkRange);
+
+/** Query of `GET /cost/compare`: a range against the one just before it. @public */
+export const costCompareQuerySchema = z
+  .strictObject(range)
+  .superRefine(checkRange);
+
+/** Query of `GET /cost/top`. @public */
+export const costTopQuerySchema = z
+  .strictObject({
+    ...range,
+    by: z.enum(['environment', 'model']).default('environment'),
+    limit: z.coerce.number().int().min(1).max(100).default(10),
+  })
+  .superRefine(checkRange);
+
+/** Query of `GET /cost/idle`: reserved vs used vs idle per category. @public */
+export const costIdleQuerySchema = z
+  .strictObject({ from: range.from, to: range.to, teams: range.teams })
+  .superRefine(checkRange);
+
+/** Query of the exports (`GET /export/csv`, `GET /export/focus`). @public */
+export const exportQuerySchema = z.strictObject(range).superRefine(checkRange);
+
+/** Query of `GET /budgets`. @public */
+export const budgetsQuerySchema = z.strictObject({
+  /** The month, `YYYY-MM`; the current month when absent. */
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM')
+    .optional(),
+  teams: teamList.optional(),
+});
+
+/** Who a stored budget is for. @public */
+export const BUDGET_SCOPES = ['team', 'cost-center'] as const;
+
+/** @public */
+export type BudgetScope = (typeof BUDGET_SCOPES)[number];
+
+/** Body of `PUT /budgets`: set (or, with `monthlyAmount: null`, remove) a monthly budget. @public */
+export const budgetPutSchema = z.strictObject({
+  scope: z.enum(BUDGET_SCOPES),
+  /** A group entity ref for `team`, the cost center's code for `cost-center`. */
+  subject: z.string().min(1).max(255),
+  /** In currency units; null removes the budget. */
+  monthlyAmount: z.number().min(0).max(1e9).nullable(),
+});
+
+/** @public */
+export type BudgetPutRequest = z.infer<typeof budgetPutSchema>;
