@@ -32,6 +32,8 @@ if ! pg_up; then
 fi
 
 run "type check" yarn tsc
+# Every backend plugin's HTTP API is src/schema/openapi.yaml: lint the specs (Backstage's rules).
+run "openapi lint" yarn backstage-repo-tools repo schema openapi lint
 run "lint" yarn backstage-cli repo lint
 run "prettier" yarn prettier --check .
 run "build" yarn backstage-cli repo build --all
