@@ -16,9 +16,15 @@ export interface Config {
     rateCard?: {
       /**
        * Node labels that mark spot capacity: a GPU that ran on a node with all of these is
-       * priced at its pool's `spotGpuHour`. Absent: all capacity is on-demand.
+       * priced at its pool's `spotGpuHour`. Absent: all capacity is on-demand. A list, as label
+       * names (`node.kubernetes.io/capacity-type`) cannot be config keys.
        */
-      spotNodeLabels?: { [name: string]: string };
+      spotNodeLabels?: Array<{
+        /** The label's name. */
+        name: string;
+        /** The label's value on spot nodes. */
+        value: string;
+      }>;
       /**
        * The rate card's versions. Each applies from its `from` until the next version's; an
        * hour is priced by the version in effect at its start. At least one version; when the

@@ -22,7 +22,9 @@ describe('readInsightsConfig', () => {
   it('reads versions with spot prices, tokens and effective dates', () => {
     const config = read({
       rateCard: {
-        spotNodeLabels: { 'capacity-type': 'spot' },
+        spotNodeLabels: [
+          { name: 'node.kubernetes.io/capacity-type', value: 'spot' },
+        ],
         versions: [
           {
             from: '2026-01-01T00:00:00Z',
@@ -39,7 +41,9 @@ describe('readInsightsConfig', () => {
       },
     });
     const { rateCard } = config;
-    expect(rateCard.spotNodeLabels).toEqual({ 'capacity-type': 'spot' });
+    expect(rateCard.spotNodeLabels).toEqual({
+      'node.kubernetes.io/capacity-type': 'spot',
+    });
     expect(
       rateAt(rateCard, '2026-05-31T23:00:00.000Z').pools.get('mi300x'),
     ).toEqual({ gpuHour: 2_900_000, spotGpuHour: 1_200_000 });
@@ -53,6 +57,17 @@ describe('readInsightsConfig', () => {
 
   it.each([
     [{ currency: 'dollars' }, 'genaiInsights.currency'],
+    [
+      {
+        rateCard: {
+          spotNodeLabels: [
+            { name: 'a', value: 'x' },
+            { name: 'a', value: 'y' },
+          ],
+        },
+      },
+      'genaiInsights.rateCard.spotNodeLabels[1].name',
+    ],
     [{ chargeback: 'both' }, 'genaiInsights.chargeback'],
     [{ rateCard: { versions: [] } }, 'genaiInsights.rateCard.versions:'],
     [

@@ -127,11 +127,19 @@ function readVersion(config: Config | undefined, key: string): RateVersion {
 
 function readRateCard(config: Config | undefined): RateCard {
   const key = `${ROOT}.rateCard`;
-  const spot = config?.getOptionalConfig('spotNodeLabels');
   const spotNodeLabels: Record<string, string> = {};
-  for (const name of spot?.keys() ?? []) {
-    spotNodeLabels[name] = spot!.getString(name);
-  }
+  (config?.getOptionalConfigArray('spotNodeLabels') ?? []).forEach(
+    (label, i) => {
+      const name = label.getString('name');
+      if (Object.prototype.hasOwnProperty.call(spotNodeLabels, name)) {
+        throw new ConfigProblem(
+          `${key}.spotNodeLabels[${i}].name`,
+          `label '${name}' is listed twice`,
+        );
+      }
+      spotNodeLabels[name] = label.getString('value');
+    },
+  );
   const versionConfigs = config?.getOptionalConfigArray('versions');
   if (versionConfigs && versionConfigs.length === 0) {
     throw new ConfigProblem(`${key}.versions`, 'needs at least one version');

@@ -12,7 +12,7 @@ export const APPS = 'group:default/genai-apps';
 /** A rate card with a GPU price change on 2026-11-15 and token prices. */
 export const RATE_CONFIG = {
   rateCard: {
-    spotNodeLabels: { 'capacity-type': 'spot' },
+    spotNodeLabels: [{ name: 'capacity-type', value: 'spot' }],
     versions: [
       {
         from: '2026-01-01T00:00:00Z',

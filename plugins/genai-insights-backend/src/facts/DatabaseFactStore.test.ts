@@ -32,6 +32,35 @@ describe.each(databases.eachSupportedId())(
             environmentId: 'late',
             at: '2026-11-03T00:00:00Z',
           }),
+          // an id deleted and created again before the range: its second life counts
+          event({
+            id: 'again-1',
+            environmentId: 'again',
+            at: '2026-10-01T00:00:00Z',
+          }),
+          event({
+            id: 'again-2',
+            environmentId: 'again',
+            at: '2026-10-02T00:00:00Z',
+            type: 'deleted',
+          }),
+          event({
+            id: 'again-3',
+            environmentId: 'again',
+            at: '2026-10-05T00:00:00Z',
+          }),
+          // deleted within the range
+          event({
+            id: 'ends-1',
+            environmentId: 'ends',
+            at: '2026-10-01T00:00:00Z',
+          }),
+          event({
+            id: 'ends-2',
+            environmentId: 'ends',
+            at: '2026-11-02T01:00:00Z',
+            type: 'deleted',
+          }),
         ],
         jobs: [
           job({
@@ -56,7 +85,14 @@ describe.each(databases.eachSupportedId())(
         from: '2026-11-02T00:00:00.000Z',
         to: '2026-11-03T00:00:00.000Z',
       });
-      expect(read.environmentEvents.map(e => e.id)).toEqual(['live-1']);
+      expect(read.environmentEvents.map(e => e.id)).toEqual([
+        'again-1',
+        'again-2',
+        'again-3',
+        'ends-1',
+        'ends-2',
+        'live-1',
+      ]);
       expect(read.environmentEvents[0].quota).toEqual({
         gpus: 2,
         cpu: 16,

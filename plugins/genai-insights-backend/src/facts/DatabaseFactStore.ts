@@ -111,13 +111,33 @@ export class DatabaseFactStore implements FactStore {
 
   async read(range: { from: string; to: string }): Promise<LedgerFacts> {
     const { from, to } = range;
-    const deletedBefore = this.db('environment_events')
+    // The environments that may hold a quota in the range: those with an event in it, and those
+    // whose latest event before it is not a delete (an id can be deleted and created again).
+    const latestBefore = this.db('environment_events')
       .select('environment_id')
-      .where('type', 'deleted')
-      .where('at', '<', from);
+      .max({ at: 'at' })
+      .where('at', '<', from)
+      .groupBy('environment_id')
+      .as('latest');
+    const liveAtStart = this.db('environment_events as e')
+      .join(latestBefore, join =>
+        join
+          .on('e.environment_id', 'latest.environment_id')
+          .andOn('e.at', 'latest.at'),
+      )
+      .whereNot('e.type', 'deleted')
+      .select('e.environment_id');
+    const changedInRange = this.db('environment_events')
+      .select('environment_id')
+      .where('at', '>=', from)
+      .where('at', '<', to);
     const events = await this.db('environment_events')
       .where('at', '<', to)
-      .whereNotIn('environment_id', deletedBefore)
+      .where(q =>
+        q
+          .whereIn('environment_id', liveAtStart)
+          .orWhereIn('environment_id', changedInRange),
+      )
       .orderBy(['environment_id', 'at', 'id']);
     const running = (table: string) =>
       this.db(table)

@@ -100,6 +100,18 @@ describe('computeLedger', () => {
     ]);
   });
 
+  it('counts each life of an environment id deleted and created again', () => {
+    const spans = reservations(
+      [
+        event({ id: '1', at: '2026-11-02T10:00:00Z' }),
+        event({ id: '2', at: '2026-11-02T10:10:00Z', type: 'deleted' }),
+        event({ id: '3', at: '2026-11-02T10:40:00Z' }),
+      ],
+      T('2026-11-02T11:00:00Z'),
+    );
+    expect(spans.map(s => (s.end - s.start) / 60_000)).toEqual([10, 20]);
+  });
+
   it('prices used GPU-seconds of jobs, spot nodes at the spot price', () => {
     const rows = compute(
       {
