@@ -1,0 +1,1 @@
+export { EnvironmentLeaseCard } from './EnvironmentLeaseCard';

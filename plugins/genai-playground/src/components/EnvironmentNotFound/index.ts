@@ -1,0 +1,1 @@
+export { EnvironmentNotFound } from './EnvironmentNotFound';

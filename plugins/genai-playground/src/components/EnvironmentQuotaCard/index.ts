@@ -1,0 +1,1 @@
+export { EnvironmentQuotaCard } from './EnvironmentQuotaCard';

@@ -1,0 +1,1 @@
+export { JobHeader } from './JobHeader';

@@ -1,0 +1,1 @@
+export { JobPodsTable } from './JobPodsTable';

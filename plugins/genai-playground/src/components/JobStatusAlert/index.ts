@@ -1,0 +1,1 @@
+export { JobStatusAlert } from './JobStatusAlert';
