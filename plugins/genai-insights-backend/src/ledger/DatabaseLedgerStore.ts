@@ -19,6 +19,13 @@ import type {
 /** Rows per INSERT: 15 columns each, well under SQLite's limit of bound variables. */
 const INSERT_CHUNK = 100;
 
+/**
+ * The PostgreSQL advisory lock replacements take: two replicas recomputing overlapping hours at
+ * once would each delete before the other's insert is visible, and the second insert would break
+ * the row key. SQLite has one writer and needs none.
+ */
+const REPLACE_LOCK = 0x6c656467; // 'ledg'
+
 const DIMENSION_COLUMNS: Record<CostDimension, string> = {
   pool: 'pool',
   category: 'category',
@@ -90,6 +97,9 @@ export class DatabaseLedgerStore implements LedgerStore {
     rows: LedgerRow[],
   ): Promise<void> {
     await this.db.transaction(async tx => {
+      if (this.db.client.config.client === 'pg') {
+        await tx.raw('select pg_advisory_xact_lock(?)', [REPLACE_LOCK]);
+      }
       await tx('ledger_rows')
         .where('hour', '>=', range.from)
         .where('hour', '<', range.to)

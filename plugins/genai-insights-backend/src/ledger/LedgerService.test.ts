@@ -284,6 +284,23 @@ describe.each(databases.eachSupportedId())(
       expect(await allRows()).toEqual(first);
     });
 
+    it('takes concurrent recomputes of overlapping hours one after the other', async () => {
+      const { facts, service, allRows } = await makeStores(databaseId);
+      await facts.add(FACTS);
+      await service.recomputeHours(FROM, TO, NOW);
+      const first = await allRows();
+      await Promise.all([
+        service.recomputeHours(FROM, TO, NOW),
+        service.recomputeHours(
+          '2026-11-11T00:00:00Z',
+          '2026-11-14T00:00:00Z',
+          NOW,
+        ),
+        service.recomputeHours(FROM, '2026-11-12T00:00:00Z', NOW),
+      ]);
+      expect(await allRows()).toEqual(first);
+    });
+
     it('never reprices hours before a new rate version', async () => {
       const onlyV1 = readInsightsConfig(
         new ConfigReader({
