@@ -26,7 +26,7 @@ export interface JobsRouterOptions {
 
 /**
  * /jobs: parse, authenticate, call the service; submit and cancel are audited. Routes and
- * answers are described by the OpenAPI document of the `genai-jobs-api` entity.
+ * answers are described by the plugin's OpenAPI document (src/schema/openapi.yaml).
  */
 export function createJobsRouter(options: JobsRouterOptions) {
   const { httpAuth, auditor, jobs } = options;

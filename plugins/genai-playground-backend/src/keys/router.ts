@@ -3,34 +3,13 @@ import type {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { createApiKeyRequestSchema } from '@genai-portal/plugin-genai-playground-common';
-import type { Request } from 'express';
 import Router from 'express-promise-router';
+import { audited } from '../lib/audit';
 import { parseInput } from '../lib/validation';
 import type { ApiKeyService } from './ApiKeyService';
 
-/** Runs a write inside an audit event (the secret never goes into it). */
-async function audited<T extends { id: string }>(
-  auditor: AuditorService,
-  req: Request,
-  eventId: string,
-  meta: Record<string, string | number | undefined>,
-  write: () => Promise<T>,
-): Promise<T> {
-  const event = await auditor.createEvent({
-    eventId,
-    severityLevel: 'medium',
-    request: req,
-    meta: JSON.parse(JSON.stringify(meta)),
-  });
-  try {
-    const result = await write();
-    await event.success({ meta: { keyId: result.id } });
-    return result;
-  } catch (error) {
-    await event.fail({ error: error as Error });
-    throw error;
-  }
-}
+/** What a key's audit event says of it: its id, never its secret. */
+const keyMeta = (key: { id: string }) => ({ keyId: key.id });
 
 /** /environments/:id/keys: issue, list and revoke API keys of the inference gateway. */
 export function createApiKeysRouter(options: {
@@ -47,16 +26,19 @@ export function createApiKeysRouter(options: {
     const created = await audited(
       auditor,
       req,
-      'apikey-create',
       {
-        environmentId: req.params.id,
-        name: request.name,
-        models: request.models?.join(','),
-        rpm: request.rpm,
-        tpm: request.tpm,
-        monthlyBudget: request.monthlyBudget,
+        eventId: 'apikey-create',
+        meta: {
+          environmentId: req.params.id,
+          name: request.name,
+          models: request.models?.join(','),
+          rpm: request.rpm,
+          tpm: request.tpm,
+          monthlyBudget: request.monthlyBudget,
+        },
       },
       () => keys.create(req.params.id, request, { credentials }),
+      keyMeta,
     );
     res.status(201).json(created);
   });
@@ -73,9 +55,12 @@ export function createApiKeysRouter(options: {
     const revoked = await audited(
       auditor,
       req,
-      'apikey-revoke',
-      { environmentId: req.params.id, keyId: req.params.keyId },
+      {
+        eventId: 'apikey-revoke',
+        meta: { environmentId: req.params.id, keyId: req.params.keyId },
+      },
       () => keys.revoke(req.params.id, req.params.keyId, { credentials }),
+      keyMeta,
     );
     res.json(revoked);
   });

@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { deployInferenceServiceRequestSchema } from '@genai-portal/plugin-genai-playground-common';
 import Router from 'express-promise-router';
+import { audited } from '../../lib/audit';
 import { parseInput } from '../../lib/validation';
 import type { InferenceDeployer } from './InferenceDeployer';
 
@@ -18,28 +19,23 @@ export function createInferenceServicesRouter(options: {
   router.post('/environments/:id/inference-services', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const request = parseInput(deployInferenceServiceRequestSchema, req.body);
-    const event = await auditor.createEvent({
-      eventId: 'inference-service-deploy',
-      severityLevel: 'medium',
-      request: req,
-      meta: {
-        environmentId: req.params.id,
-        name: request.name,
-        model: request.model,
-        replicas: request.replicas,
-        gpusPerReplica: request.gpusPerReplica,
+    const service = await audited(
+      auditor,
+      req,
+      {
+        eventId: 'inference-service-deploy',
+        meta: {
+          environmentId: req.params.id,
+          name: request.name,
+          model: request.model,
+          replicas: request.replicas,
+          gpusPerReplica: request.gpusPerReplica,
+        },
       },
-    });
-    try {
-      const service = await deployer.deploy(req.params.id, request, {
-        credentials,
-      });
-      await event.success({ meta: { objects: service.objects.length } });
-      res.status(201).json(service);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+      () => deployer.deploy(req.params.id, request, { credentials }),
+      deployed => ({ objects: deployed.objects.length }),
+    );
+    res.status(201).json(service);
   });
   return router;
 }
