@@ -212,9 +212,10 @@ describe.each(databases.eachSupportedId())(
       const put = await request(server)
         .put(`${API}/budgets`)
         .set('Authorization', auth)
-        .send({ scope: 'team', subject: ML, monthlyAmount: 1234.5 })
+        .send({ scope: 'team', subject: 'ml-research', monthlyAmount: 1234.5 })
         .expect(200);
       expect(put.body.budget).toMatchObject({
+        subject: ML,
         monthlyMicros: 1_234_500_000,
         updatedBy: 'user:default/lead',
       });

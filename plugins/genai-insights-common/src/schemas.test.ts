@@ -9,7 +9,7 @@ describe('request schemas', () => {
     const q = costOverTimeQuerySchema.parse({
       from: '2026-11-01',
       to: '2026-12-01',
-      teams: 'group:default/a, group:default/b',
+      teams: 'group:default/a, b',
     });
     expect(q).toEqual({
       from: '2026-11-01',
@@ -51,5 +51,34 @@ describe('request schemas', () => {
         monthlyAmount: -1,
       }).error?.issues[0].path,
     ).toEqual(['monthlyAmount']);
+  });
+
+  it('keeps teams as group refs and refuses other kinds', () => {
+    expect(
+      budgetPutSchema.parse({
+        scope: 'team',
+        subject: 'ml-research',
+        monthlyAmount: 1,
+      }).subject,
+    ).toBe('group:default/ml-research');
+    expect(
+      budgetPutSchema.parse({
+        scope: 'cost-center',
+        subject: 'CC-1',
+        monthlyAmount: 1,
+      }).subject,
+    ).toBe('CC-1');
+    const user = budgetPutSchema.safeParse({
+      scope: 'team',
+      subject: 'user:default/ann',
+      monthlyAmount: 1,
+    });
+    expect(user.error?.issues[0].path).toEqual(['subject']);
+    const teams = costTopQuerySchema.safeParse({
+      from: '2026-11-01',
+      to: '2026-11-02',
+      teams: 'a,component:default/x',
+    });
+    expect(teams.error?.issues[0]).toMatchObject({ path: ['teams'] });
   });
 });

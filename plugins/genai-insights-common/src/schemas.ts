@@ -11,16 +11,41 @@ const isoTime = z
     message: 'must be an ISO 8601 date or time',
   });
 
-/** A comma-separated list of group entity refs (`group:default/ml-research,...`). */
+/**
+ * A team as the ledger keys it: a group entity ref. A bare name is in the default namespace
+ * (`ml-research` is `group:default/ml-research`); any other kind is not a team.
+ * @public
+ */
+export function toTeamRef(team: string): string | undefined {
+  const value = team.trim();
+  if (!value.includes(':')) {
+    return /^[^/]+$/.test(value) ? `group:default/${value}` : undefined;
+  }
+  return /^group:[^/:]+\/[^/:]+$/.test(value) ? value : undefined;
+}
+
+/** A comma-separated list of teams (`group:default/ml-research,genai-apps`), as group refs. */
 const teamList = z
   .string()
   .max(4000)
-  .transform(v =>
-    v
+  .transform((v, ctx) => {
+    const teams: string[] = [];
+    for (const team of v
       .split(',')
       .map(t => t.trim())
-      .filter(Boolean),
-  );
+      .filter(Boolean)) {
+      const ref = toTeamRef(team);
+      if (!ref) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${team}' is not a group name or group entity ref`,
+        });
+        return z.NEVER;
+      }
+      teams.push(ref);
+    }
+    return teams;
+  });
 
 const range = {
   /** Start, inclusive; floored to the hour. */
@@ -119,14 +144,32 @@ export const BUDGET_SCOPES = ['team', 'cost-center'] as const;
 /** @public */
 export type BudgetScope = (typeof BUDGET_SCOPES)[number];
 
-/** Body of `PUT /budgets`: set (or, with `monthlyAmount: null`, remove) a monthly budget. @public */
-export const budgetPutSchema = z.strictObject({
-  scope: z.enum(BUDGET_SCOPES),
-  /** A group entity ref for `team`, the cost center's code for `cost-center`. */
-  subject: z.string().min(1).max(255),
-  /** In currency units; null removes the budget. */
-  monthlyAmount: z.number().min(0).max(1e9).nullable(),
-});
+/**
+ * Body of `PUT /budgets`: set (or, with `monthlyAmount: null`, remove) a monthly budget. A team
+ * is given as a group name or ref and kept as a ref, the way the ledger names teams.
+ * @public
+ */
+export const budgetPutSchema = z
+  .strictObject({
+    scope: z.enum(BUDGET_SCOPES),
+    /** A group name or entity ref for `team`, the cost center's code for `cost-center`. */
+    subject: z.string().trim().min(1).max(255),
+    /** In currency units; null removes the budget. */
+    monthlyAmount: z.number().min(0).max(1e9).nullable(),
+  })
+  .transform((body, ctx) => {
+    if (body.scope !== 'team') return body;
+    const subject = toTeamRef(body.subject);
+    if (!subject) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['subject'],
+        message: 'must be a group name or group entity ref',
+      });
+      return z.NEVER;
+    }
+    return { ...body, subject };
+  });
 
 /** @public */
-export type BudgetPutRequest = z.infer<typeof budgetPutSchema>;
+export type BudgetPutRequest = z.input<typeof budgetPutSchema>;
