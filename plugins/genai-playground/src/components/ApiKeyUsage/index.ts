@@ -1,0 +1,1 @@
+export { ApiKeyUsage } from './ApiKeyUsage';

@@ -1,0 +1,1 @@
+export { ApiKeysTable } from './ApiKeysTable';

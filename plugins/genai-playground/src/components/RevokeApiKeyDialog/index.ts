@@ -1,0 +1,1 @@
+export { RevokeApiKeyDialog } from './RevokeApiKeyDialog';
