@@ -15,6 +15,7 @@ import type { EnvironmentStore } from '../environments/EnvironmentStore';
 import type { ApiKeyService } from '../keys/ApiKeyService';
 import type { ApiKeyStore } from '../keys/ApiKeyStore';
 import { createKeysCapability } from '../keys/createKeysCapability';
+import { DatabaseApiKeyStore } from '../keys/DatabaseApiKeyStore';
 import type { KubernetesClient } from '../kubernetes/KubernetesClient';
 import type { ScheduledTask } from '../lib/Capability';
 import { createMeteringCapability } from '../metering/createMeteringCapability';
@@ -57,7 +58,8 @@ export interface InferenceGatewayOptions {
 /**
  * The inference capability wired together: models and their replicas, limits (memory or
  * Redis), API keys, metering, metrics, the OpenAI router, discovery and deployment of model
- * servers. plugin.ts mounts its routers and calls `close()` at shutdown.
+ * servers. createInferenceCapability hands its routers and tasks to the wiring; `start` closes
+ * it at shutdown.
  */
 export class InferenceGateway {
   static async create(
@@ -80,28 +82,8 @@ export class InferenceGateway {
       batchSize: config.metering.batchSize,
       logger,
     });
-    // Keys check their models against the registry and revoke through the authenticator's
-    // cache: both belong to the gateway made below.
-    let gateway: InferenceGateway | undefined;
-    const keys = await createKeysCapability({
-      database,
-      environments: options.environments,
-      usage: metering.store,
-      gate,
-      modelNames: () => gateway!.registry.list().map(m => m.name),
-      defaults: config.keyDefaults,
-      ceilings: config.keyCeilings,
-      currency: config.currency,
-      onRevoke: keyId => gateway!.auth.evictKey(keyId),
-    });
-    gateway = new InferenceGateway(options, limits, {
-      keys: keys.service,
-      keyStore: keys.store,
-      usage: metering.service,
-      usageStore: metering.store,
-      recorder: metering.recorder,
-    });
-    return gateway;
+    const keyStore = await DatabaseApiKeyStore.create({ database });
+    return new InferenceGateway(options, limits, metering, keyStore);
   }
 
   readonly metrics = new GatewayMetrics();
@@ -124,24 +106,22 @@ export class InferenceGateway {
   private constructor(
     options: InferenceGatewayOptions,
     limits: LimitStore,
-    parts: {
-      keys: ApiKeyService;
-      keyStore: ApiKeyStore;
-      usage: UsageService;
-      usageStore: UsageStore;
+    metering: {
+      service: UsageService;
+      store: UsageStore;
       recorder: UsageRecorder;
     },
+    keyStore: ApiKeyStore,
   ) {
     const { config, logger } = options;
-    const { usageStore } = parts;
+    const usageStore = metering.store;
     this.#config = config;
     this.#limits = limits;
     this.#httpAuth = options.httpAuth;
     this.#permissions = options.permissions;
-    this.keys = parts.keys;
-    this.keyStore = parts.keyStore;
-    this.usage = parts.usage;
-    this.recorder = parts.recorder;
+    this.keyStore = keyStore;
+    this.usage = metering.service;
+    this.recorder = metering.recorder;
     this.#replicas = new ReplicaDirectory({
       connectTimeoutMs: config.timeouts.connectMs,
       cooldownFailures: config.cooldown.failures,
@@ -154,7 +134,7 @@ export class InferenceGateway {
       onServed: name => this.metrics.startModelSeries(name),
     });
     this.auth = new GatewayAuthenticator({
-      keys: parts.keyStore,
+      keys: keyStore,
       environments: options.environments,
       usage: usageStore,
       limits,
@@ -178,6 +158,17 @@ export class InferenceGateway {
       config,
       logger,
     });
+    this.keys = createKeysCapability({
+      keys: keyStore,
+      environments: options.environments,
+      usage: usageStore,
+      gate: options.gate,
+      modelNames: () => this.registry.list().map(m => m.name),
+      defaults: config.keyDefaults,
+      ceilings: config.keyCeilings,
+      currency: config.currency,
+      onRevoke: keyId => this.auth.evictKey(keyId),
+    }).service;
     this.discovery = new InferenceServiceDiscovery({
       kube: options.kube,
       environments: options.environments,

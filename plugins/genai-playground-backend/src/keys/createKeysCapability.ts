@@ -1,19 +1,12 @@
-import type { DatabaseService } from '@backstage/backend-plugin-api';
 import type { Capability } from '../lib/Capability';
 import { ApiKeyService, type ApiKeyServiceOptions } from './ApiKeyService';
-import { DatabaseApiKeyStore } from './DatabaseApiKeyStore';
 
 /**
- * API keys of environments: issued, listed with their usage and revoked (`service`); their
- * records (`store`), which the gateway authenticates with and environments revoke on delete.
+ * API keys of environments: issued, listed with their usage and revoked (`service`), on the key
+ * records (`keys`, a DatabaseApiKeyStore) the gateway authenticates with.
  */
-export async function createKeysCapability(
-  options: Omit<ApiKeyServiceOptions, 'keys'> & { database: DatabaseService },
-): Promise<
-  Capability & { service: ApiKeyService; store: DatabaseApiKeyStore }
-> {
-  const { database, ...serviceOptions } = options;
-  const store = await DatabaseApiKeyStore.create({ database });
-  const service = new ApiKeyService({ ...serviceOptions, keys: store });
-  return { service, store };
+export function createKeysCapability(
+  options: ApiKeyServiceOptions,
+): Capability & { service: ApiKeyService } {
+  return { service: new ApiKeyService(options) };
 }

@@ -174,10 +174,17 @@ export class PermissionGate {
   }
 }
 
+/** The alternatives of a decision: its anyOf, or its one condition; none for other shapes. */
+function alternativesOf(
+  criteria: PermissionCriteria<PermissionCondition>,
+): PermissionCriteria<PermissionCondition>[] {
+  if ('anyOf' in criteria) return criteria.anyOf;
+  if ('rule' in criteria) return [criteria];
+  return [];
+}
+
 function teamsOf(criteria: PermissionCriteria<PermissionCondition>): string[] {
-  const alternatives =
-    'anyOf' in criteria ? criteria.anyOf : 'rule' in criteria ? [criteria] : [];
-  return alternatives.flatMap(c =>
+  return alternativesOf(criteria).flatMap(c =>
     'rule' in c && c.rule === ENVIRONMENT_RULES.IS_IN_TEAM
       ? ((c.params as { teams?: string[] })?.teams ?? []).map(t =>
           normalizeRef(t, 'group'),
