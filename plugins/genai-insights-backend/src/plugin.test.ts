@@ -204,6 +204,18 @@ describe.each(databases.eachSupportedId())(
         .send({ scope: 'team', subject: ML, monthlyAmount: -5 })
         .expect(400);
       expect(put.body.error.message).toMatch(/monthlyAmount/);
+      // Not JSON, or over 10 kB: the caller's mistake, never a 500.
+      await request(server)
+        .put(`${API}/budgets`)
+        .set('Authorization', auth)
+        .set('content-type', 'application/json')
+        .send('{"scope": "team",')
+        .expect(400);
+      await request(server)
+        .put(`${API}/budgets`)
+        .set('Authorization', auth)
+        .send({ scope: 'team', subject: 'x'.repeat(20_000), monthlyAmount: 1 })
+        .expect(400);
     });
 
     it('sets budgets and reports them; exports the ledger and FOCUS as CSV', async () => {
