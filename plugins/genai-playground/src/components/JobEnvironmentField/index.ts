@@ -1,0 +1,1 @@
+export { JobEnvironmentField } from './JobEnvironmentField';
