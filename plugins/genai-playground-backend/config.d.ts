@@ -71,6 +71,17 @@ export interface Config {
      */
     gatewayNamespace?: string;
     /**
+     * What the portal's own ServiceAccount may do inside each environment namespace: a
+     * RoleBinding there binds `clusterRole` (the chart's `<release>-environment`: `get` Secrets, so
+     * a job's `secretKeyRef` can be checked) to `serviceAccount` (`<namespace>/<name>`). The
+     * portal holds no Secrets rights outside environment namespaces. Default: no such binding
+     * (kube-sim does not enforce RBAC).
+     */
+    portalAccess?: {
+      clusterRole: string;
+      serviceAccount: string;
+    };
+    /**
      * Where pods of playground namespaces may connect to. Always: DNS (kube-system and
      * openshift-dns, port 53 and OpenShift DNS's 5353), the gateway namespace, and pods of their
      * own namespace; so models are reached only through the gateway, and never another team's

@@ -137,6 +137,28 @@ describe('readPlaygroundConfig', () => {
     });
   });
 
+  it("reads the portal's access to environment namespaces, naming a bad value", () => {
+    expect(
+      read({
+        cluster: 'kube-sim',
+        portalAccess: {
+          clusterRole: 'portal-environment',
+          serviceAccount: 'genai-portal/portal',
+        },
+      }).portalAccess,
+    ).toEqual({
+      clusterRole: 'portal-environment',
+      serviceAccount: { namespace: 'genai-portal', name: 'portal' },
+    });
+    expect(read({ cluster: 'kube-sim' }).portalAccess).toBeUndefined();
+    expect(() =>
+      read({
+        cluster: 'kube-sim',
+        portalAccess: { clusterRole: 'portal-environment', serviceAccount: 'portal' },
+      }),
+    ).toThrow('genaiPlayground.portalAccess.serviceAccount');
+  });
+
   it('fills defaults around the cluster name', () => {
     const config = read({ cluster: 'kube-sim' });
     expect(config.cluster).toEqual({

@@ -38,6 +38,8 @@ export interface PlaygroundConfig {
   adminGroups: string[];
   routerNamespaceSelector: Record<string, string>;
   gatewayNamespace: string;
+  /** The portal's own rights in each environment namespace, when configured. */
+  portalAccess?: PortalAccess;
   /** Where pods of playground namespaces may connect to, besides DNS, the gateway and each other. */
   egress: {
     /** IPv4 addresses outside the cluster (package downloads), except `exceptCidrs`. */
@@ -361,6 +363,9 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
     config?.getOptionalString('gatewayNamespace') ?? 'genai-portal';
 
   const egress = readEgress(config?.getOptionalConfig('egress'));
+  const portalAccess = readPortalAccess(
+    config?.getOptionalConfig('portalAccess'),
+  );
 
   const kc = config?.getOptionalConfig('kubernetes');
   return {
@@ -371,6 +376,7 @@ export function readPlaygroundConfig(root: Config): PlaygroundConfig {
     adminGroups,
     routerNamespaceSelector,
     gatewayNamespace,
+    ...(portalAccess ? { portalAccess } : {}),
     egress,
     kubernetes: {
       requestTimeoutMs: number(
@@ -424,3 +430,42 @@ export function toSettings(config: PlaygroundConfig): PlaygroundSettings {
     defaultTeamLimits: config.defaultTeamLimits,
   };
 }
+
+/** The ClusterRole the portal's ServiceAccount is bound to in each environment namespace. */
+export interface PortalAccess {
+  clusterRole: string;
+  serviceAccount: { namespace: string; name: string };
+}
+
+function readPortalAccess(
+  section: Config | undefined,
+): PortalAccess | undefined {
+  if (!section) return undefined;
+  const key = `${KEY}.portalAccess`;
+  const clusterRole = section.getString('clusterRole');
+  if (!DNS_SUBDOMAIN.test(clusterRole)) {
+    throw new ConfigProblem(
+      `${key}.clusterRole`,
+      `'${clusterRole}' is not a ClusterRole name`,
+    );
+  }
+  const [namespace, name, ...rest] = section
+    .getString('serviceAccount')
+    .split('/');
+  if (
+    rest.length ||
+    !DNS_SUBDOMAIN.test(namespace ?? '') ||
+    !DNS_SUBDOMAIN.test(name ?? '')
+  ) {
+    throw new ConfigProblem(
+      `${key}.serviceAccount`,
+      `must be <namespace>/<name> of a ServiceAccount, got '${section.getString(
+        'serviceAccount',
+      )}'`,
+    );
+  }
+  return { clusterRole, serviceAccount: { namespace, name } };
+}
+
+/** A Kubernetes object name (RFC 1123 subdomain). */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;

@@ -18,6 +18,7 @@ import {
   namespaceManifest,
   networkPolicyManifests,
   resourceQuotaManifest,
+  portalRoleBindingManifest,
   roleBindingManifest,
   type EnvironmentSpec,
 } from './manifests';
@@ -49,7 +50,11 @@ export interface EnvironmentProvisionerOptions {
   kube: KubernetesClient;
   config: Pick<
     PlaygroundConfig,
-    'rateCard' | 'routerNamespaceSelector' | 'gatewayNamespace' | 'egress'
+    | 'rateCard'
+    | 'routerNamespaceSelector'
+    | 'gatewayNamespace'
+    | 'egress'
+    | 'portalAccess'
   >;
   logger: LoggerService;
   /**
@@ -77,7 +82,7 @@ export class EnvironmentProvisioner {
   }
 
   /** The number of requests provisioning makes at least; used to size the create lock. */
-  static readonly STEPS = 9;
+  static readonly STEPS = 10;
 
   /**
    * Makes (or adopts) every object of the environment.
@@ -136,6 +141,19 @@ export class EnvironmentProvisioner {
       replace: ({ rbac }, name, body) =>
         rbac.replaceNamespacedRoleBinding({ namespace, name, body }),
     });
+    const { portalAccess } = this.#options.config;
+    if (portalAccess) {
+      await this.#ensure(before, {
+        kind: 'RoleBinding',
+        desired: portalRoleBindingManifest(env, portalAccess),
+        create: ({ rbac }, body) =>
+          rbac.createNamespacedRoleBinding({ namespace, body }),
+        read: ({ rbac }, name) =>
+          rbac.readNamespacedRoleBinding({ namespace, name }),
+        replace: ({ rbac }, name, body) =>
+          rbac.replaceNamespacedRoleBinding({ namespace, name, body }),
+      });
+    }
   }
 
   /**

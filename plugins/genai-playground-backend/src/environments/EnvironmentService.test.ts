@@ -926,6 +926,43 @@ describe.each(databases.eachSupportedId())(
       expect(still.metadata?.deletionTimestamp).toBeUndefined();
     });
 
+    it("binds the portal's environment role to its ServiceAccount in the namespace, when configured", async () => {
+      const s = await services({
+        config: {
+          portalAccess: {
+            clusterRole: 'portal-environment',
+            serviceAccount: 'genai-portal/portal',
+          },
+        },
+      });
+      const env = await s.environments.create(
+        request({ name: unique('pa'), gpus: 0 }),
+        as(MARCO),
+      );
+      const binding = await simApis(sim).rbac.readNamespacedRoleBinding({
+        namespace: env.namespace,
+        name: 'genai-playground-portal',
+      });
+      expect(binding.roleRef).toEqual({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'portal-environment',
+      });
+      expect(binding.subjects).toEqual([
+        { kind: 'ServiceAccount', name: 'portal', namespace: 'genai-portal' },
+      ]);
+      // Without the setting (kube-sim, dev) there is no such binding.
+      const plain = await (
+        await services()
+      ).environments.create(request({ name: unique('pb'), gpus: 0 }), as(MARCO));
+      await expect(
+        simApis(sim).rbac.readNamespacedRoleBinding({
+          namespace: plain.namespace,
+          name: 'genai-playground-portal',
+        }),
+      ).rejects.toThrow();
+    });
+
     it('lets an admin create for any team, and refuses non-members', async () => {
       const s = await services();
       const env = await s.environments.create(

@@ -10,7 +10,7 @@ import type {
   V1ResourceQuota,
   V1RoleBinding,
 } from '@kubernetes/client-node';
-import type { PlaygroundConfig } from '../config';
+import type { PlaygroundConfig, PortalAccess } from '../config';
 
 /** Label on everything the portal makes; objects without it are never adopted or deleted. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
@@ -24,6 +24,7 @@ export const GPU_RESOURCE = 'amd.com/gpu';
 export const QUOTA_NAME = 'genai-playground-quota';
 export const LIMIT_RANGE_NAME = 'genai-playground-limits';
 export const ROLE_BINDING_NAME = 'genai-playground-team-edit';
+export const PORTAL_ROLE_BINDING_NAME = 'genai-playground-portal';
 export const NETWORK_POLICY_NAMES = {
   denyIngress: 'default-deny-ingress',
   sameNamespace: 'allow-same-namespace',
@@ -312,6 +313,37 @@ export function roleBindingManifest(env: EnvironmentSpec): V1RoleBinding {
         apiGroup: 'rbac.authorization.k8s.io',
         kind: 'Group',
         name: entityName(env.team),
+      },
+    ],
+  };
+}
+
+/**
+ * The portal's own ServiceAccount gets its environment role here (Secrets `get`, to check a job's
+ * `secretKeyRef`), and nowhere else: it holds no Secrets rights cluster-wide.
+ */
+export function portalRoleBindingManifest(
+  env: EnvironmentSpec,
+  access: PortalAccess,
+): V1RoleBinding {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: {
+      name: PORTAL_ROLE_BINDING_NAME,
+      namespace: env.namespace,
+      labels: commonLabels(env),
+    },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: access.clusterRole,
+    },
+    subjects: [
+      {
+        kind: 'ServiceAccount',
+        name: access.serviceAccount.name,
+        namespace: access.serviceAccount.namespace,
       },
     ],
   };
