@@ -62,7 +62,7 @@ const PROVISIONER: [string, string[], string][] = [
   [
     'core/pods/log',
     ['get'],
-    "a job's logs, read and followed (JobService, podLogs)",
+    "a job's logs, read and followed (JobService, openPodLog)",
   ],
   ['core/events', ['list'], "why a job's pod does not start (JobReconciler)"],
   [
@@ -237,7 +237,7 @@ function callsInCode(): string[] {
   }
   expect([...raw].sort()).toEqual([
     'plugins/genai-playground-backend/src/jobs/JobWatcher.ts',
-    'plugins/genai-playground-backend/src/jobs/podLogs.ts',
+    'plugins/genai-playground-backend/src/jobs/openPodLog.ts',
   ]);
   const watcher = fs.readFileSync(
     path.join(repo, 'plugins/genai-playground-backend/src/jobs/JobWatcher.ts'),
@@ -248,7 +248,7 @@ function callsInCode(): string[] {
   calls.add('batch/jobs: watch');
   calls.add('core/pods: watch');
   const logs = fs.readFileSync(
-    path.join(repo, 'plugins/genai-playground-backend/src/jobs/podLogs.ts'),
+    path.join(repo, 'plugins/genai-playground-backend/src/jobs/openPodLog.ts'),
     'utf8',
   );
   expect(logs).toContain('/api/v1/namespaces/');
