@@ -260,10 +260,6 @@ export class GenaiPlaygroundClient implements GenaiPlaygroundApi {
     );
   }
 
-  /**
-   * Metered gateway calls, aggregated by team, key, model, environment or day. Not yet on
-   * GenaiPlaygroundApi: the fakes that implement that interface in other packages need it first.
-   */
   async getUsage(
     query: UsageQuery = {},
     options?: RequestOptions,

@@ -21,6 +21,8 @@ import type {
   CreatedApiKey,
   DeployInferenceServiceRequest,
   InferenceService,
+  UsageQuery,
+  UsageReport,
 } from './inference';
 import type { PlaygroundSettings } from './settings';
 
@@ -120,6 +122,11 @@ export interface GenaiPlaygroundApi {
     request: DeployInferenceServiceRequest,
     options?: RequestOptions,
   ): Promise<InferenceService>;
+  /**
+   * Metered gateway calls, aggregated by team, key, model, environment or day, over the teams
+   * the caller may read.
+   */
+  getUsage(query?: UsageQuery, options?: RequestOptions): Promise<UsageReport>;
 }
 
 /** @public */

@@ -157,6 +157,7 @@ export function fakeApi(
     listApiKeys: jest.fn().mockResolvedValue({ items: [] }),
     createApiKey: jest.fn().mockRejectedValue(new Error('not faked')),
     revokeApiKey: jest.fn().mockRejectedValue(new Error('not faked')),
+    getUsage: jest.fn().mockRejectedValue(new Error('not faked')),
     listModels: jest.fn().mockResolvedValue({ data: [] }),
     streamChatCompletion: jest.fn().mockRejectedValue(new Error('not faked')),
     ...overrides,

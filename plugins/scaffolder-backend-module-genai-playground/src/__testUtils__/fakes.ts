@@ -133,6 +133,7 @@ export function fakeClient() {
     createApiKey: jest.fn(unused),
     listApiKeys: jest.fn(unused),
     revokeApiKey: jest.fn(unused),
+    getUsage: jest.fn(unused),
     deployInferenceService: jest.fn(unused),
   } satisfies GenaiPlaygroundApi;
   return client;
