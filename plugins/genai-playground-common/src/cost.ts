@@ -1,6 +1,6 @@
 import type { GpuPool } from './environment';
 
-/** Hours in an average month (365 * 24 / 12), the convention of cloud price lists. */
+/** Hours in an average month (365 * 24 / 12), the convention of cloud price lists. @public */
 export const HOURS_PER_MONTH = 730;
 
 /** Prices of the platform's resources, from config (`genaiPlayground.rateCard`). @public */

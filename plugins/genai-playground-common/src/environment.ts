@@ -1,14 +1,15 @@
 import { z } from 'zod';
 
-/** The GPU pools: MI355X nodes serve inference, MI300X nodes run blueprint workloads. */
+/** The GPU pools: MI355X nodes serve inference, MI300X nodes run blueprint workloads. @public */
 export const GPU_POOLS = ['mi355x', 'mi300x'] as const;
 /** @public */
 export type GpuPool = (typeof GPU_POOLS)[number];
 
-/** Labels the seed's Gatekeeper policy requires on every namespace. */
+/** Labels the seed's Gatekeeper policy requires on every namespace. @public */
 export const SECURITY_LEVELS = ['low', 'medium', 'high'] as const;
 /** @public */
 export type SecurityLevel = (typeof SECURITY_LEVELS)[number];
+/** @public */
 export const DATA_CLASSIFICATIONS = [
   'public',
   'internal',
@@ -18,7 +19,7 @@ export const DATA_CLASSIFICATIONS = [
 /** @public */
 export type DataClassification = (typeof DATA_CLASSIFICATIONS)[number];
 
-/** A DNS-1123 label, as Kubernetes requires of namespace names. */
+/** A DNS-1123 label, as Kubernetes requires of namespace names. @public */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**

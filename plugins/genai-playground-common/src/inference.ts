@@ -67,22 +67,23 @@ export const inferencePermissions = [
 
 // ------------------------------------------------------------------ wire constants
 
-/** Every API key starts with this, so that secret scanners and the gateway recognise it. */
+/** Every API key starts with this, so that secret scanners and the gateway recognise it. @public */
 export const API_KEY_PREFIX = 'gpk-';
 
-/** Header a signed-in user sends to meter a call to one of their environments. */
+/** Header a signed-in user sends to meter a call to one of their environments. @public */
 export const ENVIRONMENT_HEADER = 'x-genai-environment';
 
-/** Response header: milliseconds the gateway itself added (before plus after the upstream call). */
+/** Response header: milliseconds the gateway itself added (before plus after the upstream call). @public */
 export const OVERHEAD_HEADER = 'x-genai-overhead-ms';
 
 /**
  * Every gateway answer names its call in this header (as OpenAI's do; the openai client shows it
  * as `requestID` on errors); a client may choose the id by sending the header itself.
+ * @public
  */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** Label of a Service that serves a model through the gateway; the value is the model name. */
+/** Label of a Service that serves a model through the gateway; the value is the model name. @public */
 export const INFERENCE_MODEL_LABEL = 'genai-playground.io/inference-model';
 
 // ------------------------------------------------------------------ models

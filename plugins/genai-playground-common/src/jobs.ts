@@ -48,7 +48,7 @@ export const genaiPlaygroundJobPermissions = [
 
 // ------------------------------------------------------------------ request
 
-/** GPUs of one MI300X (or MI355X) node: a pod asks for 1 to 8; 8 takes a whole node. */
+/** GPUs of one MI300X (or MI355X) node: a pod asks for 1 to 8; 8 takes a whole node. @public */
 export const GPUS_PER_NODE = 8;
 
 /** The statuses of a job; the last three are terminal. @public */
@@ -68,19 +68,21 @@ export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = [
   'Cancelled',
 ];
 
-/** A container environment variable name (a C identifier, as most images expect). */
+/** A container environment variable name (a C identifier, as most images expect). @public */
 export const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Variable names that must not carry a value in plain text: a name with KEY, TOKEN, SECRET,
  * PASSWORD, PASSWD or CREDENTIAL in it (HF_TOKEN, WANDB_API_KEY, DB_PASSWORD) takes its value
  * from a Secret of the environment (`valueFrom.secretKeyRef`).
+ * @public
  */
 export const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
 
 /**
  * Values that are secrets whatever the variable is called: tokens of Hugging Face, OpenAI-style
  * keys, GitHub tokens, AWS access key ids, PEM private keys.
+ * @public
  */
 export const SECRET_VALUE =
   /^(hf_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16})$|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
@@ -88,11 +90,12 @@ export const SECRET_VALUE =
 /**
  * A container image reference: `[registry[:port]/]path[:tag][@digest]`, lower-case path.
  * The backend checks the registry against `genaiPlayground.jobs.allowedRegistries`.
+ * @public
  */
 export const IMAGE_REFERENCE =
   /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
-/** A DNS-1123 subdomain (priority class names). */
+/** A DNS-1123 subdomain (priority class names). @public */
 export const DNS1123_SUBDOMAIN =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 

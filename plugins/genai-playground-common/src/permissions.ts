@@ -1,6 +1,6 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
-/** The resource type of playground environments, for conditional permission decisions. */
+/** The resource type of playground environments, for conditional permission decisions. @public */
 export const ENVIRONMENT_RESOURCE_TYPE = 'genai-playground-environment';
 
 /**
