@@ -1,12 +1,13 @@
 import type { RequestHandler } from 'express';
 import { PLUGIN_ID } from './pluginId';
 
-/** Where the root router mounts the gateway: `/api/<pluginId>/v1/`. */
+/** Where the root router mounts the gateway: `/api/<pluginId>/v1/`. @public */
 export const GATEWAY_PATH_PREFIX = `/api/${PLUGIN_ID}/v1/`;
 
 /**
  * The part of `@backstage/backend-defaults/rootHttpRouter`'s configure context the lane uses
  * (kept structural so the plugin does not depend on backend-defaults).
+ * @public
  */
 export interface GatewayFastLaneContext {
   app: { use(handler: RequestHandler): unknown };
@@ -29,6 +30,7 @@ export interface GatewayFastLaneContext {
  *
  * Usage, in the backend's index.ts:
  *   backend.add(rootHttpRouterServiceFactory({ configure: gatewayFastLane }));
+ * @public
  */
 export function gatewayFastLane(context: GatewayFastLaneContext): void {
   const { app, routes, middleware, applyDefaults } = context;

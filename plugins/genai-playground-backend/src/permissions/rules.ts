@@ -12,13 +12,13 @@ import {
 } from '@backstage/plugin-permission-node';
 import { z } from 'zod';
 
-/** A filter a condition translates to: environments whose `property` is one of `values`. */
+/** A filter a condition translates to: environments whose `property` is one of `values`. @public */
 export type EnvironmentQuery = {
   property: 'team' | 'owner';
   values: string[];
 };
 
-/** The resource type `genai-playground-environment`; resources are environments, refs their ids. */
+/** The resource type `genai-playground-environment`; resources are environments, refs their ids. @public */
 export const environmentResourceRef = createPermissionResourceRef<
   Environment,
   EnvironmentQuery
@@ -44,6 +44,7 @@ export function normalizeRef(
 /**
  * IS_IN_TEAM `{ teams: string[] }`: the environment belongs to one of these teams (group refs
  * such as `group:default/ml-research`, or bare group names).
+ * @public
  */
 export const isInTeam = createPermissionRule({
   name: ENVIRONMENT_RULES.IS_IN_TEAM,
@@ -65,6 +66,7 @@ export const isInTeam = createPermissionRule({
 /**
  * IS_OWNER `{ owners: string[] }`: the environment was created by one of these users (user
  * refs, or bare user names). A policy passes the caller: `{ owners: [user.info.userEntityRef] }`.
+ * @public
  */
 export const isOwner = createPermissionRule({
   name: ENVIRONMENT_RULES.IS_OWNER,
@@ -83,7 +85,7 @@ export const isOwner = createPermissionRule({
   }),
 });
 
-/** The permission rules of environments, by name. */
+/** The permission rules of environments, by name. @public */
 export const environmentPermissionRules = { isInTeam, isOwner };
 
 /**
@@ -103,6 +105,7 @@ export const environmentRuleset: PermissionRuleset<any, any, string> = {
 /**
  * Condition factories and a conditional decision helper for permission policies:
  * `createEnvironmentConditionalDecision(permission, environmentConditions.isInTeam({ teams }))`.
+ * @public
  */
 export const {
   conditions: environmentConditions,
