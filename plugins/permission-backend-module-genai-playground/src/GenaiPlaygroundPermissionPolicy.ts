@@ -22,7 +22,7 @@ import { backstageDecisions, type UserScope } from './backstageDecisions';
 import { ownedCatalogEntities, teamEnvironments } from './conditions';
 import type { TeamLeads } from './TeamLeads';
 
-/** Admins when `genaiPlayground.adminGroups` is not configured. */
+/** Admins when `genaiPlayground.adminGroups` is not configured. @public */
 export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-team'];
 
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };

@@ -2,7 +2,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 
-/** The group annotation naming a team's leads: comma-separated user names or refs. */
+/** The group annotation naming a team's leads: comma-separated user names or refs. @public */
 export const LEADS_ANNOTATION = 'genai-playground.io/leads';
 
 /** Finds the teams a user leads. @public */
@@ -11,7 +11,7 @@ export interface TeamLeads {
   getTeamsLedBy(userEntityRef: string): Promise<string[]>;
 }
 
-/** Parses a leads annotation into user entity refs. */
+/** Parses a leads annotation into user entity refs. @public */
 export function parseLeads(annotation: string | undefined): string[] {
   if (!annotation) {
     return [];

@@ -28,7 +28,7 @@ function decision(
   };
 }
 
-/** Environment conditions (rules registered by the genai-playground backend). */
+/** Environment conditions (rules registered by the genai-playground backend). @public */
 export const environmentConditions = {
   /** The environment's team is one of the groups. */
   isInTeam(params: {
