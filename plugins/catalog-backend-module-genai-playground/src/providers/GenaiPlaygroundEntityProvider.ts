@@ -15,7 +15,7 @@ import type {
 import type { EnvironmentChangeEventPayload } from '@genai-portal/plugin-genai-playground-node';
 import { environmentToEntity, isLive } from './environmentEntity';
 
-/** The provider's name: stable, since the catalog ties the entities it emitted to it. */
+/** The provider's name: stable, since the catalog ties the entities it emitted to it. @public */
 export const GENAI_PLAYGROUND_PROVIDER_NAME = 'genai-playground-environments';
 
 const TARGET_PLUGIN_ID = 'genai-playground';

@@ -63,6 +63,7 @@ function teamRef(team: string) {
  * A playground environment as a catalog Resource: named after its namespace, owned by its team,
  * part of the genai-playground system and depending on its GPU pool's Resource, with the
  * Kubernetes annotations that let the Kubernetes tab show the namespace's workloads.
+ * @public
  */
 export function environmentToEntity(
   environment: Environment,
