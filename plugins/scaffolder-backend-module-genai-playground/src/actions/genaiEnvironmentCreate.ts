@@ -22,7 +22,7 @@ const TARGET_PLUGIN_ID = 'genai-playground';
 /** The action's id, as templates name it in `steps[].action`. @public */
 export const GENAI_ENVIRONMENT_CREATE_ACTION_ID = 'genai:environment:create';
 
-/** The annotation of a group entity naming the team's default cost center. */
+/** The annotation of a group entity naming the team's default cost center. @public */
 export const COST_CENTER_ANNOTATION = 'genai-playground.io/cost-center';
 
 /** @public */

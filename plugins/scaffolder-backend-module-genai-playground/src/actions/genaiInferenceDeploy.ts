@@ -20,7 +20,7 @@ export interface GenaiInferenceDeployActionOptions {
   auth: AuthService;
 }
 
-/** Where the portal's OpenAI-compatible gateway lives, relative to the app's base URL. */
+/** Where the portal's OpenAI-compatible gateway lives, relative to the app's base URL. @public */
 export const GATEWAY_PATH = '/api/genai-playground/v1';
 
 /**
