@@ -154,7 +154,10 @@ describe('readPlaygroundConfig', () => {
     expect(() =>
       read({
         cluster: 'kube-sim',
-        portalAccess: { clusterRole: 'portal-environment', serviceAccount: 'portal' },
+        portalAccess: {
+          clusterRole: 'portal-environment',
+          serviceAccount: 'portal',
+        },
       }),
     ).toThrow('genaiPlayground.portalAccess.serviceAccount');
   });

@@ -272,7 +272,10 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
     it('lets a team delete the catalog entities it owns, of kinds it may register', async () => {
       const { decide } = setup();
       expect(
-        await decide(backstage('catalog.entity.delete', 'catalog-entity'), lena),
+        await decide(
+          backstage('catalog.entity.delete', 'catalog-entity'),
+          lena,
+        ),
       ).toEqual({
         result: AuthorizeResult.CONDITIONAL,
         pluginId: 'catalog',
@@ -297,7 +300,10 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
     it('shows scaffolder tasks to the user who started them', async () => {
       const { decide } = setup();
       expect(
-        await decide(backstage('scaffolder.task.read', 'scaffolder-task'), lena),
+        await decide(
+          backstage('scaffolder.task.read', 'scaffolder-task'),
+          lena,
+        ),
       ).toEqual({
         result: AuthorizeResult.CONDITIONAL,
         pluginId: 'scaffolder',
@@ -327,7 +333,10 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
               rule: 'IS_ENTITY_OWNER',
               resourceType: 'catalog-entity',
               params: {
-                claims: ['group:default/data-office', 'group:default/ml-research'],
+                claims: [
+                  'group:default/data-office',
+                  'group:default/ml-research',
+                ],
               },
             },
           ],

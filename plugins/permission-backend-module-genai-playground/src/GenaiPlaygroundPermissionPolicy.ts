@@ -105,7 +105,10 @@ export class GenaiPlaygroundPermissionPolicy implements PermissionPolicy {
     if (isPermission(permission, kubernetesWorkloadsReadPermission)) {
       // Environments (Resources from the portal's provider, owned by their team); Kubernetes
       // annotations on kinds users may register are never trusted.
-      return ownedCatalogEntities(['resource'], await this.#withLedTeams(scope));
+      return ownedCatalogEntities(
+        ['resource'],
+        await this.#withLedTeams(scope),
+      );
     }
     return backstageDecisions[permission.name]?.(scope) ?? DENY;
   }

@@ -68,7 +68,11 @@ export function ownedCatalogEntities(
 ): ConditionalPolicyDecision {
   return decision('catalog', 'catalog-entity', {
     allOf: [
-      { rule: 'IS_ENTITY_KIND', resourceType: 'catalog-entity', params: { kinds } },
+      {
+        rule: 'IS_ENTITY_KIND',
+        resourceType: 'catalog-entity',
+        params: { kinds },
+      },
       {
         rule: 'IS_ENTITY_OWNER',
         resourceType: 'catalog-entity',

@@ -954,7 +954,10 @@ describe.each(databases.eachSupportedId())(
       // Without the setting (kube-sim, dev) there is no such binding.
       const plain = await (
         await services()
-      ).environments.create(request({ name: unique('pb'), gpus: 0 }), as(MARCO));
+      ).environments.create(
+        request({ name: unique('pb'), gpus: 0 }),
+        as(MARCO),
+      );
       await expect(
         simApis(sim).rbac.readNamespacedRoleBinding({
           namespace: plain.namespace,
