@@ -431,6 +431,9 @@ export function toSettings(config: PlaygroundConfig): PlaygroundSettings {
   };
 }
 
+/** A Kubernetes object name (RFC 1123 subdomain). */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
 /** The ClusterRole the portal's ServiceAccount is bound to in each environment namespace. */
 export interface PortalAccess {
   clusterRole: string;
@@ -466,6 +469,3 @@ function readPortalAccess(
   }
   return { clusterRole, serviceAccount: { namespace, name } };
 }
-
-/** A Kubernetes object name (RFC 1123 subdomain). */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
