@@ -120,6 +120,16 @@ export interface Config {
        */
       sqliteWriteAheadLog?: boolean;
     };
+    /** The incremental facts feed (GET /facts) the genai-insights backend reads. */
+    factsFeed?: {
+      /**
+       * Rows are delivered only once they are this many seconds old (by their time: an event's,
+       * a job timeline entry's, the end of a metered call plus `inference.metering.flushIntervalMs`),
+       * so that a row whose id was taken before but committed after a higher one is not passed over.
+       * At least 0. Default 10.
+       */
+      settleSeconds?: number;
+    };
     /**
      * The inference gateway: OpenAI's API at /api/genai-playground/v1 in front of the model
      * servers (vLLM), with API keys per environment, limits, budgets and metering.

@@ -90,6 +90,7 @@ describe('genaiPlaygroundPlugin', () => {
       'genai-playground.environment.read',
       'genai-playground.environment.update',
       'genai-playground.environment.use',
+      'genai-playground.facts.read',
       'genai-playground.inference.deploy',
       'genai-playground.inference.usage.read',
       'genai-playground.inference.use',

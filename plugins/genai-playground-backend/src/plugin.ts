@@ -8,6 +8,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { readPlaygroundConfig, toSettings } from './config';
 import { createEnvironmentsCapability } from './environments/createEnvironmentsCapability';
 import { DatabaseEnvironmentStore } from './environments/DatabaseEnvironmentStore';
+import { createFactsCapability } from './facts/createFactsCapability';
 import { readInferenceConfig } from './inference/config';
 import { createInferenceCapability } from './inference/createInferenceCapability';
 import { readJobsConfig, toJobSettings } from './jobs/config';
@@ -88,8 +89,18 @@ export const genaiPlaygroundPlugin = createBackendPlugin({
           config: jobsConfig,
           cluster: config.cluster.name,
         });
+        const facts = await createFactsCapability({
+          ...shared,
+          usageFlushMs: inferenceConfig.metering.flushIntervalMs,
+        });
 
-        for (const capability of [quota, inference, environments, jobs]) {
+        for (const capability of [
+          quota,
+          inference,
+          environments,
+          jobs,
+          facts,
+        ]) {
           for (const task of capability.tasks ?? []) {
             await deps.scheduler.scheduleTask(task);
           }

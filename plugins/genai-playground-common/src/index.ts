@@ -10,6 +10,7 @@ export * from './cost';
 export * from './settings';
 export * from './jobs';
 export * from './inference';
+export * from './facts';
 export * from './quantity';
 export * from './api';
 export * from './GenaiPlaygroundClient';

@@ -63,6 +63,18 @@ export const metricsReadPermission = createPermission({
 });
 
 /**
+ * Read the incremental facts feed (`GET /facts`): the lifecycle of every environment, the GPUs of
+ * every job and the token usage of every gateway call, of all teams. For the genai-insights
+ * backend's service token (service principals are allowed) and admins; the policy denies it to
+ * other users.
+ * @public
+ */
+export const factsReadPermission = createPermission({
+  name: 'genai-playground.facts.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * See the Kubernetes objects of a catalog entity in the Kubernetes plugin (its service locator
  * asks this for each entity). A permission on the catalog entity, so a policy can scope it to the
  * entities a user's teams own; the portal's Kubernetes module checks it.
@@ -83,6 +95,7 @@ export const genaiPlaygroundPermissions = [
   environmentUsePermission,
   quotaReadPermission,
   metricsReadPermission,
+  factsReadPermission,
 ];
 
 /**

@@ -398,9 +398,9 @@ const cases: {
 };
 
 const spec = loadOpenApiSpec();
-/** The operations a client serves: all but the gateway's and the probes'. */
+/** The operations a client serves: all but the gateway's, the probes' and the insights plugin's feed. */
 const operations = Object.entries(spec.paths as Record<string, object>)
-  .filter(([route]) => !/^\/(v1\/|health$|metrics$)/.test(route))
+  .filter(([route]) => !/^\/(v1\/|health$|metrics$|facts$)/.test(route))
   .flatMap(([route, item]) =>
     Object.keys(item)
       .filter(key => ['get', 'post', 'put', 'patch', 'delete'].includes(key))
