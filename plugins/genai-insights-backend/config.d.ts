@@ -59,5 +59,39 @@ export interface Config {
         }>;
       }>;
     };
+    /** The collector that keeps the ledger current from the playground's feed and the cluster. */
+    collector?: {
+      /**
+       * Seconds between runs (one replica runs at a time). Each run reads the feed until it is
+       * drained, collects the cluster's pods and recomputes the hours they touch and the
+       * current hour. From 1 to 3600.
+       * @default 30
+       */
+      frequencySeconds?: number;
+    };
+    /**
+     * The cluster whose pods (inference servers, notebooks: work outside jobs) are counted in
+     * the used basis. Absent: the playground's cluster (`genaiPlayground.cluster` in
+     * `kubernetes.clusterLocatorMethods`, with `genaiPlayground.serviceAccountToken`); neither:
+     * pods are not collected. The token needs to list namespaces, pods and nodes.
+     */
+    cluster?: {
+      /** The Kubernetes API's URL. */
+      url: string;
+      /**
+       * Bearer token of a service account.
+       * @visibility secret
+       */
+      token: string;
+      /** Base64 PEM of the API server's CA. */
+      caData?: string;
+      /** Skip TLS verification (development only). @default false */
+      skipTLSVerify?: boolean;
+    };
+    /** Budget notifications (thresholds crossed), sent through the notifications plugin. */
+    notifications?: {
+      /** @default true */
+      enabled?: boolean;
+    };
   };
 }

@@ -61,6 +61,8 @@ async function main() {
   backend.add(import('@backstage/plugin-signals-backend'));
 
   backend.add(import('@genai-portal/plugin-genai-playground-backend'));
+  // The cost ledger, budgets and exports; who sees which team's costs is the policy's.
+  backend.add(import('@genai-portal/plugin-genai-insights-backend'));
 
   await backend.start();
 }

@@ -168,6 +168,12 @@ describe('backend start-up', () => {
       );
       await client.end();
       expect(rows.map(r => r.datname)).toContain(`${prefix}catalog`);
+      // The cost ledger migrated its own database and answers.
+      expect(rows.map(r => r.datname)).toContain(`${prefix}genai-insights`);
+      const insights = await fetch(
+        `http://127.0.0.1:${port}/api/genai-insights/health`,
+      );
+      expect(insights.status).toBe(200);
 
       // Guest sign-in is refused outside development.
       const guest = await fetch(

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,11 @@ export interface ProductionBackend {
   /** The static token Prometheus scrapes with. */
   scrapeToken: string;
   output(): { stdout: string; stderr: string };
+  /**
+   * Stops the process (SIGTERM, or SIGKILL for a crash) and starts it again on the same port and
+   * databases, as a pod restart does; resolves when it is ready again.
+   */
+  restart(options?: { signal?: 'SIGTERM' | 'SIGKILL' }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,57 +53,62 @@ export async function startProductionBackend(options: {
     writeFileSync(file, stringify(options.config));
     configs.push(file);
   }
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-      'packages/backend/src/index.ts',
-      ...configs.flatMap(c => ['--config', c]),
-    ],
-    {
-      // Production resolves the catalog's file locations against the working directory.
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        PORTAL_BASE_URL: baseUrl,
-        APP_CONFIG_backend_listen: `127.0.0.1:${port}`,
-        APP_CONFIG_backend_database_prefix: prefix,
-        BACKEND_SECRET: `secret-${port}-0123456789abcdef`,
-        METRICS_SCRAPE_TOKEN: scrapeToken,
-        POSTGRES_HOST: pg.hostname,
-        POSTGRES_PORT: pg.port || '5432',
-        POSTGRES_USER: decodeURIComponent(pg.username) || 'postgres',
-        POSTGRES_PASSWORD: decodeURIComponent(pg.password) || 'unused',
-        REDIS_URL: redisUrl,
-        K8S_CLUSTER_NAME: 'kube-sim',
-        K8S_CLUSTER_URL: options.cluster.url,
-        K8S_CLUSTER_TOKEN: options.cluster.token,
-        K8S_CLUSTER_CA_DATA: 'unused',
-        K8S_VIEWER_TOKEN: options.cluster.token,
-        ...options.env,
-      },
-    },
-  );
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORTAL_BASE_URL: baseUrl,
+    APP_CONFIG_backend_listen: `127.0.0.1:${port}`,
+    APP_CONFIG_backend_database_prefix: prefix,
+    BACKEND_SECRET: `secret-${port}-0123456789abcdef`,
+    METRICS_SCRAPE_TOKEN: scrapeToken,
+    POSTGRES_HOST: pg.hostname,
+    POSTGRES_PORT: pg.port || '5432',
+    POSTGRES_USER: decodeURIComponent(pg.username) || 'postgres',
+    POSTGRES_PASSWORD: decodeURIComponent(pg.password) || 'unused',
+    REDIS_URL: redisUrl,
+    K8S_CLUSTER_NAME: 'kube-sim',
+    K8S_CLUSTER_URL: options.cluster.url,
+    K8S_CLUSTER_TOKEN: options.cluster.token,
+    K8S_CLUSTER_CA_DATA: 'unused',
+    K8S_VIEWER_TOKEN: options.cluster.token,
+    ...options.env,
+  };
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', d => (stdout += d));
-  child.stderr.on('data', d => (stderr += d));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
+  let exited: Promise<number | null> = Promise.resolve(null);
+  let child: ChildProcessWithoutNullStreams | undefined;
+
+  const kill = async (signal: 'SIGTERM' | 'SIGKILL') => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill(signal);
       await exited;
     }
+  };
+  const stop = async () => {
+    await kill('SIGTERM');
     await dropDatabases(prefix);
   };
-  try {
+  const launch = async () => {
+    const proc = spawn(
+      process.execPath,
+      [
+        '--require',
+        require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+        'packages/backend/src/index.ts',
+        ...configs.flatMap(c => ['--config', c]),
+      ],
+      // Production resolves the catalog's file locations against the working directory.
+      { cwd: repoRoot, env },
+    );
+    child = proc;
+    proc.stdout.on('data', d => (stdout += d));
+    proc.stderr.on('data', d => (stderr += d));
+    exited = once(proc, 'exit').then(([code]) => code as number | null);
     for (let i = 0; ; i++) {
       const res = await fetch(
         `${baseUrl}/.backstage/health/v1/readiness`,
       ).catch(() => undefined);
-      if (res?.status === 200) break;
+      if (res?.status === 200) return;
       const code = await Promise.race([
         exited,
         new Promise(r => setTimeout(r, 500)),
@@ -107,11 +117,27 @@ export async function startProductionBackend(options: {
         throw new Error(`backend did not start (exit ${code}): ${stderr}`);
       }
     }
+  };
+
+  try {
+    await launch();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { baseUrl, scrapeToken, output: () => ({ stdout, stderr }), stop };
+  const restart = async (restartOptions?: {
+    signal?: 'SIGTERM' | 'SIGKILL';
+  }) => {
+    await kill(restartOptions?.signal ?? 'SIGTERM');
+    await launch();
+  };
+  return {
+    baseUrl,
+    scrapeToken,
+    output: () => ({ stdout, stderr }),
+    restart,
+    stop,
+  };
 }
 
 /**

@@ -115,3 +115,134 @@ describe('readInsightsConfig', () => {
     expect(() => read(value)).toThrow(`Invalid config at ${key}`);
   });
 });
+
+describe('readInsightsConfig: collector, cluster and notifications', () => {
+  const PLAYGROUND = {
+    kubernetes: {
+      clusterLocatorMethods: [
+        { type: 'catalog' },
+        {
+          type: 'config',
+          clusters: [
+            { name: 'other', url: 'https://other.example:6443' },
+            {
+              name: 'gpu',
+              url: 'https://api.gpu.example:6443/',
+              serviceAccountToken: 'read-token',
+              caData: 'Q0E=',
+            },
+          ],
+        },
+      ],
+    },
+    genaiPlayground: { cluster: 'gpu' },
+  };
+  const readRoot = (data: object) => readInsightsConfig(new ConfigReader(data));
+
+  it('defaults: every 30 s, no cluster, notifications on to the platform team', () => {
+    const config = readInsightsConfig(new ConfigReader({}));
+    expect(config.collector).toEqual({ frequencySeconds: 30 });
+    expect(config.cluster).toBeUndefined();
+    expect(config.notifications).toEqual({
+      enabled: true,
+      adminGroups: ['group:default/platform-team'],
+    });
+  });
+
+  it('reads its own cluster, or else the playground cluster and admins', () => {
+    expect(
+      readRoot({
+        ...PLAYGROUND,
+        genaiInsights: {
+          collector: { frequencySeconds: 120 },
+          cluster: { url: 'http://127.0.0.1:7070/', token: 't' },
+          notifications: { enabled: false },
+        },
+      }),
+    ).toMatchObject({
+      collector: { frequencySeconds: 120 },
+      cluster: {
+        url: 'http://127.0.0.1:7070',
+        token: 't',
+        caData: undefined,
+        skipTLSVerify: false,
+        source: 'genaiInsights.cluster',
+      },
+      notifications: { enabled: false },
+    });
+    expect(
+      readRoot({
+        ...PLAYGROUND,
+        genaiPlayground: {
+          cluster: 'gpu',
+          adminGroups: ['admins', 'group:ops/sre'],
+        },
+      }),
+    ).toMatchObject({
+      cluster: {
+        url: 'https://api.gpu.example:6443',
+        token: 'read-token',
+        caData: 'Q0E=',
+        skipTLSVerify: false,
+        source: 'genaiPlayground.cluster (gpu)',
+      },
+      notifications: {
+        adminGroups: ['group:default/admins', 'group:ops/sre'],
+      },
+    });
+    // The playground's own token wins, as in the playground.
+    expect(
+      readRoot({
+        ...PLAYGROUND,
+        genaiPlayground: { cluster: 'gpu', serviceAccountToken: 'portal' },
+      }).cluster?.token,
+    ).toBe('portal');
+    // A playground cluster without a token: not collected (the playground stops on it).
+    expect(
+      readRoot({ ...PLAYGROUND, genaiPlayground: { cluster: 'other' } })
+        .cluster,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    [
+      { genaiInsights: { collector: { frequencySeconds: 0 } } },
+      'genaiInsights.collector.frequencySeconds: must be a number of seconds from 1 to 3600, got 0',
+    ],
+    [
+      { genaiInsights: { collector: { frequencySeconds: 7200 } } },
+      'genaiInsights.collector.frequencySeconds',
+    ],
+    [
+      { genaiInsights: { cluster: { url: 'cluster.example', token: 't' } } },
+      'genaiInsights.cluster.url: must be an http:// or https:// URL',
+    ],
+    [
+      { genaiInsights: { cluster: { url: 'https://cluster.example' } } },
+      'genaiInsights.cluster.token: missing',
+    ],
+    [
+      { genaiPlayground: { adminGroups: ['user:default/ann'] } },
+      "genaiPlayground.adminGroups[0]: 'user:default/ann' is not a group ref",
+    ],
+  ])('names the key of a bad value (%j)', (data, message) => {
+    expect(() => readRoot(data)).toThrow(`Invalid config at ${message}`);
+  });
+
+  it.each([
+    [
+      { genaiInsights: { collector: { frequencySeconds: 'often' } } },
+      'genaiInsights.collector.frequencySeconds',
+    ],
+    [
+      { genaiInsights: { notifications: { enabled: 'maybe' } } },
+      'genaiInsights.notifications.enabled',
+    ],
+    [
+      { genaiInsights: { cluster: { token: 't' } } },
+      'genaiInsights.cluster.url',
+    ],
+  ])('names the key of a value of the wrong type (%j)', (data, key) => {
+    expect(() => readRoot(data)).toThrow(key);
+  });
+});

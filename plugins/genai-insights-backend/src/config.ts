@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import {
   toMicros,
@@ -17,6 +18,27 @@ export interface InsightsConfig {
   currency: string;
   chargeback: CostBasis;
   rateCard: RateCard;
+  collector: {
+    /** Seconds between runs of the collector. */
+    frequencySeconds: number;
+  };
+  /** The cluster whose pods are collected; absent: pods are not collected. */
+  cluster?: ClusterConnection;
+  notifications: {
+    enabled: boolean;
+    /** Group refs notified of cost-center budgets (the playground's admins). */
+    adminGroups: string[];
+  };
+}
+
+/** How the cluster collector reaches the Kubernetes API. */
+export interface ClusterConnection {
+  url: string;
+  token: string;
+  caData?: string;
+  skipTLSVerify: boolean;
+  /** The config key it was read from, for messages. */
+  source: string;
 }
 
 /** A config value the plugin cannot start with: the message names the full key. */
@@ -160,6 +182,97 @@ function readRateCard(config: Config | undefined): RateCard {
   return { versions, spotNodeLabels };
 }
 
+function clusterUrl(url: string, key: string): string {
+  if (!/^https?:\/\/[^/]/.test(url)) {
+    throw new ConfigProblem(
+      key,
+      `must be an http:// or https:// URL of the Kubernetes API, got '${url}'`,
+    );
+  }
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * `genaiInsights.cluster`, else the playground's own cluster: `genaiPlayground.cluster` names an
+ * entry of `kubernetes.clusterLocatorMethods` (type config) holding its url and token, and
+ * `genaiPlayground.serviceAccountToken` overrides that token. Nothing configured: undefined.
+ */
+function readCluster(root: Config): ClusterConnection | undefined {
+  const own = root.getOptionalConfig(`${ROOT}.cluster`);
+  if (own) {
+    const key = `${ROOT}.cluster`;
+    const token = own.getOptionalString('token');
+    if (!token) throw new ConfigProblem(`${key}.token`, 'missing');
+    return {
+      url: clusterUrl(own.getString('url'), `${key}.url`),
+      token,
+      caData: own.getOptionalString('caData') || undefined,
+      skipTLSVerify: own.getOptionalBoolean('skipTLSVerify') ?? false,
+      source: key,
+    };
+  }
+  const name = root.getOptionalString('genaiPlayground.cluster');
+  if (!name) return undefined;
+  const cluster = (
+    root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []
+  )
+    .filter(m => m.getOptionalString('type') === 'config')
+    .flatMap(m => m.getOptionalConfigArray('clusters') ?? [])
+    .find(c => c.getOptionalString('name') === name);
+  const url = cluster?.getOptionalString('url');
+  const token =
+    root.getOptionalString('genaiPlayground.serviceAccountToken') ||
+    cluster?.getOptionalString('serviceAccountToken');
+  // The playground checks its own cluster and stops the backend when it is wrong.
+  if (!cluster || !url || !token) return undefined;
+  return {
+    url: clusterUrl(url, 'genaiPlayground.cluster'),
+    token,
+    caData: cluster.getOptionalString('caData') || undefined,
+    skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify') ?? false,
+    source: `genaiPlayground.cluster (${name})`,
+  };
+}
+
+/** `genaiPlayground.adminGroups` as group refs; by default the platform team. */
+function readAdminGroups(root: Config): string[] {
+  const key = 'genaiPlayground.adminGroups';
+  const refs = root.getOptionalStringArray(key) ?? [
+    'group:default/platform-team',
+  ];
+  return refs.map((ref, i) => {
+    try {
+      const entity = parseEntityRef(ref, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      });
+      if (entity.kind.toLocaleLowerCase('en-US') === 'group') {
+        return stringifyEntityRef(entity);
+      }
+    } catch {
+      // reported below
+    }
+    throw new ConfigProblem(`${key}[${i}]`, `'${ref}' is not a group ref`);
+  });
+}
+
+function readCollector(config: Config | undefined) {
+  const key = `${ROOT}.collector.frequencySeconds`;
+  const frequencySeconds =
+    config?.getOptionalNumber('collector.frequencySeconds') ?? 30;
+  if (
+    !Number.isFinite(frequencySeconds) ||
+    frequencySeconds < 1 ||
+    frequencySeconds > 3600
+  ) {
+    throw new ConfigProblem(
+      key,
+      `must be a number of seconds from 1 to 3600, got ${frequencySeconds}`,
+    );
+  }
+  return { frequencySeconds };
+}
+
 /**
  * Reads `genaiInsights`; a value the plugin cannot work with throws a ConfigProblem naming its
  * key, so the backend stops at start-up rather than pricing hours wrongly.
@@ -184,5 +297,11 @@ export function readInsightsConfig(root: Config): InsightsConfig {
     currency,
     chargeback,
     rateCard: readRateCard(config?.getOptionalConfig('rateCard')),
+    collector: readCollector(config),
+    cluster: readCluster(root),
+    notifications: {
+      enabled: config?.getOptionalBoolean('notifications.enabled') ?? true,
+      adminGroups: readAdminGroups(root),
+    },
   };
 }

@@ -37,16 +37,18 @@ async function start(
     mockServices.database.factory({ knex }),
   ];
   if (options?.denyBudgets) {
+    // A policy that denies budget.manage (on every team) and allows the rest.
+    const decide = (requests: Array<{ permission: { name: string } }>) =>
+      requests.map(r => ({
+        result:
+          r.permission.name === 'genai-insights.budget.manage'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })) as any;
     features.push(
       mockServices.permissions.mock({
-        authorize: async requests =>
-          requests.map(r => ({
-            result:
-              'permission' in r &&
-              r.permission.name === 'genai-insights.budget.manage'
-                ? AuthorizeResult.DENY
-                : AuthorizeResult.ALLOW,
-          })) as any,
+        authorize: async requests => decide(requests),
+        authorizeConditional: async requests => decide(requests),
       }).factory,
     );
   }
@@ -164,6 +166,20 @@ describe.each(databases.eachSupportedId())(
         { key: 'llama', team: '', costMicros: 300_300 },
       ]);
 
+      // A caller the policy allows everything reads every team the ledger knows.
+      const scope = await request(server)
+        .get(`${API}/scope`)
+        .set('Authorization', auth)
+        .expect(200);
+      expect(scope.body).toEqual({
+        currency: 'USD',
+        chargeback: 'reserved',
+        all: true,
+        teams: [ML],
+        manageableTeams: [ML],
+        canManageAll: true,
+      });
+
       const idle = await request(server)
         .get(`${API}/cost/idle?${RANGE}&teams=${ML}`)
         .set('Authorization', auth)
@@ -198,6 +214,9 @@ describe.each(databases.eachSupportedId())(
       await bad(`/cost/top?${RANGE}&limit=1000`, /limit/);
       await bad(`/cost?${RANGE}&colour=red`, /colour/);
       await bad('/budgets?month=2026-13', /month/);
+      await bad(`/cost?${RANGE}&teams=user:default/x`, /teams/);
+      await bad(`/cost?${RANGE}&teams=,`, /teams: must name at least one team/);
+      await bad('/scope?teams=ml-research', /teams/);
       const put = await request(server)
         .put(`${API}/budgets`)
         .set('Authorization', auth)
@@ -271,6 +290,54 @@ describe.each(databases.eachSupportedId())(
       expect(first).toContain('Usage');
       // FOCUS is one bill: the chargeback basis only.
       expect(focus.text).not.toContain(',used,');
+    });
+
+    it('registers the team resource type, so the permission backend can decide a team', async () => {
+      const server = await start(databaseId);
+      const service = mockCredentials.service.header();
+      const metadata = await request(server)
+        .get(`${API}/.well-known/backstage/permissions/metadata`)
+        .set('Authorization', service)
+        .expect(200);
+      expect(metadata.body.permissions.map((p: any) => p.name).sort()).toEqual([
+        'genai-insights.budget.manage',
+        'genai-insights.cost-center-budget.manage',
+        'genai-insights.cost.read',
+      ]);
+      expect(metadata.body.rules).toEqual([
+        expect.objectContaining({
+          name: 'IS_TEAM',
+          resourceType: 'genai-insights-team',
+        }),
+      ]);
+      const isTeam = (teams: string[]) => ({
+        rule: 'IS_TEAM',
+        resourceType: 'genai-insights-team',
+        params: { teams },
+      });
+      const applied = await request(server)
+        .post(`${API}/.well-known/backstage/permissions/apply-conditions`)
+        .set('Authorization', service)
+        .send({
+          items: [
+            ['1', ML, isTeam(['ml-research'])],
+            ['2', ML, isTeam(['genai-apps'])],
+            ['3', 'group:default/ML-Research', isTeam([ML])],
+            ['4', 'user:default/lena', isTeam([ML])],
+          ].map(([id, resourceRef, conditions]) => ({
+            id,
+            resourceRef,
+            resourceType: 'genai-insights-team',
+            conditions,
+          })),
+        })
+        .expect(200);
+      expect(applied.body.items).toEqual([
+        { id: '1', result: AuthorizeResult.ALLOW },
+        { id: '2', result: AuthorizeResult.DENY },
+        { id: '3', result: AuthorizeResult.ALLOW },
+        { id: '4', result: AuthorizeResult.DENY },
+      ]);
     });
 
     it('asks the policy: a caller without budget.manage cannot set a budget', async () => {

@@ -2,24 +2,36 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { genaiInsightsPermissions } from '@genai-portal/plugin-genai-insights-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { genaiInsightsFactsExtensionPoint } from '@genai-portal/plugin-genai-insights-node';
 import { BudgetService } from './budgets/BudgetService';
 import { DatabaseBudgetStore } from './budgets/DatabaseBudgetStore';
+import { createCollectorCapability } from './collect/createCollectorCapability';
+import { createFactSourceRegistry } from './collect/factSources';
 import { readInsightsConfig } from './config';
 import { DatabaseFactStore } from './facts/DatabaseFactStore';
 import { DatabaseLedgerStore } from './ledger/DatabaseLedgerStore';
 import { migrateDatabase } from './lib/migrateDatabase';
+import { createNotificationsCapability } from './notify/createNotificationsCapability';
+import { registerPermissions } from './permissions/registerPermissions';
 import { PLUGIN_ID } from './pluginId';
 import { createRouter } from './router';
 
 /**
  * The genai-insights backend plugin: the hourly cost ledger of the GenAI Playground, budgets
- * with forecasts, and exports. This file reads config, builds the stores and mounts the router.
+ * with forecasts, and exports. This file reads config, builds the stores, schedules the tasks of
+ * the collector and the budget notifications, and mounts the router.
  * @public
  */
 export const genaiInsightsPlugin = createBackendPlugin({
   pluginId: PLUGIN_ID,
   register(env) {
+    const factSources = createFactSourceRegistry();
+    env.registerExtensionPoint(
+      genaiInsightsFactsExtensionPoint,
+      factSources.extensionPoint,
+    );
     env.registerInit({
       deps: {
         rootConfig: coreServices.rootConfig,
@@ -29,11 +41,20 @@ export const genaiInsightsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { database } = deps;
         const config = readInsightsConfig(deps.rootConfig);
-        deps.permissionsRegistry.addPermissions(genaiInsightsPermissions);
+        const gate = registerPermissions({
+          registry: deps.permissionsRegistry,
+          permissions: deps.permissions,
+        });
 
         await migrateDatabase(database);
         const facts = await DatabaseFactStore.create({ database });
@@ -46,11 +67,23 @@ export const genaiInsightsPlugin = createBackendPlugin({
           currency: config.currency,
           basis: config.chargeback,
         });
+        // Keeping the ledger current, and telling people about budgets.
+        const shared = { ...deps, config, facts, ledger, budgetService };
+        const capabilities = [
+          await createCollectorCapability({
+            ...shared,
+            sources: factSources.sources,
+          }),
+          await createNotificationsCapability(shared),
+        ];
+        for (const task of capabilities.flatMap(c => c.tasks ?? [])) {
+          await deps.scheduler.scheduleTask(task);
+        }
 
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
+            gate,
             auditor: deps.auditor,
             ledger,
             budgets,

@@ -1,8 +1,8 @@
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import type {
   AuditorService,
+  BackstageCredentials,
   HttpAuthService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
   budgetManagePermission,
@@ -11,14 +11,18 @@ import {
   costCompareQuerySchema,
   costIdleQuerySchema,
   costOverTimeQuerySchema,
+  costCenterBudgetManagePermission,
   costReadPermission,
   costTopQuerySchema,
   exportQuerySchema,
+  MAX_RANGE_DAYS,
+  scopeQuerySchema,
   toMicros,
   type CostBasis,
   type CostComparison,
   type CostOverTime,
   type IdleCost,
+  type InsightsScope,
 } from '@genai-portal/plugin-genai-insights-common';
 import express, { type Request } from 'express';
 import type { BudgetService } from './budgets/BudgetService';
@@ -26,14 +30,16 @@ import type { BudgetStore } from './budgets/BudgetStore';
 import { focusColumns, ledgerColumns } from './export/columns';
 import { writeCsv } from './export/writeCsv';
 import type { LedgerStore } from './ledger/LedgerStore';
-import { authorize } from './lib/authorize';
 import { ceilHour, floorHour, iso } from './lib/hours';
 import { parseInput } from './lib/validation';
+import { teamKey } from './permissions/rules';
+import type { TeamScopeGate } from './permissions/TeamScopeGate';
 import { loadOpenApiSpec } from './schema/openapiSpec';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  /** How routes ask the policy (registerPermissions). */
+  gate: TeamScopeGate;
   auditor: AuditorService;
   ledger: LedgerStore;
   budgets: BudgetStore;
@@ -54,36 +60,83 @@ function hours(query: { from: string; to: string }) {
 /**
  * The plugin's HTTP API, built from its OpenAPI document (src/schema/openapi.yaml): a request
  * that does not match it is a 400 naming the field before any handler runs. Each handler
- * authenticates, asks the policy, parses with the -common schema, then calls one store.
+ * authenticates, parses with the -common schema, asks the policy for the teams it reads or the
+ * team it changes, then calls one store.
+ *
+ * Every read is of the caller's teams: the teams asked for must be within the caller's scope
+ * under `genai-insights.cost.read` (a team outside it is a 403 naming the team), and a query
+ * without teams reads all the caller may reach (admins and services: every team).
  */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, ledger, currency, chargeback } = options;
+  const { httpAuth, gate, ledger, currency, chargeback } = options;
   const router = createValidatedOpenApiRouter(loadOpenApiSpec(), {
     middleware: [express.json({ limit: '10kb' })],
     // Identity is Backstage's httpAuth, checked by each handler.
     validatorOptions: { validateSecurity: false },
   }) as unknown as express.Router;
 
-  const reader = async (req: Request) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(permissions, credentials, costReadPermission);
-    return credentials;
+  const caller = (req: Request): Promise<BackstageCredentials> =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  /** The teams a read covers (undefined: all), after the policy; see teamsToRead. */
+  const readable = async (
+    credentials: BackstageCredentials,
+    teams?: string[],
+  ): Promise<string[] | undefined> =>
+    (await gate.teamsToRead(costReadPermission, credentials, teams)).teams;
+
+  /** Teams with ledger rows in the longest range a query covers, or with a budget. */
+  const knownTeams = async (): Promise<string[]> => {
+    const now = Date.now();
+    const range = {
+      from: iso(floorHour(now - MAX_RANGE_DAYS * 86_400_000)),
+      to: iso(ceilHour(now + 1)),
+    };
+    const [reserved, used, budgets] = await Promise.all([
+      ledger.costOverTime({ ...range, basis: 'reserved' }, 'month', 'team'),
+      ledger.costOverTime({ ...range, basis: 'used' }, 'month', 'team'),
+      options.budgets.list(),
+    ]);
+    const teams = [
+      ...reserved.map(p => p.key),
+      ...used.map(p => p.key),
+      ...budgets.filter(b => b.scope === 'team').map(b => b.subject),
+    ].flatMap(t => teamKey(t) ?? []);
+    return [...new Set(teams)].sort();
   };
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
+  router.get('/scope', async (req, res) => {
+    const credentials = await caller(req);
+    parseInput(scopeQuerySchema, req.query, 'query');
+    const [read, manage] = await Promise.all([
+      gate.scope(costReadPermission, credentials),
+      gate.scope(budgetManagePermission, credentials, { orNone: true }),
+    ]);
+    const known = read.all || manage.all ? await knownTeams() : [];
+    const body: InsightsScope = {
+      currency,
+      chargeback,
+      all: read.all,
+      teams: read.all ? known : [...read.teams].sort(),
+      manageableTeams: manage.all ? known : [...manage.teams].sort(),
+      canManageAll: manage.all,
+    };
+    res.json(body);
+  });
+
   router.get('/cost', async (req, res) => {
-    await reader(req);
+    const credentials = await caller(req);
     const q = parseInput(costOverTimeQuerySchema, req.query, 'query');
+    const teams = await readable(credentials, q.teams);
     const basis = q.basis ?? chargeback;
     const points = await ledger.costOverTime(
-      { ...hours(q), teams: q.teams, basis },
+      { ...hours(q), teams, basis },
       q.interval,
       q.stackBy,
     );
@@ -98,8 +151,9 @@ export async function createRouter(
   });
 
   router.get('/cost/compare', async (req, res) => {
-    await reader(req);
+    const credentials = await caller(req);
     const q = parseInput(costCompareQuerySchema, req.query, 'query');
+    const teams = await readable(credentials, q.teams);
     const basis = q.basis ?? chargeback;
     const current = hours(q);
     const length = Date.parse(current.to) - Date.parse(current.from);
@@ -108,8 +162,8 @@ export async function createRouter(
       to: current.from,
     };
     const [now, before] = await Promise.all([
-      ledger.total({ ...current, teams: q.teams, basis }),
-      ledger.total({ ...previous, teams: q.teams, basis }),
+      ledger.total({ ...current, teams, basis }),
+      ledger.total({ ...previous, teams, basis }),
     ]);
     const body: CostComparison = {
       currency,
@@ -123,11 +177,12 @@ export async function createRouter(
   });
 
   router.get('/cost/top', async (req, res) => {
-    await reader(req);
+    const credentials = await caller(req);
     const q = parseInput(costTopQuerySchema, req.query, 'query');
+    const teams = await readable(credentials, q.teams);
     const basis = q.basis ?? chargeback;
     const items = await ledger.top(
-      { ...hours(q), teams: q.teams, basis },
+      { ...hours(q), teams, basis },
       q.by,
       q.limit,
     );
@@ -135,9 +190,10 @@ export async function createRouter(
   });
 
   router.get('/cost/idle', async (req, res) => {
-    await reader(req);
+    const credentials = await caller(req);
     const q = parseInput(costIdleQuerySchema, req.query, 'query');
-    const totals = await ledger.byCategory({ ...hours(q), teams: q.teams });
+    const teams = await readable(credentials, q.teams);
+    const totals = await ledger.byCategory({ ...hours(q), teams });
     const items = new Map<string, IdleCost>();
     for (const t of totals) {
       const item = items.get(t.category) ?? {
@@ -162,19 +218,39 @@ export async function createRouter(
   });
 
   router.get('/budgets', async (req, res) => {
-    await reader(req);
+    const credentials = await caller(req);
     const q = parseInput(budgetsQuerySchema, req.query, 'query');
+    const { all, teams } = await gate.teamsToRead(
+      costReadPermission,
+      credentials,
+      q.teams,
+    );
     const month = q.month ?? new Date().toISOString().slice(0, 7);
-    const items = await options.budgetService.status({ month, teams: q.teams });
-    res.json({ items });
+    const items = await options.budgetService.status({ month, teams });
+    // A cost center spans teams: its spending is other teams' too, so only a caller who reads
+    // every team sees cost-center budgets.
+    res.json({
+      items: all ? items : items.filter(item => item.scope !== 'cost-center'),
+    });
   });
 
   router.put('/budgets', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(permissions, credentials, budgetManagePermission);
-    const body = parseInput(budgetPutSchema, req.body, 'request');
+    const credentials = await caller(req);
+    const parsed = parseInput(budgetPutSchema, req.body, 'request');
+    // Teams are kept as the catalog writes group refs (lower case), as the reads compare them.
+    const body =
+      parsed.scope === 'team'
+        ? { ...parsed, subject: teamKey(parsed.subject) ?? parsed.subject }
+        : parsed;
+    if (body.scope === 'team') {
+      await gate.requireOnTeam(
+        budgetManagePermission,
+        body.subject,
+        credentials,
+      );
+    } else {
+      await gate.require(costCenterBudgetManagePermission, credentials);
+    }
     const audit = await options.auditor.createEvent({
       eventId: 'budget-put',
       severityLevel: 'medium',
@@ -215,8 +291,9 @@ export async function createRouter(
 
   const exporter = (format: 'csv' | 'focus') =>
     (async (req, res) => {
-      await reader(req);
+      const credentials = await caller(req);
       const q = parseInput(exportQuerySchema, req.query, 'query');
+      const teams = await readable(credentials, q.teams);
       // The ledger export holds both bases unless asked; FOCUS is a bill, in one basis.
       const basis = q.basis ?? (format === 'focus' ? chargeback : undefined);
       const range = hours(q);
@@ -229,11 +306,7 @@ export async function createRouter(
           format === 'focus' ? 'focus' : 'ledger'
         }-${range.from.slice(0, 10)}.csv"`,
       );
-      await writeCsv(
-        res,
-        columns,
-        ledger.pages({ ...range, teams: q.teams, basis }),
-      );
+      await writeCsv(res, columns, ledger.pages({ ...range, teams, basis }));
     }) as express.RequestHandler;
 
   router.get('/export/csv', exporter('csv'));

@@ -1,23 +1,63 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
- * Read the cost ledger: cost over time, comparisons, top lists, idle cost, budgets' status and
- * exports. A basic permission for now; scoping by team (members and leads their teams, admins
- * all) is the policy's, with a resource type to come.
+ * The resource type of a team's costs and budgets. A resource is one team, its ref the team's
+ * group entity ref (`group:default/ml-research`); the genai-insights backend loads it as
+ * `{ team }` to apply conditions.
+ * @public
+ */
+export const INSIGHTS_TEAM_RESOURCE_TYPE = 'genai-insights-team';
+
+/** @public */
+export type InsightsTeamResourceType = typeof INSIGHTS_TEAM_RESOURCE_TYPE;
+
+/**
+ * Names of the permission rules of {@link INSIGHTS_TEAM_RESOURCE_TYPE}, for policies that build
+ * conditional decisions by hand:
+ * `{ rule: 'IS_TEAM', resourceType: 'genai-insights-team', params: { teams: ['group:default/ml-research'] } }`.
+ *
+ * - `IS_TEAM` `{ teams: string[] }`: the team is one of these group refs (or names).
+ *
+ * The backend reads a conditional decision on a query without a team (a list, a chart, an
+ * export) as the teams its `IS_TEAM` conditions name when they are alternatives (one condition,
+ * or an `anyOf` of them); any other shape gives no team.
+ * @public
+ */
+export const INSIGHTS_TEAM_RULES = {
+  IS_TEAM: 'IS_TEAM',
+} as const;
+
+/**
+ * Read a team's costs: cost over time, comparisons, top lists, idle cost, budgets' status and
+ * exports. A permission on a team: the policy decides whose teams (members and leads their
+ * teams, admins all) with an `IS_TEAM` condition or an ALLOW.
  * @public
  */
 export const costReadPermission = createPermission({
   name: 'genai-insights.cost.read',
   attributes: { action: 'read' },
+  resourceType: INSIGHTS_TEAM_RESOURCE_TYPE,
 });
 
 /**
- * Set team and cost-center budgets (leads for their teams, admins for all, as the policy
- * decides).
+ * Set or remove a team's monthly budget. A permission on the team whose budget it is: the
+ * portal's policy gives it to the team's leads and the admins.
  * @public
  */
 export const budgetManagePermission = createPermission({
   name: 'genai-insights.budget.manage',
+  attributes: { action: 'update' },
+  resourceType: INSIGHTS_TEAM_RESOURCE_TYPE,
+});
+
+/**
+ * Set or remove a cost center's monthly budget. A basic permission apart from team budgets: a
+ * cost center spans teams, so no team's lead decides it; the portal's policy gives it to the
+ * admins only.
+ * @public
+ */
+export const costCenterBudgetManagePermission = createPermission({
+  name: 'genai-insights.cost-center-budget.manage',
   attributes: { action: 'update' },
 });
 
@@ -25,4 +65,5 @@ export const budgetManagePermission = createPermission({
 export const genaiInsightsPermissions = [
   costReadPermission,
   budgetManagePermission,
+  costCenterBudgetManagePermission,
 ];

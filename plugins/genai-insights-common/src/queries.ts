@@ -74,3 +74,24 @@ export interface BudgetStatus {
   forecast: BudgetForecast;
   thresholds: BudgetThreshold[];
 }
+
+/**
+ * Answer of `GET /scope`: what the caller may see and set, for the team picker.
+ * @public
+ */
+export interface InsightsScope {
+  currency: string;
+  /** The basis charged, and answered when a query names none. */
+  chargeback: CostBasis;
+  /** The caller sees every team (an admin, a service). */
+  all: boolean;
+  /**
+   * Group refs of the teams the caller may read, sorted; when `all`, the teams with ledger rows
+   * in the last 400 days (the longest range a query covers) or a budget.
+   */
+  teams: string[];
+  /** Group refs of the teams whose budgets the caller may set; when `canManageAll`, as `teams`. */
+  manageableTeams: string[];
+  /** The caller may set every team's budget. */
+  canManageAll: boolean;
+}

@@ -44,6 +44,11 @@ const teamList = z
       }
       teams.push(ref);
     }
+    if (teams.length === 0) {
+      // `teams=,` is no filter the caller meant: name at least one, or leave it out for all.
+      ctx.addIssue({ code: 'custom', message: 'must name at least one team' });
+      return z.NEVER;
+    }
     return teams;
   });
 
@@ -127,6 +132,9 @@ export const costIdleQuerySchema = z
 
 /** Query of the exports (`GET /export/csv`, `GET /export/focus`). @public */
 export const exportQuerySchema = z.strictObject(range).superRefine(checkRange);
+
+/** Query of `GET /scope`: none. @public */
+export const scopeQuerySchema = z.strictObject({});
 
 /** Query of `GET /budgets`. @public */
 export const budgetsQuerySchema = z.strictObject({

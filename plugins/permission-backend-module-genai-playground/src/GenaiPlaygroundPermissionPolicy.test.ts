@@ -8,6 +8,11 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
+  budgetManagePermission,
+  costCenterBudgetManagePermission,
+  costReadPermission,
+} from '@genai-portal/plugin-genai-insights-common';
+import {
   apiKeyCreatePermission,
   apiKeyReadPermission,
   environmentCreatePermission,
@@ -238,6 +243,96 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
     expect(await decide(environmentReadPermission, sofia)).toEqual(
       teams(['group:default/data-office', 'group:default/ml-research']),
     );
+  });
+
+  describe('costs (genai-insights): members and leads read, leads budget, admins all', () => {
+    const insightsTeams = (list: string[]) => ({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'genai-insights',
+      resourceType: 'genai-insights-team',
+      conditions: {
+        rule: 'IS_TEAM',
+        resourceType: 'genai-insights-team',
+        params: { teams: list },
+      },
+    });
+    const insights = [
+      costReadPermission,
+      budgetManagePermission,
+      costCenterBudgetManagePermission,
+    ];
+
+    it.each(insights)('allows a service principal $name', async permission => {
+      const { decide } = setup();
+      expect(await decide(permission)).toEqual(allow);
+    });
+
+    it.each(insights)('allows an admin $name', async permission => {
+      const { decide } = setup();
+      expect(await decide(permission, priya)).toEqual(allow);
+    });
+
+    it("lets a user read their teams' costs and the teams they lead", async () => {
+      const { decide } = setup();
+      expect(await decide(costReadPermission, lena)).toEqual(
+        insightsTeams(['group:default/ml-research']),
+      );
+      // A lead who is a member: the team once.
+      expect(await decide(costReadPermission, marco)).toEqual(
+        insightsTeams(['group:default/ml-research']),
+      );
+      expect(await decide(costReadPermission, sofia)).toEqual(
+        insightsTeams([
+          'group:default/data-office',
+          'group:default/ml-research',
+        ]),
+      );
+      expect(await decide(costReadPermission, kenji)).toEqual(
+        insightsTeams(['group:default/genai-apps']),
+      );
+      expect(await decide(costReadPermission, user('new.hire', []))).toEqual(
+        insightsTeams([]),
+      );
+    });
+
+    it("lets leads set their teams' budgets, members none", async () => {
+      const { decide } = setup();
+      expect(await decide(budgetManagePermission, marco)).toEqual(
+        insightsTeams(['group:default/ml-research']),
+      );
+      expect(await decide(budgetManagePermission, sofia)).toEqual(
+        insightsTeams(['group:default/ml-research']),
+      );
+      // Members, of the team and of another: a condition no team meets.
+      expect(await decide(budgetManagePermission, lena)).toEqual(
+        insightsTeams([]),
+      );
+      expect(await decide(budgetManagePermission, kenji)).toEqual(
+        insightsTeams([]),
+      );
+    });
+
+    it('keeps cost-center budgets, which span teams, for the admins', async () => {
+      const { decide } = setup();
+      for (const who of [lena, marco, sofia, kenji]) {
+        expect(await decide(costCenterBudgetManagePermission, who)).toEqual(
+          deny,
+        );
+      }
+    });
+
+    it('denies any other permission on a team', async () => {
+      const { decide } = setup();
+      expect(
+        await decide(
+          backstage('genai-insights.cost.delete', 'genai-insights-team'),
+          marco,
+        ),
+      ).toEqual(deny);
+      expect(await decide(backstage('genai-insights.unknown'), marco)).toEqual(
+        deny,
+      );
+    });
   });
 
   describe("Backstage's plugins: an explicit list, the rest denied", () => {

@@ -13,13 +13,23 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  budgetManagePermission,
+  costCenterBudgetManagePermission,
+  costReadPermission,
+  INSIGHTS_TEAM_RESOURCE_TYPE,
+} from '@genai-portal/plugin-genai-insights-common';
+import {
   ENVIRONMENT_RESOURCE_TYPE,
   inferenceUsePermission,
   kubernetesWorkloadsReadPermission,
   quotaReadPermission,
 } from '@genai-portal/plugin-genai-playground-common';
 import { backstageDecisions, type UserScope } from './backstageDecisions';
-import { ownedCatalogEntities, teamEnvironments } from './conditions';
+import {
+  insightsTeams,
+  ownedCatalogEntities,
+  teamEnvironments,
+} from './conditions';
 import type { TeamLeads } from './TeamLeads';
 
 /** Admins when `genaiPlayground.adminGroups` is not configured. @public */
@@ -51,6 +61,9 @@ function isRead(permission: Permission): boolean {
  *   model deploys, usage) are conditional on the environment's team: the user's teams; for reads
  *   also the teams they lead. Leaving a team ends every right in its environments, the ones the
  *   user created included.
+ * - Costs (genai-insights) are conditional on the team: members and leads read their teams'
+ *   costs and budgets; only leads set their teams' budgets; cost-center budgets, which span
+ *   teams, are the admins'.
  * - Quotas and the gateway are open to every signed-in user; metrics are the scraper's and admins'.
  * - Backstage's own plugins get the explicit list in backstageDecisions; anything else is denied.
  * @public
@@ -95,6 +108,19 @@ export class GenaiPlaygroundPermissionPolicy implements PermissionPolicy {
       return teamEnvironments(
         isRead(permission) ? await this.#withLedTeams(scope) : scope.groups,
       );
+    }
+    if (isResourcePermission(permission, INSIGHTS_TEAM_RESOURCE_TYPE)) {
+      if (isPermission(permission, costReadPermission)) {
+        return insightsTeams(await this.#withLedTeams(scope));
+      }
+      if (isPermission(permission, budgetManagePermission)) {
+        // Leads only, members not: an empty list allows no team.
+        return insightsTeams(await this.#leads.getTeamsLedBy(userEntityRef));
+      }
+      return DENY;
+    }
+    if (isPermission(permission, costCenterBudgetManagePermission)) {
+      return DENY;
     }
     if (
       isPermission(permission, quotaReadPermission) ||

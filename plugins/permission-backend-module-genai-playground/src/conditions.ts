@@ -5,6 +5,10 @@ import {
   type PermissionCriteria,
 } from '@backstage/plugin-permission-common';
 import {
+  INSIGHTS_TEAM_RESOURCE_TYPE,
+  INSIGHTS_TEAM_RULES,
+} from '@genai-portal/plugin-genai-insights-common';
+import {
   ENVIRONMENT_RESOURCE_TYPE,
   ENVIRONMENT_RULES,
 } from '@genai-portal/plugin-genai-playground-common';
@@ -12,7 +16,8 @@ import {
 /**
  * Conditional decisions for the resource types the policy scopes, built by rule name: importing
  * the rule objects would make the policy depend on the backend plugins that own them
- * (genai-playground, catalog, scaffolder). Each owner plugin evaluates its own rules.
+ * (genai-playground, genai-insights, catalog, scaffolder). Each owner plugin evaluates its own
+ * rules.
  */
 
 function decision(
@@ -58,6 +63,32 @@ export function teamEnvironments(teams: string[]): ConditionalPolicyDecision {
     'genai-playground',
     ENVIRONMENT_RESOURCE_TYPE,
     environmentConditions.isInTeam({ teams }),
+  );
+}
+
+/** Conditions on a team's costs and budgets (rules registered by the genai-insights backend). @public */
+export const insightsTeamConditions = {
+  /** The team is one of the groups. */
+  isTeam(params: {
+    teams: string[];
+  }): PermissionCondition<typeof INSIGHTS_TEAM_RESOURCE_TYPE> {
+    return {
+      rule: INSIGHTS_TEAM_RULES.IS_TEAM,
+      resourceType: INSIGHTS_TEAM_RESOURCE_TYPE,
+      params,
+    };
+  },
+};
+
+/**
+ * The costs and budgets of these teams (none when the list is empty): the one condition every
+ * insights permission on a team gets.
+ */
+export function insightsTeams(teams: string[]): ConditionalPolicyDecision {
+  return decision(
+    'genai-insights',
+    INSIGHTS_TEAM_RESOURCE_TYPE,
+    insightsTeamConditions.isTeam({ teams }),
   );
 }
 

@@ -8,7 +8,7 @@ export {
   DEFAULT_ADMIN_GROUPS,
   GenaiPlaygroundPermissionPolicy,
 } from './GenaiPlaygroundPermissionPolicy';
-export { environmentConditions } from './conditions';
+export { environmentConditions, insightsTeamConditions } from './conditions';
 export {
   CatalogTeamLeads,
   LEADS_ANNOTATION,

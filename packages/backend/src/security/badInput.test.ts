@@ -5,7 +5,7 @@ import {
   startSim,
   type ProductionBackend,
 } from '@genai-portal/test-utils';
-import { badBodies, badQueries } from './badInputs';
+import { badBodies, badCostQueries, badQueries } from './badInputs';
 
 /**
  * Bad input, tried on every JSON route of the playground on the real backend process (production
@@ -16,6 +16,7 @@ import { badBodies, badQueries } from './badInputs';
 jest.setTimeout(600_000);
 
 const P = '/api/genai-playground';
+const I = '/api/genai-insights';
 const CHAT = 'meta-llama/Llama-3.1-8B-Instruct';
 const EMBEDDING = 'BAAI/bge-m3';
 const KUBE_TOKEN = 'bad-input-token';
@@ -310,5 +311,69 @@ describe('bad input on every JSON route', () => {
     }
     expect({ tried: tried >= 300, wrong }).toEqual({ tried: true, wrong: [] });
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('answers each bad query of the cost routes a 400 naming the field, each bad budget a 4xx', async () => {
+    if (skipped) return;
+    const valid = {
+      scope: 'team',
+      subject: 'group:default/ml-research',
+      monthlyAmount: 100,
+    };
+    await json(admin, 'PUT', `${I}/budgets`, valid);
+    const budgets = async () =>
+      (await json(admin, 'GET', `${I}/budgets`)).items.map((b: any) => [
+        b.scope,
+        b.subject,
+        b.budgetMicros,
+      ]);
+    const before = await budgets();
+    const wrong: string[] = [];
+    let tried = 0;
+    // As a member of the team: a field must be refused for what it is, before any policy.
+    for (const bad of badCostQueries(I)) {
+      const res = await send(member, 'GET', bad.path);
+      tried++;
+      let message = '';
+      try {
+        message = JSON.parse(res.text).error.message;
+      } catch {
+        message = res.text.slice(0, 200);
+      }
+      if (res.status !== 400 || !message.includes(bad.field)) {
+        wrong.push(`GET ${bad.what}: ${res.status} ${message}`);
+      }
+    }
+    // As the admin, who may set any budget: only the shape can refuse these. (A null amount is
+    // not bad input: it removes the budget.)
+    for (const bad of badBodies(valid)) {
+      if (bad.what === 'monthlyAmount as null') continue;
+      const res = await send(
+        admin,
+        'PUT',
+        `${I}/budgets`,
+        bad.body,
+        bad.headers,
+      ).catch(error => {
+        if (
+          bad.body.length > 1_000_000 &&
+          /EPIPE|ECONNRESET/.test(String(error.cause))
+        ) {
+          return { status: 413, text: 'closed while sending' };
+        }
+        throw error;
+      });
+      tried++;
+      if (res.status < 400 || res.status >= 500) {
+        wrong.push(
+          `PUT ${I}/budgets ${bad.what}: ${res.status} ${res.text.slice(
+            0,
+            200,
+          )}`,
+        );
+      }
+    }
+    expect({ tried: tried >= 150, wrong }).toEqual({ tried: true, wrong: [] });
+    expect(await budgets()).toEqual(before);
   });
 });

@@ -170,3 +170,92 @@ export function* badQueries(
     };
   }
 }
+
+/** A GET of a cost route with a bad query, and the field its 400 must name. */
+export interface BadCostQuery {
+  what: string;
+  path: string;
+  field: string;
+}
+
+const RANGE = 'from=2026-11-01&to=2026-11-08';
+
+/** Wrong shapes of `from`, `to`, `teams` and `basis`, for the routes that take a range. */
+const RANGE_QUERIES: Array<[string, string]> = [
+  ['from', 'to=2026-11-08'],
+  ['from', 'from=yesterday&to=2026-11-08'],
+  ['from', 'from=&to=2026-11-08'],
+  ['from', `from=${'9'.repeat(100)}&to=2026-11-08`],
+  ['from', 'from=2026-11-01&from=2026-11-02&to=2026-11-08'],
+  ['from', 'from=2026-11-01%00&to=2026-11-08'],
+  ['from', 'from[$gt]=&to=2026-11-08'],
+  ['to', 'from=2026-11-01'],
+  ['to', 'from=2026-11-08&to=2026-11-01'],
+  ['to', 'from=2026-11-01&to=2026-11-01'],
+  ['to', 'from=2020-01-01&to=2026-11-01'],
+  ['to', 'from=2026-11-01&to=soon'],
+  ['teams', `${RANGE}&teams=user:default/x`],
+  ['teams', `${RANGE}&teams=a/b/c`],
+  ['teams', `${RANGE}&teams=`],
+  ['teams', `${RANGE}&teams=,`],
+  ['teams', `${RANGE}&teams=${LONG.slice(0, 5000)}`],
+  ['teams', `${RANGE}&teams=ml-research&teams=genai-apps`],
+  ['teams', `${RANGE}&teams=ml%00research`],
+  ['teams', `${RANGE}&teams[a]=b`],
+  ['basis', `${RANGE}&basis=free`],
+  ['basis', `${RANGE}&basis=used&basis=reserved`],
+  ['colour', `${RANGE}&colour=red`],
+];
+
+/** Bad queries of each cost route (paths under the plugin's mount). */
+const COST_QUERIES: Record<string, Array<[string, string]>> = {
+  '/cost': [
+    ...RANGE_QUERIES,
+    ['interval', `${RANGE}&interval=year`],
+    ['interval', `${RANGE}&interval=day&interval=week`],
+    ['stackBy', `${RANGE}&stackBy=colour`],
+  ],
+  '/cost/compare': RANGE_QUERIES,
+  '/cost/top': [
+    ...RANGE_QUERIES,
+    ['by', `${RANGE}&by=team`],
+    ['limit', `${RANGE}&limit=-1`],
+    ['limit', `${RANGE}&limit=0`],
+    ['limit', `${RANGE}&limit=101`],
+    ['limit', `${RANGE}&limit=1e308`],
+    ['limit', `${RANGE}&limit=abc`],
+    ['limit', `${RANGE}&limit=1.5`],
+    ['limit', `${RANGE}&limit=`],
+  ],
+  // Idle is both bases: `basis` is an unknown field there, named all the same.
+  '/cost/idle': RANGE_QUERIES,
+  '/export/csv': RANGE_QUERIES,
+  '/export/focus': RANGE_QUERIES,
+  '/budgets': [
+    ['month', 'month=2026-13'],
+    ['month', 'month=x'],
+    ['month', 'month='],
+    ['month', 'month=2026-11&month=2026-12'],
+    ['teams', 'teams=user:default/x'],
+    ['teams', `teams=${LONG.slice(0, 5000)}`],
+    ['teams', 'teams=ml-research&teams=genai-apps'],
+    ['colour', 'colour=red'],
+  ],
+  '/scope': [
+    ['teams', 'teams=ml-research'],
+    ['colour', 'colour=red'],
+  ],
+};
+
+/** GETs of the cost routes (genai-insights, mounted at `prefix`) with a bad query. */
+export function* badCostQueries(prefix: string): Generator<BadCostQuery> {
+  for (const [route, queries] of Object.entries(COST_QUERIES)) {
+    for (const [field, query] of queries) {
+      yield {
+        what: `${prefix}${route}?${query.slice(0, 60)}`,
+        path: `${prefix}${route}?${query}`,
+        field,
+      };
+    }
+  }
+}

@@ -17,7 +17,10 @@ import { ROLES, renderMatrix, type Role } from './matrix';
  * backend process (production config, the real permission policy, oauth-proxy sign-in, PostgreSQL,
  * Redis) on kube-sim and llm-sim. Each cell is the status the role gets; list cells also say
  * whether the owning team's environment or job is in the answer ("sees" / "hidden"), Kubernetes
- * cells whether any object came back ("objects" / "nothing").
+ * cells whether any object came back ("objects" / "nothing"). For the cost routes
+ * (genai-insights), "sees" / "hidden" is whether the owning team's budget (set by the admin
+ * first) is in the budgets, or the team in the caller's scope; the ledger may be empty, so the
+ * other cost routes show the status only: a 403 where the caller names a team it may not read.
  *
  * The owning team is ml-research: lena.fischer is a member, marco.rossi its lead (and member),
  * kenji.sato a member of genai-apps, priya.raman of platform-team (the admins). The scraper is
@@ -61,6 +64,13 @@ spec:
 `;
 
 const P = '/api/genai-playground';
+const I = '/api/genai-insights';
+const ML = 'group:default/ml-research';
+/** The last week to tomorrow: what the cost routes are asked about. */
+const DAY = 86_400_000;
+const COST_RANGE = `from=${new Date(Date.now() - 7 * DAY)
+  .toISOString()
+  .slice(0, 10)}&to=${new Date(Date.now() + DAY).toISOString().slice(0, 10)}`;
 const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 const USERS = {
   member: 'lena.fischer',
@@ -138,6 +148,35 @@ const EXPECTED: Array<[string, Expected]> = [
     row(401, 403, 403, 403, 204, 403),
   ],
   [`GET /api/scaffolder/v2/tasks/:taskId`, row(401, 200, 403, 403, 200, 403)],
+  [`GET ${I}/health`, row(200, 200, 200, 200, 200, 200)],
+  [
+    `GET ${I}/scope`,
+    row(401, '200 sees', '200 hidden', '200 sees', '200 sees', 403),
+  ],
+  ...[
+    '/cost',
+    '/cost/compare',
+    '/cost/top',
+    '/cost/idle',
+    '/export/csv',
+    '/export/focus',
+  ].flatMap(
+    (path): Array<[string, Expected]> => [
+      [`GET ${I}${path}`, row(401, 200, 200, 200, 200, 403)],
+      [`GET ${I}${path}?teams=${ML}`, row(401, 200, 403, 200, 200, 403)],
+    ],
+  ),
+  [
+    `GET ${I}/budgets`,
+    row(401, '200 sees', '200 hidden', '200 sees', '200 sees', 403),
+  ],
+  [
+    `GET ${I}/budgets?teams=${ML}`,
+    row(401, '200 sees', 403, '200 sees', '200 sees', 403),
+  ],
+  [`PUT ${I}/budgets (ml-research)`, row(401, 403, 403, 200, 200, 403)],
+  [`PUT ${I}/budgets (genai-apps)`, row(401, 403, 403, 403, 200, 403)],
+  [`PUT ${I}/budgets (a cost center)`, row(401, 403, 403, 403, 200, 403)],
 ];
 
 describe('the permission matrix', () => {
@@ -263,6 +302,7 @@ describe('the permission matrix', () => {
   let taskId: string;
   let sharedKey: { id: string };
   let entity: any;
+  const ML_BUDGET = { scope: 'team', subject: ML, monthlyAmount: 5000 };
 
   beforeAll(async () => {
     skipped = await postgresProblem();
@@ -355,6 +395,8 @@ describe('the permission matrix', () => {
       },
     });
     taskId = task.id;
+    // Something of the owning team's to see in the cost routes: its budget, set by the admin.
+    await must('admin', 'PUT', `${I}/budgets`, ML_BUDGET);
   });
 
   afterAll(async () => {
@@ -578,6 +620,64 @@ describe('the permission matrix', () => {
       },
       [`GET /api/scaffolder/v2/tasks/:taskId`]: async r =>
         status(await call(r, 'GET', `/api/scaffolder/v2/tasks/${taskId}`)),
+      [`GET ${I}/health`]: async r =>
+        status(await call(r, 'GET', `${I}/health`)),
+      [`GET ${I}/scope`]: async r => {
+        const res = await call(r, 'GET', `${I}/scope`);
+        if (res.status !== 200) return status(res);
+        return `200 ${res.json?.teams?.includes(ML) ? 'sees' : 'hidden'}`;
+      },
+      ...Object.fromEntries(
+        [
+          '/cost',
+          '/cost/compare',
+          '/cost/top',
+          '/cost/idle',
+          '/export/csv',
+          '/export/focus',
+        ].flatMap(path => [
+          [
+            `GET ${I}${path}`,
+            async (r: Role) =>
+              status(await call(r, 'GET', `${I}${path}?${COST_RANGE}`)),
+          ],
+          [
+            `GET ${I}${path}?teams=${ML}`,
+            async (r: Role) =>
+              status(
+                await call(r, 'GET', `${I}${path}?${COST_RANGE}&teams=${ML}`),
+              ),
+          ],
+        ]),
+      ),
+      [`GET ${I}/budgets`]: async r =>
+        budgetListed(await call(r, 'GET', `${I}/budgets`)),
+      [`GET ${I}/budgets?teams=${ML}`]: async r =>
+        budgetListed(await call(r, 'GET', `${I}/budgets?teams=${ML}`)),
+      // Allowed callers set the amount it has; a wrong success of a refused one would change it.
+      [`PUT ${I}/budgets (ml-research)`]: async (r, fresh) =>
+        status(
+          await call(r, 'PUT', `${I}/budgets`, {
+            ...ML_BUDGET,
+            monthlyAmount: fresh ? ML_BUDGET.monthlyAmount : 1,
+          }),
+        ),
+      [`PUT ${I}/budgets (genai-apps)`]: async r =>
+        status(
+          await call(r, 'PUT', `${I}/budgets`, {
+            scope: 'team',
+            subject: 'group:default/genai-apps',
+            monthlyAmount: 4000,
+          }),
+        ),
+      [`PUT ${I}/budgets (a cost center)`]: async r =>
+        status(
+          await call(r, 'PUT', `${I}/budgets`, {
+            scope: 'cost-center',
+            subject: 'CC-2100',
+            monthlyAmount: 9000,
+          }),
+        ),
     };
 
   it('gives each role exactly the access of the matrix, and the README shows it', async () => {
@@ -606,6 +706,13 @@ describe('the permission matrix', () => {
     expect(table).toBe(renderMatrix(EXPECTED));
     const readme = readFileSync(README, 'utf8');
     expect(readme).toContain(table);
+    // No refused caller changed the owning team's budget.
+    const budgets = await must('admin', 'GET', `${I}/budgets?teams=${ML}`);
+    expect(
+      budgets.items
+        .filter((b: any) => b.scope === 'team')
+        .map((b: any) => [b.subject, b.budgetMicros]),
+    ).toEqual([[ML, ML_BUDGET.monthlyAmount * 1_000_000]]);
   });
 
   it('keeps what a user registers from bringing teams, users or Kubernetes targets', async () => {
@@ -656,6 +763,16 @@ function listed(res: { status: number; json: any }, id: string): string {
   if (res.status !== 200) return String(res.status);
   const ids = (res.json?.items ?? []).map((i: { id: string }) => i.id);
   return `200 ${ids.includes(id) ? 'sees' : 'hidden'}`;
+}
+
+/** 200 and whether the owning team's budget is in the budgets. */
+function budgetListed(res: { status: number; json: any }): string {
+  if (res.status !== 200) return String(res.status);
+  const found = (res.json?.items ?? []).some(
+    (b: { scope: string; subject: string }) =>
+      b.scope === 'team' && b.subject === ML,
+  );
+  return `200 ${found ? 'sees' : 'hidden'}`;
 }
 
 /** 200 and whether any Kubernetes object came back for the entity. */

@@ -1,0 +1,89 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  createExtensionTester,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { screen } from '@testing-library/react';
+import plugin from './alpha';
+import { genaiInsightsApiRef } from './api';
+import {
+  entityEnvironmentCostCard,
+  entityTeamCostCard,
+} from './alpha/extensions';
+import { fakeApi, ML } from './__testUtils__/fixtures';
+
+const entity = (
+  kind: string,
+  name: string,
+  spec: Entity['spec'] = {},
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: { name },
+  spec,
+});
+
+describe('genai-insights (new frontend system)', () => {
+  it('has the API, the cost page and the entity cards', () => {
+    expect(plugin.pluginId).toBe('genai-insights');
+    expect(plugin.routes.cost).toBeDefined();
+  });
+
+  it('serves the cost page under its nav item, with ?team= picking the team', async () => {
+    const api = fakeApi();
+    renderTestApp({
+      features: [plugin],
+      apis: [[genaiInsightsApiRef, api]],
+      initialRouteEntries: ['/genai-insights/cost?team=ml-research'],
+    });
+
+    // The page's chunk (with the chart library) loads lazily: slow on a cold jest cache.
+    expect(
+      await screen.findByRole(
+        'region',
+        { name: 'Cost over time' },
+        { timeout: 25_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Cost' })).toBeInTheDocument();
+    expect(
+      screen
+        .getAllByText('Cost')
+        .some(
+          el =>
+            el.closest('a')?.getAttribute('href') === '/genai-insights/cost',
+        ),
+    ).toBe(true);
+    expect(api.getCostOverTime).toHaveBeenCalledWith(
+      expect.objectContaining({ teams: [ML] }),
+    );
+  });
+
+  it('shows each entity card on the right entities', () => {
+    const { filterFunction } = EntityCardBlueprint.dataRefs;
+    const teamCard =
+      createExtensionTester(entityTeamCostCard).get(filterFunction)!;
+    expect(teamCard(entity('Group', 'ml-research', { type: 'team' }))).toBe(
+      true,
+    );
+    expect(teamCard(entity('User', 'guest'))).toBe(false);
+
+    const environmentCard = createExtensionTester(
+      entityEnvironmentCostCard,
+    ).get(filterFunction)!;
+    expect(
+      environmentCard(
+        entity('Resource', 'ml-research-llama', {
+          type: 'playground-environment',
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      environmentCard(
+        entity('Resource', 'gpu-pool-mi300x', { type: 'gpu-node-pool' }),
+      ),
+    ).toBe(false);
+    expect(environmentCard(entity('Group', 'ml-research'))).toBe(false);
+  });
+});

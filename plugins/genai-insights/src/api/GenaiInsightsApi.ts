@@ -1,0 +1,132 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  BudgetPutRequest,
+  BudgetStatus,
+  CostBasis,
+  CostComparison,
+  CostDimension,
+  CostInterval,
+  CostOverTime,
+  CostTopEntry,
+  IdleCost,
+} from '@genai-portal/plugin-genai-insights-common';
+
+/**
+ * Answer of `GET /scope`: what the caller may see and set. Declared here until
+ * `@genai-portal/plugin-genai-insights-common` exports it; the shapes are the same.
+ * @public
+ */
+export interface GenaiInsightsScope {
+  /** ISO 4217 code all money is in. */
+  currency: string;
+  /** The basis charged, and answered when a query names none. */
+  chargeback: CostBasis;
+  /** The caller sees every team (an admin, a service). */
+  all: boolean;
+  /** Group refs of the teams the caller may read. */
+  teams: string[];
+  /** Group refs of the teams whose budgets the caller may set. */
+  manageableTeams: string[];
+  /** The caller may set every team's budget. */
+  canManageAll: boolean;
+}
+
+/**
+ * A range of the ledger: `from` inclusive, `to` exclusive (dates or ISO times; the backend
+ * floors and rounds them to whole hours). Without `teams`, every team the caller may see.
+ * @public
+ */
+export interface CostRangeQuery {
+  from: string;
+  to: string;
+  /** Group refs or names. */
+  teams?: string[];
+  /** The chargeback basis when absent. */
+  basis?: CostBasis;
+}
+
+/** Query of {@link GenaiInsightsApi.getCostOverTime}. @public */
+export interface CostOverTimeQuery extends CostRangeQuery {
+  interval?: CostInterval;
+  stackBy?: CostDimension;
+}
+
+/** Query of {@link GenaiInsightsApi.getTopCosts}. @public */
+export interface CostTopQuery extends CostRangeQuery {
+  by: 'environment' | 'model';
+  /** 1 to 100; 10 when absent. */
+  limit?: number;
+}
+
+/** Answer of `GET /cost/top`. @public */
+export interface CostTopAnswer {
+  currency: string;
+  basis: CostBasis;
+  items: CostTopEntry[];
+}
+
+/** Answer of `GET /cost/idle`. @public */
+export interface IdleCostAnswer {
+  currency: string;
+  items: IdleCost[];
+}
+
+/** Query of {@link GenaiInsightsApi.getBudgets}. @public */
+export interface BudgetsQuery {
+  /** `YYYY-MM`; the current month (UTC) when absent. */
+  month?: string;
+  teams?: string[];
+}
+
+/** A budget as stored by `PUT /budgets`. @public */
+export interface StoredBudget {
+  scope: string;
+  subject: string;
+  monthlyMicros: number;
+  currency: string;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+/** The two exports: the ledger rows (`csv`) and FinOps FOCUS 1.2 (`focus`). @public */
+export type CostExportFormat = 'csv' | 'focus';
+
+/** A downloaded export: the file and the name the backend gave it. @public */
+export interface CostExportFile {
+  blob: Blob;
+  filename: string;
+}
+
+/**
+ * The genai-insights backend (`/api/genai-insights`) as the frontend uses it. Every method
+ * rejects with a `ResponseError` of `@backstage/errors` carrying the backend's message.
+ * @public
+ */
+export interface GenaiInsightsApi {
+  /** `GET /scope`: the teams the caller may read and whose budgets it may set. */
+  getScope(): Promise<GenaiInsightsScope>;
+  /** `GET /cost`: cost over time, stacked by a dimension. */
+  getCostOverTime(query: CostOverTimeQuery): Promise<CostOverTime>;
+  /** `GET /cost/compare`: the range against the one of the same length just before it. */
+  getCostComparison(query: CostRangeQuery): Promise<CostComparison>;
+  /** `GET /cost/top`: the environments or models that cost most. */
+  getTopCosts(query: CostTopQuery): Promise<CostTopAnswer>;
+  /** `GET /cost/idle`: reserved vs used vs idle per category (both bases, so no `basis`). */
+  getIdleCost(query: Omit<CostRangeQuery, 'basis'>): Promise<IdleCostAnswer>;
+  /** `GET /budgets`: budgets with the month to date, the forecast and the thresholds crossed. */
+  getBudgets(query?: BudgetsQuery): Promise<{ items: BudgetStatus[] }>;
+  /** `PUT /budgets`: set a monthly budget in currency units, or remove it with `null`. */
+  setBudget(
+    request: BudgetPutRequest,
+  ): Promise<{ budget: StoredBudget | null }>;
+  /** `GET /export/csv` or `/export/focus`, fetched with the caller's token. */
+  downloadExport(
+    format: CostExportFormat,
+    query: CostRangeQuery,
+  ): Promise<CostExportFile>;
+}
+
+/** The {@link GenaiInsightsApi}. @public */
+export const genaiInsightsApiRef = createApiRef<GenaiInsightsApi>({
+  id: 'plugin.genai-insights.service',
+});

@@ -1,0 +1,2 @@
+export * from './GenaiInsightsApi';
+export { GenaiInsightsClient } from './GenaiInsightsClient';

@@ -1,0 +1,6 @@
+export {
+  SetBudgetDialog,
+  RemoveBudgetDialog,
+  validateAmount,
+  type BudgetTarget,
+} from './BudgetDialogs';

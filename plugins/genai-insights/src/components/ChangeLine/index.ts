@@ -1,0 +1,1 @@
+export { ChangeLine } from './ChangeLine';

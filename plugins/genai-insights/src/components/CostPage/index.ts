@@ -1,0 +1,1 @@
+export { CostPage, CostPageContent } from './CostPage';

@@ -1,0 +1,1 @@
+export { EntityEnvironmentCostCard } from './EntityEnvironmentCostCard';

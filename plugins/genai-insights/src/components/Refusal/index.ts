@@ -1,0 +1,1 @@
+export { Refusal, refusalText } from './Refusal';

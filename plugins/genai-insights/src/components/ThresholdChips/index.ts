@@ -1,0 +1,1 @@
+export { ThresholdChips } from './ThresholdChips';

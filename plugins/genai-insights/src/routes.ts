@@ -1,0 +1,11 @@
+import { createRouteRef } from '@backstage/core-plugin-api';
+
+/**
+ * The cost page, mounted at `/genai-insights/cost`; `?team=<name or ref>` (repeatable) picks
+ * teams. Created with core-plugin-api so that both the legacy app and the new frontend system
+ * can resolve it.
+ * @public
+ */
+export const costRouteRef = createRouteRef({
+  id: 'genai-insights-cost',
+});
