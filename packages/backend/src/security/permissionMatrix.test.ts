@@ -118,6 +118,7 @@ const EXPECTED: Array<[string, Expected]> = [
   [`GET ${P}/jobs/:jobId`, row(401, 200, 403, 200, 200, 403)],
   [`POST ${P}/jobs/:jobId/cancel`, row(401, 200, 403, 200, 200, 403)],
   [`GET ${P}/metrics`, row(401, 403, 403, 403, 200, 200)],
+  [`GET ${P}/facts`, row(401, 403, 403, 403, 200, 403)],
   [`GET ${P}/v1/models`, row(401, 200, 200, 200, 200, 401)],
   [
     `POST ${P}/v1/chat/completions (x-genai-environment)`,
@@ -508,6 +509,8 @@ describe('the permission matrix', () => {
         ),
       [`GET ${P}/metrics`]: async r =>
         status(await call(r, 'GET', `${P}/metrics`)),
+      [`GET ${P}/facts`]: async r =>
+        status(await call(r, 'GET', `${P}/facts?limit=10`)),
       [`GET ${P}/v1/models`]: async r =>
         status(await call(r, 'GET', `${P}/v1/models`)),
       [`POST ${P}/v1/chat/completions (x-genai-environment)`]: async r =>
