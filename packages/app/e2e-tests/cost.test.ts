@@ -84,9 +84,10 @@ test('a lead sees the team cost, sets a budget and downloads the CSV; another te
     const row = page.getByTestId(`budget-team|${TEAM}`);
     await row.getByRole('button', { name: 'Set budget' }).click();
     const dialog = page.getByRole('dialog');
+    // A negative budget is refused in the form, saying why.
     await dialog.getByLabel(/^Monthly budget/).fill('-5');
-    await dialog.getByRole('button', { name: 'Save' }).click();
-    await expect(dialog).toBeVisible(); // a negative budget is refused in the form
+    await expect(dialog.getByText(/must be a positive amount/)).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled();
     await dialog.getByLabel(/^Monthly budget/).fill('1234');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expect(dialog).toBeHidden();
