@@ -12,6 +12,7 @@ import { createFactSourceRegistry } from './collect/factSources';
 import { readInsightsConfig } from './config';
 import { DatabaseFactStore } from './facts/DatabaseFactStore';
 import { DatabaseLedgerStore } from './ledger/DatabaseLedgerStore';
+import { DatabaseSavingsStore } from './ledger/DatabaseSavingsStore';
 import { migrateDatabase } from './lib/migrateDatabase';
 import { createNotificationsCapability } from './notify/createNotificationsCapability';
 import { registerPermissions } from './permissions/registerPermissions';
@@ -59,6 +60,7 @@ export const genaiInsightsPlugin = createBackendPlugin({
         await migrateDatabase(database);
         const facts = await DatabaseFactStore.create({ database });
         const ledger = await DatabaseLedgerStore.create({ database });
+        const savings = await DatabaseSavingsStore.create({ database });
         const budgets = await DatabaseBudgetStore.create({ database });
         const budgetService = new BudgetService({
           budgets,
@@ -86,6 +88,7 @@ export const genaiInsightsPlugin = createBackendPlugin({
             gate,
             auditor: deps.auditor,
             ledger,
+            savings,
             budgets,
             budgetService,
             currency: config.currency,

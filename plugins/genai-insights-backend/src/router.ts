@@ -11,6 +11,7 @@ import {
   costCompareQuerySchema,
   costIdleQuerySchema,
   costOverTimeQuerySchema,
+  costSavingsQuerySchema,
   costCenterBudgetManagePermission,
   costReadPermission,
   costTopQuerySchema,
@@ -21,6 +22,7 @@ import {
   type CostBasis,
   type CostComparison,
   type CostOverTime,
+  type CostSavings,
   type IdleCost,
   type InsightsScope,
 } from '@genai-portal/plugin-genai-insights-common';
@@ -30,6 +32,7 @@ import type { BudgetStore } from './budgets/BudgetStore';
 import { focusColumns, ledgerColumns } from './export/columns';
 import { writeCsv } from './export/writeCsv';
 import type { LedgerStore } from './ledger/LedgerStore';
+import type { SavingsStore } from './ledger/SavingsStore';
 import { ceilHour, floorHour, iso } from './lib/hours';
 import { parseInput } from './lib/validation';
 import { teamKey } from './permissions/rules';
@@ -42,6 +45,8 @@ export interface RouterOptions {
   gate: TeamScopeGate;
   auditor: AuditorService;
   ledger: LedgerStore;
+  /** Idle cost per environment and the GPU quota that would have been enough. */
+  savings: SavingsStore;
   budgets: BudgetStore;
   budgetService: BudgetService;
   currency: string;
@@ -215,6 +220,19 @@ export async function createRouter(
       items.set(t.category, item);
     }
     res.json({ currency, items: [...items.values()] });
+  });
+
+  router.get('/cost/savings', async (req, res) => {
+    const credentials = await caller(req);
+    const q = parseInput(costSavingsQuerySchema, req.query, 'query');
+    const teams = await readable(credentials, q.teams);
+    const range = hours(q);
+    const { items, totals } = await options.savings.savings(
+      { ...range, teams },
+      q.limit,
+    );
+    const body: CostSavings = { currency, ...range, items, totals };
+    res.json(body);
   });
 
   router.get('/budgets', async (req, res) => {

@@ -95,3 +95,81 @@ export interface InsightsScope {
   /** The caller may set every team's budget. */
   canManageAll: boolean;
 }
+
+/**
+ * Reserved against used for one category of one environment over a range (`GET /cost/savings`).
+ * @public
+ */
+export interface SavingsUsage {
+  /** Reserved quantity in the category's unit (GPU-hours, core-hours, GiB-hours). */
+  reservedQuantity: number;
+  usedQuantity: number;
+  reservedMicros: Micros;
+  usedMicros: Micros;
+  /** reserved − used cost, never below 0. */
+  idleMicros: Micros;
+  /** used / reserved quantity; null when nothing was reserved. */
+  utilization: number | null;
+}
+
+/**
+ * The GPU quota that would have covered an environment's busiest hour, and what it would have
+ * saved over the range at the same rates.
+ * @public
+ */
+export interface SavingsRecommendation {
+  /** The GPU quota held: the largest hourly reserved GPU quantity, rounded up to a whole GPU. */
+  currentGpus: number;
+  /** The largest hourly used GPU quantity (GPU-hours in one hour: the GPUs busy at once). */
+  peakUsedGpus: number;
+  /** `peakUsedGpus` rounded up to a whole GPU; 0 when nothing ran. */
+  recommendedGpus: number;
+  /**
+   * The reserved GPU cost × (1 − recommended / current), rounded once; 0 when the
+   * recommendation is not below the quota held.
+   */
+  savingMicros: Micros;
+}
+
+/** One environment of `GET /cost/savings`. @public */
+export interface SavingsEntry {
+  environment: string;
+  team: string;
+  gpu: SavingsUsage;
+  cpu: SavingsUsage;
+  memory: SavingsUsage;
+  /** The idle cost of its GPUs, CPU and memory: the sum of their `idleMicros`. */
+  idleMicros: Micros;
+  recommendation: SavingsRecommendation;
+}
+
+/** Sums of `GET /cost/savings` over every environment read, not only the items listed. @public */
+export interface SavingsTotals {
+  /** Reserved cost of GPUs, CPU and memory. */
+  reservedMicros: Micros;
+  /** Idle cost of GPUs, CPU and memory (each environment's, never below 0). */
+  idleMicros: Micros;
+  /** idle / reserved; null when nothing was reserved. */
+  idleRatio: number | null;
+  gpuReservedMicros: Micros;
+  gpuIdleMicros: Micros;
+  /** GPU idle / GPU reserved; null when no GPU was reserved. */
+  gpuIdleRatio: number | null;
+  /** The sum of every environment's recommended saving. */
+  savingMicros: Micros;
+}
+
+/**
+ * Answer of `GET /cost/savings`: per environment, reserved against used GPUs, CPU and memory,
+ * the idle cost and the GPU quota that would have been enough; the environments with the most
+ * idle cost first.
+ * @public
+ */
+export interface CostSavings {
+  currency: string;
+  /** The range on whole hours. */
+  from: string;
+  to: string;
+  items: SavingsEntry[];
+  totals: SavingsTotals;
+}

@@ -130,6 +130,20 @@ export const costIdleQuerySchema = z
   .strictObject({ from: range.from, to: range.to, teams: range.teams })
   .superRefine(checkRange);
 
+/**
+ * Query of `GET /cost/savings`: idle cost per environment and the GPU quota that would have
+ * been enough, the `limit` environments with the most idle cost first.
+ * @public
+ */
+export const costSavingsQuerySchema = z
+  .strictObject({
+    from: range.from,
+    to: range.to,
+    teams: range.teams,
+    limit: z.coerce.number().int().min(1).max(100).default(10),
+  })
+  .superRefine(checkRange);
+
 /** Query of the exports (`GET /export/csv`, `GET /export/focus`). @public */
 export const exportQuerySchema = z.strictObject(range).superRefine(checkRange);
 

@@ -229,6 +229,7 @@ const COST_QUERIES: Record<string, Array<[string, string]>> = {
   ],
   // Idle is both bases: `basis` is an unknown field there, named all the same.
   '/cost/idle': RANGE_QUERIES,
+  '/cost/savings': RANGE_QUERIES,
   '/export/csv': RANGE_QUERIES,
   '/export/focus': RANGE_QUERIES,
   '/budgets': [

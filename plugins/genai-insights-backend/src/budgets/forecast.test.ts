@@ -80,6 +80,29 @@ describe('forecastMonth', () => {
   });
 });
 
+describe('forecastMonth for a team that starts spending mid-month', () => {
+  it('takes the run rate from the days since spending began, not the empty days before', () => {
+    // Nothing on days 1-4, 100 on days 5 and 6; now the start of day 7: 24 days left.
+    const { forecast } = forecastMonth({
+      ...NOV,
+      now: NOV.monthStart + 6 * DAY,
+      daily: days([0, 0, 0, 0, 100, 100]),
+    });
+    expect(forecast.costMicros).toBe(200 + 100 * 24);
+  });
+
+  it('extrapolates today alone when spending began today', () => {
+    // Nothing before day 5; 50 spent by noon of day 5: a rate of 100 a day, 25.5 days left.
+    const { forecast } = forecastMonth({
+      ...NOV,
+      now: NOV.monthStart + 4.5 * DAY,
+      daily: new Map([['2026-11-05', 50]]),
+    });
+    expect(forecast.costMicros).toBe(50 + 100 * 25.5);
+    expect(forecast.lowMicros).toBe(50);
+  });
+});
+
 describe('thresholdsCrossed', () => {
   it.each([
     [1000, 499, 900, []],

@@ -12,8 +12,10 @@ const Z_90 = 1.645;
 /**
  * A month-end forecast from the days so far.
  *
- * - The run rate is the mean cost of the month's complete days (days without rows cost 0);
- *   before the first day is complete, today's cost so far extrapolated to a whole day.
+ * - The run rate is the mean cost of the month's complete days since spending began (the first
+ *   day with a cost; days without rows after it cost 0), so a team that starts mid-month is
+ *   not diluted by the days before it existed; before such a day is complete, today's cost so
+ *   far extrapolated to a whole day.
  * - Forecast = month to date + run rate × days left (fractional, to the month's end).
  * - The band treats the days left as independent draws with the complete days' standard
  *   deviation s: ± 1.645 · s · √(days left), a 90% range for the sum. With fewer than two
@@ -43,15 +45,20 @@ export function forecastMonth(input: {
       },
     };
   }
+  const dayOf = (d: number) =>
+    new Date(monthStart + d * DAY_MS).toISOString().slice(0, 10);
   const completeDays = Math.floor((now - monthStart) / DAY_MS);
+  let firstDay = 0;
+  while (firstDay < completeDays && !(daily.get(dayOf(firstDay)) ?? 0)) {
+    firstDay++;
+  }
   const costs: number[] = [];
-  for (let d = 0; d < completeDays; d++) {
-    const day = new Date(monthStart + d * DAY_MS).toISOString().slice(0, 10);
-    costs.push(daily.get(day) ?? 0);
+  for (let d = firstDay; d < completeDays; d++) {
+    costs.push(daily.get(dayOf(d)) ?? 0);
   }
   let rate: number;
   let spread: number;
-  if (completeDays > 0) {
+  if (costs.length > 0) {
     rate = costs.reduce((a, b) => a + b, 0) / costs.length;
     if (costs.length >= 2) {
       const variance =
@@ -61,7 +68,7 @@ export function forecastMonth(input: {
       spread = rate * left;
     }
   } else {
-    const todayElapsed = (now - monthStart) / DAY_MS;
+    const todayElapsed = (now - monthStart) / DAY_MS - completeDays;
     rate = todayElapsed > 0 ? monthToDate / todayElapsed : 0;
     spread = rate * left;
   }

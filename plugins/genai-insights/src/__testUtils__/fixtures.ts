@@ -103,6 +103,23 @@ export const idle: IdleCostAnswer = {
   ],
 };
 
+/** No environment held more than it used: the Savings card's empty answer. */
+export const noSavings = {
+  currency: 'USD',
+  from: '2026-11-01T00:00:00.000Z',
+  to: '2026-12-01T00:00:00.000Z',
+  items: [],
+  totals: {
+    reservedMicros: 0,
+    idleMicros: 0,
+    idleRatio: null,
+    gpuReservedMicros: 0,
+    gpuIdleMicros: 0,
+    gpuIdleRatio: null,
+    savingMicros: 0,
+  },
+};
+
 export const teamBudget: BudgetStatus = {
   scope: 'team',
   subject: ML,
@@ -173,6 +190,7 @@ export function serveBackend(
         ? topModels
         : topEnvironments) as unknown as JsonBodyType,
     'GET /cost/idle': idle as unknown as JsonBodyType,
+    'GET /cost/savings': noSavings as JsonBodyType,
     'GET /budgets': { items: [teamBudget, environmentBudget] } as JsonBodyType,
     'PUT /budgets': { budget: null },
   };
@@ -202,6 +220,7 @@ export function serveBackend(
     route('get', '/cost/compare'),
     route('get', '/cost/top'),
     route('get', '/cost/idle'),
+    route('get', '/cost/savings'),
     route('get', '/budgets'),
     route('put', '/budgets'),
     http.get(`${baseUrl}/export/:format`, ({ request, params }) => {
@@ -250,6 +269,7 @@ export function fakeApi(
         q.by === 'model' ? topModels : topEnvironments,
       ),
     getIdleCost: jest.fn().mockResolvedValue(idle),
+    getSavings: jest.fn().mockResolvedValue(noSavings),
     getBudgets: jest
       .fn()
       .mockResolvedValue({ items: [teamBudget, environmentBudget] }),

@@ -7,6 +7,7 @@ import type {
   CostDimension,
   CostInterval,
   CostOverTime,
+  CostSavings,
   CostTopEntry,
   IdleCost,
 } from '@genai-portal/plugin-genai-insights-common';
@@ -113,6 +114,16 @@ export interface GenaiInsightsApi {
   getTopCosts(query: CostTopQuery): Promise<CostTopAnswer>;
   /** `GET /cost/idle`: reserved vs used vs idle per category (both bases, so no `basis`). */
   getIdleCost(query: Omit<CostRangeQuery, 'basis'>): Promise<IdleCostAnswer>;
+  /**
+   * `GET /cost/savings`: idle cost per environment (both bases, so no `basis`) and the GPU quota
+   * that would have covered its busiest hour, with what it would have saved; `limit`
+   * environments, the most idle cost first (1 to 100; 10 when absent).
+   */
+  getSavings(
+    query: Omit<CostRangeQuery, 'basis'> & {
+      limit?: number;
+    },
+  ): Promise<CostSavings>;
   /** `GET /budgets`: budgets with the month to date, the forecast and the thresholds crossed. */
   getBudgets(query?: BudgetsQuery): Promise<{ items: BudgetStatus[] }>;
   /** `PUT /budgets`: set a monthly budget in currency units, or remove it with `null`. */

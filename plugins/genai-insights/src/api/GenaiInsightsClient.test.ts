@@ -1,7 +1,9 @@
 import { ResponseError } from '@backstage/errors';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   backendError,
+  baseUrl,
   costOverTime,
   makeClient,
   ML,
@@ -57,6 +59,26 @@ describe('GenaiInsightsClient', () => {
       '/api/genai-insights/cost/top?from=a&to=b&by=model&limit=5',
       '/api/genai-insights/cost/idle?from=a&to=b',
       '/api/genai-insights/budgets',
+    ]);
+  });
+
+  it('reads the savings with the range, teams and limit', async () => {
+    const seen: URL[] = [];
+    server.use(
+      http.get(`${baseUrl}/cost/savings`, ({ request }) => {
+        seen.push(new URL(request.url));
+        return HttpResponse.json({ currency: 'USD', items: [] });
+      }),
+    );
+    await expect(
+      client.getSavings({ from: 'a', to: 'b', teams: [ML], limit: 20 }),
+    ).resolves.toEqual({ currency: 'USD', items: [] });
+    await client.getSavings({ from: 'a', to: 'b' });
+    expect(seen.map(u => `${u.pathname}${u.search}`)).toEqual([
+      `/api/genai-insights/cost/savings?from=a&to=b&teams=${encodeURIComponent(
+        ML,
+      )}&limit=20`,
+      '/api/genai-insights/cost/savings?from=a&to=b',
     ]);
   });
 

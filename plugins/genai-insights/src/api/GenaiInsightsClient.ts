@@ -5,6 +5,7 @@ import type {
   BudgetStatus,
   CostComparison,
   CostOverTime,
+  CostSavings,
 } from '@genai-portal/plugin-genai-insights-common';
 import type {
   BudgetsQuery,
@@ -102,6 +103,19 @@ export class GenaiInsightsClient implements GenaiInsightsApi {
   ): Promise<IdleCostAnswer> {
     return this.json('GET', '/cost/idle', {
       query: { from: query.from, to: query.to, teams: query.teams },
+    });
+  }
+
+  async getSavings(
+    query: Parameters<GenaiInsightsApi['getSavings']>[0],
+  ): Promise<CostSavings> {
+    return this.json('GET', '/cost/savings', {
+      query: {
+        from: query.from,
+        to: query.to,
+        teams: query.teams,
+        limit: query.limit,
+      },
     });
   }
 

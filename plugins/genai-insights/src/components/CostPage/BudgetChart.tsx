@@ -68,6 +68,7 @@ export function BudgetChart(props: {
           />
           <Legend />
           <Area
+            isAnimationActive={false}
             dataKey="range"
             name="Forecast range"
             stroke="none"
@@ -76,20 +77,22 @@ export function BudgetChart(props: {
             connectNulls={false}
           />
           <Line
+            isAnimationActive={false}
             dataKey="actual"
             name="Month to date"
             stroke="#1f77b4"
             strokeWidth={2}
-            dot={false}
+            dot={{ r: 2 }}
             connectNulls={false}
           />
           <Line
+            isAnimationActive={false}
             dataKey="forecast"
             name="Forecast"
             stroke="#ff7f0e"
             strokeDasharray="6 4"
             strokeWidth={2}
-            dot={false}
+            dot={{ r: 2 }}
             connectNulls={false}
           />
           <ReferenceLine

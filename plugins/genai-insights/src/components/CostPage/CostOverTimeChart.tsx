@@ -35,6 +35,8 @@ export function CostOverTimeChart(props: {
         height={320}
         initialDimension={{ width: 800, height: 320 }}
       >
+        {/* No animation, here and in the other charts: they redraw on every filter change and
+            must read (and print) at once. */}
         <BarChart data={data.rows} margin={{ top: 8, right: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis
@@ -54,6 +56,7 @@ export function CostOverTimeChart(props: {
           />
           {data.series.map((s, i) => (
             <Bar
+              isAnimationActive={false}
               key={s.dataKey}
               dataKey={s.dataKey}
               name={keyLabel(s.key)}

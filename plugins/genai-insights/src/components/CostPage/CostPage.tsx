@@ -36,6 +36,7 @@ import { CostOverTimeChart } from './CostOverTimeChart';
 import { CostSummary } from './CostSummary';
 import { ExportButtons } from './ExportButtons';
 import { IdleCostChart } from './IdleCostChart';
+import { SavingsCard } from './SavingsCard';
 import { TopCostsTable } from './TopCostsTable';
 
 const TOP_LIMIT = 5;
@@ -186,6 +187,9 @@ function CostView(props: {
             <IdleCostChart items={idle.value.items} currency={currency} />
           )}
         </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <SavingsCard query={query} />
       </Grid>
       <Grid item xs={12}>
         {budgets.loading && !budgets.value && <Progress />}

@@ -76,9 +76,24 @@ export function IdleCostChart(props: { items: IdleCost[]; currency: string }) {
               ]}
             />
             <Legend />
-            <Bar dataKey="reserved" name="Reserved" fill="#1f77b4" />
-            <Bar dataKey="used" name="Used" fill="#2ca02c" />
-            <Bar dataKey="idle" name="Idle" fill="#d62728" />
+            <Bar
+              isAnimationActive={false}
+              dataKey="reserved"
+              name="Reserved"
+              fill="#1f77b4"
+            />
+            <Bar
+              isAnimationActive={false}
+              dataKey="used"
+              name="Used"
+              fill="#2ca02c"
+            />
+            <Bar
+              isAnimationActive={false}
+              dataKey="idle"
+              name="Idle"
+              fill="#d62728"
+            />
           </BarChart>
         </ResponsiveContainer>
       </div>
