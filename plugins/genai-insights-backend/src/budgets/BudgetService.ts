@@ -64,13 +64,18 @@ export class BudgetService {
       })),
     ];
     const { start, end } = monthBounds(options.month);
-    const statuses: BudgetStatus[] = [];
-    for (const budget of budgets) {
-      const daily = await this.options.ledger.dailyCost(budget.ledgerSubject, {
+    // One query per kind of subject for the whole page, not one per budget.
+    const dailies = await this.options.ledger.dailyCosts(
+      budgets.map(b => b.ledgerSubject),
+      {
         from: new Date(start).toISOString(),
         to: new Date(end).toISOString(),
         basis: this.options.basis,
-      });
+      },
+    );
+    const statuses: BudgetStatus[] = [];
+    for (const [i, budget] of budgets.entries()) {
+      const daily = dailies[i];
       const { monthToDate, forecast } = forecastMonth({
         monthStart: start,
         monthEnd: end,

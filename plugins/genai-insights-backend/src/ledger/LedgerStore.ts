@@ -59,6 +59,14 @@ export interface LedgerStore {
     subject: LedgerSubject,
     filter: { from: string; to: string; basis: CostBasis },
   ): Promise<Map<string, Micros>>;
+  /**
+   * dailyCost of many subjects at once (one query per kind of subject), in the order asked:
+   * what a page of budgets needs.
+   */
+  dailyCosts(
+    subjects: LedgerSubject[],
+    filter: { from: string; to: string; basis: CostBasis },
+  ): Promise<Array<Map<string, Micros>>>;
   /** The rows in the filter in pages of at most `pageSize`, oldest id first, for exports. */
   pages(filter: LedgerFilter, pageSize?: number): AsyncGenerator<LedgerRow[]>;
 }
