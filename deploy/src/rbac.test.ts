@@ -46,8 +46,8 @@ function table(rows: [string, string[], string][]): string[] {
 const PROVISIONER: [string, string[], string][] = [
   [
     'core/namespaces',
-    ['get', 'create', 'update', 'patch', 'delete'],
-    'an environment is a namespace: created, read and adopted on a retry, its lease end annotated, deleted with it (EnvironmentProvisioner)',
+    ['get', 'list', 'create', 'update', 'patch', 'delete'],
+    "an environment is a namespace: created, read and adopted on a retry, its lease end annotated, deleted with it (EnvironmentProvisioner); the cost ledger lists the portal's namespaces by label to find the pods that run outside jobs (genai-insights ClusterPodSource)",
   ],
   [
     'core/nodes',
