@@ -159,6 +159,7 @@ const EXPECTED: Array<[string, Expected]> = [
     '/cost/compare',
     '/cost/top',
     '/cost/idle',
+    '/cost/savings',
     '/export/csv',
     '/export/focus',
   ].flatMap(
@@ -636,6 +637,7 @@ describe('the permission matrix', () => {
           '/cost/compare',
           '/cost/top',
           '/cost/idle',
+          '/cost/savings',
           '/export/csv',
           '/export/focus',
         ].flatMap(path => [
