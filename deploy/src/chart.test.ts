@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { Secret } from 'kubernetes-models/v1/Secret';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -14,7 +16,13 @@ import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/
 import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import { binary } from './tools';
-import { byKind, chart, render, type Manifest } from './__testUtils__/render';
+import {
+  byKind,
+  chart,
+  named,
+  render,
+  type Manifest,
+} from './__testUtils__/render';
 
 jest.setTimeout(60_000);
 
@@ -25,6 +33,7 @@ const validators: Record<string, new (data: any) => { validate(): void }> = {
   Service,
   ServiceAccount,
   Secret,
+  ConfigMap,
   Namespace,
   PodDisruptionBudget,
   HorizontalPodAutoscaler,
@@ -72,14 +81,18 @@ describe('the portal Helm chart', () => {
       'ClusterRole',
       'ClusterRoleBinding',
       'ClusterRoleBinding',
+      'ClusterRoleBinding',
+      'ConfigMap',
       'Deployment',
       'HorizontalPodAutoscaler',
       'NetworkPolicy',
       'PodDisruptionBudget',
       'Route',
       'Secret',
+      'Secret',
       'Service',
       'Service',
+      'ServiceAccount',
       'ServiceAccount',
       'ServiceAccount',
       'ServiceMonitor',
@@ -203,8 +216,184 @@ describe('the portal Helm chart', () => {
     expect(byKind(off, 'Service')).toHaveLength(1);
   });
 
+  it("reads GPU activity from the Thanos querier with its own identity's token, trusting the service CA", () => {
+    const manifests = render();
+    const [deployment] = byKind(manifests, 'Deployment');
+    const pod = deployment.spec.template.spec;
+    const backend = pod.containers[0];
+    const env = (name: string) => backend.env.find((e: any) => e.name === name);
+    // The chart's app-config: APP_CONFIG_* on top of app-config.production.yaml.
+    expect(env('APP_CONFIG_genaiInsights_prometheus_baseUrl')?.value).toBe(
+      'https://thanos-querier.openshift-monitoring.svc:9091',
+    );
+    expect(env('APP_CONFIG_genaiInsights_prometheus_token')?.valueFrom).toEqual(
+      {
+        secretKeyRef: { name: 'portal-metrics-reader-token', key: 'token' },
+      },
+    );
+    expect(
+      env('APP_CONFIG_genaiInsights_prometheus_timeoutSeconds')?.value,
+    ).toBe('10');
+    expect(env('APP_CONFIG_genaiInsights_prometheus_podLabel')?.value).toBe(
+      'pod',
+    );
+    expect(
+      env('APP_CONFIG_genaiInsights_prometheus_namespaceLabel')?.value,
+    ).toBe('namespace');
+    expect(
+      env('APP_CONFIG_genaiInsights_prometheus_scrapeIntervalSeconds')?.value,
+    ).toBe('15');
+    // every key is one the plugin declares under genaiInsights.prometheus
+    const declared = fs.readFileSync(
+      path.join(root, '../plugins/genai-insights-backend/config.d.ts'),
+      'utf8',
+    );
+    const start = declared.indexOf('prometheus?: {');
+    const block = declared.slice(start, declared.indexOf('\n    };', start));
+    expect(block).toContain('baseUrl: string;');
+    const keys: string[] = backend.env.flatMap(
+      (e: any) =>
+        e.name.match(/^APP_CONFIG_genaiInsights_prometheus_(\w+)$/)?.[1] ?? [],
+    );
+    expect(keys).toEqual([
+      'baseUrl',
+      'token',
+      'timeoutSeconds',
+      'podLabel',
+      'namespaceLabel',
+      'scrapeIntervalSeconds',
+    ]);
+    expect(
+      [...keys, 'metricPrefix'].filter(
+        k => !new RegExp(`\\b${k}\\??:`).test(block),
+      ),
+    ).toEqual([]);
+    // no empty prefix: the config's default ('') holds
+    expect(
+      env('APP_CONFIG_genaiInsights_prometheus_metricPrefix'),
+    ).toBeUndefined();
+
+    // The token is a ServiceAccount's of its own, bound to cluster-monitoring-view alone (9091).
+    const token = named(manifests, 'Secret', 'portal-metrics-reader-token');
+    expect(token.type).toBe('kubernetes.io/service-account-token');
+    expect(token.metadata.annotations).toEqual({
+      'kubernetes.io/service-account.name': 'portal-metrics-reader',
+    });
+    expect(
+      named(manifests, 'ServiceAccount', 'portal-metrics-reader')
+        .automountServiceAccountToken,
+    ).toBe(false);
+    const binding = named(
+      manifests,
+      'ClusterRoleBinding',
+      'portal-metrics-reader',
+    );
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'cluster-monitoring-view',
+    });
+    expect(binding.subjects).toEqual([
+      {
+        kind: 'ServiceAccount',
+        name: 'portal-metrics-reader',
+        namespace: 'genai-portal',
+      },
+    ]);
+
+    // Node trusts OpenShift's service CA, which the operator injects into the ConfigMap.
+    const ca = named(manifests, 'ConfigMap', 'portal-service-ca');
+    expect(ca.metadata.annotations).toEqual({
+      'service.beta.openshift.io/inject-cabundle': 'true',
+    });
+    expect(env('NODE_EXTRA_CA_CERTS')?.value).toBe(
+      '/etc/service-ca/service-ca.crt',
+    );
+    const mount = backend.volumeMounts.find(
+      (m: any) => m.name === 'service-ca',
+    );
+    expect(mount).toEqual({
+      name: 'service-ca',
+      mountPath: '/etc/service-ca',
+      readOnly: true,
+    });
+    expect(pod.volumes.find((v: any) => v.name === 'service-ca')).toEqual({
+      name: 'service-ca',
+      configMap: { name: 'portal-service-ca' },
+    });
+
+    // The exporter's labels as user workload monitoring leaves them, and a prefix.
+    const uwm = byKind(
+      render(
+        'genaiInsights.prometheus.podLabel=exported_pod',
+        'genaiInsights.prometheus.namespaceLabel=exported_namespace',
+        'genaiInsights.prometheus.metricPrefix=amd_',
+      ),
+      'Deployment',
+    )[0].spec.template.spec.containers[0].env;
+    expect(
+      uwm
+        .filter((e: any) =>
+          /^APP_CONFIG_genaiInsights_prometheus_(podLabel|namespaceLabel|metricPrefix)$/.test(
+            e.name,
+          ),
+        )
+        .map((e: any) => e.value),
+    ).toEqual(['amd_', 'exported_pod', 'exported_namespace']);
+
+    // Off: no key (the pages show allocation only), no identity, no binding, no CA.
+    const off = render('genaiInsights.prometheus.enabled=false');
+    const offEnv = byKind(off, 'Deployment')[0].spec.template.spec.containers[0]
+      .env;
+    expect(
+      offEnv.filter(
+        (e: any) =>
+          e.name.startsWith('APP_CONFIG_genaiInsights') ||
+          e.name === 'NODE_EXTRA_CA_CERTS',
+      ),
+    ).toEqual([]);
+    expect(
+      off.filter(m => m.metadata.name.startsWith('portal-metrics-reader')),
+    ).toEqual([]);
+    expect(byKind(off, 'ConfigMap')).toEqual([]);
+  });
+
+  it("scrapes AMD's device-metrics-exporter with honorLabels when asked, in the exporter's namespace", () => {
+    // off by default: the GPU operator may make its own
+    expect(
+      byKind(render(), 'ServiceMonitor').map(m => m.metadata.name),
+    ).toEqual(['portal']);
+    const monitor = byKind(
+      render('amdGpuMetrics.serviceMonitor.enabled=true'),
+      'ServiceMonitor',
+    ).find(m => m.metadata.name === 'portal-amd-gpu-metrics')!;
+    expect(() =>
+      new validators.ServiceMonitor(monitor).validate(),
+    ).not.toThrow();
+    expect(monitor.metadata.namespace).toBe('kube-amd-gpu');
+    expect(monitor.metadata.labels).toMatchObject({
+      'security-level': 'high',
+      'data-classification': 'internal',
+    });
+    // the GPU operator's exporter Service (<DeviceConfig>-metrics-exporter, port exporter-port)
+    expect(monitor.spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/service': 'default-metrics-exporter',
+    });
+    expect(monitor.spec.endpoints).toEqual([
+      {
+        port: 'exporter-port',
+        path: '/metrics',
+        interval: '15s',
+        // the workload's pod/namespace, not exported_pod/exported_namespace
+        honorLabels: true,
+      },
+    ]);
+  });
+
   it.each([
     ['monitoring.interval=often', 'monitoring.interval'],
+    ['genaiInsights.prometheus.podLabel=pod-name', 'podLabel'],
+    ['amdGpuMetrics.serviceMonitor.interval=soon', 'interval'],
     ['securityLevel=secret', 'securityLevel'],
     ['route.enabled=maybe', 'route.enabled'],
     ['replicaCount=0', 'replicaCount'],

@@ -47,17 +47,17 @@ const PROVISIONER: [string, string[], string][] = [
   [
     'core/namespaces',
     ['get', 'list', 'create', 'update', 'patch', 'delete'],
-    "an environment is a namespace: created, read and adopted on a retry, its lease end annotated, deleted with it (EnvironmentProvisioner); the cost ledger lists the portal's namespaces by label to find the pods that run outside jobs (genai-insights ClusterPodSource)",
+    "an environment is a namespace: created, read and adopted on a retry, its lease end annotated, deleted with it (EnvironmentProvisioner); the cost ledger lists the portal's namespaces by label to find the pods that run outside jobs (genai-insights ClusterPodSource); GPU utilization reads every namespace's team and owner labels (genai-insights KubernetesGpuReader)",
   ],
   [
     'core/nodes',
     ['list'],
-    'GPU pool capacity from the MI300X/MI355X nodes (QuotaService)',
+    "GPU pool capacity from the MI300X/MI355X nodes (QuotaService); GPU utilization: each pool's nodes and GPUs (genai-insights KubernetesGpuReader)",
   ],
   [
     'core/pods',
     ['list', 'watch'],
-    'GPU use across namespaces (QuotaService); job pods watched across environments (JobWatcher) and listed in one (JobService, JobReconciler)',
+    'GPU use across namespaces (QuotaService); job pods watched across environments (JobWatcher) and listed in one (JobService, JobReconciler); GPU utilization: running and pending pods holding or asking for GPUs, across namespaces (genai-insights KubernetesGpuReader)',
   ],
   [
     'core/pods/log',
@@ -114,6 +114,11 @@ const PROVISIONER: [string, string[], string][] = [
     'rbac.authorization.k8s.io/rolebindings',
     ['get', 'create', 'update'],
     'the team edits its namespace (EnvironmentProvisioner); the portal binds -environment in it',
+  ],
+  [
+    'kueue.x-k8s.io/workloads',
+    ['list'],
+    'GPU utilization: GPU requests queued by Kueue, across namespaces (genai-insights KubernetesGpuReader); without Kueue or this rule, pending pods only',
   ],
   [
     'rbac.authorization.k8s.io/clusterroles[edit,portal-environment]',
@@ -176,8 +181,8 @@ const KINDS: Record<string, string> = {
   HorizontalPodAutoscaler: 'autoscaling/horizontalpodautoscalers',
   NetworkPolicy: 'networking.k8s.io/networkpolicies',
   RoleBinding: 'rbac.authorization.k8s.io/rolebindings',
-  // the one custom resource the code touches (checked below)
-  CustomObject: 'route.openshift.io/routes',
+  // resolved per file, from the group and plural the file names (below)
+  CustomObject: 'custom',
 };
 const VERBS: Record<string, string> = {
   create: 'create',
@@ -215,22 +220,25 @@ function callsInCode(): string[] {
       /\b(?:core|batch|apps|autoscaling|networking|rbac|custom)\.((?:create|read|get|replace|patch|delete|list|connect|watch)\w*)\(/g,
     )) {
       const m = method.match(
-        /^(create|read|get|replace|patch|delete|list)(?:Namespaced)?(\w+?)(?:ForAllNamespaces)?$/,
+        /^(create|read|get|replace|patch|delete|list)(?:Namespaced|Cluster(?=CustomObject))?(\w+?)(?:ForAllNamespaces)?$/,
       );
-      const kind = m && KINDS[m[2]];
+      let kind = m && KINDS[m[2]];
       if (!m || !kind)
         throw new Error(
           `${rel}: Kubernetes call ${method} is not in this test's table: add it, and grant it in the chart if it is new`,
         );
-      calls.add(`${kind}: ${VERBS[m[1]]}`);
       if (m[2] === 'CustomObject') {
-        expect([rel, text]).toEqual([
-          rel,
-          expect.stringMatching(
-            /group: 'route\.openshift\.io',\s*version: 'v1',\s*plural: 'routes'/,
+        // A file calling the custom objects API names its one resource as a constant:
+        // { group: 'route.openshift.io', version: 'v1', plural: 'routes' }.
+        const resources = [
+          ...text.matchAll(
+            /group: '([\w.-]+)',\s*version: '\w+',\s*plural: '([\w-]+)'/g,
           ),
-        ]);
+        ].map(([, group, plural]) => `${group}/${plural}`);
+        expect([rel, resources.length]).toEqual([rel, 1]);
+        kind = resources[0];
       }
+      calls.add(`${kind}: ${VERBS[m[1]]}`);
     }
     // Requests outside the typed APIs (watches, log streams) use the KubeConfig directly.
     if (/new Watch\(|applyTo(HTTPS|Fetch)Options\(/.test(text)) raw.add(rel);
@@ -323,6 +331,11 @@ describe("the portal's RBAC", () => {
         ])
         .sort(),
     ).toEqual([
+      // OpenShift's own role: reading metrics through the Thanos querier (GPU utilization)
+      [
+        'cluster-monitoring-view',
+        ['ServiceAccount:genai-portal/portal-metrics-reader'],
+      ],
       ['portal-provisioner', ['ServiceAccount:genai-portal/portal']],
       ['portal-viewer', ['ServiceAccount:genai-portal/portal-viewer']],
     ]);

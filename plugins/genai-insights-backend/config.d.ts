@@ -88,6 +88,53 @@ export interface Config {
       /** Skip TLS verification (development only). @default false */
       skipTLSVerify?: boolean;
     };
+    /**
+     * Prometheus's HTTP API (or a Thanos querier), where GPU activity (AMD's
+     * device-metrics-exporter), vLLM's token counters and power are read. Absent: the GPU pages
+     * show allocation from the cluster only.
+     */
+    prometheus?: {
+      /** e.g. http://localhost:9090, or https://thanos-querier.openshift-monitoring.svc:9091 */
+      baseUrl: string;
+      /**
+       * Bearer token (OpenShift: a service account's token with cluster-monitoring-view).
+       * @visibility secret
+       */
+      token?: string;
+      /** Seconds a query may take. @default 10 */
+      timeoutSeconds?: number;
+      /** Seconds an answer is reused for the same query and range. @default 30 */
+      cacheSeconds?: number;
+      /** Prefix of the exporter's metric names (e.g. `amd_`). @default '' */
+      metricPrefix?: string;
+      /** The label with the pod's name (`exported_pod` without honorLabels). @default pod */
+      podLabel?: string;
+      /** The label with the pod's namespace. @default namespace */
+      namespaceLabel?: string;
+      /** The exporter's scrape interval: the step of the idle scan. @default 15 */
+      scrapeIntervalSeconds?: number;
+    };
+    /** GPU utilization: pools and the idle rule. */
+    gpu?: {
+      /** The node label naming a node's GPU pool. @default gpu-type */
+      poolLabel?: string;
+      /**
+       * A held GPU is idle when its activity stays under `thresholdPercent` for `window` and,
+       * for inference servers, they served no request in that window.
+       */
+      idle?: {
+        /** @default 5 */
+        thresholdPercent?: number;
+        /** A duration such as `{ minutes: 30 }`. @default { minutes: 30 } */
+        window?: { [unit: string]: number } | string;
+        /** Inference servers also need no request in the window. @default true */
+        inferenceNeedsNoRequests?: boolean;
+        /** Tell the owner and the team's leads, once per idle episode. @default true */
+        notify?: boolean;
+        /** How often GPUs are scanned. @default { minutes: 1 } */
+        scanFrequency?: { [unit: string]: number } | string;
+      };
+    };
     /** Budget notifications (thresholds crossed), sent through the notifications plugin. */
     notifications?: {
       /** @default true */

@@ -13,6 +13,7 @@ export type Manifest = {
   kind: string;
   metadata: {
     name: string;
+    namespace?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
   };

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_TOKEN, startKubeSim } from './sim';
+import { FleetError } from './fleet';
+import { DEFAULT_TOKEN, KubeSim, startKubeSim } from './sim';
 
 const USAGE = `Usage: kube-sim [options]
 
@@ -14,7 +15,8 @@ A local stand-in for an OpenShift cluster with AMD Instinct GPU nodes.
 Options:
   --port <n>             port to listen on (default 7070; 0 = any free port)
   --host <addr>          interface to bind (default 127.0.0.1)
-  --fleet <file>         fleet file, YAML or JSON (default: the package's fleets/default.yaml)
+  --fleet <file>         fleet file, YAML or JSON (default: the package's fleets/default.yaml;
+                         the package's own fleets also by name, e.g. --fleet large)
   --token <t>            bearer token clients must send (default ${DEFAULT_TOKEN})
   --state <file>         keep objects in this JSON file across restarts
   --kubeconfig-out <f>   write the kubeconfig to this file instead of printing it
@@ -133,16 +135,25 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const sim = await startKubeSim({
-    port: args.port,
-    host: args.host,
-    fleet: args.fleet,
-    token: args.token,
-    stateFile: args.state,
-    tickMs: args.tickMs,
-    timeScale: args.timeScale,
-    tls: tlsOption(args),
-  });
+  let sim: KubeSim;
+  try {
+    sim = await startKubeSim({
+      port: args.port,
+      host: args.host,
+      fleet: args.fleet,
+      token: args.token,
+      stateFile: args.state,
+      tickMs: args.tickMs,
+      timeScale: args.timeScale,
+      tls: tlsOption(args),
+    });
+  } catch (e) {
+    if (!(e instanceof FleetError)) throw e;
+    // A bad fleet file: the message names the file and the field.
+    process.stderr.write(`kube-sim: ${e.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   if (args.kubeconfigOut) {
     fs.mkdirSync(path.dirname(path.resolve(args.kubeconfigOut)), {
       recursive: true,

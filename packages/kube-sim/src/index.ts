@@ -6,8 +6,24 @@
  */
 export { startKubeSim, DEFAULT_TOKEN } from './sim';
 export type { KubeSim, KubeSimOptions } from './sim';
-export type { Fleet, NodePool, GpuSpec } from './fleet';
-export { loadFleet, GPU_PRESETS } from './fleet';
+export type {
+  Fleet,
+  NodePool,
+  GpuSpec,
+  GpuPartition,
+  ComputePartition,
+  MemoryPartition,
+  Workload,
+} from './fleet';
+export {
+  loadFleet,
+  FleetError,
+  GPU_PRESETS,
+  PARTITION_LABEL,
+  PARTITIONS_PER_GPU,
+} from './fleet';
+export { GPU_ACTIVITY_ANNOTATION, gpuActivityOf } from './metrics';
+export type { GpuActivity } from './metrics';
 export type { KubeConfigObject } from './kubeconfig';
 export type { KubeObject, ObjectMeta, OwnerReference } from './types';
 export { RUN_SECONDS_ANNOTATION, EXIT_ANNOTATION } from './controllers/kubelet';

@@ -100,4 +100,53 @@ if (!available && process.env.CI) {
     const up = await (await fetch(`${promUrl}/api/v1/query?query=up`)).json();
     expect(up.data.result[0].value[1]).toBe('1');
   }, 30_000);
+
+  it('finds GPUs held by an idle model server with PromQL', async () => {
+    await createNamespace(h, 'idle-serving');
+    await h.core.createNamespacedPod({
+      namespace: 'idle-serving',
+      body: {
+        metadata: {
+          name: 'vllm-0',
+          labels: { 'app.kubernetes.io/component': 'model-server' },
+        },
+        spec: {
+          nodeSelector: { 'gpu-type': 'mi355x' },
+          tolerations: [{ key: 'amd.com/gpu', operator: 'Exists' }],
+          containers: [
+            {
+              name: 'vllm',
+              image: 'rocm/vllm:latest',
+              resources: { limits: { 'amd.com/gpu': '2' } },
+            },
+          ],
+        },
+      },
+    });
+    // Held (a pod is named) but doing nothing.
+    const query = encodeURIComponent(
+      'count by (namespace, pod) (gpu_gfx_activity{pod!=""} < 5)',
+    );
+    const result = await waitFor(
+      async () => {
+        const res = await (
+          await fetch(`${promUrl}/api/v1/query?query=${query}`)
+        ).json();
+        return res.data?.result?.find(
+          (r: any) => r.metric.namespace === 'idle-serving',
+        );
+      },
+      `a scrape with the idle server (prometheus said: ${logs()})`,
+      20_000,
+    );
+    expect(result.metric.pod).toBe('vllm-0');
+    expect(result.value[1]).toBe('2');
+    // The busy pod of the other test is not among them.
+    const all = await (
+      await fetch(`${promUrl}/api/v1/query?query=${query}`)
+    ).json();
+    expect(all.data.result.map((r: any) => r.metric.namespace)).not.toContain(
+      'llm-serving',
+    );
+  }, 30_000);
 });

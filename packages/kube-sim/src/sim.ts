@@ -32,6 +32,7 @@ import { loadState, StateSaver } from './store/persistence';
 import { StoredObject } from './types';
 import { selfSignedCert, TlsPair } from './tls';
 import { microTimestamp } from './util';
+import { createWorkloads } from './workloads';
 import { WatchHub } from './watch';
 
 /** @public */
@@ -170,6 +171,14 @@ export async function startKubeSim(
     }
   }
   syncNodes(cluster, fleet);
+  // A restored store already holds them (or what became of them).
+  if (!snapshot && fleet.workloads?.length) {
+    createWorkloads(
+      cluster,
+      fleet.workloads,
+      typeof options.fleet === 'string' ? options.fleet : 'fleet',
+    );
+  }
 
   const controllers = [
     new NamespaceController(cluster),
@@ -177,7 +186,7 @@ export async function startKubeSim(
     new JobController(cluster),
     new DeploymentController(cluster),
     new ReplicaSetController(cluster),
-    new Scheduler(cluster),
+    new Scheduler(cluster, fleet.schedulerProfile),
     new Kubelet(cluster),
     new QuotaController(cluster),
     new PolicyController(cluster),

@@ -10,6 +10,13 @@ import type {
   RateVersion,
   TokenRates,
 } from './rates/RateCard';
+import { ConfigProblem } from './configProblem';
+import {
+  readGpuConfig,
+  readPrometheusConnection,
+  type GpuConfig,
+  type PrometheusConnection,
+} from './gpu/config';
 
 const ROOT = 'genaiInsights';
 
@@ -29,6 +36,9 @@ export interface InsightsConfig {
     /** Group refs notified of cost-center budgets (the playground's admins). */
     adminGroups: string[];
   };
+  /** Where GPU activity is read; absent: GPU utilization shows allocation only. */
+  prometheus?: PrometheusConnection;
+  gpu: GpuConfig;
 }
 
 /** How the cluster collector reaches the Kubernetes API. */
@@ -41,13 +51,7 @@ export interface ClusterConnection {
   source: string;
 }
 
-/** A config value the plugin cannot start with: the message names the full key. */
-export class ConfigProblem extends Error {
-  constructor(key: string, problem: string) {
-    super(`Invalid config at ${key}: ${problem}`);
-    this.name = 'ConfigProblem';
-  }
-}
+export { ConfigProblem } from './configProblem';
 
 /** The playground's default prices, so the ledger agrees with the projections it shows. */
 const DEFAULT_VERSION = {
@@ -303,5 +307,7 @@ export function readInsightsConfig(root: Config): InsightsConfig {
       enabled: config?.getOptionalBoolean('notifications.enabled') ?? true,
       adminGroups: readAdminGroups(root),
     },
+    prometheus: readPrometheusConnection(config),
+    gpu: readGpuConfig(config),
   };
 }

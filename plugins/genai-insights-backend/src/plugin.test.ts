@@ -303,6 +303,7 @@ describe.each(databases.eachSupportedId())(
         'genai-insights.budget.manage',
         'genai-insights.cost-center-budget.manage',
         'genai-insights.cost.read',
+        'genai-insights.gpu.read',
       ]);
       expect(metadata.body.rules).toEqual([
         expect.objectContaining({

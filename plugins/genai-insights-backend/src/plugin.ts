@@ -8,6 +8,7 @@ import { genaiInsightsFactsExtensionPoint } from '@genai-portal/plugin-genai-ins
 import { BudgetService } from './budgets/BudgetService';
 import { DatabaseBudgetStore } from './budgets/DatabaseBudgetStore';
 import { createCollectorCapability } from './collect/createCollectorCapability';
+import { createGpuCapability } from './gpu/createGpuCapability';
 import { createFactSourceRegistry } from './collect/factSources';
 import { readInsightsConfig } from './config';
 import { DatabaseFactStore } from './facts/DatabaseFactStore';
@@ -21,7 +22,7 @@ import { createRouter } from './router';
 
 /**
  * The genai-insights backend plugin: the hourly cost ledger of the GenAI Playground, budgets
- * with forecasts, and exports. This file reads config, builds the stores, schedules the tasks of
+ * with forecasts, exports, and GPU utilization. This file reads config, builds the stores, schedules the tasks of
  * the collector and the budget notifications, and mounts the router.
  * @public
  */
@@ -71,12 +72,14 @@ export const genaiInsightsPlugin = createBackendPlugin({
         });
         // Keeping the ledger current, and telling people about budgets.
         const shared = { ...deps, config, facts, ledger, budgetService };
+        const gpu = await createGpuCapability(shared);
         const capabilities = [
           await createCollectorCapability({
             ...shared,
             sources: factSources.sources,
           }),
           await createNotificationsCapability(shared),
+          gpu,
         ];
         for (const task of capabilities.flatMap(c => c.tasks ?? [])) {
           await deps.scheduler.scheduleTask(task);
@@ -93,6 +96,7 @@ export const genaiInsightsPlugin = createBackendPlugin({
             budgetService,
             currency: config.currency,
             chargeback: config.chargeback,
+            gpu: gpu.routes,
           }),
         );
         deps.httpRouter.addAuthPolicy({

@@ -37,6 +37,7 @@ import { ceilHour, floorHour, iso } from './lib/hours';
 import { parseInput } from './lib/validation';
 import { teamKey } from './permissions/rules';
 import type { TeamScopeGate } from './permissions/TeamScopeGate';
+import { addGpuRoutes, type GpuRoutesOptions } from './gpu/routes';
 import { loadOpenApiSpec } from './schema/openapiSpec';
 
 export interface RouterOptions {
@@ -52,6 +53,8 @@ export interface RouterOptions {
   currency: string;
   /** The basis charged, and answered when a query names none. */
   chargeback: CostBasis;
+  /** GPU utilization's services (`/gpu/...`). */
+  gpu: Omit<GpuRoutesOptions, 'gate' | 'caller'>;
 }
 
 /** A query's range on whole hours: `from` floored, `to` rounded up. */
@@ -329,6 +332,8 @@ export async function createRouter(
 
   router.get('/export/csv', exporter('csv'));
   router.get('/export/focus', exporter('focus'));
+
+  addGpuRoutes(router, { ...options.gpu, gate, caller });
 
   return router;
 }

@@ -1,5 +1,5 @@
 /**
- * Types, request schemas and permissions of the genai-insights cost ledger, shared by its
+ * Types, request schemas and permissions of the genai-insights cost ledger and GPU utilization, shared by its
  * backend, its frontend and the modules that feed it.
  *
  * @packageDocumentation
@@ -10,3 +10,6 @@ export * from './facts';
 export * from './permissions';
 export * from './queries';
 export * from './schemas';
+export { toTeamRef } from './fields';
+export * from './gpu';
+export * from './gpuSchemas';

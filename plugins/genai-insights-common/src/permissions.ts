@@ -61,9 +61,23 @@ export const costCenterBudgetManagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Read a team's GPU utilization: its workloads' GPUs on the fleet map, their activity, idle GPUs
+ * and tokens per GPU-hour. A permission on a team, decided like `genai-insights.cost.read`
+ * (members and leads their teams, admins all); the fleet's occupancy is shown to anyone with it
+ * for some team, other teams' pods without their names.
+ * @public
+ */
+export const gpuReadPermission = createPermission({
+  name: 'genai-insights.gpu.read',
+  attributes: { action: 'read' },
+  resourceType: INSIGHTS_TEAM_RESOURCE_TYPE,
+});
+
 /** Every permission of the genai-insights plugin. @public */
 export const genaiInsightsPermissions = [
   costReadPermission,
+  gpuReadPermission,
   budgetManagePermission,
   costCenterBudgetManagePermission,
 ];

@@ -11,6 +11,7 @@ import {
   budgetManagePermission,
   costCenterBudgetManagePermission,
   costReadPermission,
+  gpuReadPermission,
 } from '@genai-portal/plugin-genai-insights-common';
 import {
   apiKeyCreatePermission,
@@ -258,6 +259,7 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
     });
     const insights = [
       costReadPermission,
+      gpuReadPermission,
       budgetManagePermission,
       costCenterBudgetManagePermission,
     ];
@@ -292,6 +294,18 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
       );
       expect(await decide(costReadPermission, user('new.hire', []))).toEqual(
         insightsTeams([]),
+      );
+    });
+
+    it('decides GPU utilization as costs: members and leads their teams', async () => {
+      const { decide } = setup();
+      for (const who of [lena, marco, sofia, kenji, user('new.hire', [])]) {
+        expect(await decide(gpuReadPermission, who)).toEqual(
+          await decide(costReadPermission, who),
+        );
+      }
+      expect(await decide(gpuReadPermission, kenji)).toEqual(
+        insightsTeams(['group:default/genai-apps']),
       );
     });
 

@@ -16,6 +16,7 @@ import {
   budgetManagePermission,
   costCenterBudgetManagePermission,
   costReadPermission,
+  gpuReadPermission,
   INSIGHTS_TEAM_RESOURCE_TYPE,
 } from '@genai-portal/plugin-genai-insights-common';
 import {
@@ -62,8 +63,8 @@ function isRead(permission: Permission): boolean {
  *   also the teams they lead. Leaving a team ends every right in its environments, the ones the
  *   user created included.
  * - Costs (genai-insights) are conditional on the team: members and leads read their teams'
- *   costs and budgets; only leads set their teams' budgets; cost-center budgets, which span
- *   teams, are the admins'.
+ *   costs and budgets, and their GPU utilization (`genai-insights.gpu.read`); only leads set
+ *   their teams' budgets; cost-center budgets, which span teams, are the admins'.
  * - Quotas and the gateway are open to every signed-in user; metrics are the scraper's and admins'.
  * - Backstage's own plugins get the explicit list in backstageDecisions; anything else is denied.
  * @public
@@ -110,7 +111,10 @@ export class GenaiPlaygroundPermissionPolicy implements PermissionPolicy {
       );
     }
     if (isResourcePermission(permission, INSIGHTS_TEAM_RESOURCE_TYPE)) {
-      if (isPermission(permission, costReadPermission)) {
+      if (
+        isPermission(permission, costReadPermission) ||
+        isPermission(permission, gpuReadPermission)
+      ) {
         return insightsTeams(await this.#withLedTeams(scope));
       }
       if (isPermission(permission, budgetManagePermission)) {

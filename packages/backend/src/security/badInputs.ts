@@ -207,6 +207,48 @@ const RANGE_QUERIES: Array<[string, string]> = [
   ['colour', `${RANGE}&colour=red`],
 ];
 
+/** Wrong shapes of `teams` and `pools`, for the GPU routes that read now (fleet, idle list). */
+const NOW_QUERIES: Array<[string, string]> = [
+  ['teams', 'teams=user:default/x'],
+  ['teams', 'teams='],
+  ['teams', `teams=${LONG.slice(0, 5000)}`],
+  ['teams', 'teams=ml-research&teams=genai-apps'],
+  ['colour', 'colour=red'],
+];
+
+const POOL_QUERIES: Array<[string, string]> = [
+  ['pools', 'pools=MI355X'],
+  ['pools', 'pools=,'],
+  ['pools', 'pools=mi355x;drop'],
+  ['pools', `pools=${LONG.slice(0, 2500)}`],
+  ['pools', 'pools=mi355x&pools=mi300x'],
+];
+
+/** GPU utilization's routes: at most 31 days, and their own fields. */
+const GPU_QUERIES: Record<string, Array<[string, string]>> = {
+  '/gpu/fleet': [...NOW_QUERIES, ...POOL_QUERIES],
+  '/gpu/idle': [...NOW_QUERIES, ['pools', 'pools=mi355x']],
+  '/gpu/usage': [
+    ...RANGE_QUERIES,
+    ['to', 'from=2026-10-01&to=2026-11-08'],
+    ...POOL_QUERIES.map(([f, q]): [string, string] => [f, `${RANGE}&${q}`]),
+  ],
+  '/gpu/breakdown': [
+    ...RANGE_QUERIES,
+    ['by', `${RANGE}&by=colour`],
+    ['by', `${RANGE}&by=team&by=model`],
+  ],
+  '/gpu/activity': [
+    ...RANGE_QUERIES,
+    ['environment', `${RANGE}&environment=Not_A_Name`],
+    ['environment', `${RANGE}&environment=`],
+    ['job', `${RANGE}&job=../../etc`],
+    ['job', `${RANGE}&job=${'j'.repeat(65)}`],
+    ['job', `${RANGE}&environment=ml-a&job=job-1`],
+    ['teams', `${RANGE}&environment=ml-a&teams=ml-research`],
+  ],
+};
+
 /** Bad queries of each cost route (paths under the plugin's mount). */
 const COST_QUERIES: Record<string, Array<[string, string]>> = {
   '/cost': [
@@ -246,6 +288,7 @@ const COST_QUERIES: Record<string, Array<[string, string]>> = {
     ['teams', 'teams=ml-research'],
     ['colour', 'colour=red'],
   ],
+  ...GPU_QUERIES,
 };
 
 /** GETs of the cost routes (genai-insights, mounted at `prefix`) with a bad query. */

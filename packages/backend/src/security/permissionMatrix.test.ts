@@ -168,6 +168,18 @@ const EXPECTED: Array<[string, Expected]> = [
       [`GET ${I}${path}?teams=${ML}`, row(401, 200, 403, 200, 200, 403)],
     ],
   ),
+  ...[
+    '/gpu/fleet',
+    '/gpu/idle',
+    '/gpu/usage',
+    '/gpu/breakdown',
+    '/gpu/activity',
+  ].flatMap(
+    (path): Array<[string, Expected]> => [
+      [`GET ${I}${path}`, row(401, 200, 200, 200, 200, 403)],
+      [`GET ${I}${path}?teams=${ML}`, row(401, 200, 403, 200, 200, 403)],
+    ],
+  ),
   [
     `GET ${I}/budgets`,
     row(401, '200 sees', '200 hidden', '200 sees', '200 sees', 403),
@@ -654,6 +666,30 @@ describe('the permission matrix', () => {
               ),
           ],
         ]),
+      ),
+      ...Object.fromEntries(
+        [
+          '/gpu/fleet',
+          '/gpu/idle',
+          '/gpu/usage',
+          '/gpu/breakdown',
+          '/gpu/activity',
+        ].flatMap(path => {
+          // The fleet and the idle list are now; the others cover the last week.
+          const range = /fleet|idle/.test(path) ? '' : `${COST_RANGE}&`;
+          return [
+            [
+              `GET ${I}${path}`,
+              async (r: Role) =>
+                status(await call(r, 'GET', `${I}${path}?${range}`)),
+            ],
+            [
+              `GET ${I}${path}?teams=${ML}`,
+              async (r: Role) =>
+                status(await call(r, 'GET', `${I}${path}?${range}teams=${ML}`)),
+            ],
+          ];
+        }),
       ),
       [`GET ${I}/budgets`]: async r =>
         budgetListed(await call(r, 'GET', `${I}/budgets`)),

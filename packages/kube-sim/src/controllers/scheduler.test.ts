@@ -301,3 +301,53 @@ describe('scheduler and kubelet', () => {
     );
   });
 });
+
+describe('scheduler profiles', () => {
+  const placements = async (
+    profile?: 'LowNodeUtilization' | 'HighNodeUtilization',
+  ) => {
+    const h = await startHarness({
+      fleet: {
+        schedulerProfile: profile,
+        nodePools: [{ name: 'gpu', count: 3, gpu: 'mi300x' }],
+      },
+    });
+    try {
+      await createNamespace(h, 'p');
+      for (const name of ['a', 'b', 'c']) {
+        await h.core.createNamespacedPod({
+          namespace: 'p',
+          body: {
+            metadata: { name },
+            spec: {
+              containers: [
+                {
+                  name: 'main',
+                  image: 'rocm/pytorch:latest',
+                  resources: {
+                    requests: { cpu: '8', memory: '64Gi' },
+                    limits: { 'amd.com/gpu': '1' },
+                  },
+                },
+              ],
+            },
+          },
+        });
+        await waitFor(async () => {
+          const pod = await h.core.readNamespacedPod({ name, namespace: 'p' });
+          return pod.spec?.nodeName;
+        }, `pod ${name} to be bound`);
+      }
+      const pods = await h.core.listNamespacedPod({ namespace: 'p' });
+      return new Set(pods.items.map(p => p.spec?.nodeName));
+    } finally {
+      await h.sim.close();
+    }
+  };
+
+  it('spreads pods by default and packs them with HighNodeUtilization', async () => {
+    expect((await placements()).size).toBe(3);
+    expect((await placements('LowNodeUtilization')).size).toBe(3);
+    expect((await placements('HighNodeUtilization')).size).toBe(1);
+  });
+});

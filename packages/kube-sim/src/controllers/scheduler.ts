@@ -62,6 +62,16 @@ export function gpuIdsOf(pod: KubeObject): number[] {
   return text ? text.split(',').filter(Boolean).map(Number) : [];
 }
 
+/**
+ * OpenShift's scheduler profiles (the Scheduler resource's spec.profile):
+ * `LowNodeUtilization` (the default) spreads pods, scoring the least
+ * allocated node best; `HighNodeUtilization` packs them, scoring the most
+ * allocated node best (NodeResourcesFit MostAllocated), as GPU clusters are
+ * often run to keep whole nodes free for 8-GPU pods. Both score cpu and
+ * memory, like the real plugin's default resources.
+ */
+export type SchedulerProfile = 'LowNodeUtilization' | 'HighNodeUtilization';
+
 export class Scheduler {
   private readonly pending = new Set<string>();
   private dirty = true;
@@ -73,7 +83,10 @@ export class Scheduler {
     { message: string; at: number }
   >();
 
-  constructor(private readonly cluster: Cluster) {
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly profile: SchedulerProfile = 'LowNodeUtilization',
+  ) {
     const { store } = cluster;
     for (const pod of store.iterate(keyOf(R.pods))) this.track(pod);
     store.subscribe(keyOf(R.pods), e => {
@@ -229,12 +242,14 @@ export class Scheduler {
         continue;
       }
       feasible++;
-      // LeastAllocated over cpu and memory; ties go to the first node by name.
+      // LeastAllocated (or MostAllocated) over cpu and memory; ties go to
+      // the first node by name.
       const frac = (res: string) =>
         s.allocatable[res]
           ? 1 - ((s.used[res] ?? 0) + (requests[res] ?? 0)) / s.allocatable[res]
           : 0;
-      const score = frac('cpu') + frac('memory');
+      const free = frac('cpu') + frac('memory');
+      const score = this.profile === 'HighNodeUtilization' ? -free : free;
       if (
         score > bestScore + 1e-9 ||
         (Math.abs(score - bestScore) <= 1e-9 &&

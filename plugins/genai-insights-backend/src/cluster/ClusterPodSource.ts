@@ -7,28 +7,13 @@ import type {
   FactSource,
   FactSourceCollectOptions,
 } from '@genai-portal/plugin-genai-insights-node';
-import type { CoreV1Api, V1ListMeta } from '@kubernetes/client-node';
+import type { CoreV1Api } from '@kubernetes/client-node';
 import type { ClusterPodRecord, ClusterPodStore } from './ClusterPodStore';
+import { listAll } from './listAll';
 import { PLAYGROUND_NAMESPACES, toPodInterval } from './podIntervals';
 
 /** The id of the built-in source of pods. */
 export const CLUSTER_PODS_SOURCE_ID = 'cluster-pods';
-
-/** Every item of a list, following `continue` tokens. */
-async function listAll<T>(
-  page: (
-    token: string | undefined,
-  ) => Promise<{ items: T[]; metadata?: V1ListMeta }>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const list = await page(token);
-    items.push(...list.items);
-    token = list.metadata?._continue || undefined;
-  } while (token);
-  return items;
-}
 
 /**
  * The pods of the playground's namespaces that run outside jobs (inference servers' replicas,

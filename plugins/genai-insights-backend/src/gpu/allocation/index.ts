@@ -1,0 +1,3 @@
+export { KubernetesGpuReader } from './KubernetesGpuReader';
+export type { KubernetesGpuReaderOptions } from './KubernetesGpuReader';
+export { makeCustomObjectsApi } from './customObjectsApi';

@@ -1,0 +1,62 @@
+/**
+ * The PromQL GPU utilization asks, built from the metric options (prefix, label names). One
+ * place for metric and label names, so a differently labelled exporter needs config, not code.
+ */
+export interface MetricNames {
+  /** Prefix of the exporter's metric names (`amd_`). */
+  metricPrefix: string;
+  podLabel: string;
+  namespaceLabel: string;
+}
+
+/** A PromQL string literal. */
+export function quote(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** `a|b|c` with regex metacharacters escaped, for `=~`. */
+export function alternatives(values: string[]): string {
+  return values.map(v => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+}
+
+export class GpuPromQL {
+  constructor(private readonly names: MetricNames) {}
+
+  get podLabel() {
+    return this.names.podLabel;
+  }
+
+  get namespaceLabel() {
+    return this.names.namespaceLabel;
+  }
+
+  metric(name: string): string {
+    return `${this.names.metricPrefix}${name}`;
+  }
+
+  /**
+   * The selector of held GPUs' series: a pod set, partition 0 only (in CPX/DPX/QPX modes the
+   * exporter reports activity and power on partition 0; an absent label matches ''), and,
+   * when given, only these namespaces.
+   */
+  held(name: string, namespaces?: string[]): string {
+    const { podLabel, namespaceLabel } = this.names;
+    const matchers = [`${podLabel}!=""`, `gpu_partition_id=~"0|"`];
+    if (namespaces) {
+      matchers.push(`${namespaceLabel}=~${quote(alternatives(namespaces))}`);
+    }
+    return `${this.metric(name)}{${matchers.join(',')}}`;
+  }
+
+  /** Every GPU's current readings, all five series in one query. */
+  fleetNow(): string {
+    const names = [
+      'gpu_gfx_activity',
+      'gpu_umc_activity',
+      'gpu_power_usage',
+      'gpu_used_vram',
+      'gpu_total_vram',
+    ].map(n => this.metric(n));
+    return `{__name__=~${quote(alternatives(names))}}`;
+  }
+}
