@@ -9,7 +9,9 @@ import plugin from './alpha';
 import { genaiInsightsApiRef } from './api';
 import {
   entityEnvironmentCostCard,
+  entityEnvironmentGpuCard,
   entityTeamCostCard,
+  entityTeamGpuCard,
 } from './alpha/extensions';
 import { fakeApi, ML } from './__testUtils__/fixtures';
 
@@ -25,9 +27,42 @@ const entity = (
 });
 
 describe('genai-insights (new frontend system)', () => {
-  it('has the API, the cost page and the entity cards', () => {
+  it('has the API, the cost and GPU pages and the entity cards', () => {
     expect(plugin.pluginId).toBe('genai-insights');
     expect(plugin.routes.cost).toBeDefined();
+    expect(plugin.routes.gpu).toBeDefined();
+  });
+
+  it('serves the GPU page under its nav item, with ?team= picking the team', async () => {
+    const api = fakeApi();
+    renderTestApp({
+      features: [plugin],
+      apis: [[genaiInsightsApiRef, api]],
+      initialRouteEntries: ['/genai-insights/gpu?team=ml-research'],
+    });
+
+    expect(
+      await screen.findByRole(
+        'region',
+        { name: 'GPU fleet heatmap' },
+        { timeout: 25_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'GPU utilization' }),
+    ).toBeInTheDocument();
+    expect(
+      screen
+        .getAllByText('GPU utilization')
+        .some(
+          el => el.closest('a')?.getAttribute('href') === '/genai-insights/gpu',
+        ),
+    ).toBe(true);
+    expect(api.getGpuFleet).toHaveBeenCalledWith({ teams: [ML] });
+    // The two pages link to each other, for the same teams.
+    expect(
+      screen.getByRole('link', { name: /What these GPUs cost/ }),
+    ).toHaveAttribute('href', '/genai-insights/cost?team=ml-research');
   });
 
   it('serves the cost page under its nav item, with ?team= picking the team', async () => {
@@ -85,5 +120,30 @@ describe('genai-insights (new frontend system)', () => {
       ),
     ).toBe(false);
     expect(environmentCard(entity('Group', 'ml-research'))).toBe(false);
+  });
+
+  it('shows the GPU cards on the same entities as the cost cards', () => {
+    const { filterFunction } = EntityCardBlueprint.dataRefs;
+    const teamCard =
+      createExtensionTester(entityTeamGpuCard).get(filterFunction)!;
+    expect(teamCard(entity('Group', 'ml-research', { type: 'team' }))).toBe(
+      true,
+    );
+    expect(teamCard(entity('User', 'guest'))).toBe(false);
+    const environmentCard = createExtensionTester(entityEnvironmentGpuCard).get(
+      filterFunction,
+    )!;
+    expect(
+      environmentCard(
+        entity('Resource', 'ml-research-llama', {
+          type: 'playground-environment',
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      environmentCard(
+        entity('Resource', 'gpu-pool-mi300x', { type: 'gpu-node-pool' }),
+      ),
+    ).toBe(false);
   });
 });

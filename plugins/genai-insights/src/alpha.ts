@@ -1,15 +1,19 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import {
   entityEnvironmentCostCard,
+  entityEnvironmentGpuCard,
   entityTeamCostCard,
+  entityTeamGpuCard,
   genaiInsightsApi,
   genaiInsightsCostPage,
+  genaiInsightsGpuPage,
 } from './alpha/extensions';
-import { costRouteRef } from './routes';
+import { costRouteRef, gpuRouteRef } from './routes';
 
 /**
- * GenAI Insights for the new frontend system: the API, the cost page (and its "Cost" nav item),
- * and cost cards for teams (Groups) and playground environments.
+ * GenAI Insights for the new frontend system: the API, the cost page and the GPU utilization
+ * page (and their "Cost" and "GPU utilization" nav items), and cost and GPU activity cards for
+ * teams (Groups) and playground environments.
  * @alpha
  */
 export default createFrontendPlugin({
@@ -18,10 +22,14 @@ export default createFrontendPlugin({
   extensions: [
     genaiInsightsApi,
     genaiInsightsCostPage,
+    genaiInsightsGpuPage,
     entityTeamCostCard,
     entityEnvironmentCostCard,
+    entityTeamGpuCard,
+    entityEnvironmentGpuCard,
   ],
   routes: {
     cost: costRouteRef,
+    gpu: gpuRouteRef,
   },
 });

@@ -1,7 +1,8 @@
 /**
  * The GenAI Insights frontend plugin: the cost page of the GenAI Playground's teams (cost over
- * time, idle GPUs, budgets with forecasts, CSV and FOCUS exports) and cost cards on teams and
- * playground environments.
+ * time, idle GPUs, budgets with forecasts, CSV and FOCUS exports), the GPU utilization page (the
+ * fleet's heatmap, idle GPUs, GPU-hours, tokens per GPU-hour), cost and GPU activity cards on
+ * teams and playground environments, and a GPU activity card for job pages.
  *
  * This entry point serves apps on the legacy frontend system, and holds the API for both; the
  * new frontend system's plugin is the default export of
@@ -14,8 +15,15 @@ export {
   GenaiInsightsCostPage,
   EntityGenaiTeamCostCard,
   EntityGenaiEnvironmentCostCard,
+  GenaiInsightsGpuPage,
+  EntityGenaiTeamGpuCard,
+  EntityGenaiEnvironmentGpuCard,
 } from './plugin';
-export { costRouteRef } from './routes';
+export { costRouteRef, gpuRouteRef } from './routes';
+export {
+  JobGpuActivityCard,
+  type JobGpuActivityCardProps,
+} from './components/JobGpuActivityCard';
 export {
   GenaiInsightsClient,
   genaiInsightsApiRef,
@@ -30,5 +38,10 @@ export {
   type StoredBudget,
   type CostExportFormat,
   type CostExportFile,
+  type GpuFleetQuery,
+  type GpuRangeQuery,
+  type GpuUsageQuery,
+  type GpuBreakdownQuery,
+  type GpuActivityQuery,
 } from './api';
 export { isPlaygroundEnvironmentEntity, isTeamEntity } from './lib/entities';

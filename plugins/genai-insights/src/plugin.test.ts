@@ -1,25 +1,34 @@
 import {
   EntityGenaiEnvironmentCostCard,
+  EntityGenaiEnvironmentGpuCard,
   EntityGenaiTeamCostCard,
+  EntityGenaiTeamGpuCard,
   GenaiInsightsCostPage,
+  GenaiInsightsGpuPage,
   genaiInsightsPlugin,
 } from './plugin';
-import { costRouteRef } from './routes';
+import { costRouteRef, gpuRouteRef } from './routes';
 
 describe('genaiInsightsPlugin (legacy frontend system)', () => {
   it('has the plugin id, its route and the API', () => {
     expect(genaiInsightsPlugin.getId()).toBe('genai-insights');
-    expect(genaiInsightsPlugin.routes).toEqual({ cost: costRouteRef });
+    expect(genaiInsightsPlugin.routes).toEqual({
+      cost: costRouteRef,
+      gpu: gpuRouteRef,
+    });
     expect([...genaiInsightsPlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.genai-insights.service',
     ]);
   });
 
-  it('provides the page and the entity cards', () => {
+  it('provides the pages and the entity cards', () => {
     for (const extension of [
       GenaiInsightsCostPage,
       EntityGenaiTeamCostCard,
       EntityGenaiEnvironmentCostCard,
+      GenaiInsightsGpuPage,
+      EntityGenaiTeamGpuCard,
+      EntityGenaiEnvironmentGpuCard,
     ]) {
       expect(extension).toBeDefined();
     }

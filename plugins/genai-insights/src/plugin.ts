@@ -8,7 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import type { JSX } from 'react';
 import { GenaiInsightsClient, genaiInsightsApiRef } from './api';
-import { costRouteRef } from './routes';
+import { costRouteRef, gpuRouteRef } from './routes';
 
 /**
  * The GenAI Insights plugin for apps on the legacy frontend system. Apps on the new frontend
@@ -27,6 +27,7 @@ export const genaiInsightsPlugin = createPlugin({
   ],
   routes: {
     cost: costRouteRef,
+    gpu: gpuRouteRef,
   },
 });
 
@@ -63,6 +64,44 @@ export const EntityGenaiEnvironmentCostCard: () => JSX.Element =
         lazy: () =>
           import('./components/EntityEnvironmentCostCard').then(
             m => m.EntityEnvironmentCostCard,
+          ),
+      },
+    }),
+  );
+
+/** The GPU utilization page, with a header; mount it at `/genai-insights/gpu`. @public */
+export const GenaiInsightsGpuPage: () => JSX.Element =
+  genaiInsightsPlugin.provide(
+    createRoutableExtension({
+      name: 'GenaiInsightsGpuPage',
+      component: () => import('./components/GpuPage').then(m => m.GpuPage),
+      mountPoint: gpuRouteRef,
+    }),
+  );
+
+/** For `Group` entities: the team's GPUs' activity over the last 7 days. @public */
+export const EntityGenaiTeamGpuCard: () => JSX.Element =
+  genaiInsightsPlugin.provide(
+    createComponentExtension({
+      name: 'EntityGenaiTeamGpuCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityTeamGpuCard').then(
+            m => m.EntityTeamGpuCard,
+          ),
+      },
+    }),
+  );
+
+/** For `playground-environment` Resources: the environment's GPUs over the last 7 days. @public */
+export const EntityGenaiEnvironmentGpuCard: () => JSX.Element =
+  genaiInsightsPlugin.provide(
+    createComponentExtension({
+      name: 'EntityGenaiEnvironmentGpuCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityEnvironmentGpuCard').then(
+            m => m.EntityEnvironmentGpuCard,
           ),
       },
     }),

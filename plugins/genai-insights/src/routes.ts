@@ -9,3 +9,12 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 export const costRouteRef = createRouteRef({
   id: 'genai-insights-cost',
 });
+
+/**
+ * The GPU utilization page, mounted at `/genai-insights/gpu`; `?team=<name or ref>` (repeatable)
+ * picks teams, like the cost page.
+ * @public
+ */
+export const gpuRouteRef = createRouteRef({
+  id: 'genai-insights-gpu',
+});

@@ -214,7 +214,8 @@ export class UsageService {
         case 'team':
           return entry?.team;
         case 'environment':
-          return entry?.environment ?? (entry ? undefined : namespace);
+          // The environment's id, its namespace: as the cost ledger names environments.
+          return namespace || undefined;
         case 'model':
           return entry?.model;
         case 'job':

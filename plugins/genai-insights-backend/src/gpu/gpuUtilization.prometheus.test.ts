@@ -175,6 +175,7 @@ function gpuPod(options: {
         currentContext: 'sim',
       });
       const core = kc.makeApiClient(CoreV1Api);
+      // Namespaces are environments' ids; the label is the environment's name.
       const namespace = (name: string, team: string, owner: string) =>
         core.createNamespace({
           body: {
@@ -182,7 +183,7 @@ function gpuPod(options: {
               name,
               labels: {
                 'app.kubernetes.io/managed-by': 'genai-playground-portal',
-                'genai-playground.io/environment': name,
+                'genai-playground.io/environment': `${name}-lab`,
                 'genai-playground.io/team': team,
                 'genai-playground.io/owner': owner,
               },
@@ -365,7 +366,7 @@ function gpuPod(options: {
           kind: 'inference',
           team: ML,
           owner: USERS.lena,
-          environment: 'ml-a',
+          environment: 'ml-a-lab',
           pool: 'mi355x',
         });
         expect(Date.parse(episode.since)).toBeLessThanOrEqual(
@@ -436,6 +437,27 @@ function gpuPod(options: {
         `/gpu/activity?from=${from}&to=${to}&environment=ml-a`,
       );
       expect(env.devices).toHaveLength(6);
+      // By its name as well as its id.
+      const byName = await get<GpuActivity>(
+        'lena',
+        `/gpu/activity?from=${from}&to=${to}&environment=ml-a-lab`,
+      );
+      expect(byName.devices).toHaveLength(6);
+      await get(
+        'kenji',
+        `/gpu/activity?from=${from}&to=${to}&environment=ml-a`,
+        403,
+      );
+
+      const byEnvironment = await get<GpuBreakdown>(
+        'admin',
+        `/gpu/breakdown?from=${from}&to=${to}&by=environment`,
+      );
+      expect(byEnvironment.rows.map(r => r.key).sort()).toEqual([
+        'apps-a',
+        'ml-a',
+      ]);
+      expect(byEnvironment.rows.find(r => r.key === 'ml-a')?.team).toBe(ML);
     });
 
     it('still shows allocation when Prometheus is down, and says why', async () => {

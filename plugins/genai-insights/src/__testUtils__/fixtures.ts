@@ -2,6 +2,15 @@ import type {
   BudgetStatus,
   CostComparison,
   CostOverTime,
+  FleetGpu,
+  FleetNode,
+  GpuActivity,
+  GpuBreakdown,
+  GpuBreakdownBy,
+  GpuFleet,
+  GpuIdleList,
+  GpuUsage,
+  IdleRule,
 } from '@genai-portal/plugin-genai-insights-common';
 import { MockFetchApi } from '@backstage/test-utils';
 import { http, HttpResponse, type JsonBodyType } from 'msw';
@@ -150,6 +159,314 @@ export const environmentBudget: BudgetStatus = {
   thresholds: ['actual-50', 'forecast-100'],
 };
 
+/* ---- GPU utilization ---- */
+
+const HOUR_MS = 3_600_000;
+/** Times relative to when the tests load, so "2 h ago" reads the same on any day. */
+const ago = (hours: number) =>
+  new Date(Date.now() - hours * HOUR_MS).toISOString();
+
+export const MARCO = 'user:default/marco.rossi';
+
+export const idleRule: IdleRule = {
+  thresholdPercent: 5,
+  windowMinutes: 30,
+  inferenceNeedsNoRequests: true,
+  notify: true,
+};
+
+const held = (
+  over: Partial<FleetGpu['holder']> & { pod: string },
+): FleetGpu['holder'] => ({
+  visible: true,
+  namespace: 'ml-research-llama',
+  kind: 'job',
+  team: ML,
+  environment: 'ml-research-llama',
+  owner: MARCO,
+  ...over,
+});
+
+const vram = { usedVramMb: 150_000, totalVramMb: 294_912 };
+
+/**
+ * Three nodes, 24 GPUs: on mi355x-node-0 a job of ml-research busy on 4, an inference server of
+ * ml-research idle on 2, 2 free; mi355x-node-1 all held by a team the caller may not see; on
+ * mi300x-node-0 one partitioned GPU of genai-apps and 7 free.
+ */
+export const fleetNodes: FleetNode[] = [
+  {
+    name: 'mi355x-node-0',
+    pool: 'mi355x',
+    gpuModel: 'AMD Instinct MI355X',
+    capacity: 8,
+    allocated: 6,
+    gpus: [
+      ...[85, 90, 70, 95].map((activity, id) => ({
+        id,
+        activity,
+        memoryActivity: 40,
+        powerWatts: 1100,
+        ...vram,
+        holder: held({ pod: 'job-ft-7-0', jobId: 'job-ft-7' }),
+      })),
+      ...[4, 5].map(id => ({
+        id,
+        activity: id === 4 ? 2 : 1,
+        memoryActivity: 0,
+        powerWatts: 180,
+        ...vram,
+        holder: held({
+          pod: 'llama-infer-0',
+          kind: 'inference',
+          model: 'llama-3.3-70b',
+        }),
+        idle: true,
+      })),
+      { id: 6, activity: 0, powerWatts: 120, totalVramMb: 294_912 },
+      { id: 7, activity: 0, powerWatts: 120, totalVramMb: 294_912 },
+    ],
+  },
+  {
+    name: 'mi355x-node-1',
+    pool: 'mi355x',
+    gpuModel: 'AMD Instinct MI355X',
+    capacity: 8,
+    allocated: 8,
+    gpus: Array.from({ length: 8 }, (_, id) => ({
+      id,
+      activity: 60,
+      powerWatts: 900,
+      ...vram,
+      holder: { visible: false, namespace: '', pod: '', kind: 'job' as const },
+    })),
+  },
+  {
+    name: 'mi300x-node-0',
+    pool: 'mi300x',
+    gpuModel: 'AMD Instinct MI300X',
+    capacity: 8,
+    allocated: 1,
+    gpus: Array.from({ length: 8 }, (_, id) =>
+      id === 0
+        ? {
+            id,
+            activity: 40,
+            powerWatts: 450,
+            usedVramMb: 20_000,
+            totalVramMb: 196_608,
+            partitioning: {
+              computeMode: 'cpx',
+              memoryMode: 'nps4',
+              partitions: 8,
+            },
+            holder: held({
+              namespace: 'genai-apps-chat',
+              pod: 'qwen-infer-0',
+              kind: 'inference',
+              team: APPS,
+              environment: 'genai-apps-chat',
+              owner: 'user:default/ana.silva',
+              model: 'qwen2.5-7b',
+            }),
+          }
+        : { id, activity: 0, powerWatts: 100, totalVramMb: 196_608 },
+    ),
+  },
+];
+
+export const fleet: GpuFleet = {
+  at: ago(0),
+  currency: 'USD',
+  prometheus: { available: true },
+  idleRule,
+  pools: [
+    {
+      pool: 'mi300x',
+      gpuModel: 'AMD Instinct MI300X',
+      nodes: 1,
+      capacity: 8,
+      allocated: 1,
+      free: 7,
+      active: 1,
+      idle: 0,
+      pendingGpus: 0,
+      gpuHourMicros: 2_000_000,
+    },
+    {
+      pool: 'mi355x',
+      gpuModel: 'AMD Instinct MI355X',
+      nodes: 2,
+      capacity: 16,
+      allocated: 14,
+      free: 2,
+      active: 12,
+      idle: 2,
+      pendingGpus: 8,
+      gpuHourMicros: 3_500_000,
+    },
+  ],
+  nodes: fleetNodes,
+  pending: [
+    {
+      visible: true,
+      namespace: 'ml-research-llama',
+      name: 'job-pretrain-3-0',
+      source: 'pod',
+      team: ML,
+      pool: 'mi355x',
+      gpus: 8,
+      since: ago(1.5),
+      reason: '0/3 nodes are available: 3 Insufficient amd.com/gpu.',
+    },
+  ],
+};
+
+/** The same fleet with Prometheus down: allocation only, no activity. */
+export const fleetWithoutPrometheus: GpuFleet = {
+  ...fleet,
+  prometheus: { available: false, reason: 'Prometheus timed out' },
+  pools: fleet.pools.map(p => ({ ...p, active: undefined, idle: 0 })),
+  nodes: fleetNodes.map(n => ({
+    ...n,
+    gpus: n.gpus.map(
+      ({ activity, memoryActivity, powerWatts, usedVramMb, idle: _i, ...g }) =>
+        g,
+    ),
+  })),
+};
+
+/** The idle inference server's two GPUs: $12.34 and $10.00 so far, the first one notified. */
+export const idleList: GpuIdleList = {
+  at: ago(0),
+  currency: 'USD',
+  rule: idleRule,
+  prometheus: { available: true },
+  episodes: [4, 5].map(gpuId => ({
+    id: `ep-${gpuId}`,
+    node: 'mi355x-node-0',
+    gpuId,
+    pool: 'mi355x',
+    namespace: 'ml-research-llama',
+    pod: 'llama-infer-0',
+    kind: 'inference' as const,
+    team: ML,
+    environment: 'ml-research-llama',
+    owner: MARCO,
+    model: 'llama-3.3-70b',
+    since: ago(gpuId === 4 ? 3.5 : 2),
+    lastSeen: ago(0),
+    costMicros: gpuId === 4 ? 12_340_000 : 10_000_000,
+    notifiedAt: gpuId === 4 ? ago(3) : undefined,
+  })),
+  totalMicros: 22_340_000,
+};
+
+export const usage: GpuUsage = {
+  from: ago(24),
+  to: ago(0),
+  stepSeconds: 3600,
+  prometheus: { available: true },
+  points: [0, 1, 2].flatMap(i => [
+    {
+      at: ago(3 - i),
+      pool: 'mi355x',
+      allocatedGpuHours: 14,
+      activeGpuHours: 12,
+      idleGpuHours: 2,
+    },
+    {
+      at: ago(3 - i),
+      pool: 'mi300x',
+      allocatedGpuHours: 1,
+      activeGpuHours: 1,
+      idleGpuHours: 0,
+    },
+  ]),
+};
+
+export function breakdown(by: GpuBreakdownBy = 'team'): GpuBreakdown {
+  const rows: GpuBreakdown['rows'] =
+    by === 'model'
+      ? [
+          {
+            key: 'llama-3.3-70b',
+            team: ML,
+            allocatedGpuHours: 48,
+            meanActivity: 3.5,
+            idleGpuHours: 44,
+            idleMicros: 154_000_000,
+            energyKwh: 9.6,
+            generationTokens: 1_200_000,
+            meteredTokens: 1_150_000,
+            tokensPerGpuHour: 25_000,
+            tokensPerKwh: 125_000,
+          },
+        ]
+      : [
+          {
+            key: ML,
+            allocatedGpuHours: 336,
+            meanActivity: 72.5,
+            idleGpuHours: 48,
+            idleMicros: 168_000_000,
+            energyKwh: 310.2,
+            generationTokens: 1_200_000,
+            meteredTokens: 1_150_000,
+            tokensPerGpuHour: 3571.4,
+            tokensPerKwh: 3868.5,
+          },
+          {
+            key: APPS,
+            allocatedGpuHours: 24,
+            meanActivity: 40,
+            idleGpuHours: 0,
+            idleMicros: 0,
+            energyKwh: 10.8,
+            generationTokens: null,
+            meteredTokens: null,
+            tokensPerGpuHour: null,
+            tokensPerKwh: null,
+          },
+        ];
+  return {
+    by,
+    from: ago(24),
+    to: ago(0),
+    currency: 'USD',
+    prometheus: { available: true },
+    rows,
+  };
+}
+
+/** An environment's (or a team's) 2 GPUs over 3 hours: 45% busy on average, 6 GPU-hours. */
+export const activity: GpuActivity = {
+  from: ago(7 * 24),
+  to: ago(0),
+  stepSeconds: 3600,
+  prometheus: { available: true },
+  points: [
+    { at: ago(3), gpus: 2, meanActivity: 80 },
+    { at: ago(2), gpus: 2, meanActivity: 50 },
+    { at: ago(1), gpus: 2, meanActivity: 5 },
+  ],
+  devices: [
+    { node: 'mi355x-node-0', gpuId: 4, pod: 'llama-infer-0', meanActivity: 46 },
+    { node: 'mi355x-node-0', gpuId: 5, pod: 'llama-infer-0', meanActivity: 44 },
+  ],
+  meanActivity: 45,
+  allocatedGpuHours: 6,
+};
+
+/** Nothing held in the range. */
+export const noActivity: GpuActivity = {
+  ...activity,
+  points: [],
+  devices: [],
+  meanActivity: null,
+  allocatedGpuHours: 0,
+};
+
 /** A request the fake backend received. */
 export interface SeenRequest {
   method: string;
@@ -193,6 +510,14 @@ export function serveBackend(
     'GET /cost/savings': noSavings as JsonBodyType,
     'GET /budgets': { items: [teamBudget, environmentBudget] } as JsonBodyType,
     'PUT /budgets': { budget: null },
+    'GET /gpu/fleet': fleet as unknown as JsonBodyType,
+    'GET /gpu/usage': usage as unknown as JsonBodyType,
+    'GET /gpu/breakdown': url =>
+      breakdown(
+        (url.searchParams.get('by') ?? 'team') as GpuBreakdownBy,
+      ) as unknown as JsonBodyType,
+    'GET /gpu/idle': idleList as unknown as JsonBodyType,
+    'GET /gpu/activity': activity as unknown as JsonBodyType,
   };
   const route = (method: 'get' | 'put', path: string) =>
     http[method](`${baseUrl}${path}`, async ({ request }) => {
@@ -223,6 +548,11 @@ export function serveBackend(
     route('get', '/cost/savings'),
     route('get', '/budgets'),
     route('put', '/budgets'),
+    route('get', '/gpu/fleet'),
+    route('get', '/gpu/usage'),
+    route('get', '/gpu/breakdown'),
+    route('get', '/gpu/idle'),
+    route('get', '/gpu/activity'),
     http.get(`${baseUrl}/export/:format`, ({ request, params }) => {
       seen.push({
         method: request.method,
@@ -275,6 +605,13 @@ export function fakeApi(
       .mockResolvedValue({ items: [teamBudget, environmentBudget] }),
     setBudget: jest.fn().mockResolvedValue({ budget: null }),
     downloadExport: jest.fn(),
+    getGpuFleet: jest.fn().mockResolvedValue(fleet),
+    getGpuUsage: jest.fn().mockResolvedValue(usage),
+    getGpuBreakdown: jest
+      .fn()
+      .mockImplementation(async q => breakdown(q.by ?? 'team')),
+    getGpuIdle: jest.fn().mockResolvedValue(idleList),
+    getGpuActivity: jest.fn().mockResolvedValue(activity),
     ...overrides,
   } as jest.Mocked<GenaiInsightsApi>;
 }

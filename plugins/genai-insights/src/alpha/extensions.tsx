@@ -5,9 +5,10 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import DeveloperBoardIcon from '@material-ui/icons/DeveloperBoard';
 import MonetizationOnIcon from '@material-ui/icons/MonetizationOn';
 import { GenaiInsightsClient, genaiInsightsApiRef } from '../api';
-import { costRouteRef } from '../routes';
+import { costRouteRef, gpuRouteRef } from '../routes';
 
 /** The client over discoveryApi and fetchApi. */
 export const genaiInsightsApi = ApiBlueprint.make({
@@ -56,6 +57,46 @@ export const entityEnvironmentCostCard = EntityCardBlueprint.make({
     loader: () =>
       import('../components/EntityEnvironmentCostCard').then(m => (
         <m.EntityEnvironmentCostCard />
+      )),
+  },
+});
+
+/**
+ * The GPU utilization page (`/genai-insights/gpu`, `?team=` picks teams). Its title and icon make
+ * the "GPU utilization" nav item. The page (and the chart library with it) loads only when opened.
+ */
+export const genaiInsightsGpuPage = PageBlueprint.make({
+  name: 'gpu',
+  params: {
+    path: '/genai-insights/gpu',
+    routeRef: gpuRouteRef,
+    title: 'GPU utilization',
+    icon: <DeveloperBoardIcon fontSize="inherit" />,
+    loader: () =>
+      import('../components/GpuPage').then(m => <m.GpuPageContent />),
+  },
+});
+
+/** On `Group` entities: the team's GPUs' activity and GPU-hours over the last 7 days. */
+export const entityTeamGpuCard = EntityCardBlueprint.make({
+  name: 'team-gpu',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('../components/EntityTeamGpuCard').then(m => (
+        <m.EntityTeamGpuCard />
+      )),
+  },
+});
+
+/** On `playground-environment` Resources: the environment's GPUs over the last 7 days. */
+export const entityEnvironmentGpuCard = EntityCardBlueprint.make({
+  name: 'environment-gpu',
+  params: {
+    filter: { kind: 'resource', 'spec.type': 'playground-environment' },
+    loader: () =>
+      import('../components/EntityEnvironmentGpuCard').then(m => (
+        <m.EntityEnvironmentGpuCard />
       )),
   },
 });

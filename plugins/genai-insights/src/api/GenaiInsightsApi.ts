@@ -9,6 +9,12 @@ import type {
   CostOverTime,
   CostSavings,
   CostTopEntry,
+  GpuActivity,
+  GpuBreakdown,
+  GpuBreakdownBy,
+  GpuFleet,
+  GpuIdleList,
+  GpuUsage,
   IdleCost,
 } from '@genai-portal/plugin-genai-insights-common';
 
@@ -98,6 +104,52 @@ export interface CostExportFile {
   filename: string;
 }
 
+/** Query of {@link GenaiInsightsApi.getGpuFleet} and {@link GenaiInsightsApi.getGpuIdle}. @public */
+export interface GpuFleetQuery {
+  /** Group refs or names; the caller's teams when absent. */
+  teams?: string[];
+  /** Pool names (`mi355x`); every pool when absent. */
+  pools?: string[];
+}
+
+/**
+ * A range of GPU utilization: ISO times, `from` inclusive and `to` exclusive, at most
+ * `GPU_MAX_RANGE_DAYS` apart.
+ * @public
+ */
+export interface GpuRangeQuery {
+  from: string;
+  to: string;
+  /** Group refs or names; the caller's teams when absent. */
+  teams?: string[];
+}
+
+/** Query of {@link GenaiInsightsApi.getGpuUsage}. @public */
+export interface GpuUsageQuery extends GpuRangeQuery {
+  pools?: string[];
+}
+
+/** Query of {@link GenaiInsightsApi.getGpuBreakdown}. @public */
+export interface GpuBreakdownQuery extends GpuRangeQuery {
+  /** `team` when absent. */
+  by?: GpuBreakdownBy;
+}
+
+/**
+ * Query of {@link GenaiInsightsApi.getGpuActivity}: the GPUs of one environment, one job, or
+ * some teams (the caller's when none of the three is given). Give at most one of them.
+ * @public
+ */
+export interface GpuActivityQuery {
+  from: string;
+  to: string;
+  /** An environment's name. */
+  environment?: string;
+  /** A playground job's id. */
+  job?: string;
+  teams?: string[];
+}
+
 /**
  * The genai-insights backend (`/api/genai-insights`) as the frontend uses it. Every method
  * rejects with a `ResponseError` of `@backstage/errors` carrying the backend's message.
@@ -135,6 +187,16 @@ export interface GenaiInsightsApi {
     format: CostExportFormat,
     query: CostRangeQuery,
   ): Promise<CostExportFile>;
+  /** `GET /gpu/fleet`: the fleet now (pools, nodes and their GPUs, pending demand). */
+  getGpuFleet(query?: GpuFleetQuery): Promise<GpuFleet>;
+  /** `GET /gpu/usage`: allocated, active and idle GPU-hours per pool over time. */
+  getGpuUsage(query: GpuUsageQuery): Promise<GpuUsage>;
+  /** `GET /gpu/breakdown`: GPU-hours, activity, idle cost and tokens by team, model, ... */
+  getGpuBreakdown(query: GpuBreakdownQuery): Promise<GpuBreakdown>;
+  /** `GET /gpu/idle`: the held GPUs idle now (open idle episodes), longest first. */
+  getGpuIdle(query?: Pick<GpuFleetQuery, 'teams'>): Promise<GpuIdleList>;
+  /** `GET /gpu/activity`: the GPUs of an environment, a job or teams over a range. */
+  getGpuActivity(query: GpuActivityQuery): Promise<GpuActivity>;
 }
 
 /** The {@link GenaiInsightsApi}. @public */

@@ -4,7 +4,10 @@ import { setupServer } from 'msw/node';
 import {
   backendError,
   baseUrl,
+  activity,
   costOverTime,
+  fleet,
+  idleList,
   makeClient,
   ML,
   scope,
@@ -104,6 +107,63 @@ describe('GenaiInsightsClient', () => {
     expect(seen[0].url.pathname).toBe('/api/genai-insights/export/focus');
     expect(seen[0].url.searchParams.get('teams')).toBe(ML);
     expect(seen[0].auth).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('reads the GPU fleet, usage, breakdown, idle list and activity', async () => {
+    const seen = serveBackend(server);
+    await expect(
+      client.getGpuFleet({ teams: [ML], pools: ['mi355x', 'mi300x'] }),
+    ).resolves.toEqual(fleet);
+    await expect(client.getGpuIdle({ teams: [ML] })).resolves.toEqual(idleList);
+    await client.getGpuUsage({ from: 'a', to: 'b', pools: ['mi355x'] });
+    await expect(
+      client.getGpuBreakdown({ from: 'a', to: 'b', by: 'model', teams: [ML] }),
+    ).resolves.toMatchObject({ by: 'model' });
+    await expect(
+      client.getGpuActivity({ from: 'a', to: 'b', environment: 'env-1' }),
+    ).resolves.toEqual(activity);
+    await client.getGpuActivity({ from: 'a', to: 'b', job: 'job-7' });
+    await client.getGpuActivity({ from: 'a', to: 'b', teams: [ML] });
+    const team = encodeURIComponent(ML);
+    expect(seen.map(s => `${s.url.pathname}${s.url.search}`)).toEqual([
+      `/api/genai-insights/gpu/fleet?teams=${team}&pools=mi355x%2Cmi300x`,
+      `/api/genai-insights/gpu/idle?teams=${team}`,
+      '/api/genai-insights/gpu/usage?from=a&to=b&pools=mi355x',
+      `/api/genai-insights/gpu/breakdown?from=a&to=b&by=model&teams=${team}`,
+      '/api/genai-insights/gpu/activity?from=a&to=b&environment=env-1',
+      '/api/genai-insights/gpu/activity?from=a&to=b&job=job-7',
+      `/api/genai-insights/gpu/activity?from=a&to=b&teams=${team}`,
+    ]);
+    expect(seen.every(s => s.auth === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('leaves out GPU parameters that are not set', async () => {
+    const seen = serveBackend(server);
+    await client.getGpuFleet();
+    await client.getGpuIdle();
+    await client.getGpuBreakdown({ from: 'a', to: 'b' });
+    expect(seen.map(s => `${s.url.pathname}${s.url.search}`)).toEqual([
+      '/api/genai-insights/gpu/fleet',
+      '/api/genai-insights/gpu/idle',
+      '/api/genai-insights/gpu/breakdown?from=a&to=b',
+    ]);
+  });
+
+  it('rejects a GPU query with the field the backend names', async () => {
+    serveBackend(server, {
+      'GET /gpu/usage': () =>
+        backendError(
+          400,
+          'InputError',
+          'Invalid query: to: must be at most 31 days after from',
+        ),
+    });
+    const error = await client
+      .getGpuUsage({ from: 'a', to: 'b' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(400);
+    expect(error.cause.message).toMatch(/to: must be at most 31 days/);
   });
 
   it("rejects with a ResponseError carrying the backend's message", async () => {

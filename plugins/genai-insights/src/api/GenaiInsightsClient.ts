@@ -6,6 +6,11 @@ import type {
   CostComparison,
   CostOverTime,
   CostSavings,
+  GpuActivity,
+  GpuBreakdown,
+  GpuFleet,
+  GpuIdleList,
+  GpuUsage,
 } from '@genai-portal/plugin-genai-insights-common';
 import type {
   BudgetsQuery,
@@ -17,6 +22,10 @@ import type {
   CostTopQuery,
   GenaiInsightsApi,
   GenaiInsightsScope,
+  GpuActivityQuery,
+  GpuBreakdownQuery,
+  GpuFleetQuery,
+  GpuUsageQuery,
   IdleCostAnswer,
   StoredBudget,
 } from './GenaiInsightsApi';
@@ -157,6 +166,52 @@ export class GenaiInsightsClient implements GenaiInsightsApi {
           10,
         )}.csv`,
     };
+  }
+
+  async getGpuFleet(query: GpuFleetQuery = {}): Promise<GpuFleet> {
+    return this.json('GET', '/gpu/fleet', {
+      query: { teams: query.teams, pools: query.pools },
+    });
+  }
+
+  async getGpuUsage(query: GpuUsageQuery): Promise<GpuUsage> {
+    return this.json('GET', '/gpu/usage', {
+      query: {
+        from: query.from,
+        to: query.to,
+        teams: query.teams,
+        pools: query.pools,
+      },
+    });
+  }
+
+  async getGpuBreakdown(query: GpuBreakdownQuery): Promise<GpuBreakdown> {
+    return this.json('GET', '/gpu/breakdown', {
+      query: {
+        from: query.from,
+        to: query.to,
+        by: query.by,
+        teams: query.teams,
+      },
+    });
+  }
+
+  async getGpuIdle(
+    query: Pick<GpuFleetQuery, 'teams'> = {},
+  ): Promise<GpuIdleList> {
+    return this.json('GET', '/gpu/idle', { query: { teams: query.teams } });
+  }
+
+  async getGpuActivity(query: GpuActivityQuery): Promise<GpuActivity> {
+    return this.json('GET', '/gpu/activity', {
+      query: {
+        from: query.from,
+        to: query.to,
+        environment: query.environment,
+        job: query.job,
+        teams: query.teams,
+      },
+    });
   }
 
   private async json<T>(

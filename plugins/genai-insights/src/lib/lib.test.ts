@@ -4,6 +4,18 @@ import { budgetSeries } from './budgetSeries';
 import { stackPoints } from './chartData';
 import { formatMoney, formatPercent, teamName, teamParam } from './format';
 import { environmentIdOf, environmentTeamOf } from './entities';
+import {
+  activityColor,
+  cardRange,
+  formatActivity,
+  formatAgo,
+  formatDateTime,
+  formatDuration,
+  formatGpuHours,
+  idleRuleText,
+  resolveGpuRange,
+  usageByPool,
+} from './gpu';
 import { periodsOf, resolveRange, validateCustomRange } from './ranges';
 import { parseTeamParams, teamsOutsideScope } from './teams';
 import { scope, teamBudget } from '../__testUtils__/fixtures';
@@ -172,6 +184,10 @@ describe('teams', () => {
     expect(refusalText(['group:default/a', 'group:default/b'])).toBe(
       "You can't see the costs of a and b",
     );
+    expect(refusalText([])).toBe("You can't see these costs");
+    expect(refusalText(['group:default/finance'], 'gpus')).toBe(
+      "You can't see finance's GPU utilization",
+    );
   });
 });
 
@@ -207,5 +223,110 @@ describe('environment entities', () => {
     expect(
       environmentTeamOf({ ...entity, spec: { owner: 'user:default/guest' } }),
     ).toBeUndefined();
+  });
+});
+
+describe('gpu', () => {
+  const now = new Date('2026-11-18T10:20:30Z');
+
+  it('resolves the last 24 hours, 7 and 30 days on whole minutes', () => {
+    expect(resolveGpuRange('24h', now)).toEqual({
+      from: '2026-11-17T10:21:00.000Z',
+      to: '2026-11-18T10:21:00.000Z',
+    });
+    expect(resolveGpuRange('7d', now).from).toBe('2026-11-11T10:21:00.000Z');
+    expect(resolveGpuRange('30d', now).from).toBe('2026-10-19T10:21:00.000Z');
+  });
+
+  it("keeps the cards' ranges within 31 days", () => {
+    expect(cardRange(now)).toEqual({
+      from: '2026-11-11T10:21:00.000Z',
+      to: '2026-11-18T10:21:00.000Z',
+    });
+    expect(
+      cardRange(now, '2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z'),
+    ).toEqual({
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-02T00:00:00.000Z',
+    });
+    expect(cardRange(now, '2026-01-01T00:00:00Z').from).toBe(
+      '2026-10-18T10:21:00.000Z',
+    );
+  });
+
+  it('formats GPU-hours, activity, durations and times', () => {
+    expect(formatGpuHours(1234.56)).toBe('1,234.6');
+    expect(formatGpuHours(0.125)).toBe('0.13');
+    expect(formatActivity(72.5)).toBe('73%');
+    expect(formatActivity(3.25)).toBe('3.3%');
+    expect(formatActivity(null)).toBe('—');
+    expect(formatActivity(undefined)).toBe('—');
+    expect(formatDuration(30 * 60_000)).toBe('30 min');
+    expect(formatDuration(125 * 60_000)).toBe('2 h 5 min');
+    expect(formatDuration(3 * 86_400_000 + 4 * 3_600_000)).toBe('3 d 4 h');
+    expect(formatDuration(10_000)).toBe('< 1 min');
+    expect(formatAgo('2026-11-18T08:15:30Z', now)).toBe('2 h 5 min ago');
+    expect(formatDateTime('2026-11-03T14:05:00Z')).toBe(
+      'Nov 3, 2026, 14:05 UTC',
+    );
+  });
+
+  it('says the idle rule in words', () => {
+    const rule = {
+      thresholdPercent: 5,
+      windowMinutes: 30,
+      inferenceNeedsNoRequests: true,
+      notify: true,
+    };
+    expect(idleRuleText(rule)).toBe(
+      'held GPUs under 5% activity for 30 min; inference servers also served no request',
+    );
+    expect(
+      idleRuleText({
+        ...rule,
+        windowMinutes: 90,
+        inferenceNeedsNoRequests: false,
+      }),
+    ).toBe('held GPUs under 5% activity for 1 h 30 min');
+  });
+
+  it('colours activity light to dark', () => {
+    expect(activityColor(0)).toBe('rgb(222, 235, 247)');
+    expect(activityColor(100)).toBe('rgb(8, 48, 107)');
+    expect(activityColor(150)).toBe(activityColor(100));
+    expect(activityColor(25)).toBe('rgb(165, 205, 231)');
+  });
+
+  it('splits usage per pool, in time order, with totals', () => {
+    const pools = usageByPool([
+      {
+        at: '2026-11-18T01:00:00Z',
+        pool: 'b',
+        allocatedGpuHours: 2,
+        activeGpuHours: 1,
+        idleGpuHours: 1,
+      },
+      {
+        at: '2026-11-18T00:00:00Z',
+        pool: 'b',
+        allocatedGpuHours: 4,
+        activeGpuHours: 4,
+        idleGpuHours: 0,
+      },
+      {
+        at: '2026-11-18T00:00:00Z',
+        pool: 'a',
+        allocatedGpuHours: 1,
+        activeGpuHours: 0,
+        idleGpuHours: 1,
+      },
+    ]);
+    expect(pools.map(p => p.pool)).toEqual(['a', 'b']);
+    expect(pools[1].rows.map(r => r.allocated)).toEqual([4, 2]);
+    expect(pools[1]).toMatchObject({
+      activeGpuHours: 5,
+      idleGpuHours: 1,
+      allocatedGpuHours: 6,
+    });
   });
 });

@@ -23,7 +23,10 @@ export interface GpuPodEntry {
 export interface GpuPodDirectory {
   /** Records the pods of a snapshot (seen at `at`). */
   record(pods: GpuPodInfo[], at: string): Promise<void>;
-  /** Pods of these teams (all: undefined), or of one environment or job, seen since `since`. */
+  /**
+   * Pods of these teams (all: undefined), or of one environment (its id, the namespace, or its
+   * name) or job, seen since `since`.
+   */
   find(filter: {
     teams?: string[];
     environment?: string;
@@ -115,7 +118,13 @@ export class DatabaseGpuPodDirectory implements GpuPodDirectory {
   }): Promise<GpuPodEntry[]> {
     const query = this.db<Row>('gpu_pods');
     if (filter.teams) query.whereIn('team', filter.teams);
-    if (filter.environment) query.where('environment', filter.environment);
+    if (filter.environment) {
+      // An environment is named by its id (its namespace, as the ledger keys it) or its name.
+      const environment = filter.environment;
+      query.where(q =>
+        q.where('namespace', environment).orWhere('environment', environment),
+      );
+    }
     if (filter.jobId) query.where('job_id', filter.jobId);
     if (filter.since) query.where('last_seen', '>=', filter.since);
     return (await query.select()).map(toEntry);

@@ -2,6 +2,7 @@ import {
   Content,
   Header,
   InfoCard,
+  Link,
   Page,
   Progress,
 } from '@backstage/core-components';
@@ -16,6 +17,7 @@ import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { genaiInsightsApiRef, type GenaiInsightsScope } from '../../api';
+import { useGpuPageLink } from '../../hooks/useGpuPageLink';
 import { stackPoints } from '../../lib/chartData';
 import { errorMessage, isNotAllowed } from '../../lib/errors';
 import { teamParam } from '../../lib/format';
@@ -219,6 +221,7 @@ export function CostPageContent() {
   // "Now" is fixed while the page is open, so that the ranges (and the queries) are stable.
   const [now] = useState(() => new Date());
   const scope = useAsync(() => api.getScope(), [api]);
+  const gpuLink = useGpuPageLink();
   const [params, setParams] = useSearchParams();
   const teamValues = params.getAll('team').join(',');
   const { teams, invalid } = useMemo(
@@ -274,6 +277,7 @@ export function CostPageContent() {
   }
   const s = scope.value;
   const outside = teamsOutsideScope(teams, s);
+  const gpuHref = gpuLink(teams);
 
   let body;
   if (invalid.length > 0) {
@@ -323,10 +327,24 @@ export function CostPageContent() {
           stackBy={stackBy}
           onStackByChange={setStackBy}
         />
-        <Typography variant="caption" color="textSecondary">
-          Days are UTC days. Costs are in the {s.chargeback} basis (what teams
-          are charged) unless said otherwise.
-        </Typography>
+        <Box
+          display="flex"
+          justifyContent="space-between"
+          flexWrap="wrap"
+          style={{ gap: 8 }}
+        >
+          <Typography variant="caption" color="textSecondary">
+            Days are UTC days. Costs are in the {s.chargeback} basis (what teams
+            are charged) unless said otherwise.
+          </Typography>
+          {gpuHref && (
+            <Typography variant="caption">
+              <Link to={gpuHref}>
+                How busy these GPUs are (GPU utilization)
+              </Link>
+            </Typography>
+          )}
+        </Box>
       </Box>
       {body}
     </Content>

@@ -1,0 +1,1 @@
+export { EntityEnvironmentGpuCard } from './EntityEnvironmentGpuCard';

@@ -1,0 +1,1 @@
+export { EntityTeamGpuCard } from './EntityTeamGpuCard';

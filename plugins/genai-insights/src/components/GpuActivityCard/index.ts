@@ -1,0 +1,1 @@
+export { GpuActivityCard, type GpuActivityCardProps } from './GpuActivityCard';

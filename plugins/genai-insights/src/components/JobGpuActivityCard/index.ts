@@ -1,0 +1,4 @@
+export {
+  JobGpuActivityCard,
+  type JobGpuActivityCardProps,
+} from './JobGpuActivityCard';
