@@ -24,6 +24,7 @@ export interface UsageServiceOptions {
   currency: string;
   scrapeIntervalSeconds: number;
   gpuHourMicros: (pool: string) => number;
+  clock?: () => Date;
 }
 
 interface Range {
@@ -38,6 +39,15 @@ interface PodFilter {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * A range query's point at t sums the window (t − step, t]; the first, at the range's start
+ * rounded down, is of the step before the range, and is left out.
+ */
+const inRange = (points: Array<[number, number]>, range: Range) =>
+  points.filter(([t]) => t > range.from.getTime());
+const sumInRange = (points: Array<[number, number]>, range: Range) =>
+  inRange(points, range).reduce((n, [, v]) => n + v, 0);
 const key = (s: PromSeries, promql: GpuPromQL) =>
   `${s.labels[promql.namespaceLabel] ?? ''}/${s.labels[promql.podLabel] ?? ''}`;
 
@@ -70,18 +80,22 @@ export class UsageService {
     );
     const held = promql.held('gpu_gfx_activity', filter?.namespaces);
     const by = `hostname,${promql.namespaceLabel},${promql.podLabel}`;
+    const nowSeconds = this.nowSeconds();
     const answer = await fromPrometheus(
       this.options.prometheus &&
         (async () => {
-          const window = `${step}s`;
           const [allocated, active] = await Promise.all([
+            this.range(promql.samples(held, by, step), range, step),
             this.range(
-              `count by (${by}) (last_over_time(${held}[${window}]))`,
-              range,
-              step,
-            ),
-            this.range(
-              `count by (${by}) (max_over_time(${held}[${window}]) >= ${rule.thresholdPercent})`,
+              promql.samplesBeyond({
+                selector: held,
+                comparison: '>=',
+                threshold: rule.thresholdPercent,
+                by,
+                windowSeconds: step,
+                resolutionSeconds: scrapeIntervalSeconds,
+                nowSeconds,
+              }),
               range,
               step,
             ),
@@ -89,17 +103,21 @@ export class UsageService {
           return { allocated, active };
         }),
     );
+    const stepSeconds = answer.value?.allocated.stepSeconds ?? step;
     const points = new Map<string, GpuUsagePoint>();
+    // Each sample is a GPU held for one scrape interval.
+    const sampleHours = scrapeIntervalSeconds / 3600;
     const add = (
       series: PromSeries[],
       field: 'allocatedGpuHours' | 'activeGpuHours',
-      stepSeconds: number,
     ) => {
       for (const s of series) {
         if (filter?.pods && !filter.pods.has(key(s, promql))) continue;
         const pool = poolOf.get(s.labels.hostname ?? '') ?? '';
         if (pools && !pools.includes(pool)) continue;
-        for (const [t, count] of s.points) {
+        for (const [end, count] of inRange(s.points, range)) {
+          // Points are shown at the start of the window they sum.
+          const t = end - stepSeconds * 1000;
           const id = `${t}/${pool}`;
           let p = points.get(id);
           if (!p) {
@@ -112,15 +130,13 @@ export class UsageService {
             };
             points.set(id, p);
           }
-          p[field] += (count * stepSeconds) / 3600;
+          p[field] += count * sampleHours;
         }
       }
     };
-    let stepSeconds = step;
     if (answer.value) {
-      stepSeconds = answer.value.allocated.stepSeconds;
-      add(answer.value.allocated.series, 'allocatedGpuHours', stepSeconds);
-      add(answer.value.active.series, 'activeGpuHours', stepSeconds);
+      add(answer.value.allocated.series, 'allocatedGpuHours');
+      add(answer.value.active.series, 'activeGpuHours');
     }
     for (const p of points.values()) {
       p.activeGpuHours = Math.min(p.activeGpuHours, p.allocatedGpuHours);
@@ -165,18 +181,22 @@ export class UsageService {
       this.options.prometheus && (!namespaces || namespaces.length)
         ? async () => {
             const [samples, sums, idle, watts, tokens] = await Promise.all([
-              this.range(
-                `sum by (${groupBy}) (count_over_time(${held}[${w}]))`,
-                range,
-                step,
-              ),
+              this.range(promql.samples(held, groupBy, step), range, step),
               this.range(
                 `sum by (${groupBy}) (sum_over_time(${held}[${w}]))`,
                 range,
                 step,
               ),
               this.range(
-                `sum by (${groupBy}) (count_over_time((${held} < ${rule.thresholdPercent})[${w}:${scrapeIntervalSeconds}s]))`,
+                promql.samplesBeyond({
+                  selector: held,
+                  comparison: '<',
+                  threshold: rule.thresholdPercent,
+                  by: groupBy,
+                  windowSeconds: step,
+                  resolutionSeconds: scrapeIntervalSeconds,
+                  nowSeconds: this.nowSeconds(),
+                }),
                 range,
                 step,
               ),
@@ -265,11 +285,7 @@ export class UsageService {
         if (teams && !entry) continue;
         const k = rowKey(entry, s.labels[promql.namespaceLabel] ?? '');
         if (!k) continue;
-        fn(
-          rowFor(k, entry),
-          s.points.reduce((n, [, v]) => n + v, 0),
-          entry,
-        );
+        fn(rowFor(k, entry), sumInRange(s.points, range), entry);
       }
     };
     const value = answer.value;
@@ -289,7 +305,7 @@ export class UsageService {
       each(value.watts.series, (row, total) => {
         row.energyKwh = (row.energyKwh ?? 0) + (total * sampleHours) / 1000;
       });
-      this.addGeneratedTokens(value.tokens?.series, by, pods, rowFor);
+      this.addGeneratedTokens(range, value.tokens?.series, by, pods, rowFor);
     }
     await this.addMeteredTokens(range, by, teams, rowFor);
     const result: GpuBreakdownRow[] = [...rows.values()].map(
@@ -333,42 +349,60 @@ export class UsageService {
       scrapeIntervalSeconds,
       120,
     );
-    const w = `${step}s`;
     const held = promql.held('gpu_gfx_activity', filter?.namespaces);
+    const device = `hostname, gpu_id, ${promql.namespaceLabel}, ${promql.podLabel}`;
     const none = filter?.namespaces?.length === 0;
     const answer = await fromPrometheus(
       this.options.prometheus &&
-        (none
-          ? async () => undefined
-          : () =>
-              this.range(
-                `avg by (hostname, gpu_id, ${promql.namespaceLabel}, ${promql.podLabel}) (avg_over_time(${held}[${w}]))`,
-                range,
-                step,
-              )),
+        (async () => {
+          if (none) return undefined;
+          const [sums, samples] = await Promise.all([
+            this.range(
+              `sum by (${device}) (sum_over_time(${held}[${step}s]))`,
+              range,
+              step,
+            ),
+            this.range(promql.samples(held, device, step), range, step),
+          ]);
+          return { sums, samples };
+        }),
     );
-    const stepSeconds = answer.value?.stepSeconds ?? step;
-    const byTime = new Map<number, { gpus: number; sum: number }>();
+    const stepSeconds = answer.value?.samples.stepSeconds ?? step;
+    const deviceOf = (s: PromSeries) =>
+      `${s.labels.hostname}/${s.labels.gpu_id}/${key(s, promql)}`;
+    // Per device and step: the sum of its activity samples and their number.
+    const sumsOf = new Map<string, Map<number, number>>();
+    for (const s of answer.value?.sums.series ?? []) {
+      sumsOf.set(deviceOf(s), new Map(inRange(s.points, range)));
+    }
+    const byTime = new Map<number, { gpus: number; sum: number; n: number }>();
     const devices: GpuActivityDevice[] = [];
     let sum = 0;
     let count = 0;
-    for (const s of answer.value?.series ?? []) {
+    for (const s of answer.value?.samples.series ?? []) {
       if (filter?.pods && !filter.pods.has(key(s, promql))) continue;
+      const sums = sumsOf.get(deviceOf(s));
       let deviceSum = 0;
-      for (const [t, v] of s.points) {
-        const p = byTime.get(t) ?? { gpus: 0, sum: 0 };
+      let deviceCount = 0;
+      for (const [end, n] of inRange(s.points, range)) {
+        const t = end - stepSeconds * 1000;
+        const v = sums?.get(end) ?? 0;
+        const p = byTime.get(t) ?? { gpus: 0, sum: 0, n: 0 };
         p.gpus += 1;
         p.sum += v;
+        p.n += n;
         byTime.set(t, p);
         deviceSum += v;
+        deviceCount += n;
       }
+      if (!deviceCount) continue;
       sum += deviceSum;
-      count += s.points.length;
+      count += deviceCount;
       devices.push({
         node: s.labels.hostname ?? '',
         gpuId: Number(s.labels.gpu_id ?? -1),
         pod: s.labels[promql.podLabel] ?? '',
-        meanActivity: s.points.length ? deviceSum / s.points.length : null,
+        meanActivity: deviceSum / deviceCount,
       });
     }
     devices.sort(
@@ -387,11 +421,12 @@ export class UsageService {
         .map(([t, p]) => ({
           at: iso(t),
           gpus: p.gpus,
-          meanActivity: p.gpus ? p.sum / p.gpus : null,
+          meanActivity: p.n ? p.sum / p.n : null,
         })),
       devices,
       meanActivity: count ? sum / count : null,
-      allocatedGpuHours: (count * stepSeconds) / 3600,
+      // Each sample is a GPU held for one scrape interval.
+      allocatedGpuHours: (count * scrapeIntervalSeconds) / 3600,
     };
   }
 
@@ -411,6 +446,13 @@ export class UsageService {
     };
   }
 
+  /** Now, rounded up to the scrape interval (so a query repeats, and hits the cache, within it). */
+  private nowSeconds(): number {
+    const now = (this.options.clock ?? (() => new Date()))().getTime() / 1000;
+    const s = this.options.scrapeIntervalSeconds;
+    return Math.ceil(now / s) * s;
+  }
+
   private range(query: string, range: Range, stepSeconds: number) {
     return this.options.prometheus!.range(query, {
       start: range.from,
@@ -420,6 +462,7 @@ export class UsageService {
   }
 
   private addGeneratedTokens(
+    range: Range,
     series: PromSeries[] | undefined,
     by: GpuBreakdownBy,
     pods: GpuPodEntry[],
@@ -432,14 +475,14 @@ export class UsageService {
       pods.filter(p => p.team).map(p => [p.namespace, p.team!]),
     );
     for (const s of series) {
-      const total = s.points.reduce((n, [, v]) => n + v, 0);
+      const sum = sumInRange(s.points, range);
       const k =
         by === 'model'
           ? s.labels.model_name
           : teamOf.get(s.labels[promql.namespaceLabel] ?? '');
-      if (!k || !(total > 0)) continue;
+      if (!k || !(sum > 0)) continue;
       const row = rowFor(k);
-      row.generationTokens = (row.generationTokens ?? 0) + Math.round(total);
+      row.generationTokens = (row.generationTokens ?? 0) + Math.round(sum);
     }
   }
 

@@ -109,6 +109,7 @@ export async function createGpuCapability(
         directory,
         facts: options.facts,
         scrapeIntervalSeconds: connection?.scrapeIntervalSeconds ?? 15,
+        clock: options.clock,
       }),
       idle: idle.store,
       directory,

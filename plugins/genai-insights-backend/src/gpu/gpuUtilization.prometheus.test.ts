@@ -145,7 +145,10 @@ function gpuPod(options: {
       return res.body as T;
     };
 
+    let startedAt = 0;
+
     beforeAll(async () => {
+      startedAt = Date.now();
       sim = await startSim('kube-sim', [
         '--port',
         '0',
@@ -399,7 +402,8 @@ function gpuPod(options: {
     });
 
     it('answers usage, breakdown and activity over the range', async () => {
-      const from = new Date(Date.now() - 120_000).toISOString();
+      // A week, as the page asks: the steps are long, the pods a few seconds old.
+      const from = new Date(Date.now() - 7 * 86_400_000).toISOString();
       const to = new Date().toISOString();
       const usage = await get<GpuUsage>(
         'admin',
@@ -413,6 +417,13 @@ function gpuPod(options: {
         6,
       );
       expect(sum('mi355x', 'activeGpuHours')).toBe(0);
+      // Seven GPUs held for at most the seconds Prometheus has scraped: a week's range counts
+      // the samples there are, not whole steps.
+      const held = usage.points.reduce((n, p) => n + p.allocatedGpuHours, 0);
+      expect(held).toBeLessThanOrEqual(
+        (7 * (Date.now() - startedAt)) / 3_600_000,
+      );
+      expect(held).toBeGreaterThan((7 * 5) / 3600);
 
       const byTeam = await get<GpuBreakdown>(
         'lena',
@@ -424,6 +435,9 @@ function gpuPod(options: {
       expect(ml.meanActivity).toBeGreaterThan(50);
       expect(ml.meanActivity).toBeLessThan(75);
       expect(ml.idleGpuHours).toBeGreaterThan(0);
+      // The 2 idle GPUs of 6: a third of the GPU-hours held, give or take a sample each.
+      expect(ml.idleGpuHours / ml.allocatedGpuHours).toBeGreaterThan(0.2);
+      expect(ml.idleGpuHours / ml.allocatedGpuHours).toBeLessThan(0.45);
       expect(ml.energyKwh).toBeGreaterThan(0);
 
       const job = await get<GpuActivity>(

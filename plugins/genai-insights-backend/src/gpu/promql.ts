@@ -48,6 +48,32 @@ export class GpuPromQL {
     return `${this.metric(name)}{${matchers.join(',')}}`;
   }
 
+  /**
+   * Samples of `selector` at or over (`>=`) or under (`<`) a threshold, counted per step window
+   * `[windowSeconds]`, at the scrape's resolution, per `by`. A subquery: a raw range cannot be
+   * filtered by value. Its inner steps stop at `nowSeconds`: past the last sample, an instant
+   * selector would repeat it for the five minutes of Prometheus's lookback, and a range query's
+   * last step (its end rounded up to the step) reaches into the future.
+   */
+  samplesBeyond(options: {
+    selector: string;
+    comparison: '>=' | '<';
+    threshold: number;
+    by: string;
+    windowSeconds: number;
+    resolutionSeconds: number;
+    nowSeconds: number;
+  }): string {
+    const o = options;
+    const filtered = `(${o.selector} ${o.comparison} ${o.threshold}) unless on() (vector(time()) > ${o.nowSeconds})`;
+    return `sum by (${o.by}) (count_over_time((${filtered})[${o.windowSeconds}s:${o.resolutionSeconds}s]))`;
+  }
+
+  /** Samples of `selector` per step window, per `by`: GPU-hours once times the scrape interval. */
+  samples(selector: string, by: string, windowSeconds: number): string {
+    return `sum by (${by}) (count_over_time(${selector}[${windowSeconds}s]))`;
+  }
+
   /** Every GPU's current readings, all five series in one query. */
   fleetNow(): string {
     const names = [
