@@ -1,5 +1,7 @@
-import { InfoCard, Progress } from '@backstage/core-components';
+import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
+import Divider from '@material-ui/core/Divider';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -9,12 +11,16 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import type {
   CostSavings,
+  GpuIdleList,
   SavingsEntry,
 } from '@genai-portal/plugin-genai-insights-common';
+import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { genaiInsightsApiRef, type GenaiInsightsApi } from '../../api';
-import { errorMessage } from '../../lib/errors';
+import { useGpuPageLink } from '../../hooks/useGpuPageLink';
+import { errorMessage, isNotAllowed } from '../../lib/errors';
 import { formatMoney, formatPercent, teamName } from '../../lib/format';
+import { formatAgo, idleRuleText, refName } from '../../lib/gpu';
 
 const gpusText = (n: number) => `${n} GPU${n === 1 ? '' : 's'}`;
 
@@ -120,13 +126,158 @@ export function SavingsView(props: { savings: CostSavings }) {
   );
 }
 
+/** One pod holding idle GPUs now: its GPUs, their cost so far, since when the first went idle. */
+export interface IdlePod {
+  namespace: string;
+  pod: string;
+  owner?: string;
+  gpus: number;
+  costMicros: number;
+  since: string;
+}
+
+/** The idle episodes grouped by pod, the most costly first. */
+export function idlePods(idle: GpuIdleList): IdlePod[] {
+  const pods = new Map<string, IdlePod>();
+  for (const e of idle.episodes) {
+    const key = `${e.namespace}/${e.pod}`;
+    const pod = pods.get(key);
+    if (pod) {
+      pod.gpus += 1;
+      pod.costMicros += e.costMicros;
+      if (Date.parse(e.since) < Date.parse(pod.since)) {
+        pod.since = e.since;
+      }
+      pod.owner ??= e.owner;
+    } else {
+      pods.set(key, {
+        namespace: e.namespace,
+        pod: e.pod,
+        owner: e.owner,
+        gpus: 1,
+        costMicros: e.costMicros,
+        since: e.since,
+      });
+    }
+  }
+  return [...pods.values()].sort(
+    (a, b) =>
+      b.costMicros - a.costMicros ||
+      `${a.namespace}/${a.pod}`.localeCompare(`${b.namespace}/${b.pod}`),
+  );
+}
+
+const TOP_IDLE_PODS = 3;
+
+/**
+ * "Held but idle now": the GPUs that running workloads hold without using them (open idle
+ * episodes of `GET /gpu/idle`), what they cost so far and the pods costing most. Nothing on a
+ * refusal; one line when GPU activity is unknown or the list cannot be read.
+ */
+export function HeldIdleNow(props: {
+  idle: GpuIdleList;
+  /** The GPU page for the same teams, when the app has one. */
+  gpuHref?: string;
+}) {
+  const { idle, gpuHref } = props;
+  const heading = (
+    <Typography variant="subtitle1" component="h3">
+      Held but idle now
+    </Typography>
+  );
+  if (!idle.prometheus.available) {
+    return (
+      <>
+        {heading}
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="savings-idle-unavailable"
+        >
+          Unknown: GPU activity is unavailable (
+          {idle.prometheus.reason.replace(/\.$/, '')}).
+        </Typography>
+      </>
+    );
+  }
+  const { currency } = idle;
+  const count = idle.episodes.length;
+  const now = new Date(idle.at);
+  const top = idlePods(idle).slice(0, TOP_IDLE_PODS);
+  return (
+    <>
+      {heading}
+      <Typography variant="body2" data-testid="savings-idle-summary">
+        {count === 0
+          ? 'No held GPU is idle now.'
+          : `${count} ${
+              count === 1 ? 'GPU is' : 'GPUs are'
+            } held but idle, ${formatMoney(
+              idle.totalMicros,
+              currency,
+            )} so far.`}
+      </Typography>
+      {top.length > 0 && (
+        <Table size="small" aria-label="Held but idle now">
+          <TableHead>
+            <TableRow>
+              <TableCell>Pod</TableCell>
+              <TableCell>Owner</TableCell>
+              <TableCell align="right">GPUs</TableCell>
+              <TableCell>Idle since</TableCell>
+              <TableCell align="right">Cost so far</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {top.map(p => (
+              <TableRow key={`${p.namespace}/${p.pod}`}>
+                <TableCell>
+                  {p.namespace}/{p.pod}
+                </TableCell>
+                <TableCell>{p.owner ? refName(p.owner) : '—'}</TableCell>
+                <TableCell align="right">{p.gpus}</TableCell>
+                <TableCell>{formatAgo(p.since, now)}</TableCell>
+                <TableCell align="right">
+                  {formatMoney(p.costMicros, currency)}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="p"
+        data-testid="savings-idle-rule"
+      >
+        Idle: {idleRuleText(idle.rule)}.
+        {gpuHref && (
+          <>
+            {' '}
+            <Link to={gpuHref}>All idle GPUs on the GPU page</Link>
+          </>
+        )}
+      </Typography>
+    </>
+  );
+}
+
 /** The "Savings" card of the cost page, for the page's selection. */
 export function SavingsCard(props: {
   query: Parameters<GenaiInsightsApi['getSavings']>[0];
 }) {
   const { query } = props;
   const api = useApi(genaiInsightsApiRef);
+  const gpuLink = useGpuPageLink();
   const savings = useAsync(() => api.getSavings(query), [api, query]);
+  // The same teams as the page (all of the caller's when none); a new range asks no second time.
+  const teamsKey = query.teams?.join(',') ?? '';
+  const teams = useMemo(
+    () => (teamsKey ? teamsKey.split(',') : undefined),
+    [teamsKey],
+  );
+  const idle = useAsync(() => api.getGpuIdle({ teams }), [api, teams]);
   return (
     <InfoCard
       title="Savings"
@@ -137,6 +288,20 @@ export function SavingsCard(props: {
         <Alert severity="error">{errorMessage(savings.error)}</Alert>
       )}
       {savings.value && <SavingsView savings={savings.value} />}
+      {(idle.value || (idle.error && !isNotAllowed(idle.error))) && (
+        <Box mt={2} data-testid="savings-idle-now">
+          <Divider />
+          <Box mt={2}>
+            {idle.value ? (
+              <HeldIdleNow idle={idle.value} gpuHref={gpuLink(teams)} />
+            ) : (
+              <Typography variant="body2" color="textSecondary">
+                Held but idle GPUs could not be read: {errorMessage(idle.error)}
+              </Typography>
+            )}
+          </Box>
+        </Box>
+      )}
     </InfoCard>
   );
 }

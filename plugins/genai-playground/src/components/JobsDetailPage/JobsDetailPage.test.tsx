@@ -6,6 +6,10 @@ import {
 import { ResponseError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  genaiInsightsApiRef,
+  type GenaiInsightsApi,
+} from '@genai-portal/plugin-genai-insights';
 import { genaiPlaygroundApiRef } from '@genai-portal/plugin-genai-playground-react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -14,20 +18,59 @@ import { fakeApi } from '../../testing/fixtures';
 import { makeJob, withJobDetails } from '../../testing/jobFixtures';
 import { JobsDetailPage } from './JobsDetailPage';
 
+type GpuActivity = Awaited<ReturnType<GenaiInsightsApi['getGpuActivity']>>;
+
+/** The job's 8 GPUs over 2 hours: 72% busy on average, 16 GPU-hours (as genai-insights answers). */
+const gpuActivity: GpuActivity = {
+  from: '2026-11-03T10:00:00.000Z',
+  to: '2026-11-03T12:00:00.000Z',
+  stepSeconds: 3600,
+  prometheus: { available: true },
+  points: [
+    { at: '2026-11-03T10:00:00.000Z', gpus: 8, meanActivity: 70 },
+    { at: '2026-11-03T11:00:00.000Z', gpus: 8, meanActivity: 74 },
+  ],
+  devices: [
+    {
+      node: 'mi300x-node-0',
+      gpuId: 0,
+      pod: 'bp-j7k2m9x4q1ab-abcde',
+      meanActivity: 72,
+    },
+  ],
+  meanActivity: 72,
+  allocatedGpuHours: 16,
+};
+
 async function renderPage(
   api: ReturnType<typeof fakeApi>,
   permission = mockApis.permission(),
   id = 'j7k2m9x4q1ab',
+  insights?: Partial<GenaiInsightsApi>,
 ) {
+  const page = <JobsDetailPage id={id} />;
   await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [genaiPlaygroundApiRef, api],
-        [permissionApiRef, permission],
-      ]}
-    >
-      <JobsDetailPage id={id} />
-    </TestApiProvider>,
+    // With genai-insights in the app, or without it.
+    insights ? (
+      <TestApiProvider
+        apis={[
+          [genaiPlaygroundApiRef, api],
+          [permissionApiRef, permission],
+          [genaiInsightsApiRef, insights],
+        ]}
+      >
+        {page}
+      </TestApiProvider>
+    ) : (
+      <TestApiProvider
+        apis={[
+          [genaiPlaygroundApiRef, api],
+          [permissionApiRef, permission],
+        ]}
+      >
+        {page}
+      </TestApiProvider>
+    ),
     {
       mountedRoutes: {
         '/genai-playground/jobs': jobsRouteRef,
@@ -163,5 +206,53 @@ describe('JobsDetailPage', () => {
       'jx',
     );
     expect(await screen.findByText('Job jx not found')).toBeInTheDocument();
+  });
+
+  it("shows the job's GPUs over its run when the app has genai-insights", async () => {
+    const job = makeJob({
+      status: 'Succeeded',
+      startedAt: '2026-11-03T10:00:00.000Z',
+      finishedAt: '2026-11-03T12:00:00.000Z',
+      gpuSeconds: 8 * 7200,
+    });
+    const getGpuActivity = jest.fn().mockResolvedValue(gpuActivity);
+    await renderPage(
+      fakeApi({
+        getJob: jest.fn().mockResolvedValue(withJobDetails(job)),
+        getJobLogs: jest.fn().mockResolvedValue('done\n'),
+      }),
+      mockApis.permission(),
+      job.id,
+      { getGpuActivity },
+    );
+    expect(await screen.findByText('GPU activity')).toBeInTheDocument();
+    expect(screen.getByText('While the job ran')).toBeInTheDocument();
+    expect(await screen.findByTestId('gpu-activity-hours')).toHaveTextContent(
+      '16',
+    );
+    expect(getGpuActivity).toHaveBeenCalledWith({
+      job: job.id,
+      from: '2026-11-03T10:00:00.000Z',
+      to: '2026-11-03T12:00:00.000Z',
+    });
+  });
+
+  it('shows no GPU card without genai-insights', async () => {
+    const job = makeJob({
+      status: 'Succeeded',
+      finishedAt: new Date().toISOString(),
+      gpuSeconds: 60,
+    });
+    await renderPage(
+      fakeApi({
+        getJob: jest.fn().mockResolvedValue(withJobDetails(job)),
+        getJobLogs: jest.fn().mockResolvedValue('done\n'),
+      }),
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'llama-lora' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Status timeline')).toBeInTheDocument();
+    expect(screen.queryByText('GPU activity')).toBeNull();
   });
 });

@@ -18,6 +18,7 @@ import { ReactNode, useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router-dom';
 import { isNotFound } from '../../lib/errors';
 import { jobsRouteRef } from '../../routes';
+import { JobGpuCard } from '../JobGpuCard';
 import { JobHeader } from '../JobHeader';
 import { JobPodsTable } from '../JobPodsTable';
 import { JobsCancelDialog } from '../JobsCancelDialog';
@@ -28,8 +29,9 @@ import { JobsTimeline } from '../JobsTimeline';
 
 /**
  * One job: its status (what it waits for, or why it failed), resources and GPU-hours, a cancel
- * button, the status timeline, live logs that follow the running pod, its pods and Kubernetes
- * events. It loads again every few seconds until the job ends.
+ * button, the status timeline, its GPUs' activity over the run (when the app has genai-insights),
+ * live logs that follow the running pod, its pods and Kubernetes events. It loads again every few
+ * seconds until the job ends.
  * @public
  */
 export function JobsDetailPage(props: { id?: string }) {
@@ -86,6 +88,7 @@ export function JobsDetailPage(props: { id?: string }) {
             <InfoCard title="Status timeline">
               <JobsTimeline timeline={job.timeline} />
             </InfoCard>
+            <JobGpuCard job={job} />
           </Grid>
           <Grid item xs={12}>
             <JobPodsTable pods={job.podDetails} />
