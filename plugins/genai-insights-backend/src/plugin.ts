@@ -77,6 +77,8 @@ export const genaiInsightsPlugin = createBackendPlugin({
           await createCollectorCapability({
             ...shared,
             sources: factSources.sources,
+            // Idle GPUs held are left out of the used basis, while the idle scan runs.
+            builtInSources: gpu.factSources,
           }),
           await createNotificationsCapability(shared),
           gpu,

@@ -94,10 +94,32 @@ export interface TokenUsage {
   at: string;
 }
 
+/**
+ * GPUs held by a pod but idle (GPU utilization's idle scan): an episode of one GPU, from when it
+ * went idle until it was last seen idle. `end` is absent while the episode is open; the ledger
+ * counts up to the time it is computed at. The ledger takes these GPU-hours off the `used`
+ * basis's GPUs of the environment: a GPU held but idle is not used.
+ * @public
+ */
+export interface IdleGpuInterval {
+  /** The idle episode's id. */
+  id: string;
+  /** The pod's namespace, as PodInterval's. */
+  environmentId: string;
+  /** The team the pod was counted to, when known. */
+  team?: string;
+  pool: string;
+  gpus: number;
+  start: string;
+  end?: string;
+}
+
 /** The facts for a range of hours. @public */
 export interface LedgerFacts {
   environmentEvents: EnvironmentEvent[];
   jobs: JobGpuRecord[];
   pods: PodInterval[];
   tokens: TokenUsage[];
+  /** Idle GPUs of GPU utilization; absent from the playground's feed. */
+  idleGpus?: IdleGpuInterval[];
 }

@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import type {
   EnvironmentEvent,
+  IdleGpuInterval,
   JobGpuRecord,
   TokenUsage,
 } from '@genai-portal/plugin-genai-insights-common';
@@ -69,6 +70,18 @@ export function job(
     environmentId: 'ml-research-lab',
     team: ML,
     costCenter: 'CC-100',
+    pool: 'mi300x',
+    gpus: 1,
+    ...overrides,
+  };
+}
+
+export function idleGpu(
+  overrides: Partial<IdleGpuInterval> & Pick<IdleGpuInterval, 'id' | 'start'>,
+): IdleGpuInterval {
+  return {
+    environmentId: 'ml-research-lab',
+    team: ML,
     pool: 'mi300x',
     gpus: 1,
     ...overrides,

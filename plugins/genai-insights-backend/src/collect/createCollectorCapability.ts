@@ -43,6 +43,8 @@ export interface CollectorCapabilityOptions {
   ledger: LedgerStore;
   /** Sources added by modules (genaiInsightsFactsExtensionPoint). */
   sources?: FactSource[];
+  /** Built-in sources of other capabilities (GPU utilization's idle episodes), read first. */
+  builtInSources?: FactSource[];
   clock?: () => Date;
   /** For tests: the feed, instead of the playground's over discovery. */
   feed?: FeedClient;
@@ -88,7 +90,7 @@ export async function createCollectorCapability(
       'No cluster configured (genaiInsights.cluster or genaiPlayground.cluster): pods outside jobs are not collected',
     );
   }
-  sources.push(...(options.sources ?? []));
+  sources.push(...(options.builtInSources ?? []), ...(options.sources ?? []));
   const collector = new FeedCollector({
     facts: options.facts,
     cursors,

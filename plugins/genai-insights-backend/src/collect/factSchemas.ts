@@ -94,12 +94,26 @@ export const tokenUsageSchema = z.object({
   at: isoTime,
 });
 
+/** The columns' lengths are migrations/20261230130000_idle_facts.js's. */
+export const idleGpuSchema = z
+  .object({
+    id: text(64),
+    environmentId: text(253),
+    team: optional(text(255)),
+    pool: z.string().max(63),
+    gpus: amount,
+    start: isoTime,
+    end: optional(isoTime),
+  })
+  .superRefine(interval);
+
 /** Facts of any kinds, as a fact source returns them. */
 export const factsSchema = z.object({
   environmentEvents: z.array(environmentEventSchema).optional(),
   jobs: z.array(jobSchema).optional(),
   pods: z.array(podSchema).optional(),
   tokens: z.array(tokenUsageSchema).optional(),
+  idleGpus: z.array(idleGpuSchema).optional(),
 });
 
 /**
@@ -136,13 +150,17 @@ export function describeIssues(error: z.ZodError, limit = 5): string {
   return issues.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
 }
 
-/** The earliest time (ms) in some facts: events' `at`, jobs' and pods' `start`, tokens' `at`. */
+/**
+ * The earliest time (ms) in some facts: events' `at`, jobs', pods' and idle GPUs' `start`,
+ * tokens' `at`. A fact delivered again (ended, or started earlier) marks its hours from its start.
+ */
 export function earliestTime(facts: Partial<LedgerFacts>): number | undefined {
   const times = [
     ...(facts.environmentEvents ?? []).map(e => e.at),
     ...(facts.jobs ?? []).map(j => j.start),
     ...(facts.pods ?? []).map(p => p.start),
     ...(facts.tokens ?? []).map(t => t.at),
+    ...(facts.idleGpus ?? []).map(g => g.start),
   ];
   let earliest: number | undefined;
   for (const time of times) {
@@ -158,7 +176,8 @@ export function countFacts(facts: Partial<LedgerFacts>): number {
     (facts.environmentEvents?.length ?? 0) +
     (facts.jobs?.length ?? 0) +
     (facts.pods?.length ?? 0) +
-    (facts.tokens?.length ?? 0)
+    (facts.tokens?.length ?? 0) +
+    (facts.idleGpus?.length ?? 0)
   );
 }
 
@@ -180,5 +199,6 @@ export function dedupeFacts(facts: Partial<LedgerFacts>): Partial<LedgerFacts> {
     jobs: lastById(facts.jobs, j => j.jobId),
     pods: lastById(facts.pods, p => p.id),
     tokens: lastById(facts.tokens, t => t.id),
+    idleGpus: lastById(facts.idleGpus, g => g.id),
   };
 }

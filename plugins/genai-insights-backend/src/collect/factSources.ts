@@ -3,6 +3,10 @@ import type {
   GenaiInsightsFactsExtensionPoint,
 } from '@genai-portal/plugin-genai-insights-node';
 import { CLUSTER_PODS_SOURCE_ID } from '../cluster/ClusterPodSource';
+import { IDLE_EPISODES_SOURCE_ID } from '../gpu/idle/IdleEpisodeFactSource';
+
+/** The ids of the built-in sources. */
+const BUILT_IN = [CLUSTER_PODS_SOURCE_ID, IDLE_EPISODES_SOURCE_ID];
 
 /**
  * The sources modules add through `genaiInsightsFactsExtensionPoint`: ids are checked when a
@@ -23,7 +27,7 @@ export function createFactSourceRegistry(): {
           );
         }
         if (
-          source.id === CLUSTER_PODS_SOURCE_ID ||
+          BUILT_IN.includes(source.id) ||
           sources.some(s => s.id === source.id)
         ) {
           throw new Error(`A fact source '${source.id}' is already added`);

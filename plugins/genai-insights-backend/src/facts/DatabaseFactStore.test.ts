@@ -1,5 +1,5 @@
 import { databases, makeStores } from '../__testUtils__/database';
-import { APPS, event, job, tokens } from '../__testUtils__/fixtures';
+import { APPS, event, idleGpu, job, tokens } from '../__testUtils__/fixtures';
 
 jest.setTimeout(120_000);
 
@@ -124,6 +124,75 @@ describe.each(databases.eachSupportedId())(
         to: '2026-11-03T00:00:00.000Z',
       });
       expect(after.jobs).toEqual([]);
+    });
+
+    it('keeps idle GPUs by episode id, an ended one replacing the open one', async () => {
+      const { facts } = await makeStores(databaseId);
+      const range = {
+        from: '2026-11-02T10:00:00.000Z',
+        to: '2026-11-02T12:00:00.000Z',
+      };
+      await facts.add({
+        idleGpus: [
+          idleGpu({ id: '1', start: '2026-11-02T09:30:00Z' }),
+          idleGpu({
+            id: '2',
+            environmentId: 'apps',
+            team: undefined,
+            pool: 'mi355x',
+            start: '2026-11-02T08:00:00Z',
+            end: '2026-11-02T10:00:00Z',
+          }),
+          idleGpu({ id: '3', start: '2026-11-02T12:00:00Z' }),
+        ],
+      });
+      expect((await facts.read(range)).idleGpus).toEqual([
+        {
+          id: '1',
+          environmentId: 'ml-research-lab',
+          team: 'group:default/ml-research',
+          pool: 'mi300x',
+          gpus: 1,
+          start: '2026-11-02T09:30:00.000Z',
+          end: undefined,
+        },
+      ]);
+      // delivered again, ended, and one that overlaps the range
+      await facts.add({
+        idleGpus: [
+          idleGpu({
+            id: '1',
+            start: '2026-11-02T09:30:00Z',
+            end: '2026-11-02T10:45:00Z',
+          }),
+          idleGpu({
+            id: '2',
+            environmentId: 'apps',
+            team: undefined,
+            pool: 'mi355x',
+            start: '2026-11-02T08:00:00Z',
+            end: '2026-11-02T10:00:01Z',
+          }),
+        ],
+      });
+      expect(
+        (await facts.read(range)).idleGpus?.map(g => [
+          g.id,
+          g.environmentId,
+          g.team,
+          g.pool,
+          g.end,
+        ]),
+      ).toEqual([
+        [
+          '1',
+          'ml-research-lab',
+          'group:default/ml-research',
+          'mi300x',
+          '2026-11-02T10:45:00.000Z',
+        ],
+        ['2', 'apps', undefined, 'mi355x', '2026-11-02T10:00:01.000Z'],
+      ]);
     });
 
     it('lists environments budgets from their latest event', async () => {

@@ -2,6 +2,7 @@ import type { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   toMicros,
   type EnvironmentEvent,
+  type IdleGpuInterval,
   type JobGpuRecord,
   type LedgerFacts,
   type PodInterval,
@@ -106,6 +107,20 @@ export class DatabaseFactStore implements FactStore {
           at: isoTime(t.at),
         })),
       );
+      await upsert(
+        tx,
+        'idle_gpu_intervals',
+        'id',
+        (facts.idleGpus ?? []).map(g => ({
+          id: g.id,
+          environment_id: g.environmentId,
+          team: g.team ?? null,
+          pool: g.pool,
+          gpus: g.gpus,
+          start: isoTime(g.start),
+          end: optionalIso(g.end),
+        })),
+      );
     });
   }
 
@@ -145,6 +160,7 @@ export class DatabaseFactStore implements FactStore {
         .where(q => q.whereNull('end').orWhere('end', '>', from));
     const jobs = await running('job_gpu_records').orderBy('job_id');
     const pods = await running('pod_intervals').orderBy('id');
+    const idleGpus = await running('idle_gpu_intervals').orderBy('id');
     const tokens = await this.db('token_usage')
       .where('at', '>=', from)
       .where('at', '<', to)
@@ -208,6 +224,17 @@ export class DatabaseFactStore implements FactStore {
           inputTokens: Number(r.input_tokens),
           outputTokens: Number(r.output_tokens),
           at: r.at,
+        }),
+      ),
+      idleGpus: idleGpus.map(
+        (r): IdleGpuInterval => ({
+          id: r.id,
+          environmentId: r.environment_id,
+          ...(r.team ? { team: r.team } : {}),
+          pool: r.pool,
+          gpus: r.gpus,
+          start: r.start,
+          end: r.end ?? undefined,
         }),
       ),
     };

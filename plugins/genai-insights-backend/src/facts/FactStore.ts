@@ -16,7 +16,8 @@ export interface FactStore {
   add(facts: Partial<LedgerFacts>): Promise<void>;
   /**
    * The facts that touch [from, to): every lifecycle event up to `to` of environments not
-   * deleted before `from`, the jobs and pods that ran in the range, the tokens of calls in it.
+   * deleted before `from`, the jobs and pods that ran in the range, the tokens of calls in it,
+   * the idle GPU episodes that overlap it.
    */
   read(range: { from: string; to: string }): Promise<LedgerFacts>;
   /** Environments' budgets, from the latest event of each environment that has one. */

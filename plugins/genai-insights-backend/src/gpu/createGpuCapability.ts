@@ -6,6 +6,7 @@ import type {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { IdleRule } from '@genai-portal/plugin-genai-insights-common';
+import type { FactSource } from '@genai-portal/plugin-genai-insights-node';
 import type { Capability } from '../collect/createCollectorCapability';
 import type { InsightsConfig } from '../config';
 import type { FactStore } from '../facts/FactStore';
@@ -47,11 +48,17 @@ const noCluster: ClusterGpuReader = {
 
 /**
  * GPU utilization: the cluster's allocation, Prometheus's activity, the pod directory, the
- * services behind `/gpu/...` and the idle scan's task.
+ * services behind `/gpu/...`, the idle scan's task and, while it scans, the idle episodes as a
+ * source of facts for the collector.
  */
 export async function createGpuCapability(
   options: GpuCapabilityOptions,
-): Promise<Capability & { routes: Omit<GpuRoutesOptions, 'gate' | 'caller'> }> {
+): Promise<
+  Capability & {
+    routes: Omit<GpuRoutesOptions, 'gate' | 'caller'>;
+    factSources: FactSource[];
+  }
+> {
   const { config, logger } = options;
   const { gpu, prometheus: connection } = config;
   const directory = await DatabaseGpuPodDirectory.create(options);
@@ -98,6 +105,7 @@ export async function createGpuCapability(
   };
   return {
     tasks: idle.tasks,
+    factSources: idle.factSource ? [idle.factSource] : [],
     routes: {
       fleet: new FleetService({
         ...shared,

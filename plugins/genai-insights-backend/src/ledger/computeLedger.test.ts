@@ -1,5 +1,16 @@
-import type { LedgerFacts } from '@genai-portal/plugin-genai-insights-common';
-import { event, job, ML, testConfig, tokens } from '../__testUtils__/fixtures';
+import type {
+  LedgerFacts,
+  LedgerRow,
+  PodInterval,
+} from '@genai-portal/plugin-genai-insights-common';
+import {
+  event,
+  idleGpu,
+  job,
+  ML,
+  testConfig,
+  tokens,
+} from '../__testUtils__/fixtures';
 import { computeLedger, reservations } from './computeLedger';
 
 const card = testConfig().rateCard;
@@ -269,5 +280,152 @@ describe('computeLedger', () => {
       ),
     );
     expect(pieces).toEqual(whole);
+  });
+
+  describe('idle GPUs', () => {
+    const H = '2026-11-02T10:00:00.000Z';
+    const pod = (overrides: Partial<PodInterval> = {}): PodInterval => ({
+      id: 'p1',
+      environmentId: 'ml-research-lab',
+      team: ML,
+      costCenter: 'CC-100',
+      pool: 'mi300x',
+      gpus: 2,
+      cpu: 4,
+      memoryGi: 32,
+      start: '2026-11-02T10:00:00Z',
+      end: '2026-11-02T11:00:00Z',
+      ...overrides,
+    });
+    const quantities = (rows: LedgerRow[], basis: string, category: string) =>
+      rows
+        .filter(r => r.basis === basis && r.category === category)
+        .map(r => [r.hour, r.capacity, r.quantity, r.costMicros]);
+
+    it('takes the idle GPU-hours off the used GPUs only', () => {
+      const facts = {
+        environmentEvents: [event({ id: 'e1', at: '2026-11-02T09:00:00Z' })],
+        pods: [pod()],
+      };
+      const idle = {
+        ...facts,
+        // one of the pod's 2 GPUs idle for 30 minutes
+        idleGpus: [
+          idleGpu({
+            id: '7',
+            start: '2026-11-02T10:15:00Z',
+            end: '2026-11-02T10:45:00Z',
+          }),
+        ],
+      };
+      const range = ['2026-11-02T10:00:00Z', '2026-11-02T11:00:00Z'] as const;
+      const before = compute(facts, ...range);
+      const after = compute(idle, ...range);
+      expect(quantities(after, 'used', 'gpu')).toEqual([
+        [H, 'on-demand', 1.5, 4_350_000],
+      ]);
+      // reserved, and the used CPU and memory, do not change
+      expect(
+        after.filter(r => r.category !== 'gpu' || r.basis !== 'used'),
+      ).toEqual(before.filter(r => r.category !== 'gpu' || r.basis !== 'used'));
+      expect(quantities(after, 'reserved', 'gpu')).toEqual([
+        [H, 'on-demand', 2, 5_800_000],
+      ]);
+    });
+
+    it('counts an open episode to now, hour by hour', () => {
+      const rows = compute(
+        {
+          pods: [pod({ gpus: 1, end: undefined })],
+          idleGpus: [idleGpu({ id: '7', start: '2026-11-02T10:30:00Z' })],
+        },
+        '2026-11-02T10:00:00Z',
+        '2026-11-02T12:00:00Z',
+        '2026-11-02T11:15:00Z',
+      );
+      // 10:00 1 GPU-hour used less 0.5 idle; 11:00 0.25 used, all of it idle
+      expect(quantities(rows, 'used', 'gpu').map(r => r[2])).toEqual([0.5]);
+    });
+
+    it('never goes below zero, and takes nothing off other environments', () => {
+      const rows = compute(
+        {
+          jobs: [
+            job({
+              jobId: 'j1',
+              start: '2026-11-02T10:00:00Z',
+              end: '2026-11-02T10:30:00Z',
+            }),
+            job({
+              jobId: 'j2',
+              environmentId: 'other',
+              start: '2026-11-02T10:00:00Z',
+              end: '2026-11-02T11:00:00Z',
+            }),
+          ],
+          idleGpus: [
+            idleGpu({
+              id: '1',
+              gpus: 4,
+              start: '2026-11-02T10:00:00Z',
+              end: '2026-11-02T11:00:00Z',
+            }),
+            // an environment with no used GPUs
+            idleGpu({
+              id: '2',
+              environmentId: 'nothing',
+              start: '2026-11-02T10:00:00Z',
+              end: '2026-11-02T11:00:00Z',
+            }),
+          ],
+        },
+        '2026-11-02T10:00:00Z',
+        '2026-11-02T11:00:00Z',
+      );
+      expect(
+        rows
+          .filter(r => r.basis === 'used')
+          .map(r => [r.environment, r.quantity]),
+      ).toEqual([['other', 1]]);
+    });
+
+    it('takes off the idle pool first, spot and on-demand in proportion', () => {
+      const rows = compute(
+        {
+          pods: [
+            pod({ id: 'a', gpus: 3 }),
+            pod({ id: 'b', gpus: 1, nodeLabels: { 'capacity-type': 'spot' } }),
+            pod({ id: 'c', gpus: 2, pool: 'mi355x' }),
+          ],
+          idleGpus: [
+            idleGpu({
+              id: '1',
+              gpus: 2,
+              start: '2026-11-02T10:00:00Z',
+              end: '2026-11-02T11:00:00Z',
+            }),
+            // a pool the environment used none of: off all its pools
+            idleGpu({
+              id: '2',
+              pool: 'other',
+              start: '2026-11-02T10:00:00Z',
+              end: '2026-11-02T11:00:00Z',
+            }),
+          ],
+        },
+        '2026-11-02T10:00:00Z',
+        '2026-11-02T11:00:00Z',
+      );
+      expect(
+        rows
+          .filter(r => r.basis === 'used' && r.category === 'gpu')
+          .map(r => [r.pool, r.capacity, r.quantity]),
+      ).toEqual([
+        // 3 and 1 less 2 idle: 1.5 and 0.5; then 1 idle of 'other' off all 4 left
+        ['mi300x', 'on-demand', 1.125],
+        ['mi300x', 'spot', 0.375],
+        ['mi355x', 'on-demand', 1.5],
+      ]);
+    });
   });
 });

@@ -139,6 +139,56 @@ class RowSums {
     else this.rows.set(key, row);
   }
 
+  /**
+   * Takes idle GPU-hours off the used basis's GPU rows: for each hour and environment, off the
+   * rows of the idle GPUs' pool first, then what is left off all the environment's rows (a pool
+   * named differently by the node and the environment). The hours are taken off in proportion
+   * to the rows' quantities, spot and on-demand (and teams, cost
+   * centers) alike: an idle episode does not say which capacity its GPU was counted as. Never
+   * below zero: idle GPUs of pods the used basis does not count take nothing off.
+   *
+   * @param idle - GPU-hours by `hour` ms, then environment, then pool.
+   */
+  subtractIdleGpus(idle: Map<number, Map<string, Map<string, number>>>): void {
+    if (idle.size === 0) return;
+    const groups = new Map<string, LedgerRow[]>();
+    for (const row of this.rows.values()) {
+      if (row.category !== 'gpu' || row.basis !== 'used') continue;
+      const key = `${row.hour}\u0001${row.environment}`;
+      const list = groups.get(key) ?? [];
+      list.push(row);
+      groups.set(key, list);
+    }
+    const takeOff = (rows: LedgerRow[], hours: number): number => {
+      const total = rows.reduce((sum, row) => sum + row.quantity, 0);
+      if (!(total > 0) || !(hours > 0)) return hours;
+      const taken = Math.min(hours, total);
+      const keep = 1 - taken / total;
+      for (const row of rows) row.quantity *= keep;
+      return hours - taken;
+    };
+    for (const [hour, environments] of idle) {
+      for (const [environment, pools] of environments) {
+        const rows = groups.get(`${iso(hour)}\u0001${environment}`);
+        if (!rows) continue;
+        let rest = 0;
+        for (const [pool, hours] of [...pools].sort((a, b) =>
+          a[0].localeCompare(b[0]),
+        )) {
+          rest += takeOff(
+            rows.filter(row => row.pool === pool),
+            hours,
+          );
+        }
+        takeOff(rows, rest);
+      }
+    }
+    for (const [key, row] of this.rows) {
+      // What floating point leaves of a row taken off entirely.
+      if (row.quantity <= 1e-9) this.rows.delete(key);
+    }
+  }
+
   priced(): LedgerRow[] {
     return [...this.rows.values()]
       .map(row => ({
@@ -212,7 +262,8 @@ function addReserved(
  * and rate card always give the same rows.
  *
  * - reserved: each environment's quota for the part of each hour it held it;
- * - used: jobs' GPUs while they ran, and other pods' GPU, CPU and memory requests;
+ * - used: jobs' GPUs while they ran, and other pods' GPU, CPU and memory requests, less the
+ *   GPU-hours of GPUs held but idle (idle GPU episodes) of the environment in each hour;
  * - tokens: in both bases (consumption is the same whichever basis is charged).
  *
  * Each hour is priced by the rate card version in effect at its start. Quantities are summed per
@@ -305,6 +356,27 @@ export function computeLedger(
       });
     }
   }
+
+  // A GPU held but idle is not used: its idle GPU-hours come off the used basis's GPUs.
+  const idle = new Map<number, Map<string, Map<string, number>>>();
+  for (const episode of byId(facts.idleGpus ?? [])) {
+    for (const { hour, ms } of overlapByHour(
+      Date.parse(episode.start),
+      end(episode.end),
+      range.from,
+      range.to,
+    )) {
+      const environments = idle.get(hour) ?? new Map();
+      idle.set(hour, environments);
+      const pools = environments.get(episode.environmentId) ?? new Map();
+      environments.set(episode.environmentId, pools);
+      pools.set(
+        episode.pool,
+        (pools.get(episode.pool) ?? 0) + (episode.gpus * ms) / HOUR_MS,
+      );
+    }
+  }
+  sums.subtractIdleGpus(idle);
 
   // Usage that names its environment but not its cost center or pool takes the environment's.
   const latest = new Map<string, EnvironmentEvent>();

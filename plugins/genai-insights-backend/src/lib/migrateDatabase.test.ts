@@ -15,6 +15,7 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
       'job_gpu_records',
       'pod_intervals',
       'token_usage',
+      'idle_gpu_intervals',
     ]) {
       expect(await knex.schema.hasTable(table)).toBe(true);
     }
@@ -25,5 +26,6 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await knex.migrate.rollback({ directory }, true);
     expect(await knex.schema.hasTable('ledger_rows')).toBe(false);
     expect(await knex.schema.hasTable('environment_events')).toBe(false);
+    expect(await knex.schema.hasTable('idle_gpu_intervals')).toBe(false);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../../notify/BudgetRecipients';
 import type { ClusterGpuReader, PrometheusQueries } from '../types';
 import { DatabaseIdleEpisodeStore } from './DatabaseIdleEpisodeStore';
+import { IdleEpisodeFactSource } from './IdleEpisodeFactSource';
 import { NotificationIdleNotifier, type IdleRuleOptions } from './IdleNotifier';
 import { IdleScanner, type IdleMetricOptions } from './IdleScanner';
 import {
@@ -52,7 +53,8 @@ export interface IdleCapabilityOptions {
 
 /**
  * Idle GPUs: the episode store (for the idle list) and, with Prometheus, a global task
- * scanning the fleet every `scanFrequencyMs` and telling owners and leads once per episode.
+ * scanning the fleet every `scanFrequencyMs` and telling owners and leads once per episode,
+ * and the episodes as facts for the collector (the ledger's used basis leaves idle GPUs out).
  */
 export async function createIdleCapability(
   options: IdleCapabilityOptions,
@@ -60,6 +62,8 @@ export async function createIdleCapability(
   Capability & {
     store: DatabaseIdleEpisodeStore;
     scanner?: IdleScanner;
+    /** The episodes as facts of the ledger, while the scan runs. */
+    factSource?: IdleEpisodeFactSource;
   }
 > {
   const { prometheus, logger, rule } = options;
@@ -118,6 +122,9 @@ export async function createIdleCapability(
   return {
     store,
     scanner,
+    factSource: await IdleEpisodeFactSource.create({
+      database: options.database,
+    }),
     tasks: [
       {
         id: 'genai-insights-idle-gpus',

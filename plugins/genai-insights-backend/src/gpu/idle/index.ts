@@ -38,5 +38,9 @@ export type {
   PrometheusRequestActivityOptions,
   RequestActivity,
 } from './RequestActivity';
+export {
+  IDLE_EPISODES_SOURCE_ID,
+  IdleEpisodeFactSource,
+} from './IdleEpisodeFactSource';
 export { createIdleCapability } from './createIdleCapability';
 export type { IdleCapabilityOptions } from './createIdleCapability';
