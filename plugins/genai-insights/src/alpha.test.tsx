@@ -5,8 +5,8 @@ import {
 } from '@backstage/frontend-test-utils';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { screen } from '@testing-library/react';
+import { genaiInsightsApiRef } from '@genai-portal/plugin-genai-insights-react';
 import plugin from './alpha';
-import { genaiInsightsApiRef } from './api';
 import {
   entityEnvironmentCostCard,
   entityEnvironmentGpuCard,

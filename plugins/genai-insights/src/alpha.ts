@@ -1,5 +1,9 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import {
+  costRouteRef,
+  gpuRouteRef,
+} from '@genai-portal/plugin-genai-insights-react';
+import {
   entityEnvironmentCostCard,
   entityEnvironmentGpuCard,
   entityTeamCostCard,
@@ -8,7 +12,6 @@ import {
   genaiInsightsCostPage,
   genaiInsightsGpuPage,
 } from './alpha/extensions';
-import { costRouteRef, gpuRouteRef } from './routes';
 
 /**
  * GenAI Insights for the new frontend system: the API, the cost page and the GPU utilization

@@ -19,13 +19,14 @@ export {
   EntityGenaiTeamGpuCard,
   EntityGenaiEnvironmentGpuCard,
 } from './plugin';
-export { costRouteRef, gpuRouteRef } from './routes';
+export { GenaiInsightsClient } from './api';
+// Moved to @genai-portal/plugin-genai-insights-react, which other frontend plugins use; exported
+// here too so that apps and plugins that imported them from this package keep working.
 export {
+  costRouteRef,
+  gpuRouteRef,
   JobGpuActivityCard,
   type JobGpuActivityCardProps,
-} from './components/JobGpuActivityCard';
-export {
-  GenaiInsightsClient,
   genaiInsightsApiRef,
   type GenaiInsightsApi,
   type GenaiInsightsScope,
@@ -43,5 +44,5 @@ export {
   type GpuUsageQuery,
   type GpuBreakdownQuery,
   type GpuActivityQuery,
-} from './api';
+} from '@genai-portal/plugin-genai-insights-react';
 export { isPlaygroundEnvironmentEntity, isTeamEntity } from './lib/entities';

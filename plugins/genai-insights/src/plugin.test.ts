@@ -1,4 +1,8 @@
 import {
+  costRouteRef,
+  gpuRouteRef,
+} from '@genai-portal/plugin-genai-insights-react';
+import {
   EntityGenaiEnvironmentCostCard,
   EntityGenaiEnvironmentGpuCard,
   EntityGenaiTeamCostCard,
@@ -7,7 +11,6 @@ import {
   GenaiInsightsGpuPage,
   genaiInsightsPlugin,
 } from './plugin';
-import { costRouteRef, gpuRouteRef } from './routes';
 
 describe('genaiInsightsPlugin (legacy frontend system)', () => {
   it('has the plugin id, its route and the API', () => {

@@ -7,8 +7,12 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import type { JSX } from 'react';
-import { GenaiInsightsClient, genaiInsightsApiRef } from './api';
-import { costRouteRef, gpuRouteRef } from './routes';
+import {
+  genaiInsightsApiRef,
+  costRouteRef,
+  gpuRouteRef,
+} from '@genai-portal/plugin-genai-insights-react';
+import { GenaiInsightsClient } from './api';
 
 /**
  * The GenAI Insights plugin for apps on the legacy frontend system. Apps on the new frontend

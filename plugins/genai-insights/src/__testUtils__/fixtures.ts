@@ -15,13 +15,13 @@ import type {
 import { MockFetchApi } from '@backstage/test-utils';
 import { http, HttpResponse, type JsonBodyType } from 'msw';
 import type { SetupServer } from 'msw/node';
-import {
-  GenaiInsightsClient,
-  type CostTopAnswer,
-  type GenaiInsightsApi,
-  type GenaiInsightsScope,
-  type IdleCostAnswer,
-} from '../api';
+import type {
+  CostTopAnswer,
+  GenaiInsightsApi,
+  GenaiInsightsScope,
+  IdleCostAnswer,
+} from '@genai-portal/plugin-genai-insights-react';
+import { GenaiInsightsClient } from '../api';
 import { isoDay, monthOf } from '../lib/ranges';
 
 /** Test data, msw handlers and a client for the plugin's tests. */

@@ -7,8 +7,12 @@ import {
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import DeveloperBoardIcon from '@material-ui/icons/DeveloperBoard';
 import MonetizationOnIcon from '@material-ui/icons/MonetizationOn';
-import { GenaiInsightsClient, genaiInsightsApiRef } from '../api';
-import { costRouteRef, gpuRouteRef } from '../routes';
+import {
+  genaiInsightsApiRef,
+  costRouteRef,
+  gpuRouteRef,
+} from '@genai-portal/plugin-genai-insights-react';
+import { GenaiInsightsClient } from '../api';
 
 /** The client over discoveryApi and fetchApi. */
 export const genaiInsightsApi = ApiBlueprint.make({

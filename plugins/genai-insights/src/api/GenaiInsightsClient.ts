@@ -28,7 +28,7 @@ import type {
   GpuUsageQuery,
   IdleCostAnswer,
   StoredBudget,
-} from './GenaiInsightsApi';
+} from '@genai-portal/plugin-genai-insights-react';
 
 /** The backend plugin's id, as discovery knows it. */
 const PLUGIN_ID = 'genai-insights';
@@ -69,9 +69,10 @@ function filenameOf(response: Response): string | undefined {
 }
 
 /**
- * The {@link GenaiInsightsApi} over `discoveryApi` and `fetchApi` (which adds the signed-in
- * user's token). A non-2xx answer rejects with `ResponseError.fromResponse`, which keeps the
- * backend's error name, message and status code for the UI.
+ * The `GenaiInsightsApi` of `@genai-portal/plugin-genai-insights-react` over `discoveryApi` and
+ * `fetchApi` (which adds the signed-in user's token). A non-2xx answer rejects with
+ * `ResponseError.fromResponse`, which keeps the backend's error name, message and status code for
+ * the UI.
  * @public
  */
 export class GenaiInsightsClient implements GenaiInsightsApi {

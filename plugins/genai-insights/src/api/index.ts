@@ -1,2 +1,1 @@
-export * from './GenaiInsightsApi';
 export { GenaiInsightsClient } from './GenaiInsightsClient';

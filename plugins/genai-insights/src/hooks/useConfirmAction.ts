@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { errorMessage } from '../lib/errors';
+import { errorMessage } from '@genai-portal/plugin-genai-insights-react';
 
 /**
  * Runs a dialog's action once confirmed: `busy` while it runs (the dialog may not close then),

@@ -1,5 +1,7 @@
-import { costRouteRef } from '../routes';
-import { usePageLink } from './usePageLink';
+import {
+  costRouteRef,
+  usePageLink,
+} from '@genai-portal/plugin-genai-insights-react';
 
 /**
  * Links to the cost page for a team (`?team=ml-research`), or undefined when the app has no cost

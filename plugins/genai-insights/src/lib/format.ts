@@ -56,22 +56,6 @@ export function formatPercent(ratio: number): string {
   }).format(Math.abs(ratio));
 }
 
-/** "ml-research" from "group:default/ml-research"; other namespaces keep theirs. */
-export function teamName(ref: string): string {
-  const match = /^(?:[^:]+:)?(?:([^/]+)\/)?(.+)$/.exec(ref);
-  if (!match) {
-    return ref;
-  }
-  const [, namespace, name] = match;
-  return namespace && namespace !== 'default' ? `${namespace}/${name}` : name;
-}
-
-/** How a team goes in the page's `?team=`: its name in the default namespace, else its ref. */
-export function teamParam(ref: string): string {
-  const match = /^group:default\/([^/]+)$/.exec(ref);
-  return match ? match[1] : ref;
-}
-
 /** A period key of `GET /cost` as a short label: `Nov 3` for days and weeks, `Nov 2026` for months. */
 export function formatPeriod(period: string): string {
   const [year, month, day] = period.split('-').map(Number);

@@ -1,11 +1,15 @@
-import {
-  GPU_MAX_RANGE_DAYS,
-  type FleetGpu,
-  type GpuUsagePoint,
-  type IdleRule,
+import type {
+  FleetGpu,
+  GpuUsagePoint,
+  IdleRule,
 } from '@genai-portal/plugin-genai-insights-common';
+import type { GpuTimeRange } from '@genai-portal/plugin-genai-insights-react';
 
-/** Helpers of the GPU utilization page and cards: ranges, numbers, colours. */
+/**
+ * Helpers of the GPU utilization page: ranges, numbers, colours. Those the GPU cards share
+ * (`cardRange`, `formatActivity`, `formatGpuHours`, `activityColor`) are in
+ * `@genai-portal/plugin-genai-insights-react`.
+ */
 
 const LOCALE = 'en-US';
 const MINUTE = 60_000;
@@ -27,12 +31,6 @@ const RANGE_MS: Record<GpuRangeKind, number> = {
   '30d': 30 * DAY,
 };
 
-/** A range of `GET /gpu/*`: ISO times, `from` inclusive and `to` exclusive. */
-export interface GpuTimeRange {
-  from: string;
-  to: string;
-}
-
 /** The last 24 hours, 7 or 30 days up to `now`, on whole minutes (so queries repeat exactly). */
 export function resolveGpuRange(kind: GpuRangeKind, now: Date): GpuTimeRange {
   const to = Math.ceil(now.getTime() / MINUTE) * MINUTE;
@@ -40,46 +38,6 @@ export function resolveGpuRange(kind: GpuRangeKind, now: Date): GpuTimeRange {
     from: new Date(to - RANGE_MS[kind]).toISOString(),
     to: new Date(to).toISOString(),
   };
-}
-
-/**
- * A range for the cards: `from` and `to` when given (`to` defaults to now, `from` to 7 days
- * before `to`), never longer than the API allows.
- */
-export function cardRange(
-  now: Date,
-  from?: string,
-  to?: string,
-  defaultDays = 7,
-): GpuTimeRange {
-  const end = to ? Date.parse(to) : Math.ceil(now.getTime() / MINUTE) * MINUTE;
-  const endMs = Number.isNaN(end) ? now.getTime() : end;
-  const start = from ? Date.parse(from) : NaN;
-  const earliest = endMs - GPU_MAX_RANGE_DAYS * DAY;
-  const startMs = Number.isNaN(start)
-    ? endMs - defaultDays * DAY
-    : Math.max(start, earliest);
-  return {
-    from: new Date(Math.min(startMs, endMs - MINUTE)).toISOString(),
-    to: new Date(endMs).toISOString(),
-  };
-}
-
-/** `1234.56` GPU-hours as `1,234.6`. */
-export function formatGpuHours(hours: number): string {
-  return new Intl.NumberFormat(LOCALE, {
-    maximumFractionDigits: hours > 0 && hours < 10 ? 2 : 1,
-  }).format(hours);
-}
-
-/** An activity percent (0–100) as `85%`, or a dash without a sample. */
-export function formatActivity(percent: number | null | undefined): string {
-  if (percent === null || percent === undefined || Number.isNaN(percent)) {
-    return '—';
-  }
-  return `${new Intl.NumberFormat(LOCALE, {
-    maximumFractionDigits: percent < 10 ? 1 : 0,
-  }).format(percent)}%`;
 }
 
 /** A count, full: `1,234,567`; a dash when unknown. */
@@ -199,34 +157,6 @@ export function gpuCellState(gpu: FleetGpu): GpuCellState {
   }
   return gpu.activity === undefined ? 'unknown' : 'active';
 }
-
-/** Stops of the heatmap's sequential scale, light (0%) to dark (100%). */
-const SCALE: Array<[number, [number, number, number]]> = [
-  [0, [222, 235, 247]],
-  [50, [107, 174, 214]],
-  [100, [8, 48, 107]],
-];
-
-/** The heatmap's colour of an activity percent: light blue at 0%, dark blue at 100%. */
-export function activityColor(percent: number): string {
-  const p = Math.min(100, Math.max(0, percent));
-  for (let i = 1; i < SCALE.length; i++) {
-    const [hi, to] = SCALE[i];
-    if (p <= hi) {
-      const [lo, from] = SCALE[i - 1];
-      const t = (p - lo) / (hi - lo);
-      const c = from.map((f, k) => Math.round(f + (to[k] - f) * t));
-      return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
-    }
-  }
-  const [, last] = SCALE[SCALE.length - 1];
-  return `rgb(${last[0]}, ${last[1]}, ${last[2]})`;
-}
-
-/** The CSS gradient of the scale, for its legend. */
-export const ACTIVITY_GRADIENT = `linear-gradient(to right, ${SCALE.map(
-  ([p, c]) => `rgb(${c[0]}, ${c[1]}, ${c[2]}) ${p}%`,
-).join(', ')})`;
 
 /** One step of one pool's chart: active and idle GPU-hours, stacked (their sum is allocated). */
 export interface UsageRow {

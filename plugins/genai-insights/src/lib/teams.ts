@@ -1,5 +1,5 @@
 import { toTeamRef } from '@genai-portal/plugin-genai-insights-common';
-import type { GenaiInsightsScope } from '../api';
+import type { GenaiInsightsScope } from '@genai-portal/plugin-genai-insights-react';
 
 /**
  * The page's `?team=` values (repeated, or comma-separated) as group refs: `ml-research` is

@@ -9,7 +9,7 @@ import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import type { BudgetScope } from '@genai-portal/plugin-genai-insights-common';
 import { useEffect, useState, type ReactNode } from 'react';
-import { genaiInsightsApiRef } from '../../api';
+import { genaiInsightsApiRef } from '@genai-portal/plugin-genai-insights-react';
 import { useConfirmAction } from '../../hooks/useConfirmAction';
 
 /** The largest monthly budget the backend takes, in currency units. */

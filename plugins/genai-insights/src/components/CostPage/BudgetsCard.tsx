@@ -17,10 +17,14 @@ import type {
 } from '@genai-portal/plugin-genai-insights-common';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { genaiInsightsApiRef, type GenaiInsightsScope } from '../../api';
+import {
+  genaiInsightsApiRef,
+  type GenaiInsightsScope,
+  errorMessage,
+  teamName,
+} from '@genai-portal/plugin-genai-insights-react';
 import { budgetSeries } from '../../lib/budgetSeries';
-import { errorMessage } from '../../lib/errors';
-import { formatMoney, teamName, toUnits } from '../../lib/format';
+import { formatMoney, toUnits } from '../../lib/format';
 import { canManageTeam } from '../../lib/teams';
 import {
   RemoveBudgetDialog,

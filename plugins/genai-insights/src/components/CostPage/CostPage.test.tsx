@@ -2,7 +2,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setupServer } from 'msw/node';
-import { genaiInsightsApiRef } from '../../api';
+import { genaiInsightsApiRef } from '@genai-portal/plugin-genai-insights-react';
 import {
   APPS,
   backendError,

@@ -16,11 +16,16 @@ import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { genaiInsightsApiRef, type GenaiInsightsScope } from '../../api';
-import { useGpuPageLink } from '../../hooks/useGpuPageLink';
+import {
+  genaiInsightsApiRef,
+  type GenaiInsightsScope,
+  useGpuPageLink,
+  errorMessage,
+  isNotAllowed,
+  teamParam,
+  Refusal,
+} from '@genai-portal/plugin-genai-insights-react';
 import { stackPoints } from '../../lib/chartData';
-import { errorMessage, isNotAllowed } from '../../lib/errors';
-import { teamParam } from '../../lib/format';
 import {
   isoDay,
   monthOf,
@@ -31,7 +36,6 @@ import {
   type TimeRange,
 } from '../../lib/ranges';
 import { parseTeamParams, teamsOutsideScope } from '../../lib/teams';
-import { Refusal } from '../Refusal';
 import { BudgetsCard } from './BudgetsCard';
 import { CostFilters, STACK_LABELS, type StackBy } from './CostFilters';
 import { CostOverTimeChart } from './CostOverTimeChart';

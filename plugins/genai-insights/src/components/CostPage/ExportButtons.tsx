@@ -8,9 +8,9 @@ import {
   genaiInsightsApiRef,
   type CostExportFormat,
   type CostRangeQuery,
-} from '../../api';
+  errorMessage,
+} from '@genai-portal/plugin-genai-insights-react';
 import { saveBlob } from '../../lib/download';
-import { errorMessage } from '../../lib/errors';
 
 /**
  * The ledger CSV and the FOCUS export of the page's view. Each is fetched through fetchApi (with

@@ -6,8 +6,10 @@ import type {
 import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { genaiInsightsApiRef } from '../../api';
-import { gpuRouteRef } from '../../routes';
+import {
+  genaiInsightsApiRef,
+  gpuRouteRef,
+} from '@genai-portal/plugin-genai-insights-react';
 import {
   backendError,
   baseUrl,

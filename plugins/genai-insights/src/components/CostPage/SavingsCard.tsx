@@ -16,10 +16,15 @@ import type {
 } from '@genai-portal/plugin-genai-insights-common';
 import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { genaiInsightsApiRef, type GenaiInsightsApi } from '../../api';
-import { useGpuPageLink } from '../../hooks/useGpuPageLink';
-import { errorMessage, isNotAllowed } from '../../lib/errors';
-import { formatMoney, formatPercent, teamName } from '../../lib/format';
+import {
+  genaiInsightsApiRef,
+  type GenaiInsightsApi,
+  useGpuPageLink,
+  errorMessage,
+  isNotAllowed,
+  teamName,
+} from '@genai-portal/plugin-genai-insights-react';
+import { formatMoney, formatPercent } from '../../lib/format';
 import { formatAgo, idleRuleText, refName } from '../../lib/gpu';
 
 const gpusText = (n: number) => `${n} GPU${n === 1 ? '' : 's'}`;

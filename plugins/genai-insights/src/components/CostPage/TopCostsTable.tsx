@@ -5,7 +5,8 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import type { CostTopEntry } from '@genai-portal/plugin-genai-insights-common';
-import { formatMoney, teamName } from '../../lib/format';
+import { teamName } from '@genai-portal/plugin-genai-insights-react';
+import { formatMoney } from '../../lib/format';
 
 /** The environments or models that cost most, most expensive first. */
 export function TopCostsTable(props: {

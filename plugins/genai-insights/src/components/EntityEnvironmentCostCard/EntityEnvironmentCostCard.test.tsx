@@ -3,8 +3,10 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { setupServer } from 'msw/node';
-import { genaiInsightsApiRef } from '../../api';
-import { costRouteRef } from '../../routes';
+import {
+  genaiInsightsApiRef,
+  costRouteRef,
+} from '@genai-portal/plugin-genai-insights-react';
 import {
   makeClient,
   ML,

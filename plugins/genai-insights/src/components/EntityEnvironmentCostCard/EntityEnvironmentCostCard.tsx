@@ -6,14 +6,18 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { genaiInsightsApiRef } from '../../api';
+import {
+  genaiInsightsApiRef,
+  errorMessage,
+  isNotAllowed,
+  teamName,
+  Refusal,
+} from '@genai-portal/plugin-genai-insights-react';
 import { useCostPageLink } from '../../hooks/useCostPageLink';
 import { environmentIdOf, environmentTeamOf } from '../../lib/entities';
-import { errorMessage, isNotAllowed } from '../../lib/errors';
-import { formatMoney, teamName } from '../../lib/format';
+import { formatMoney } from '../../lib/format';
 import { monthOf } from '../../lib/ranges';
 import { BudgetBar } from '../BudgetBar';
-import { Refusal } from '../Refusal';
 import { ThresholdChips } from '../ThresholdChips';
 
 /** The most rows `GET /cost/top` gives. */

@@ -1,10 +1,12 @@
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useMemo, useState } from 'react';
-import { useGpuPageLink } from '../../hooks/useGpuPageLink';
+import {
+  useGpuPageLink,
+  teamName,
+  cardRange,
+  GpuActivityCard,
+} from '@genai-portal/plugin-genai-insights-react';
 import { environmentIdOf, environmentTeamOf } from '../../lib/entities';
-import { teamName } from '../../lib/format';
-import { cardRange } from '../../lib/gpu';
-import { GpuActivityCard } from '../GpuActivityCard';
 
 /**
  * An environment's GPUs over the last 7 days on its page (a `playground-environment` Resource):

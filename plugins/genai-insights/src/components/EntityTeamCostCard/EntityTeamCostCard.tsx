@@ -7,13 +7,16 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { genaiInsightsApiRef } from '../../api';
+import {
+  genaiInsightsApiRef,
+  errorMessage,
+  isNotAllowed,
+  Refusal,
+} from '@genai-portal/plugin-genai-insights-react';
 import { useCostPageLink } from '../../hooks/useCostPageLink';
-import { errorMessage, isNotAllowed } from '../../lib/errors';
 import { formatMoney, formatPercent } from '../../lib/format';
 import { monthOf } from '../../lib/ranges';
 import { BudgetBar } from '../BudgetBar';
-import { Refusal } from '../Refusal';
 import { ChangeLine } from '../ChangeLine';
 import { ThresholdChips } from '../ThresholdChips';
 

@@ -1,9 +1,11 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useMemo, useState } from 'react';
-import { useGpuPageLink } from '../../hooks/useGpuPageLink';
-import { cardRange } from '../../lib/gpu';
-import { GpuActivityCard } from '../GpuActivityCard';
+import {
+  useGpuPageLink,
+  cardRange,
+  GpuActivityCard,
+} from '@genai-portal/plugin-genai-insights-react';
 
 /**
  * A team's GPUs over the last 7 days on its `Group` page: their mean activity, the GPU-hours its

@@ -17,15 +17,13 @@ import {
   type KeyboardEvent,
   type MouseEvent,
 } from 'react';
-import { teamName } from '../../lib/format';
 import {
+  teamName,
   ACTIVITY_GRADIENT,
   activityColor,
   formatActivity,
-  gpuCellState,
-  idleRuleText,
-  refName,
-} from '../../lib/gpu';
+} from '@genai-portal/plugin-genai-insights-react';
+import { gpuCellState, idleRuleText, refName } from '../../lib/gpu';
 
 const CELL = 16;
 const GAP = 3;

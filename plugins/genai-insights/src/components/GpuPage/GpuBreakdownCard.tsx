@@ -18,18 +18,18 @@ import {
 } from '@genai-portal/plugin-genai-insights-common';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { genaiInsightsApiRef } from '../../api';
-import { errorMessage, isNotAllowed } from '../../lib/errors';
-import { formatMoney, teamName } from '../../lib/format';
 import {
+  genaiInsightsApiRef,
+  errorMessage,
+  isNotAllowed,
+  teamName,
   formatActivity,
-  formatCompactCount,
-  formatCount,
   formatGpuHours,
-  jobPath,
   type GpuTimeRange,
-} from '../../lib/gpu';
-import { Refusal } from '../Refusal';
+  Refusal,
+} from '@genai-portal/plugin-genai-insights-react';
+import { formatMoney } from '../../lib/format';
+import { formatCompactCount, formatCount, jobPath } from '../../lib/gpu';
 
 export const BREAKDOWN_LABELS: Record<GpuBreakdownBy, string> = {
   team: 'Team',

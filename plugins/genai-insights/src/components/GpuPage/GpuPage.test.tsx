@@ -8,8 +8,11 @@ import {
 } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setupServer } from 'msw/node';
-import { genaiInsightsApiRef } from '../../api';
-import { costRouteRef, gpuRouteRef } from '../../routes';
+import {
+  genaiInsightsApiRef,
+  costRouteRef,
+  gpuRouteRef,
+} from '@genai-portal/plugin-genai-insights-react';
 import {
   backendError,
   fleet,

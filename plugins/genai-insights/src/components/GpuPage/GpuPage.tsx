@@ -20,21 +20,25 @@ import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { genaiInsightsApiRef, type GenaiInsightsScope } from '../../api';
-import { usePageLink } from '../../hooks/usePageLink';
-import { errorMessage, isNotAllowed } from '../../lib/errors';
-import { teamParam } from '../../lib/format';
+import {
+  genaiInsightsApiRef,
+  type GenaiInsightsScope,
+  usePageLink,
+  errorMessage,
+  isNotAllowed,
+  teamParam,
+  type GpuTimeRange,
+  costRouteRef,
+  Refusal,
+} from '@genai-portal/plugin-genai-insights-react';
 import {
   formatDateTime,
   GPU_RANGE_LABELS,
   idleRuleText,
   resolveGpuRange,
   type GpuRangeKind,
-  type GpuTimeRange,
 } from '../../lib/gpu';
 import { parseTeamParams, teamsOutsideScope } from '../../lib/teams';
-import { costRouteRef } from '../../routes';
-import { Refusal } from '../Refusal';
 import { TeamPicker } from '../TeamPicker';
 import { FleetHeatmap } from './FleetHeatmap';
 import { GpuBreakdownCard } from './GpuBreakdownCard';

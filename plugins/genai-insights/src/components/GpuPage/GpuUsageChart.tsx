@@ -14,8 +14,10 @@ import {
 } from 'recharts';
 import {
   activityColor,
-  formatDateTime,
   formatGpuHours,
+} from '@genai-portal/plugin-genai-insights-react';
+import {
+  formatDateTime,
   formatTick,
   usageByPool,
   type PoolUsage,

@@ -10,7 +10,8 @@ import type {
   GpuIdleList,
   IdleGpuEpisode,
 } from '@genai-portal/plugin-genai-insights-common';
-import { formatMoney, teamName } from '../../lib/format';
+import { teamName } from '@genai-portal/plugin-genai-insights-react';
+import { formatMoney } from '../../lib/format';
 import {
   environmentCatalogPath,
   formatAgo,

@@ -6,7 +6,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import type { PendingGpuDemand } from '@genai-portal/plugin-genai-insights-common';
-import { teamName } from '../../lib/format';
+import { teamName } from '@genai-portal/plugin-genai-insights-react';
 import { formatAgo, formatDateTime } from '../../lib/gpu';
 
 const byPool = (a: PendingGpuDemand, b: PendingGpuDemand) =>

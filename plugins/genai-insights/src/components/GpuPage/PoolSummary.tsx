@@ -4,8 +4,8 @@ import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import type { GpuPoolSummary } from '@genai-portal/plugin-genai-insights-common';
+import { activityColor } from '@genai-portal/plugin-genai-insights-react';
 import { formatMoney } from '../../lib/format';
-import { activityColor } from '../../lib/gpu';
 import { IDLE_OUTLINE } from './FleetHeatmap';
 
 const useStyles = makeStyles(theme => ({

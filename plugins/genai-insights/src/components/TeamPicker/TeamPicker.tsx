@@ -2,7 +2,7 @@ import Checkbox from '@material-ui/core/Checkbox';
 import ListItemText from '@material-ui/core/ListItemText';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import { teamName } from '../../lib/format';
+import { teamName } from '@genai-portal/plugin-genai-insights-react';
 
 const ALL = '__all__';
 

@@ -2,7 +2,7 @@ import { useApiHolder } from '@backstage/core-plugin-api';
 import {
   genaiInsightsApiRef,
   JobGpuActivityCard,
-} from '@genai-portal/plugin-genai-insights';
+} from '@genai-portal/plugin-genai-insights-react';
 import type { Job } from '@genai-portal/plugin-genai-playground-common';
 import Box from '@material-ui/core/Box';
 

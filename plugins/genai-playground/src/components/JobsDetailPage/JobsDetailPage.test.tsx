@@ -9,7 +9,7 @@ import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   genaiInsightsApiRef,
   type GenaiInsightsApi,
-} from '@genai-portal/plugin-genai-insights';
+} from '@genai-portal/plugin-genai-insights-react';
 import { genaiPlaygroundApiRef } from '@genai-portal/plugin-genai-playground-react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

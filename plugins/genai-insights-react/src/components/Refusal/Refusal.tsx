@@ -1,8 +1,8 @@
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import { teamName } from '../../lib/format';
+import { teamName } from '../../lib/teams';
 
-/** What a refusal is about: the cost pages' costs, or the GPU page's GPU utilization. */
+/** What a refusal is about: the cost pages' costs, or the GPU page's GPU utilization. @public */
 export type RefusalSubject = 'costs' | 'gpus';
 
 const NOUNS: Record<RefusalSubject, string> = {
@@ -10,7 +10,7 @@ const NOUNS: Record<RefusalSubject, string> = {
   gpus: 'GPU utilization',
 };
 
-/** "ml-research's costs", "the costs of a and b", "these costs". */
+/** The refusal's title: "You can't see ml-research's costs", "... the costs of a and b", "... these costs". @public */
 export function refusalText(
   teams: string[],
   subject: RefusalSubject = 'costs',
@@ -30,15 +30,22 @@ export function refusalText(
   }`;
 }
 
+/** Props of {@link Refusal}. @public */
+export interface RefusalProps {
+  /** The teams refused (group refs or names); none for "these costs". */
+  teams: string[];
+  /** The backend's message, shown small under the explanation. */
+  message?: string;
+  /** `costs` when absent. */
+  subject?: RefusalSubject;
+}
+
 /**
  * A 403, or a team outside the caller's scope: who it is about, and what to do. No numbers: the
  * page shows this instead of everything that has them.
+ * @public
  */
-export function Refusal(props: {
-  teams: string[];
-  message?: string;
-  subject?: RefusalSubject;
-}) {
+export function Refusal(props: RefusalProps) {
   const subject = props.subject ?? 'costs';
   return (
     <Alert

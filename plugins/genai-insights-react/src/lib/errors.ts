@@ -1,6 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 
-/** The backend's own message when there is one ("Not allowed: ..."), else the error's. */
+/** The backend's own message when there is one ("Not allowed: ..."), else the error's. @public */
 export function errorMessage(error: unknown): string {
   if (error instanceof ResponseError) {
     return error.cause?.message || error.message;
@@ -11,7 +11,7 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
-/** True for a 403 from the backend (or a NotAllowedError thrown by a fake). */
+/** True for a 403 from the backend (or a NotAllowedError thrown by a fake). @public */
 export function isNotAllowed(error: unknown): boolean {
   if (!error || typeof error !== 'object') {
     return false;

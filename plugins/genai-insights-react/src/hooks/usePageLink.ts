@@ -1,10 +1,11 @@
 import { useRouteRef, type RouteRef } from '@backstage/core-plugin-api';
-import { teamParam } from '../lib/format';
+import { teamParam } from '../lib/teams';
 
 /**
  * Links to one of the plugin's pages for teams (`?team=ml-research&team=genai-apps`), or for all
  * of the caller's teams without any; undefined when the app does not mount the page (a legacy
  * app that shows the entity cards without the pages).
+ * @public
  */
 export function usePageLink(
   routeRef: RouteRef,

@@ -11,6 +11,7 @@ import { formatActivity, formatGpuHours } from '../../lib/gpu';
 import { Refusal } from '../Refusal';
 import { ActivitySparkline } from './ActivitySparkline';
 
+/** Props of {@link GpuActivityCard}. @public */
 export interface GpuActivityCardProps {
   /** What to ask `GET /gpu/activity` for; undefined when it cannot be asked (says `unavailable`). */
   query?: GpuActivityQuery;
@@ -30,6 +31,7 @@ export interface GpuActivityCardProps {
  * The GPUs of an environment, a job or a team over a range: the mean activity, the allocated
  * GPU-hours, and a small chart of mean activity and GPUs held. Shared by the entity cards and
  * the job card.
+ * @public
  */
 export function GpuActivityCard(props: GpuActivityCardProps) {
   const { query } = props;

@@ -4,8 +4,10 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import type { ReactNode } from 'react';
-import { genaiInsightsApiRef } from '../../api';
-import { gpuRouteRef } from '../../routes';
+import {
+  genaiInsightsApiRef,
+  gpuRouteRef,
+} from '@genai-portal/plugin-genai-insights-react';
 import {
   activity,
   backendError,
@@ -13,10 +15,9 @@ import {
   ML,
   noActivity,
   serveBackend,
-} from '../../__testUtils__/fixtures';
-import { EntityEnvironmentGpuCard } from '../EntityEnvironmentGpuCard';
-import { EntityTeamGpuCard } from '../EntityTeamGpuCard';
-import { JobGpuActivityCard } from '../JobGpuActivityCard';
+} from '../__testUtils__/fixtures';
+import { EntityEnvironmentGpuCard } from './EntityEnvironmentGpuCard';
+import { EntityTeamGpuCard } from './EntityTeamGpuCard';
 
 const environment: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -147,46 +148,5 @@ describe('EntityTeamGpuCard', () => {
     await render(<EntityTeamGpuCard />, group, false);
     expect(await screen.findByTestId('gpu-activity-empty')).toBeInTheDocument();
     expect(screen.queryByRole('link')).toBeNull();
-  });
-});
-
-describe('JobGpuActivityCard', () => {
-  it("shows a job's GPUs over its run", async () => {
-    const seen = serveBackend(server);
-    await render(
-      <JobGpuActivityCard
-        jobId="job-ft-7"
-        from="2026-11-01T10:00:00.000Z"
-        to="2026-11-01T16:00:00.000Z"
-      />,
-    );
-    expect(await screen.findByTestId('gpu-activity-mean')).toHaveTextContent(
-      '45%',
-    );
-    expect(Object.fromEntries(seen[0].url.searchParams)).toEqual({
-      from: '2026-11-01T10:00:00.000Z',
-      to: '2026-11-01T16:00:00.000Z',
-      job: 'job-ft-7',
-    });
-  });
-
-  it('asks for at most 31 days, and says when the job held no GPU', async () => {
-    const seen = serveBackend(server, {
-      'GET /gpu/activity': noActivity as any,
-    });
-    await render(
-      <JobGpuActivityCard
-        jobId="job-long"
-        from="2026-01-01T00:00:00.000Z"
-        to="2026-06-01T00:00:00.000Z"
-      />,
-    );
-    expect(await screen.findByTestId('gpu-activity-empty')).toHaveTextContent(
-      'The job held no GPU in this period.',
-    );
-    const params = seen[0].url.searchParams;
-    expect(
-      Date.parse(params.get('to')!) - Date.parse(params.get('from')!),
-    ).toBe(31 * DAY);
   });
 });

@@ -1,0 +1,6 @@
+export {
+  Refusal,
+  refusalText,
+  type RefusalProps,
+  type RefusalSubject,
+} from './Refusal';

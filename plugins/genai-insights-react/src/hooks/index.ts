@@ -1,0 +1,2 @@
+export { usePageLink } from './usePageLink';
+export { useGpuPageLink } from './useGpuPageLink';

@@ -1,1 +1,0 @@
-export { Refusal, refusalText } from './Refusal';
