@@ -92,7 +92,7 @@ async function setup(
 describe('IdleScanner', () => {
   it('asks for partition 0 activity of held GPUs, with the metric options', () => {
     expect(idleActivityQuery()).toBe(
-      'max by (hostname, gpu_id, pod, namespace) (gpu_gfx_activity{pod!="", gpu_partition_id=~"0|"})',
+      'max by (hostname, gpu_id, pod, namespace) (max_over_time(gpu_gfx_activity{pod!="", gpu_partition_id=~"0|"}[15s]))',
     );
     expect(
       idleActivityQuery({
@@ -101,7 +101,7 @@ describe('IdleScanner', () => {
         namespaceLabel: 'exported_namespace',
       }),
     ).toBe(
-      'max by (hostname, gpu_id, exported_pod, exported_namespace) (amd_gpu_gfx_activity{exported_pod!="", gpu_partition_id=~"0|"})',
+      'max by (hostname, gpu_id, exported_pod, exported_namespace) (max_over_time(amd_gpu_gfx_activity{exported_pod!="", gpu_partition_id=~"0|"}[15s]))',
     );
   });
 

@@ -64,17 +64,24 @@ export interface IdleScanResult {
   notifiedPods: number;
 }
 
+/** A range query's points at most: Prometheus refuses more than 11,000 a series. */
+const MAX_POINTS = 1000;
+
 /**
- * The activity query: the highest graphics activity of each GPU held by a pod, of partition 0
- * only (a partitioned GPU reports its activity there; exporters without partition labels
- * match too).
+ * The activity query: the highest graphics activity of each GPU held by a pod in each step
+ * (`max_over_time` over the step, so a long window read at a coarser step still sees a spike
+ * between two points), of partition 0 only (a partitioned GPU reports its activity there;
+ * exporters without partition labels match too).
  */
-export function idleActivityQuery(metrics: IdleMetricOptions = {}): string {
+export function idleActivityQuery(
+  metrics: IdleMetricOptions = {},
+  stepSeconds = metrics.scrapeIntervalSeconds ?? 15,
+): string {
   const pod = metrics.podLabel ?? 'pod';
   const namespace = metrics.namespaceLabel ?? 'namespace';
-  return `max by (hostname, gpu_id, ${pod}, ${namespace}) (${
+  return `max by (hostname, gpu_id, ${pod}, ${namespace}) (max_over_time(${
     metrics.metricPrefix ?? ''
-  }gpu_gfx_activity{${pod}!="", gpu_partition_id=~"0|"})`;
+  }gpu_gfx_activity{${pod}!="", gpu_partition_id=~"0|"}[${stepSeconds}s]))`;
 }
 
 const key = (...parts: Array<string | number>) => parts.join('\u0000');
@@ -108,12 +115,15 @@ export class IdleScanner {
       notifiedPods: 0,
     };
     const lookbackMs = rule.windowMs + 2 * this.step * 1000;
+    // The scrape interval, or coarser for long windows: whole scrape intervals, bounded points.
+    const step =
+      Math.ceil(lookbackMs / 1000 / MAX_POINTS / this.step) * this.step;
     const [snapshot, activity] = await Promise.allSettled([
       reader.snapshot(),
-      prometheus.range(idleActivityQuery(this.options.metrics), {
+      prometheus.range(idleActivityQuery(this.options.metrics, step), {
         start: new Date(nowMs - lookbackMs),
         end: now,
-        stepSeconds: this.step,
+        stepSeconds: step,
       }),
     ]);
     if (activity.status === 'rejected') {
