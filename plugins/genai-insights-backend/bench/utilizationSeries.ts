@@ -163,6 +163,33 @@ export function pointsIn(
   return out;
 }
 
+/**
+ * The points of `[startMs, endMs]` at every `stepMs`, each the highest sample of the step before
+ * it, as Prometheus answers `max_over_time(...[step])` at that step.
+ */
+export function maxPointsIn(
+  gpu: GeneratedGpu,
+  startMs: number,
+  endMs: number,
+  stepMs: number,
+): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const { points } = gpu;
+  let i = 0;
+  for (let t = Math.ceil(startMs / stepMs) * stepMs; t <= endMs; t += stepMs) {
+    while (i < points.length && points[i][0] <= t - stepMs) i++;
+    let max = -1;
+    for (let j = i; j < points.length && points[j][0] <= t; j++) {
+      if (points[j][1] > max) max = points[j][1];
+    }
+    if (max >= 0) out.push([t, max]);
+  }
+  return out;
+}
+
+/** The query without its range windows (`[90s]`): the scan picks the step for the window. */
+const withoutWindows = (query: string) => query.replace(/\[\d+s\]/g, '[]');
+
 /** A range query's answer, prepared before a scan: what it must be asked, and the series. */
 export interface PreparedAnswer {
   query: string;
@@ -199,7 +226,7 @@ export class PreparedPrometheus implements PrometheusQueries {
     const next = this.#next;
     if (!next) throw new Error('bench: no answer prepared for the range query');
     if (
-      query !== next.query ||
+      withoutWindows(query) !== withoutWindows(next.query) ||
       range.start.getTime() !== next.startMs ||
       range.end.getTime() !== next.endMs
     ) {
