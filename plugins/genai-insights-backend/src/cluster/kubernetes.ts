@@ -1,6 +1,8 @@
 import {
   CoreV1Api,
+  CustomObjectsApi,
   KubeConfig,
+  type Configuration,
   ServerConfiguration,
   createConfiguration,
   type RequestContext,
@@ -9,13 +11,15 @@ import {
 import type { ClusterConnection } from '../config';
 
 /**
- * The Kubernetes core API of the cluster, through @kubernetes/client-node, with a timeout on
- * each request. Failures are thrown; the collector's next run tries again.
+ * An API group of the cluster (CoreV1Api, CustomObjectsApi, ...) through @kubernetes/client-node,
+ * with the cluster's token and a timeout on each request. Failures are thrown; the next run of
+ * the caller tries again.
  */
-export function makeCoreApi(
+export function makeClusterApi<T>(
+  Api: new (configuration: Configuration) => T,
   cluster: ClusterConnection,
   options: { requestTimeoutMs?: number } = {},
-): CoreV1Api {
+): T {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [
@@ -33,7 +37,7 @@ export function makeCoreApi(
     currentContext: 'cluster',
   });
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  return new CoreV1Api(
+  return new Api(
     createConfiguration({
       baseServer: new ServerConfiguration(cluster.url, {}),
       authMethods: { default: kc },
@@ -49,3 +53,15 @@ export function makeCoreApi(
     }),
   );
 }
+
+/** The core API (pods, namespaces, nodes). */
+export const makeCoreApi = (
+  cluster: ClusterConnection,
+  options?: { requestTimeoutMs?: number },
+): CoreV1Api => makeClusterApi(CoreV1Api, cluster, options);
+
+/** The custom objects API (Kueue's workloads). */
+export const makeCustomObjectsApi = (
+  cluster: ClusterConnection,
+  options?: { requestTimeoutMs?: number },
+): CustomObjectsApi => makeClusterApi(CustomObjectsApi, cluster, options);

@@ -9,8 +9,7 @@ import {
   KubeConfig,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { makeCoreApi } from '../../cluster/kubernetes';
-import { makeCustomObjectsApi } from './customObjectsApi';
+import { makeCoreApi, makeCustomObjectsApi } from '../../cluster/kubernetes';
 import { KubernetesGpuReader } from './KubernetesGpuReader';
 
 jest.setTimeout(120_000);

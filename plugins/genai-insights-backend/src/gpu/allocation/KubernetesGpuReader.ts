@@ -7,7 +7,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { ClusterConnection } from '../../config';
-import { makeCoreApi } from '../../cluster/kubernetes';
+import { makeCoreApi, makeCustomObjectsApi } from '../../cluster/kubernetes';
 import { listAll } from '../../cluster/listAll';
 import type {
   ClusterGpuReader,
@@ -16,7 +16,6 @@ import type {
   GpuPodInfo,
   PendingGpuInfo,
 } from '../types';
-import { makeCustomObjectsApi } from './customObjectsApi';
 import {
   DEFAULT_POOL_LABEL,
   type KueueWorkload,

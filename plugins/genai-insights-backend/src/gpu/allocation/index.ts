@@ -1,3 +1,3 @@
 export { KubernetesGpuReader } from './KubernetesGpuReader';
 export type { KubernetesGpuReaderOptions } from './KubernetesGpuReader';
-export { makeCustomObjectsApi } from './customObjectsApi';
+export { makeCustomObjectsApi } from '../../cluster/kubernetes';
