@@ -3,8 +3,7 @@
  * kube-sim's /metrics and answering a PromQL query over its HTTP API.
  */
 import {
-  PROMETHEUS_BINARY,
-  prometheusInstalled,
+  describeWithPrometheus,
   startPrometheus,
   type RunningPrometheus,
 } from '@genai-portal/test-utils';
@@ -15,23 +14,7 @@ import {
   waitFor,
 } from './testing/harness';
 
-const available = prometheusInstalled();
-
-if (!available && process.env.CI) {
-  // In CI the binary is installed by the CI script; its absence is a failure.
-  test('prometheus is installed', () => {
-    expect(`${PROMETHEUS_BINARY} is missing`).toBe(
-      `${PROMETHEUS_BINARY} exists (install the Debian package "prometheus")`,
-    );
-  });
-} else if (!available) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `Skipping the Prometheus test: ${PROMETHEUS_BINARY} is not installed (apt-get install prometheus).`,
-  );
-}
-
-(available ? describe : describe.skip)('Prometheus scraping kube-sim', () => {
+describeWithPrometheus('Prometheus scraping kube-sim', () => {
   let h: Harness;
   let prom: RunningPrometheus | undefined;
   let promUrl: string;

@@ -7,6 +7,7 @@
  */
 export { freePort } from './ports';
 export { dropDatabases, pgUrl, postgresProblem, redisUrl } from './services';
+export { describeWithPrometheus } from './describeWithPrometheus';
 export {
   PROMETHEUS_BINARY,
   prometheusInstalled,

@@ -29,8 +29,7 @@ import type {
   GpuUsage,
 } from '@genai-portal/plugin-genai-insights-common';
 import {
-  PROMETHEUS_BINARY,
-  prometheusInstalled,
+  describeWithPrometheus,
   startPrometheus,
   startSim,
   type RunningPrometheus,
@@ -42,20 +41,6 @@ import { realPolicyPermissions } from '../__testUtils__/realPolicy';
 import { genaiInsightsPlugin } from '../plugin';
 
 jest.setTimeout(180_000);
-
-const available = prometheusInstalled();
-if (!available && process.env.CI) {
-  test('prometheus is installed', () => {
-    expect(`${PROMETHEUS_BINARY} is missing`).toBe(
-      `${PROMETHEUS_BINARY} exists (install the Debian package "prometheus")`,
-    );
-  });
-} else if (!available) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `Skipping the GPU utilization test: ${PROMETHEUS_BINARY} is not installed (apt-get install prometheus).`,
-  );
-}
 
 const TOKEN = 'insights-gpu-e2e-token';
 const API = '/api/genai-insights';
@@ -122,7 +107,7 @@ function gpuPod(options: {
   };
 }
 
-(available ? describe : describe.skip)(
+describeWithPrometheus(
   'GPU utilization with a real Prometheus scraping kube-sim',
   () => {
     let sim: { url: string; stop(): Promise<void> };

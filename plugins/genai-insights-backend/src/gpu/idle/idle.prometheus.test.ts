@@ -6,8 +6,7 @@
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import {
-  PROMETHEUS_BINARY,
-  prometheusInstalled,
+  describeWithPrometheus,
   startPrometheus,
   startSim,
   type RunningPrometheus,
@@ -30,22 +29,6 @@ import { PrometheusRequestActivity } from './RequestActivity';
 
 jest.setTimeout(120_000);
 
-const available = prometheusInstalled();
-
-if (!available && process.env.CI) {
-  // In CI the binary is installed by the CI script; its absence is a failure.
-  test('prometheus is installed', () => {
-    expect(`${PROMETHEUS_BINARY} is missing`).toBe(
-      `${PROMETHEUS_BINARY} exists (install the Debian package "prometheus")`,
-    );
-  });
-} else if (!available) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `Skipping the idle GPU Prometheus test: ${PROMETHEUS_BINARY} is not installed (apt-get install prometheus).`,
-  );
-}
-
 const TOKEN = 'insights-idle-test-token';
 const NS = 'ml-research-idle';
 const GPU_TOLERATION = [
@@ -62,7 +45,7 @@ const container = (gpus: string) => ({
   },
 });
 
-(available ? describe : describe.skip)(
+describeWithPrometheus(
   'the idle GPU scan against kube-sim and Prometheus',
   () => {
     let sim: { url: string; stop(): Promise<void> } | undefined;
