@@ -1,9 +1,12 @@
 /**
  * GPU utilization end to end in the plugin: kube-sim (a process, its AMD exporter metrics at
- * /metrics) scraped every second by the real Prometheus, the plugin behind the portal's real
- * permission policy reading both. A blueprint job keeps its GPUs busy and shows busy; a model
- * server holding GPUs with no traffic is flagged idle once the window (5 s here) has passed, and
- * its owner and the team's lead are told once. Members see their team's work, not another's.
+ * /metrics) and llm-sim (vLLM's metrics, labelled with the namespace and pod of the model server
+ * it stands for, as a PodMonitor labels them) scraped every second by the real Prometheus, the
+ * plugin behind the portal's real permission policy reading both. A blueprint job keeps its GPUs
+ * busy and shows busy; a model server holding GPUs with no traffic is flagged idle once the
+ * window (5 s here) has passed, and its owner and the team's lead are told once; a model server
+ * whose GPU is as quiet but which serves requests is not idle, and its tokens per GPU-hour show.
+ * Members see their team's work, not another's.
  */
 import {
   mockCredentials,
@@ -111,6 +114,8 @@ describeWithPrometheus(
   'GPU utilization with a real Prometheus scraping kube-sim',
   () => {
     let sim: { url: string; stop(): Promise<void> };
+    let llm: { url: string; stop(): Promise<void> };
+    let traffic: ReturnType<typeof setInterval> | undefined;
     let prometheus: RunningPrometheus | undefined;
     let server: Parameters<typeof request>[0];
     const tasks = new Map<string, Task>();
@@ -142,6 +147,13 @@ describeWithPrometheus(
         '--tick-ms',
         '20',
       ]);
+      llm = await startSim('llm-sim', [
+        '--port=0',
+        '--model=Qwen/Qwen2.5-7B-Instruct',
+        '--served-model-name=qwen-b',
+        '--ttft-ms=1',
+        '--tpot-ms=1',
+      ]);
       prometheus = await startPrometheus({
         config: {
           global: { scrape_interval: '1s', evaluation_interval: '1s' },
@@ -151,9 +163,36 @@ describeWithPrometheus(
               scrape_interval: '1s',
               static_configs: [{ targets: [new URL(sim.url).host] }],
             },
+            {
+              // The model server qwen-b-0's vLLM, as a PodMonitor labels its series.
+              job_name: 'vllm',
+              scrape_interval: '1s',
+              static_configs: [
+                {
+                  targets: [new URL(llm.url).host],
+                  labels: { namespace: 'ml-a', pod: 'qwen-b-0' },
+                },
+              ],
+            },
           ],
         },
       });
+      // qwen-b serves a request a second throughout.
+      const call = () =>
+        fetch(`${llm.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'qwen-b',
+            messages: [{ role: 'user', content: 'hello' }],
+            max_tokens: 16,
+          }),
+        }).then(
+          r => r.text(),
+          () => undefined,
+        );
+      await call();
+      traffic = setInterval(call, 1000);
 
       const kc = new KubeConfig();
       kc.loadFromOptions({
@@ -202,6 +241,18 @@ describeWithPrometheus(
           labels: {
             'app.kubernetes.io/component': 'model-server',
             'genai-playground.io/inference-model': 'llama-a',
+          },
+        }),
+      });
+      await core.createNamespacedPod({
+        namespace: 'ml-a',
+        body: gpuPod({
+          name: 'qwen-b-0',
+          pool: 'mi355x',
+          gpus: 1,
+          labels: {
+            'app.kubernetes.io/component': 'model-server',
+            'genai-playground.io/inference-model': 'qwen-b',
           },
         }),
       });
@@ -272,7 +323,9 @@ describeWithPrometheus(
     });
 
     afterAll(async () => {
+      clearInterval(traffic);
       await prometheus?.stop();
+      await llm?.stop();
       await sim?.stop();
     });
 
@@ -283,7 +336,7 @@ describeWithPrometheus(
       const fleet = await until('activity of every held GPU', async () => {
         const f = await get<GpuFleet>('lena', '/gpu/fleet');
         const held = f.nodes.flatMap(n => n.gpus).filter(g => g.holder);
-        return held.length === 7 && held.every(g => g.activity !== undefined)
+        return held.length === 8 && held.every(g => g.activity !== undefined)
           ? f
           : undefined;
       });
@@ -324,9 +377,11 @@ describeWithPrometheus(
       expect(mi300x).toMatchObject({ capacity: 16, allocated: 5, free: 11 });
       expect(mi300x.active).toBe(5);
       expect(fleet.pools.find(p => p.pool === 'mi355x')).toMatchObject({
-        allocated: 2,
+        allocated: 3,
         active: 0,
       });
+      // Its GPU is as quiet as an idle server's: only its requests tell them apart.
+      expect(gpusOf(fleet, 'qwen-b-0')[0].activity).toBeLessThan(5);
 
       await get('kenji', '/gpu/fleet?teams=ml-research', 403);
       await get(
@@ -361,7 +416,8 @@ describeWithPrometheus(
           Date.now() - 5000,
         );
       }
-      // Nobody else's GPUs: the busy job and genai-apps' pod are not idle.
+      // Nobody else's GPUs: the busy job, the model server with traffic and genai-apps' pod
+      // are not idle.
       expect(
         (await get<GpuIdleList>('admin', '/gpu/idle')).episodes,
       ).toHaveLength(2);
@@ -377,6 +433,7 @@ describeWithPrometheus(
           JSON.stringify(n).includes('ml-a'),
       );
       expect(told).toHaveLength(1);
+      expect(JSON.stringify(sent)).not.toContain('qwen-b');
       expect(told[0].recipients).toEqual({
         type: 'entity',
         entityRef: expect.arrayContaining([USERS.lena, USERS.marco]),
@@ -402,13 +459,13 @@ describeWithPrometheus(
         6,
       );
       expect(sum('mi355x', 'activeGpuHours')).toBe(0);
-      // Seven GPUs held for at most the seconds Prometheus has scraped: a week's range counts
+      // Eight GPUs held for at most the seconds Prometheus has scraped: a week's range counts
       // the samples there are, not whole steps.
       const held = usage.points.reduce((n, p) => n + p.allocatedGpuHours, 0);
       expect(held).toBeLessThanOrEqual(
-        (7 * (Date.now() - startedAt)) / 3_600_000,
+        (8 * (Date.now() - startedAt)) / 3_600_000,
       );
-      expect(held).toBeGreaterThan((7 * 5) / 3600);
+      expect(held).toBeGreaterThan((8 * 5) / 3600);
 
       const byTeam = await get<GpuBreakdown>(
         'lena',
@@ -416,13 +473,29 @@ describeWithPrometheus(
       );
       expect(byTeam.rows.map(r => r.key)).toEqual([ML]);
       const ml = byTeam.rows[0];
-      // 4 busy GPUs and 2 idle ones: a mean of about two thirds of the job's activity.
-      expect(ml.meanActivity).toBeGreaterThan(50);
-      expect(ml.meanActivity).toBeLessThan(75);
-      expect(ml.idleGpuHours).toBeGreaterThan(0);
-      // The 2 idle GPUs of 6: a third of the GPU-hours held, give or take a sample each.
-      expect(ml.idleGpuHours / ml.allocatedGpuHours).toBeGreaterThan(0.2);
-      expect(ml.idleGpuHours / ml.allocatedGpuHours).toBeLessThan(0.45);
+      // 4 busy GPUs and 3 quiet ones: a mean of about four sevenths of the job's activity.
+      expect(ml.meanActivity).toBeGreaterThan(45);
+      expect(ml.meanActivity).toBeLessThan(65);
+      // The 3 quiet GPUs of 7 (under the threshold, requests or not): about 3/7 of the hours.
+      expect(ml.idleGpuHours / ml.allocatedGpuHours).toBeGreaterThan(0.3);
+      expect(ml.idleGpuHours / ml.allocatedGpuHours).toBeLessThan(0.55);
+      expect(ml.generationTokens).toBeGreaterThan(0);
+
+      const byModel = await get<GpuBreakdown>(
+        'lena',
+        `/gpu/breakdown?from=${from}&to=${to}&by=model`,
+      );
+      const qwen = byModel.rows.find(r => r.key === 'qwen-b')!;
+      expect(qwen.generationTokens).toBeGreaterThan(0);
+      expect(qwen.tokensPerGpuHour).toBeCloseTo(
+        qwen.generationTokens! / qwen.allocatedGpuHours,
+        6,
+      );
+      expect(qwen.tokensPerKwh).toBeGreaterThan(0);
+      expect(byModel.rows.find(r => r.key === 'llama-a')).toMatchObject({
+        generationTokens: null,
+        tokensPerGpuHour: null,
+      });
       expect(ml.energyKwh).toBeGreaterThan(0);
 
       const job = await get<GpuActivity>(
@@ -435,13 +508,13 @@ describeWithPrometheus(
         'lena',
         `/gpu/activity?from=${from}&to=${to}&environment=ml-a`,
       );
-      expect(env.devices).toHaveLength(6);
+      expect(env.devices).toHaveLength(7);
       // By its name as well as its id.
       const byName = await get<GpuActivity>(
         'lena',
         `/gpu/activity?from=${from}&to=${to}&environment=ml-a-lab`,
       );
-      expect(byName.devices).toHaveLength(6);
+      expect(byName.devices).toHaveLength(7);
       await get(
         'kenji',
         `/gpu/activity?from=${from}&to=${to}&environment=ml-a`,
@@ -463,7 +536,7 @@ describeWithPrometheus(
       await prometheus!.stop();
       const fleet = await get<GpuFleet>('admin', '/gpu/fleet');
       expect(fleet.prometheus.available).toBe(false);
-      expect(fleet.nodes.reduce((n, node) => n + node.allocated, 0)).toBe(7);
+      expect(fleet.nodes.reduce((n, node) => n + node.allocated, 0)).toBe(8);
       expect(
         fleet.pools.find(p => p.pool === 'mi300x')?.active,
       ).toBeUndefined();
