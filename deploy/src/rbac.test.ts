@@ -47,7 +47,7 @@ const PROVISIONER: [string, string[], string][] = [
   [
     'core/namespaces',
     ['get', 'list', 'create', 'update', 'patch', 'delete'],
-    "an environment is a namespace: created, read and adopted on a retry, its lease end annotated, deleted with it (EnvironmentProvisioner); the cost ledger lists the portal's namespaces by label to find the pods that run outside jobs (genai-insights ClusterPodSource); GPU utilization reads every namespace's team and owner labels (genai-insights KubernetesGpuReader)",
+    "an environment is a namespace: created, read and adopted on a retry, its lease end annotated, deleted with it (EnvironmentProvisioner); the cost ledger lists the portal's namespaces by label to find the pods that run outside jobs (genai-insights ClusterPodSource); GPU utilization reads every namespace's team and owner labels (genai-insights KubernetesGpuReader); compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader)",
   ],
   [
     'core/nodes',
@@ -57,7 +57,7 @@ const PROVISIONER: [string, string[], string][] = [
   [
     'core/pods',
     ['list', 'watch'],
-    'GPU use across namespaces (QuotaService); job pods watched across environments (JobWatcher) and listed in one (JobService, JobReconciler); GPU utilization: running and pending pods holding or asking for GPUs, across namespaces (genai-insights KubernetesGpuReader)',
+    "GPU use across namespaces (QuotaService); job pods watched across environments (JobWatcher) and listed in one (JobService, JobReconciler); GPU utilization: running and pending pods holding or asking for GPUs, across namespaces (genai-insights KubernetesGpuReader); compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader)",
   ],
   [
     'core/pods/log',
@@ -68,7 +68,7 @@ const PROVISIONER: [string, string[], string][] = [
   [
     'core/resourcequotas',
     ['get', 'list', 'create', 'update'],
-    "an environment's quota: made, adopted, read for headroom; listed across environments for team totals (QuotaService)",
+    "an environment's quota: made, adopted, read for headroom; listed across environments for team totals (QuotaService); compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader)",
   ],
   [
     'core/services',
@@ -77,8 +77,8 @@ const PROVISIONER: [string, string[], string][] = [
   ],
   [
     'core/limitranges',
-    ['get', 'create', 'update'],
-    "an environment's container defaults (EnvironmentProvisioner)",
+    ['get', 'list', 'create', 'update'],
+    "an environment's container defaults (EnvironmentProvisioner); compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader)",
   ],
   [
     'core/persistentvolumeclaims',
@@ -88,12 +88,17 @@ const PROVISIONER: [string, string[], string][] = [
   [
     'batch/jobs',
     ['get', 'list', 'watch', 'create', 'delete'],
-    'blueprint jobs: submitted, read, cancelled (JobService); watched across environments (JobWatcher)',
+    "blueprint jobs: submitted, read, cancelled (JobService); watched across environments (JobWatcher); compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader)",
   ],
   [
     'apps/deployments',
-    ['get', 'create', 'update'],
-    'vLLM model servers (InferenceDeployer)',
+    ['get', 'list', 'create', 'update'],
+    "vLLM model servers (InferenceDeployer); compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader)",
+  ],
+  [
+    'apps/statefulsets',
+    ['list'],
+    "compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader)",
   ],
   [
     'autoscaling/horizontalpodautoscalers',
@@ -107,8 +112,13 @@ const PROVISIONER: [string, string[], string][] = [
   ],
   [
     'networking.k8s.io/networkpolicies',
-    ['get', 'create', 'update'],
-    "an environment's isolation: deny by default, admit the router and the gateway (EnvironmentProvisioner)",
+    ['get', 'list', 'create', 'update'],
+    "an environment's isolation: deny by default, admit the router and the gateway (EnvironmentProvisioner); compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader)",
+  ],
+  [
+    'policy/poddisruptionbudgets',
+    ['list'],
+    "compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader)",
   ],
   [
     'rbac.authorization.k8s.io/rolebindings',
@@ -119,6 +129,11 @@ const PROVISIONER: [string, string[], string][] = [
     'kueue.x-k8s.io/workloads',
     ['list'],
     'GPU utilization: GPU requests queued by Kueue, across namespaces (genai-insights KubernetesGpuReader); without Kueue or this rule, pending pods only',
+  ],
+  [
+    'wgpolicyk8s.io/policyreports',
+    ['list'],
+    "compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader): Kyverno's PolicyReports; without Kyverno or this rule, none",
   ],
   [
     'rbac.authorization.k8s.io/clusterroles[edit,portal-environment]',
@@ -178,6 +193,8 @@ const KINDS: Record<string, string> = {
   Secret: 'core/secrets',
   Job: 'batch/jobs',
   Deployment: 'apps/deployments',
+  StatefulSet: 'apps/statefulsets',
+  PodDisruptionBudget: 'policy/poddisruptionbudgets',
   HorizontalPodAutoscaler: 'autoscaling/horizontalpodautoscalers',
   NetworkPolicy: 'networking.k8s.io/networkpolicies',
   RoleBinding: 'rbac.authorization.k8s.io/rolebindings',
@@ -217,7 +234,7 @@ function callsInCode(): string[] {
     const text = fs.readFileSync(file, 'utf8');
     const rel = path.relative(repo, file);
     for (const [, method] of text.matchAll(
-      /\b(?:core|batch|apps|autoscaling|networking|rbac|custom)\.((?:create|read|get|replace|patch|delete|list|connect|watch)\w*)\(/g,
+      /\b(?:core|batch|apps|autoscaling|networking|policy|rbac|custom)\.((?:create|read|get|replace|patch|delete|list|connect|watch)\w*)\(/g,
     )) {
       const m = method.match(
         /^(create|read|get|replace|patch|delete|list)(?:Namespaced|Cluster(?=CustomObject))?(\w+?)(?:ForAllNamespaces)?$/,

@@ -13,3 +13,4 @@ export * from './schemas';
 export { toTeamRef } from './fields';
 export * from './gpu';
 export * from './gpuSchemas';
+export * from './compliance';

@@ -1,0 +1,46 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { genaiInsightsChecksExtensionPoint } from '@genai-portal/plugin-genai-insights-node';
+import { createBuiltInChecks } from './checks';
+
+/**
+ * Adds the built-in compliance checks to genai-insights. The ingress check admits the gateway's
+ * namespace and the router's label the playground's network policies use
+ * (`genaiPlayground.gatewayNamespace`, `genaiPlayground.routerNamespaceSelector`; defaults
+ * `genai-portal` and `network.openshift.io/policy-group: ingress`).
+ * @public
+ */
+export const genaiInsightsModulePolicyChecks = createBackendModule({
+  pluginId: 'genai-insights',
+  moduleId: 'policy-checks',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        checks: genaiInsightsChecksExtensionPoint,
+        config: coreServices.rootConfig,
+      },
+      async init({ checks, config }) {
+        const gatewayNamespace = config.getOptionalString(
+          'genaiPlayground.gatewayNamespace',
+        );
+        const router = config.getOptionalConfig(
+          'genaiPlayground.routerNamespaceSelector',
+        );
+        checks.addChecks(
+          ...createBuiltInChecks({
+            gatewayNamespaces: gatewayNamespace
+              ? [gatewayNamespace]
+              : undefined,
+            routerNamespaceSelector: router
+              ? Object.fromEntries(
+                  router.keys().map(key => [key, router.getString(key)]),
+                )
+              : undefined,
+          }),
+        );
+      },
+    });
+  },
+});
