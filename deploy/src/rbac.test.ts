@@ -117,8 +117,8 @@ const PROVISIONER: [string, string[], string][] = [
   ],
   [
     'policy/poddisruptionbudgets',
-    ['list'],
-    "compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader)",
+    ['get', 'list', 'create', 'update'],
+    "a replicated model server's disruption budget (InferenceDeployer); compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader)",
   ],
   [
     'rbac.authorization.k8s.io/rolebindings',

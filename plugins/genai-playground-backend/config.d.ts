@@ -282,7 +282,7 @@ export interface Config {
       };
       /** What genai:inference:deploy (POST /environments/:id/inference-services) makes. */
       deploy?: {
-        /** vLLM image for ROCm. Default rocm/vllm:latest. */
+        /** vLLM image for ROCm. Default rocm/vllm:rocm7.0.0_vllm_0.11.1_20251024 (ROCm 7.0, vLLM 0.11.1); pin a tag or digest, never latest. */
         image?: string;
         /** Extra vLLM arguments for every model server. */
         extraArgs?: string[];

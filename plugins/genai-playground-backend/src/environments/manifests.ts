@@ -19,6 +19,9 @@ export const ENVIRONMENT_LABEL = 'genai-playground.io/environment';
 export const TEAM_LABEL = 'genai-playground.io/team';
 export const OWNER_LABEL = 'genai-playground.io/owner';
 export const GPU_POOL_LABEL = 'genai-playground.io/gpu-pool';
+/** The environment's classification: on its namespace and on every pod the portal runs in it. */
+export const SECURITY_LEVEL_LABEL = 'security-level';
+export const DATA_CLASSIFICATION_LABEL = 'data-classification';
 export const GPU_RESOURCE = 'amd.com/gpu';
 
 export const QUOTA_NAME = 'genai-playground-quota';
@@ -133,8 +136,8 @@ export function namespaceManifest(
         ...commonLabels(env),
         [OWNER_LABEL]: labelValue(owner),
         [GPU_POOL_LABEL]: env.gpuPool,
-        'security-level': env.securityLevel,
-        'data-classification': env.dataClassification,
+        [SECURITY_LEVEL_LABEL]: env.securityLevel,
+        [DATA_CLASSIFICATION_LABEL]: env.dataClassification,
         'pod-security.kubernetes.io/enforce': 'restricted',
         'pod-security.kubernetes.io/audit': 'restricted',
         'pod-security.kubernetes.io/warn': 'restricted',

@@ -43,7 +43,7 @@ describe('readInferenceConfig', () => {
         allowUpstreamAnnotation: false,
       },
       deploy: {
-        image: 'rocm/vllm:latest',
+        image: 'rocm/vllm:rocm7.0.0_vllm_0.11.1_20251024',
         nodeSelector: { 'gpu-type': 'mi355x' },
         tolerations: [
           { key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' },

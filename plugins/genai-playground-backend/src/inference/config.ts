@@ -175,6 +175,13 @@ function readModel(c: Config, i: number): ModelConfig {
   };
 }
 
+/**
+ * The vLLM image model servers run when the config names none: AMD's ROCm 7.0 / vLLM 0.11.1
+ * build (MI355X needs ROCm 7), pinned by tag so the image-registry-and-tag compliance check
+ * passes and a rollout never changes the image underneath.
+ */
+export const DEFAULT_VLLM_IMAGE = 'rocm/vllm:rocm7.0.0_vllm_0.11.1_20251024';
+
 function readDeploy(c: Config | undefined): DeployConfig {
   const prefix = `${KEY}.deploy`;
   const selector = c?.getOptionalConfig('nodeSelector');
@@ -194,7 +201,7 @@ function readDeploy(c: Config | undefined): DeployConfig {
     );
   }
   return {
-    image: c?.getOptionalString('image') ?? 'rocm/vllm:latest',
+    image: c?.getOptionalString('image') ?? DEFAULT_VLLM_IMAGE,
     extraArgs: c?.getOptionalStringArray('extraArgs') ?? [],
     nodeSelector: selector
       ? Object.fromEntries(selector.keys().map(k => [k, selector.getString(k)]))

@@ -134,6 +134,14 @@ describe('JobService', () => {
         parallelism: 1,
       });
       expect(k8s.spec?.suspend).toBeFalsy();
+      // the pods carry the environment's classification, as its namespace does
+      expect(k8s.spec!.template.metadata?.labels).toMatchObject({
+        ...k8s.metadata?.labels,
+        'security-level': env.securityLevel,
+        'data-classification': env.dataClassification,
+      });
+      expect(env.securityLevel).toBeTruthy();
+      expect(env.dataClassification).toBeTruthy();
       const pod = k8s.spec!.template.spec!;
       expect(pod.nodeSelector).toEqual({ 'gpu-type': 'mi300x' });
       expect(pod.tolerations).toEqual([

@@ -1,6 +1,7 @@
 import type { Job } from '@genai-portal/plugin-genai-playground-common';
 import type { V1EnvVar, V1Job } from '@kubernetes/client-node';
 import {
+  DATA_CLASSIFICATION_LABEL,
   ENVIRONMENT_LABEL,
   GPU_POOL_LABEL,
   GPU_RESOURCE,
@@ -8,6 +9,7 @@ import {
   MANAGED_BY,
   MANAGED_BY_LABEL,
   OWNER_LABEL,
+  SECURITY_LEVEL_LABEL,
   TEAM_LABEL,
   cpuQuantity,
   entityName,
@@ -42,6 +44,9 @@ export interface JobEnvironment {
   name: string;
   team: string;
   costCenter: string;
+  /** On the job's pods, as on the namespace (the required-labels compliance check). */
+  securityLevel: string;
+  dataClassification: string;
 }
 
 export type JobManifestInput = Pick<
@@ -71,7 +76,8 @@ export type JobManifestInput = Pick<
  * The batch/v1 Job of a blueprint job: the pool's node selector and tolerations, `amd.com/gpu`
  * requests equal to limits, the restricted security context (non-root, no privilege escalation,
  * read-only root filesystem with an emptyDir on /tmp, all capabilities dropped, RuntimeDefault
- * seccomp), labels for team, environment, owner, cost center and job id, a deadline, a retry
+ * seccomp), labels for team, environment, owner, cost center and job id (and on the pods the
+ * environment's security level and data classification, as on its namespace), a deadline, a retry
  * limit and a TTL after it finishes. Several pods make an Indexed Job that runs them all at once;
  * a Kueue queue makes it start suspended, for Kueue to admit.
  */
@@ -140,7 +146,14 @@ export function jobManifest(
       ),
       ttlSecondsAfterFinished: config.ttlSecondsAfterFinished,
       template: {
-        metadata: { labels, annotations },
+        metadata: {
+          labels: {
+            ...labels,
+            [SECURITY_LEVEL_LABEL]: environment.securityLevel,
+            [DATA_CLASSIFICATION_LABEL]: environment.dataClassification,
+          },
+          annotations,
+        },
         spec: {
           restartPolicy: 'Never',
           ...(job.priorityClass

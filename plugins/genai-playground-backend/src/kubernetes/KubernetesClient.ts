@@ -15,6 +15,7 @@ import {
   CustomObjectsApi,
   KubeConfig,
   NetworkingV1Api,
+  PolicyV1Api,
   RbacAuthorizationV1Api,
   ServerConfiguration,
   createConfiguration,
@@ -31,6 +32,8 @@ export interface KubernetesApis {
   rbac: RbacAuthorizationV1Api;
   apps: AppsV1Api;
   autoscaling: AutoscalingV2Api;
+  /** PodDisruptionBudgets. */
+  policy: PolicyV1Api;
   /** OpenShift Routes (route.openshift.io/v1) and other custom resources. */
   custom: CustomObjectsApi;
 }
@@ -176,6 +179,7 @@ export class KubernetesClient {
       rbac: new RbacAuthorizationV1Api(configuration),
       apps: new AppsV1Api(configuration),
       autoscaling: new AutoscalingV2Api(configuration),
+      policy: new PolicyV1Api(configuration),
       custom: new CustomObjectsApi(configuration),
     };
   }

@@ -8,6 +8,7 @@ import {
   CustomObjectsApi,
   KubeConfig,
   PatchStrategy,
+  PolicyV1Api,
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import OpenAI from 'openai';
@@ -31,6 +32,7 @@ function apis(sim: KubeSim) {
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
     autoscaling: kc.makeApiClient(AutoscalingV2Api),
+    policy: kc.makeApiClient(PolicyV1Api),
     custom: kc.makeApiClient(CustomObjectsApi),
   };
 }
@@ -116,6 +118,7 @@ describe('inference services on kube-sim', () => {
           { kind: 'Service', name: 'team-llama' },
           { kind: 'Route', name: 'team-llama' },
           { kind: 'HorizontalPodAutoscaler', name: 'team-llama' },
+          { kind: 'PodDisruptionBudget', name: 'team-llama' },
         ],
       });
 
@@ -136,7 +139,7 @@ describe('inference services on kube-sim', () => {
         { key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
       ]);
       const container = pod.containers[0];
-      expect(container.image).toBe('rocm/vllm:latest');
+      expect(container.image).toBe('rocm/vllm:rocm7.0.0_vllm_0.11.1_20251024');
       expect(container.args).toEqual(
         expect.arrayContaining([
           '--model',
@@ -151,13 +154,57 @@ describe('inference services on kube-sim', () => {
       expect(container.resources?.limits?.['amd.com/gpu']).toBe('1');
       expect(container.readinessProbe?.httpGet?.path).toBe('/health');
       expect(container.livenessProbe?.httpGet?.path).toBe('/health');
-      expect(container.securityContext).toMatchObject({
+      expect(container.securityContext).toEqual({
         allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
         runAsNonRoot: true,
         capabilities: { drop: ['ALL'] },
         seccompProfile: { type: 'RuntimeDefault' },
       });
-      expect(pod.volumes?.map(v => v.name)).toEqual(['model-cache', 'dshm']);
+      // the read-only root: everything vLLM writes lands on an emptyDir (or the model cache)
+      expect(pod.volumes?.map(v => v.name)).toEqual([
+        'model-cache',
+        'dshm',
+        'tmp',
+      ]);
+      expect(pod.volumes?.[2].emptyDir).toBeDefined();
+      expect(container.volumeMounts).toEqual([
+        { name: 'model-cache', mountPath: '/models-cache' },
+        { name: 'dshm', mountPath: '/dev/shm' },
+        { name: 'tmp', mountPath: '/tmp' },
+      ]);
+      expect(container.env).toEqual(
+        expect.arrayContaining([
+          { name: 'HF_HOME', value: '/models-cache' },
+          { name: 'HOME', value: '/tmp' },
+          { name: 'XDG_CACHE_HOME', value: '/tmp/.cache' },
+          { name: 'VLLM_CACHE_ROOT', value: '/tmp/.cache/vllm' },
+          { name: 'TRITON_CACHE_DIR', value: '/tmp/.triton/cache' },
+        ]),
+      );
+      // the pods carry the environment's classification, as its namespace does
+      const namespace = await k.core.readNamespace({ name: env.namespace });
+      expect(namespace.metadata?.labels).toMatchObject({
+        'security-level': env.securityLevel,
+        'data-classification': env.dataClassification,
+      });
+      expect(deployment.spec!.template.metadata?.labels).toMatchObject({
+        'security-level': env.securityLevel,
+        'data-classification': env.dataClassification,
+      });
+      // replicas > 1: a disruption budget selecting the Deployment's pods
+      const pdb = await k.policy.readNamespacedPodDisruptionBudget({
+        name: 'team-llama',
+        namespace: ns,
+      });
+      expect(pdb.metadata?.labels).toMatchObject({
+        'app.kubernetes.io/managed-by': 'genai-playground-portal',
+        'genai-playground.io/inference-model': 'team-llama',
+      });
+      expect(pdb.spec).toMatchObject({
+        maxUnavailable: 1,
+        selector: deployment.spec!.selector,
+      });
       const service = await k.core.readNamespacedService({
         name: 'team-llama',
         namespace: ns,

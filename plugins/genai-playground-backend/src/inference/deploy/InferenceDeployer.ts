@@ -22,6 +22,8 @@ import {
   cacheClaimManifest,
   deploymentManifest,
   hpaManifest,
+  needsDisruptionBudget,
+  podDisruptionBudgetManifest,
   routeManifest,
   serviceManifest,
   type InferenceServiceSpec,
@@ -61,7 +63,8 @@ interface Step<T extends KubeObject> {
 
 /**
  * Deploys vLLM model servers into environments: Deployment, Service, OpenShift Route and
- * HorizontalPodAutoscaler (and a model cache PVC when configured). A second deploy of the same
+ * HorizontalPodAutoscaler (and a model cache PVC when configured, a PodDisruptionBudget when it
+ * may run more than one replica). A second deploy of the same
  * name updates the objects in place. The gateway then finds the Service by its label.
  */
 export class InferenceDeployer {
@@ -134,6 +137,8 @@ export class InferenceDeployer {
       environmentId: env.id,
       team: env.team,
       gpuPool: env.gpuPool,
+      securityLevel: env.securityLevel,
+      dataClassification: env.dataClassification,
       replicas: request.replicas,
       maxReplicas,
       gpusPerReplica: request.gpusPerReplica,
@@ -267,6 +272,32 @@ export class InferenceDeployer {
           },
         }),
     });
+    if (needsDisruptionBudget(spec)) {
+      const pdb = podDisruptionBudgetManifest(spec);
+      steps.push({
+        kind: 'PodDisruptionBudget',
+        body: pdb,
+        create: a =>
+          a.policy.createNamespacedPodDisruptionBudget({
+            namespace: ns,
+            body: pdb,
+          }),
+        read: a =>
+          a.policy.readNamespacedPodDisruptionBudget({ namespace: ns, name }),
+        replace: (a, existing) =>
+          a.policy.replaceNamespacedPodDisruptionBudget({
+            namespace: ns,
+            name,
+            body: {
+              ...pdb,
+              metadata: {
+                ...pdb.metadata,
+                resourceVersion: existing.metadata?.resourceVersion,
+              },
+            },
+          }),
+      });
+    }
 
     const made: Record<string, KubeObject> = {};
     for (const step of steps) {

@@ -2,17 +2,20 @@ import { INFERENCE_MODEL_LABEL } from '@genai-portal/plugin-genai-playground-com
 import type {
   V1Deployment,
   V1PersistentVolumeClaim,
+  V1PodDisruptionBudget,
   V1Service,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import {
   cpuQuantity,
+  DATA_CLASSIFICATION_LABEL,
   ENVIRONMENT_LABEL,
   GPU_POOL_LABEL,
   GPU_RESOURCE,
   LIMIT_TO_REQUEST_RATIO,
   MANAGED_BY,
   MANAGED_BY_LABEL,
+  SECURITY_LEVEL_LABEL,
   TEAM_LABEL,
   entityName,
   labelValue,
@@ -38,6 +41,9 @@ export interface InferenceServiceSpec {
   environmentId: string;
   team: string;
   gpuPool: string;
+  /** The environment's, on the pods as on its namespace (the required-labels compliance check). */
+  securityLevel: string;
+  dataClassification: string;
   replicas: number;
   maxReplicas: number;
   gpusPerReplica: number;
@@ -85,12 +91,17 @@ const selector = (spec: InferenceServiceSpec) => ({
 export const cacheClaimName = (spec: InferenceServiceSpec) =>
   `${spec.name}-model-cache`;
 
+/** Where the model server may write besides the model cache: HOME and the compile caches. */
+const SCRATCH_DIR = '/tmp';
+
 /**
  * vLLM on ROCm: `vllm serve`-style args, one container per replica holding `gpusPerReplica`
  * GPUs (requests = limits, the only way extended resources work) and tensor-parallel across
- * them, on the MI355X pool's nodes, under the restricted pod security profile. The model cache
- * is an emptyDir (weights downloaded per pod) or a shared PVC; /dev/shm is a memory emptyDir
- * as vLLM's tensor-parallel workers need.
+ * them, on the MI355X pool's nodes, under the restricted pod security profile with a read-only
+ * root filesystem. The model cache is an emptyDir (weights downloaded per pod) or a shared PVC;
+ * /dev/shm is a memory emptyDir as vLLM's tensor-parallel workers need; /tmp is an emptyDir
+ * holding HOME and the caches vLLM, Triton and MIOpen write (~/.cache, ~/.triton, ~/.config).
+ * The pods carry the environment's security level and data classification labels.
  */
 export function deploymentManifest(
   spec: InferenceServiceSpec,
@@ -116,7 +127,10 @@ export function deploymentManifest(
   args.push(...config.extraArgs);
   const env = [
     { name: 'HF_HOME', value: '/models-cache' },
-    { name: 'HOME', value: '/tmp' },
+    { name: 'HOME', value: SCRATCH_DIR },
+    { name: 'XDG_CACHE_HOME', value: `${SCRATCH_DIR}/.cache` },
+    { name: 'VLLM_CACHE_ROOT', value: `${SCRATCH_DIR}/.cache/vllm` },
+    { name: 'TRITON_CACHE_DIR', value: `${SCRATCH_DIR}/.triton/cache` },
   ];
   const hfToken = config.hfTokenSecret
     ? [
@@ -159,7 +173,11 @@ export function deploymentManifest(
       },
       template: {
         metadata: {
-          labels: labels(spec),
+          labels: {
+            ...labels(spec),
+            [SECURITY_LEVEL_LABEL]: spec.securityLevel,
+            [DATA_CLASSIFICATION_LABEL]: spec.dataClassification,
+          },
           annotations: { [MODEL_ID_ANNOTATION]: spec.model },
         },
         spec: {
@@ -198,6 +216,7 @@ export function deploymentManifest(
               livenessProbe: probe(600, 6),
               securityContext: {
                 allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
                 runAsNonRoot: true,
                 capabilities: { drop: ['ALL'] },
                 seccompProfile: { type: 'RuntimeDefault' },
@@ -205,6 +224,7 @@ export function deploymentManifest(
               volumeMounts: [
                 { name: 'model-cache', mountPath: '/models-cache' },
                 { name: 'dshm', mountPath: '/dev/shm' },
+                { name: 'tmp', mountPath: SCRATCH_DIR },
               ],
             },
           ],
@@ -219,6 +239,7 @@ export function deploymentManifest(
                   emptyDir: { sizeLimit: `${config.modelCache.sizeGi}Gi` },
                 },
             { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '16Gi' } },
+            { name: 'tmp', emptyDir: { sizeLimit: '20Gi' } },
           ],
         },
       },
@@ -301,6 +322,32 @@ export function routeManifest(spec: InferenceServiceSpec): OpenShiftRoute {
       to: { kind: 'Service', name: spec.name, weight: 100 },
       port: { targetPort: 'http' },
       tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' },
+    },
+  };
+}
+
+/** Whether a model server gets a PodDisruptionBudget: when it may run more than one replica. */
+export const needsDisruptionBudget = (spec: InferenceServiceSpec) =>
+  Math.max(spec.replicas, spec.maxReplicas) > 1;
+
+/**
+ * Keeps a replicated model server serving through node drains: at most one of its pods evicted
+ * at a time. Selects the Deployment's pods with the Deployment's own selector.
+ */
+export function podDisruptionBudgetManifest(
+  spec: InferenceServiceSpec,
+): V1PodDisruptionBudget {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: {
+      name: spec.name,
+      namespace: spec.namespace,
+      labels: labels(spec),
+    },
+    spec: {
+      maxUnavailable: 1 as any,
+      selector: { matchLabels: selector(spec) },
     },
   };
 }
