@@ -135,6 +135,25 @@ export interface Config {
         scanFrequency?: { [unit: string]: number } | string;
       };
     };
+    /** Compliance scorecards: the checks' levels, the registries allowed, the cache. */
+    compliance?: {
+      /**
+       * Levels from the lowest; an environment reaches a level when the checks it names (`*`:
+       * every check) and those of the levels below pass. Default: Bronze (required-labels,
+       * quota-gpu, cost-annotations), Silver (pod-security-restricted, network-default-deny,
+       * network-ingress-allowed-only), Gold (`*`).
+       */
+      levels?: Array<{ name: string; checks: string[] | '*' }>;
+      /** Registries containers may pull from (`quay.io/genai`); empty: any. @default [] */
+      allowedRegistries?: string[];
+      /** Seconds an evaluation is answered before the cluster is read again. @default 60 */
+      cacheSeconds?: number;
+      /**
+       * The GPU pools (the value of `gpu.poolLabel`) and the workload type each is for.
+       * Default: mi355x for inference, mi300x for blueprints.
+       */
+      pools?: Array<{ name: string; workloadType: string }>;
+    };
     /** Budget notifications (thresholds crossed), sent through the notifications plugin. */
     notifications?: {
       /** @default true */

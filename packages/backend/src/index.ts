@@ -63,6 +63,9 @@ async function main() {
   backend.add(import('@genai-portal/plugin-genai-playground-backend'));
   // The cost ledger, budgets and exports; who sees which team's costs is the policy's.
   backend.add(import('@genai-portal/plugin-genai-insights-backend'));
+  backend.add(
+    import('@genai-portal/plugin-genai-insights-backend-module-policy-checks'),
+  );
 
   await backend.start();
 }

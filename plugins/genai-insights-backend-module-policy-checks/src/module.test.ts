@@ -46,7 +46,9 @@ describe('genaiInsightsModulePolicyChecks', () => {
           data: {
             genaiPlayground: {
               gatewayNamespace: 'ai-gateway',
-              routerNamespaceSelector: { 'router-ns': 'yes' },
+              routerNamespaceSelector: {
+                'network.openshift.io/policy-group': 'routers',
+              },
             },
           },
         }),
@@ -55,7 +57,9 @@ describe('genaiInsightsModulePolicyChecks', () => {
     try {
       const env = compliantEnvironment();
       const ingress = env.networkPolicies.flatMap(p => p.spec.ingress ?? []);
-      ingress[1].from[0].namespaceSelector.matchLabels = { 'router-ns': 'yes' };
+      ingress[1].from[0].namespaceSelector.matchLabels = {
+        'network.openshift.io/policy-group': 'routers',
+      };
       ingress[2].from[0].namespaceSelector.matchLabels = {
         'kubernetes.io/metadata.name': 'ai-gateway',
       };

@@ -25,7 +25,9 @@ export const genaiInsightsModulePolicyChecks = createBackendModule({
         const gatewayNamespace = config.getOptionalString(
           'genaiPlayground.gatewayNamespace',
         );
-        const router = config.getOptionalConfig(
+        // Label names hold dots (`network.openshift.io/policy-group`): read as an object, not
+        // through Config's dotted keys.
+        const router = config.getOptional<Record<string, unknown>>(
           'genaiPlayground.routerNamespaceSelector',
         );
         checks.addChecks(
@@ -35,7 +37,10 @@ export const genaiInsightsModulePolicyChecks = createBackendModule({
               : undefined,
             routerNamespaceSelector: router
               ? Object.fromEntries(
-                  router.keys().map(key => [key, router.getString(key)]),
+                  Object.entries(router).map(([key, value]) => [
+                    key,
+                    String(value),
+                  ]),
                 )
               : undefined,
           }),

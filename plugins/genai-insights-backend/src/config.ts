@@ -17,6 +17,10 @@ import {
   type GpuConfig,
   type PrometheusConnection,
 } from './gpu/config';
+import {
+  readComplianceConfig,
+  type ComplianceConfig,
+} from './compliance/config';
 
 const ROOT = 'genaiInsights';
 
@@ -39,6 +43,8 @@ export interface InsightsConfig {
   /** Where GPU activity is read; absent: GPU utilization shows allocation only. */
   prometheus?: PrometheusConnection;
   gpu: GpuConfig;
+  /** The compliance scorecards: levels, registries allowed, cache. */
+  compliance: ComplianceConfig;
 }
 
 /** How the cluster collector reaches the Kubernetes API. */
@@ -309,5 +315,6 @@ export function readInsightsConfig(root: Config): InsightsConfig {
     },
     prometheus: readPrometheusConnection(config),
     gpu: readGpuConfig(config),
+    compliance: readComplianceConfig(config),
   };
 }

@@ -301,6 +301,7 @@ describe.each(databases.eachSupportedId())(
         .expect(200);
       expect(metadata.body.permissions.map((p: any) => p.name).sort()).toEqual([
         'genai-insights.budget.manage',
+        'genai-insights.compliance.read',
         'genai-insights.cost-center-budget.manage',
         'genai-insights.cost.read',
         'genai-insights.gpu.read',

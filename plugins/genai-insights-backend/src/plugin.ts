@@ -4,7 +4,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { genaiInsightsFactsExtensionPoint } from '@genai-portal/plugin-genai-insights-node';
+import {
+  genaiInsightsChecksExtensionPoint,
+  genaiInsightsFactsExtensionPoint,
+} from '@genai-portal/plugin-genai-insights-node';
+import { createCheckRegistry } from './compliance/CheckRegistry';
+import { createComplianceService } from './compliance/createComplianceService';
 import { BudgetService } from './budgets/BudgetService';
 import { DatabaseBudgetStore } from './budgets/DatabaseBudgetStore';
 import { createCollectorCapability } from './collect/createCollectorCapability';
@@ -22,7 +27,7 @@ import { createRouter } from './router';
 
 /**
  * The genai-insights backend plugin: the hourly cost ledger of the GenAI Playground, budgets
- * with forecasts, exports, and GPU utilization. This file reads config, builds the stores, schedules the tasks of
+ * with forecasts, exports, GPU utilization and compliance scorecards. This file reads config, builds the stores, schedules the tasks of
  * the collector and the budget notifications, and mounts the router.
  * @public
  */
@@ -33,6 +38,11 @@ export const genaiInsightsPlugin = createBackendPlugin({
     env.registerExtensionPoint(
       genaiInsightsFactsExtensionPoint,
       factSources.extensionPoint,
+    );
+    const checks = createCheckRegistry();
+    env.registerExtensionPoint(
+      genaiInsightsChecksExtensionPoint,
+      checks.extensionPoint,
     );
     env.registerInit({
       deps: {
@@ -73,6 +83,11 @@ export const genaiInsightsPlugin = createBackendPlugin({
         // Keeping the ledger current, and telling people about budgets.
         const shared = { ...deps, config, facts, ledger, budgetService };
         const gpu = await createGpuCapability(shared);
+        const compliance = createComplianceService({
+          config,
+          checks: checks.checks,
+          logger: deps.logger,
+        });
         const capabilities = [
           await createCollectorCapability({
             ...shared,
@@ -99,6 +114,7 @@ export const genaiInsightsPlugin = createBackendPlugin({
             currency: config.currency,
             chargeback: config.chargeback,
             gpu: gpu.routes,
+            compliance: { compliance },
           }),
         );
         deps.httpRouter.addAuthPolicy({

@@ -38,6 +38,10 @@ import { parseInput } from './lib/validation';
 import { teamKey } from './permissions/rules';
 import type { TeamScopeGate } from './permissions/TeamScopeGate';
 import { addGpuRoutes, type GpuRoutesOptions } from './gpu/routes';
+import {
+  addComplianceRoutes,
+  type ComplianceRoutesOptions,
+} from './compliance/routes';
 import { loadOpenApiSpec } from './schema/openapiSpec';
 
 export interface RouterOptions {
@@ -55,6 +59,8 @@ export interface RouterOptions {
   chargeback: CostBasis;
   /** GPU utilization's services (`/gpu/...`). */
   gpu: Omit<GpuRoutesOptions, 'gate' | 'caller'>;
+  /** The compliance scorecards (`/compliance/...`). */
+  compliance: Omit<ComplianceRoutesOptions, 'gate' | 'caller'>;
 }
 
 /** A query's range on whole hours: `from` floored, `to` rounded up. */
@@ -334,6 +340,7 @@ export async function createRouter(
   router.get('/export/focus', exporter('focus'));
 
   addGpuRoutes(router, { ...options.gpu, gate, caller });
+  addComplianceRoutes(router, { ...options.compliance, gate, caller });
 
   return router;
 }

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { teamList } from './fields';
+
 /*
  * Compliance: the platform's policies checked on the live cluster's objects, per environment.
  */
@@ -43,3 +46,102 @@ export interface CheckFailure {
   /** What is wrong, naming the value found (`is false`, `is missing`, `is 'latest'`). */
   message: string;
 }
+
+/** What one check found in one environment. @public */
+export type ComplianceCheckStatus =
+  | 'pass'
+  | 'fail'
+  | 'not-applicable'
+  | 'error';
+
+/** A weighted score over some check results. @public */
+export interface ComplianceScore {
+  /** The weighted share of the applicable checks passed, 0 to 100; null when none applies. */
+  percent: number | null;
+  passedWeight: number;
+  applicableWeight: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  waived: number;
+  notApplicable: number;
+}
+
+/** A level of the scorecards and the checks it needs (`*`: every check). @public */
+export interface ComplianceLevel {
+  name: string;
+  checks: string[] | '*';
+}
+
+/** One environment's score and the highest level it reaches. @public */
+export interface EnvironmentComplianceScore {
+  environment: string;
+  team?: string;
+  costCenter?: string;
+  score: ComplianceScore;
+  /** The highest level reached; absent: none. */
+  level?: string;
+}
+
+/** A team's or cost center's score over its environments. @public */
+export interface ComplianceGroupScore {
+  name: string;
+  environments: number;
+  score: ComplianceScore;
+  /** How many of its environments reach each level (as their highest). */
+  levels: Record<string, number>;
+}
+
+/**
+ * `GET /compliance/scorecards`: the scores of the environments the caller reads, per team, cost
+ * center and environment. `platform` is over every environment for callers who read every team,
+ * else over the caller's environments (`scope` says which).
+ * @public
+ */
+export interface ComplianceScorecards {
+  /** When the cluster was evaluated. */
+  evaluatedAt: string;
+  scope: 'platform' | 'teams';
+  platform: ComplianceScore;
+  levels: ComplianceLevel[];
+  checks: ComplianceCheckInfo[];
+  environments: EnvironmentComplianceScore[];
+  teams: ComplianceGroupScore[];
+  costCenters: ComplianceGroupScore[];
+}
+
+/** One check's result in one environment. @public */
+export interface EnvironmentCheckResult {
+  checkId: string;
+  status: ComplianceCheckStatus;
+  /** The first failing objects, each with the field path that fails. */
+  failures: CheckFailure[];
+  /** Every failing object, counted. */
+  failureCount: number;
+  /** Why the check could not run. */
+  error?: string;
+}
+
+/** `GET /compliance/environments/{namespace}`: one environment's checks. @public */
+export interface EnvironmentCompliance extends EnvironmentComplianceScore {
+  evaluatedAt: string;
+  checks: Array<ComplianceCheckInfo & EnvironmentCheckResult>;
+}
+
+/** Query of `GET /compliance/scorecards`. @public */
+export const complianceScorecardsQuerySchema = z.strictObject({
+  teams: teamList.optional(),
+});
+
+/** Query of `GET /compliance/environments/{namespace}`: none. @public */
+export const complianceEnvironmentQuerySchema = z.strictObject({});
+
+/** Path of `GET /compliance/environments/{namespace}`. @public */
+export const complianceEnvironmentParamsSchema = z.strictObject({
+  namespace: z
+    .string()
+    .regex(
+      /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+      'must be a namespace name (a DNS label)',
+    ),
+});

@@ -74,10 +74,23 @@ export const gpuReadPermission = createPermission({
   resourceType: INSIGHTS_TEAM_RESOURCE_TYPE,
 });
 
+/**
+ * Read a team's compliance scorecards: its environments' scores, levels, failing checks and the
+ * fields that fail. A permission on a team, decided like `genai-insights.cost.read` (members and
+ * leads their teams, admins all); the platform's score is for those who read every team.
+ * @public
+ */
+export const complianceReadPermission = createPermission({
+  name: 'genai-insights.compliance.read',
+  attributes: { action: 'read' },
+  resourceType: INSIGHTS_TEAM_RESOURCE_TYPE,
+});
+
 /** Every permission of the genai-insights plugin. @public */
 export const genaiInsightsPermissions = [
   costReadPermission,
   gpuReadPermission,
+  complianceReadPermission,
   budgetManagePermission,
   costCenterBudgetManagePermission,
 ];

@@ -12,6 +12,7 @@ import {
   costCenterBudgetManagePermission,
   costReadPermission,
   gpuReadPermission,
+  complianceReadPermission,
 } from '@genai-portal/plugin-genai-insights-common';
 import {
   apiKeyCreatePermission,
@@ -260,6 +261,7 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
     const insights = [
       costReadPermission,
       gpuReadPermission,
+      complianceReadPermission,
       budgetManagePermission,
       costCenterBudgetManagePermission,
     ];
@@ -307,6 +309,15 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
       expect(await decide(gpuReadPermission, kenji)).toEqual(
         insightsTeams(['group:default/genai-apps']),
       );
+    });
+
+    it('decides compliance as costs: members and leads their teams', async () => {
+      const { decide } = setup();
+      for (const who of [lena, marco, sofia, kenji, user('new.hire', [])]) {
+        expect(await decide(complianceReadPermission, who)).toEqual(
+          await decide(costReadPermission, who),
+        );
+      }
     });
 
     it("lets leads set their teams' budgets, members none", async () => {

@@ -14,6 +14,7 @@ import type {
 } from '@backstage/plugin-permission-node';
 import {
   budgetManagePermission,
+  complianceReadPermission,
   costCenterBudgetManagePermission,
   costReadPermission,
   gpuReadPermission,
@@ -113,7 +114,8 @@ export class GenaiPlaygroundPermissionPolicy implements PermissionPolicy {
     if (isResourcePermission(permission, INSIGHTS_TEAM_RESOURCE_TYPE)) {
       if (
         isPermission(permission, costReadPermission) ||
-        isPermission(permission, gpuReadPermission)
+        isPermission(permission, gpuReadPermission) ||
+        isPermission(permission, complianceReadPermission)
       ) {
         return insightsTeams(await this.#withLedTeams(scope));
       }

@@ -289,7 +289,19 @@ const COST_QUERIES: Record<string, Array<[string, string]>> = {
     ['colour', 'colour=red'],
   ],
   ...GPU_QUERIES,
+  '/compliance/scorecards': NOW_QUERIES,
+  '/compliance/environments/ml-research-x': [['colour', 'colour=red']],
 };
+
+/** Wrong shapes of the namespace in `/compliance/environments/{namespace}`. */
+const COMPLIANCE_NAMESPACES = [
+  'Not_A_Name',
+  '-leading-dash',
+  'n'.repeat(64),
+  'ml%00research',
+  'ml.research',
+  `${LONG.slice(0, 5000)}`,
+];
 
 /** GETs of the cost routes (genai-insights, mounted at `prefix`) with a bad query. */
 export function* badCostQueries(prefix: string): Generator<BadCostQuery> {
@@ -301,5 +313,12 @@ export function* badCostQueries(prefix: string): Generator<BadCostQuery> {
         field,
       };
     }
+  }
+  for (const namespace of COMPLIANCE_NAMESPACES) {
+    yield {
+      what: `${prefix}/compliance/environments/${namespace.slice(0, 60)}`,
+      path: `${prefix}/compliance/environments/${namespace}`,
+      field: 'namespace',
+    };
   }
 }

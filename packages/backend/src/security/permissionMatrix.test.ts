@@ -180,6 +180,15 @@ const EXPECTED: Array<[string, Expected]> = [
       [`GET ${I}${path}?teams=${ML}`, row(401, 200, 403, 200, 200, 403)],
     ],
   ),
+  [`GET ${I}/compliance/scorecards`, row(401, 200, 200, 200, 200, 403)],
+  [
+    `GET ${I}/compliance/scorecards?teams=${ML}`,
+    row(401, 200, 403, 200, 200, 403),
+  ],
+  [
+    `GET ${I}/compliance/environments/:namespace`,
+    row(401, 200, 403, 200, 200, 403),
+  ],
   [
     `GET ${I}/budgets`,
     row(401, '200 sees', '200 hidden', '200 sees', '200 sees', 403),
@@ -691,6 +700,13 @@ describe('the permission matrix', () => {
           ];
         }),
       ),
+      [`GET ${I}/compliance/scorecards`]: async r =>
+        status(await call(r, 'GET', `${I}/compliance/scorecards`)),
+      [`GET ${I}/compliance/scorecards?teams=${ML}`]: async r =>
+        status(await call(r, 'GET', `${I}/compliance/scorecards?teams=${ML}`)),
+      // The owning team's environment, as the cluster holds it.
+      [`GET ${I}/compliance/environments/:namespace`]: async r =>
+        status(await call(r, 'GET', `${I}/compliance/environments/${envId}`)),
       [`GET ${I}/budgets`]: async r =>
         budgetListed(await call(r, 'GET', `${I}/budgets`)),
       [`GET ${I}/budgets?teams=${ML}`]: async r =>

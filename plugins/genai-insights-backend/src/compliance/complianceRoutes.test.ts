@@ -1,0 +1,258 @@
+/**
+ * Compliance end to end in the plugin: kube-sim (a process) holds two environments of one team
+ * and one of another, created through the Kubernetes API; the built-in checks module is
+ * installed, and the plugin answers behind the portal's real permission policy. A member sees
+ * their team's environments, the failing checks and the fields that fail; another team's member
+ * is refused them; fixing an object moves the scores.
+ */
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type {
+  ComplianceScorecards,
+  EnvironmentCompliance,
+} from '@genai-portal/plugin-genai-insights-common';
+import policyChecks from '@genai-portal/plugin-genai-insights-backend-module-policy-checks';
+import { startSim } from '@genai-portal/test-utils';
+import {
+  CoreV1Api,
+  KubeConfig,
+  NetworkingV1Api,
+} from '@kubernetes/client-node';
+import request from 'supertest';
+import { APPS, ML } from '../__testUtils__/fixtures';
+import { realPolicyPermissions } from '../__testUtils__/realPolicy';
+import { genaiInsightsPlugin } from '../plugin';
+
+jest.setTimeout(120_000);
+
+const TOKEN = 'insights-compliance-token';
+const API = '/api/genai-insights';
+const USERS = {
+  lena: 'user:default/lena.fischer',
+  kenji: 'user:default/kenji.sato',
+  admin: 'user:default/priya.raman',
+};
+type Who = keyof typeof USERS;
+
+const group = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [] },
+});
+
+describe('compliance scorecards on kube-sim', () => {
+  let sim: { url: string; stop(): Promise<void> };
+  let server: Parameters<typeof request>[0];
+  let core: CoreV1Api;
+
+  const get = async <T>(who: Who, path: string, status = 200) => {
+    const res = await request(server)
+      .get(`${API}${path}`)
+      .set('authorization', mockCredentials.user.header(USERS[who]));
+    expect({ path, status: res.status, body: res.body }).toMatchObject({
+      status,
+    });
+    return res.body as T;
+  };
+
+  beforeAll(async () => {
+    sim = await startSim('kube-sim', ['--port', '0', '--token', TOKEN]);
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'sim', server: sim.url, skipTLSVerify: true }],
+      users: [{ name: 'u', token: TOKEN }],
+      contexts: [{ name: 'sim', cluster: 'sim', user: 'u' }],
+      currentContext: 'sim',
+    });
+    core = kc.makeApiClient(CoreV1Api);
+    const networking = kc.makeApiClient(NetworkingV1Api);
+    const expires = new Date(Date.now() + 86_400_000).toISOString();
+    const namespace = (name: string, team: string, compliant: boolean) =>
+      core.createNamespace({
+        body: {
+          metadata: {
+            name,
+            labels: {
+              'app.kubernetes.io/managed-by': 'genai-playground-portal',
+              'genai-playground.io/team': team,
+              ...(compliant
+                ? {
+                    'security-level': 'medium',
+                    'data-classification': 'internal',
+                  }
+                : {}),
+            },
+            annotations: {
+              'genai-playground.io/cost-center': 'CC-2100',
+              'genai-playground.io/budget': '1200 USD',
+              'genai-playground.io/expires-at': expires,
+            },
+          },
+        },
+      });
+    await namespace('ml-good', 'ml-research', true);
+    await namespace('ml-bad', 'ml-research', false);
+    await namespace('apps-a', 'genai-apps', true);
+    for (const ns of ['ml-good', 'apps-a']) {
+      await core.createNamespacedResourceQuota({
+        namespace: ns,
+        body: {
+          metadata: { name: 'quota' },
+          spec: { hard: { 'requests.amd.com/gpu': '4' } },
+        },
+      });
+      await networking.createNamespacedNetworkPolicy({
+        namespace: ns,
+        body: {
+          metadata: { name: 'default-deny-ingress' },
+          spec: { podSelector: {}, policyTypes: ['Ingress'] },
+        },
+      });
+    }
+
+    ({ server } = await startTestBackend({
+      features: [
+        genaiInsightsPlugin,
+        policyChecks,
+        mockServices.rootConfig.factory({
+          data: {
+            genaiInsights: {
+              cluster: { url: sim.url, token: TOKEN },
+              compliance: { cacheSeconds: 0 },
+            },
+          },
+        }),
+        catalogServiceMock.factory({
+          entities: [group('ml-research'), group('genai-apps')],
+        }),
+        realPolicyPermissions({
+          membership: {
+            [USERS.lena]: [ML],
+            [USERS.kenji]: [APPS],
+            [USERS.admin]: ['group:default/platform-team'],
+          },
+        }).factory,
+      ],
+    }));
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it("shows a member their team's environments, the failing checks and their fields", async () => {
+    const cards = await get<ComplianceScorecards>(
+      'lena',
+      '/compliance/scorecards',
+    );
+    expect(cards.scope).toBe('teams');
+    expect(cards.environments.map(e => e.environment)).toEqual([
+      'ml-bad',
+      'ml-good',
+    ]);
+    expect(cards.teams.map(t => t.name)).toEqual([ML]);
+    expect(cards.checks.map(c => c.id)).toContain('required-labels');
+    const good = cards.environments.find(e => e.environment === 'ml-good')!;
+    const bad = cards.environments.find(e => e.environment === 'ml-bad')!;
+    expect(good.level).toBe('Silver');
+    expect(bad.level).toBeUndefined();
+    expect(bad.score.percent!).toBeLessThan(good.score.percent!);
+
+    const env = await get<EnvironmentCompliance>(
+      'lena',
+      '/compliance/environments/ml-bad',
+    );
+    const byId = new Map(env.checks.map(c => [c.checkId, c]));
+    expect(byId.get('required-labels')).toMatchObject({
+      status: 'fail',
+      failureCount: 2,
+      failures: [
+        {
+          kind: 'Namespace',
+          name: 'ml-bad',
+          fieldPath: 'metadata.labels.security-level',
+        },
+        {
+          kind: 'Namespace',
+          name: 'ml-bad',
+          fieldPath: 'metadata.labels.data-classification',
+          message: 'is missing',
+        },
+      ],
+    });
+    expect(byId.get('quota-gpu')).toMatchObject({ status: 'fail' });
+    expect(byId.get('cost-annotations')).toMatchObject({ status: 'pass' });
+    expect(
+      await get<EnvironmentCompliance>(
+        'lena',
+        '/compliance/environments/ml-good',
+      ),
+    ).toMatchObject({ environment: 'ml-good', team: ML, level: 'Silver' });
+  });
+
+  it("refuses another team's environment, and names an unknown one", async () => {
+    await get('kenji', '/compliance/environments/ml-bad', 403);
+    await get('lena', '/compliance/environments/apps-a', 403);
+    await get('kenji', `/compliance/scorecards?teams=${ML}`, 403);
+    const kenji = await get<ComplianceScorecards>(
+      'kenji',
+      '/compliance/scorecards',
+    );
+    expect(kenji.environments.map(e => e.environment)).toEqual(['apps-a']);
+    const missing = await get<{ error: { message: string } }>(
+      'lena',
+      '/compliance/environments/ml-nowhere',
+      404,
+    );
+    expect(missing.error.message).toContain('ml-nowhere');
+  });
+
+  it('gives the admin the platform score, and moves the scores when an object is fixed', async () => {
+    const before = await get<ComplianceScorecards>(
+      'admin',
+      '/compliance/scorecards',
+    );
+    expect(before.scope).toBe('platform');
+    expect(before.environments).toHaveLength(3);
+    const badBefore = before.environments.find(
+      e => e.environment === 'ml-bad',
+    )!;
+
+    await core.patchNamespace({
+      name: 'ml-bad',
+      body: [
+        {
+          op: 'add',
+          path: '/metadata/labels/security-level',
+          value: 'medium',
+        },
+        {
+          op: 'add',
+          path: '/metadata/labels/data-classification',
+          value: 'internal',
+        },
+      ],
+    });
+
+    const after = await get<ComplianceScorecards>(
+      'admin',
+      '/compliance/scorecards',
+    );
+    const badAfter = after.environments.find(e => e.environment === 'ml-bad')!;
+    expect(badAfter.score.percent!).toBeGreaterThan(badBefore.score.percent!);
+    expect(after.platform.percent!).toBeGreaterThan(before.platform.percent!);
+    const env = await get<EnvironmentCompliance>(
+      'lena',
+      '/compliance/environments/ml-bad',
+    );
+    expect(env.checks.find(c => c.checkId === 'required-labels')).toMatchObject(
+      { status: 'pass', failures: [], failureCount: 0 },
+    );
+  });
+});

@@ -1,0 +1,113 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  complianceEnvironmentParamsSchema,
+  complianceEnvironmentQuerySchema,
+  complianceReadPermission,
+  complianceScorecardsQuerySchema,
+  type ComplianceScorecards,
+  type EnvironmentCompliance,
+} from '@genai-portal/plugin-genai-insights-common';
+import type express from 'express';
+import type { Request } from 'express';
+import { parseInput } from '../lib/validation';
+import type { TeamScopeGate } from '../permissions/TeamScopeGate';
+import type { ComplianceService } from './ComplianceService';
+
+export interface ComplianceRoutesOptions {
+  gate: TeamScopeGate;
+  caller: (req: Request) => Promise<BackstageCredentials>;
+  compliance: ComplianceService;
+}
+
+/**
+ * Compliance's routes (`/compliance/...`): the scorecards of the environments of the teams the
+ * caller reads under `genai-insights.compliance.read`, and one environment's checks.
+ */
+export function addComplianceRoutes(
+  router: express.Router,
+  options: ComplianceRoutesOptions,
+) {
+  const { gate, caller, compliance } = options;
+
+  router.get('/compliance/scorecards', async (req, res) => {
+    const credentials = await caller(req);
+    const q = parseInput(complianceScorecardsQuerySchema, req.query, 'query');
+    const { teams } = await gate.teamsToRead(
+      complianceReadPermission,
+      credentials,
+      q.teams,
+    );
+    const evaluation = await compliance.evaluation();
+    // Every team read, none asked for: the platform's scorecards; else the teams' environments.
+    const platform = teams === undefined;
+    const visible = new Set(teams ?? []);
+    const cards = platform
+      ? evaluation.scorecards
+      : compliance.scorecardsOf(
+          evaluation.results.filter(r => r.team && visible.has(r.team)),
+        );
+    const body: ComplianceScorecards = {
+      evaluatedAt: evaluation.evaluatedAt,
+      scope: platform ? 'platform' : 'teams',
+      levels: compliance.levels,
+      checks: compliance.checks,
+      ...cards,
+    };
+    res.json(body);
+  });
+
+  router.get('/compliance/environments/:namespace', async (req, res) => {
+    const credentials = await caller(req);
+    const { namespace } = parseInput(
+      complianceEnvironmentParamsSchema,
+      { ...req.params },
+      'request',
+    );
+    parseInput(complianceEnvironmentQuerySchema, req.query, 'query');
+    const evaluation = await compliance.evaluation();
+    const environment = evaluation.scorecards.environments.find(
+      e => e.environment === namespace,
+    );
+    if (!environment) {
+      throw new NotFoundError(`No environment '${namespace}' was evaluated`);
+    }
+    if (environment.team) {
+      await gate.requireOnTeam(
+        complianceReadPermission,
+        environment.team,
+        credentials,
+      );
+    } else {
+      // An environment of no team is only for those who read every team.
+      const scope = await gate.scope(complianceReadPermission, credentials);
+      if (!scope.all) {
+        throw new NotAllowedError(
+          `Not allowed: ${complianceReadPermission.name}`,
+        );
+      }
+    }
+    const info = new Map(compliance.checks.map(c => [c.id, c]));
+    const body: EnvironmentCompliance = {
+      ...environment,
+      evaluatedAt: evaluation.evaluatedAt,
+      checks: evaluation.results
+        .filter(r => r.environment === namespace)
+        .flatMap(r => {
+          const check = info.get(r.checkId);
+          if (!check) return [];
+          return [
+            {
+              ...check,
+              checkId: r.checkId,
+              status: r.status,
+              failures: r.failures,
+              failureCount: r.failureCount,
+              ...(r.error ? { error: r.error } : {}),
+            },
+          ];
+        }),
+    };
+    res.json(body);
+  });
+}
