@@ -180,6 +180,8 @@ const EXPECTED: Array<[string, Expected]> = [
       [`GET ${I}${path}?teams=${ML}`, row(401, 200, 403, 200, 200, 403)],
     ],
   ),
+  [`GET ${I}/gpu/activity?environment=:id`, row(401, 200, 403, 200, 200, 403)],
+  [`GET ${I}/gpu/activity?job=:jobId`, row(401, 200, 403, 200, 200, 403)],
   [`GET ${I}/compliance/scorecards`, row(401, 200, 200, 200, 200, 403)],
   [
     `GET ${I}/compliance/scorecards?teams=${ML}`,
@@ -392,6 +394,16 @@ describe('the permission matrix', () => {
       storageGi: 2000,
     });
     jobId = await submitJob(envId);
+    // GPU utilization learns whose a pod is when it sees it holding GPUs: the admin's fleet view
+    // records the job's pod, so `/gpu/activity?job=` and `?environment=` know their team.
+    await waitFor("the job's pod on the GPU fleet", async () => {
+      const fleet = await must('admin', 'GET', `${I}/gpu/fleet`);
+      return fleet.nodes.some((n: any) =>
+        n.gpus.some((g: any) => g.holder?.jobId === jobId),
+      )
+        ? true
+        : undefined;
+    });
     sharedKey = await must(
       'member',
       'POST',
@@ -707,6 +719,18 @@ describe('the permission matrix', () => {
       // The owning team's environment, as the cluster holds it.
       [`GET ${I}/compliance/environments/:namespace`]: async r =>
         status(await call(r, 'GET', `${I}/compliance/environments/${envId}`)),
+      [`GET ${I}/gpu/activity?environment=:id`]: async r =>
+        status(
+          await call(
+            r,
+            'GET',
+            `${I}/gpu/activity?${COST_RANGE}&environment=${envId}`,
+          ),
+        ),
+      [`GET ${I}/gpu/activity?job=:jobId`]: async r =>
+        status(
+          await call(r, 'GET', `${I}/gpu/activity?${COST_RANGE}&job=${jobId}`),
+        ),
       [`GET ${I}/budgets`]: async r =>
         budgetListed(await call(r, 'GET', `${I}/budgets`)),
       [`GET ${I}/budgets?teams=${ML}`]: async r =>
