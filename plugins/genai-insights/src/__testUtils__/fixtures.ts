@@ -163,8 +163,11 @@ export const environmentBudget: BudgetStatus = {
 
 const HOUR_MS = 3_600_000;
 /** Times relative to when the tests load, so "2 h ago" reads the same on any day. */
+// One instant for every fixture time, so `since` and `at` differ by exactly what they say
+// (two Date.now() calls a millisecond apart turned "3 h 30 min ago" into "3 h 29 min ago").
+const FIXTURE_NOW = Date.now();
 const ago = (hours: number) =>
-  new Date(Date.now() - hours * HOUR_MS).toISOString();
+  new Date(FIXTURE_NOW - hours * HOUR_MS).toISOString();
 
 export const MARCO = 'user:default/marco.rossi';
 
