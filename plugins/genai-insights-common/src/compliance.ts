@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { teamList } from './fields';
+import type { AppliedWaiver } from './complianceWaivers';
 
 /*
  * Compliance: the platform's policies checked on the live cluster's objects, per environment.
@@ -51,6 +52,7 @@ export interface CheckFailure {
 export type ComplianceCheckStatus =
   | 'pass'
   | 'fail'
+  | 'waived'
   | 'not-applicable'
   | 'error';
 
@@ -120,6 +122,8 @@ export interface EnvironmentCheckResult {
   failureCount: number;
   /** Why the check could not run. */
   error?: string;
+  /** The waiver a failure counts under (status `waived`); the failures stay listed. */
+  waiver?: AppliedWaiver;
 }
 
 /** `GET /compliance/environments/{namespace}`: one environment's checks. @public */

@@ -14,3 +14,5 @@ export { toTeamRef } from './fields';
 export * from './gpu';
 export * from './gpuSchemas';
 export * from './compliance';
+export * from './complianceWaivers';
+export * from './complianceHistory';

@@ -86,11 +86,24 @@ export const complianceReadPermission = createPermission({
   resourceType: INSIGHTS_TEAM_RESOURCE_TYPE,
 });
 
+/**
+ * Waive a compliance check for a team's environment (or every environment of the team) until a
+ * date, and revoke such a waiver. A permission on the team: the portal's policy gives it to the
+ * team's leads and the admins.
+ * @public
+ */
+export const complianceWaivePermission = createPermission({
+  name: 'genai-insights.compliance.waive',
+  attributes: { action: 'update' },
+  resourceType: INSIGHTS_TEAM_RESOURCE_TYPE,
+});
+
 /** Every permission of the genai-insights plugin. @public */
 export const genaiInsightsPermissions = [
   costReadPermission,
   gpuReadPermission,
   complianceReadPermission,
+  complianceWaivePermission,
   budgetManagePermission,
   costCenterBudgetManagePermission,
 ];

@@ -9,6 +9,11 @@ import type { CheckResult } from './evaluateChecks';
 import { evaluateChecks } from './evaluateChecks';
 import { teamKey } from '../permissions/rules';
 import {
+  applyWaivers,
+  type ActiveWaiver,
+  type ScoredCheckResult,
+} from './applyWaivers';
+import {
   scorecards,
   severitiesOf,
   type LevelDefinition,
@@ -18,6 +23,18 @@ import {
 /** What reads the environments' objects (ClusterObjectsReader). */
 export interface EnvironmentObjectsReader {
   read(): Promise<EnvironmentObjects[]>;
+}
+
+/** The waivers in force, read at every answer so an expiry or a revocation counts at once. */
+export interface WaiverSource {
+  active(now: Date): Promise<ActiveWaiver[]>;
+}
+
+/** An evaluation with the waivers in force now applied, and its scorecards. */
+export interface ScoredEvaluation {
+  evaluatedAt: string;
+  results: ScoredCheckResult[];
+  scorecards: Scorecards;
 }
 
 /** One evaluation of every check over every environment. */
@@ -35,6 +52,8 @@ export interface ComplianceServiceOptions {
   levels: LevelDefinition[];
   context: Omit<CheckContext, 'now'>;
   cacheSeconds: number;
+  /** Absent: no waivers (nothing is waived). */
+  waivers?: WaiverSource;
   logger?: LoggerService;
   clock?: () => Date;
 }
@@ -85,8 +104,26 @@ export class ComplianceService {
     return this.#running;
   }
 
+  /**
+   * The current evaluation with the waivers in force now applied: what every route answers and
+   * what the daily snapshot keeps.
+   */
+  async current(): Promise<ScoredEvaluation> {
+    const evaluation = await this.evaluation();
+    const waivers = this.#options.waivers
+      ? await this.#options.waivers.active(this.#now())
+      : [];
+    if (waivers.length === 0) return evaluation;
+    const results = applyWaivers(evaluation.results, waivers, this.#now());
+    return {
+      evaluatedAt: evaluation.evaluatedAt,
+      results,
+      scorecards: this.scorecardsOf(results),
+    };
+  }
+
   /** Scorecards over some of an evaluation's results. */
-  scorecardsOf(results: CheckResult[]): Scorecards {
+  scorecardsOf(results: ScoredCheckResult[]): Scorecards {
     return scorecards(
       results,
       severitiesOf(this.#options.checks),

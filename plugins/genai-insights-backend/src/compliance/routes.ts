@@ -38,7 +38,7 @@ export function addComplianceRoutes(
       credentials,
       q.teams,
     );
-    const evaluation = await compliance.evaluation();
+    const evaluation = await compliance.current();
     // Every team read, none asked for: the platform's scorecards; else the teams' environments.
     const platform = teams === undefined;
     const visible = new Set(teams ?? []);
@@ -65,7 +65,7 @@ export function addComplianceRoutes(
       'request',
     );
     parseInput(complianceEnvironmentQuerySchema, req.query, 'query');
-    const evaluation = await compliance.evaluation();
+    const evaluation = await compliance.current();
     const environment = evaluation.scorecards.environments.find(
       e => e.environment === namespace,
     );
@@ -104,6 +104,7 @@ export function addComplianceRoutes(
               failures: r.failures,
               failureCount: r.failureCount,
               ...(r.error ? { error: r.error } : {}),
+              ...(r.waiver ? { waiver: r.waiver } : {}),
             },
           ];
         }),
