@@ -19,7 +19,10 @@ export interface ComplianceWaiver {
   checkId: string;
   /** The environment (namespace) waived; absent: every environment of `team`. */
   environment?: string;
-  /** The team (group entity ref) whose environment or environments are waived. */
+  /**
+   * The team (group entity ref) whose environment or environments are waived: an environment's
+   * team when the waiver was granted; empty for an environment of no team.
+   */
   team: string;
   justification: string;
   /** ISO time; the waiver stops counting at this instant. */

@@ -13,6 +13,7 @@ import {
   costReadPermission,
   gpuReadPermission,
   complianceReadPermission,
+  complianceWaivePermission,
 } from '@genai-portal/plugin-genai-insights-common';
 import {
   apiKeyCreatePermission,
@@ -262,6 +263,7 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
       costReadPermission,
       gpuReadPermission,
       complianceReadPermission,
+      complianceWaivePermission,
       budgetManagePermission,
       costCenterBudgetManagePermission,
     ];
@@ -335,6 +337,28 @@ describe('GenaiPlaygroundPermissionPolicy', () => {
       expect(await decide(budgetManagePermission, kenji)).toEqual(
         insightsTeams([]),
       );
+    });
+
+    it("lets leads waive their teams' compliance checks, members none", async () => {
+      const { decide } = setup();
+      expect(await decide(complianceWaivePermission, marco)).toEqual(
+        insightsTeams(['group:default/ml-research']),
+      );
+      expect(await decide(complianceWaivePermission, sofia)).toEqual(
+        insightsTeams(['group:default/ml-research']),
+      );
+      // Members, of the team and of another, and a user of no team: a condition no team meets.
+      for (const who of [lena, kenji, user('new.hire', [])]) {
+        expect(await decide(complianceWaivePermission, who)).toEqual(
+          insightsTeams([]),
+        );
+      }
+      // Decided as budgets are, for everyone.
+      for (const who of [lena, marco, sofia, kenji]) {
+        expect(await decide(complianceWaivePermission, who)).toEqual(
+          await decide(budgetManagePermission, who),
+        );
+      }
     });
 
     it('keeps cost-center budgets, which span teams, for the admins', async () => {

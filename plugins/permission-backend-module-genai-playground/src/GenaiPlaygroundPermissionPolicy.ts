@@ -15,6 +15,7 @@ import type {
 import {
   budgetManagePermission,
   complianceReadPermission,
+  complianceWaivePermission,
   costCenterBudgetManagePermission,
   costReadPermission,
   gpuReadPermission,
@@ -119,8 +120,12 @@ export class GenaiPlaygroundPermissionPolicy implements PermissionPolicy {
       ) {
         return insightsTeams(await this.#withLedTeams(scope));
       }
-      if (isPermission(permission, budgetManagePermission)) {
-        // Leads only, members not: an empty list allows no team.
+      if (
+        isPermission(permission, budgetManagePermission) ||
+        isPermission(permission, complianceWaivePermission)
+      ) {
+        // Leads only, members not: an empty list allows no team. Waiving a check accepts a
+        // risk for the team, which is a lead's call as its budget is.
         return insightsTeams(await this.#leads.getTeamsLedBy(userEntityRef));
       }
       return DENY;

@@ -5,7 +5,13 @@ import {
   startSim,
   type ProductionBackend,
 } from '@genai-portal/test-utils';
-import { badBodies, badCostQueries, badQueries } from './badInputs';
+import {
+  BAD_WAIVER_IDS,
+  badBodies,
+  badCostQueries,
+  badQueries,
+  badWaiverBodies,
+} from './badInputs';
 
 /**
  * Bad input, tried on every JSON route of the playground on the real backend process (production
@@ -375,5 +381,78 @@ describe('bad input on every JSON route', () => {
     }
     expect({ tried: tried >= 150, wrong }).toEqual({ tried: true, wrong: [] });
     expect(await budgets()).toEqual(before);
+  });
+
+  it('answers each bad waiver a 400 naming the field, any other bad body a 4xx, and grants nothing', async () => {
+    if (skipped) return;
+    const valid = {
+      checkId: 'required-labels',
+      team: 'ml-research',
+      justification: 'accepted until the platform release in January',
+      expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    };
+    const waivers = async () =>
+      (await json(admin, 'GET', `${I}/compliance/waivers?state=all`)).items.map(
+        (w: any) => [w.id, w.state],
+      );
+    const before = await waivers();
+    const wrong: string[] = [];
+    let tried = 0;
+    const messageOf = (text: string) => {
+      try {
+        return JSON.parse(text).error.message as string;
+      } catch {
+        return text.slice(0, 200);
+      }
+    };
+    // As the admin, who may waive for any team: only the input can refuse these.
+    for (const bad of badWaiverBodies(valid)) {
+      const res = await send(
+        admin,
+        'POST',
+        `${I}/compliance/waivers`,
+        JSON.stringify(bad.body),
+      );
+      tried++;
+      const message = messageOf(res.text);
+      if (res.status !== 400 || !message.includes(bad.field)) {
+        wrong.push(`POST waiver ${bad.what}: ${res.status} ${message}`);
+      }
+    }
+    for (const bad of badBodies(valid)) {
+      const res = await send(
+        admin,
+        'POST',
+        `${I}/compliance/waivers`,
+        bad.body,
+        bad.headers,
+      ).catch(error => {
+        if (
+          bad.body.length > 1_000_000 &&
+          /EPIPE|ECONNRESET/.test(String(error.cause))
+        ) {
+          return { status: 413, text: 'closed while sending' };
+        }
+        throw error;
+      });
+      tried++;
+      if (res.status < 400 || res.status >= 500) {
+        wrong.push(
+          `POST waiver ${bad.what}: ${res.status} ${res.text.slice(0, 200)}`,
+        );
+      }
+    }
+    for (const id of BAD_WAIVER_IDS) {
+      const res = await send(admin, 'DELETE', `${I}/compliance/waivers/${id}`);
+      tried++;
+      const message = messageOf(res.text);
+      if (res.status !== 400 || !message.includes('id')) {
+        wrong.push(
+          `DELETE waiver ${id.slice(0, 60)}: ${res.status} ${message}`,
+        );
+      }
+    }
+    expect({ tried: tried >= 60, wrong }).toEqual({ tried: true, wrong: [] });
+    expect(await waivers()).toEqual(before);
   });
 });

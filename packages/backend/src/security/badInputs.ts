@@ -291,6 +291,13 @@ const COST_QUERIES: Record<string, Array<[string, string]>> = {
   ...GPU_QUERIES,
   '/compliance/scorecards': NOW_QUERIES,
   '/compliance/environments/ml-research-x': [['colour', 'colour=red']],
+  '/compliance/waivers': [
+    ...NOW_QUERIES,
+    ['state', 'state=pending'],
+    ['state', 'state='],
+    ['state', 'state=active&state=all'],
+    ['state', `state=${LONG.slice(0, 5000)}`],
+  ],
 };
 
 /** Wrong shapes of the namespace in `/compliance/environments/{namespace}`. */
@@ -322,3 +329,86 @@ export function* badCostQueries(prefix: string): Generator<BadCostQuery> {
     };
   }
 }
+
+/** A body of `POST /compliance/waivers` that must be refused, and the field its 400 must name. */
+export interface BadWaiverBody {
+  what: string;
+  body: Record<string, unknown>;
+  field: string;
+}
+
+/**
+ * Each field of a waiver grant wrong in each way the contract refuses: missing, of a wrong type,
+ * too long, badly shaped, a date past or too far, both or neither of environment and team, an
+ * unknown check. `valid` is a grant for a team.
+ */
+export function* badWaiverBodies(
+  valid: Record<string, unknown> & { team: string },
+): Generator<BadWaiverBody> {
+  const DAY = 86_400_000;
+  const inDays = (days: number) =>
+    new Date(Date.now() + days * DAY).toISOString();
+  const without = (field: string) => {
+    const { [field]: _omitted, ...rest } = valid;
+    return rest;
+  };
+  for (const field of ['checkId', 'justification', 'expiresAt']) {
+    yield { what: `${field} missing`, body: without(field), field };
+  }
+  const cases: Array<[string, string, unknown]> = [
+    ['checkId', 'a number', 42],
+    ['checkId', '101 characters', 'c'.repeat(101)],
+    ['checkId', 'not an id', 'Required Labels'],
+    ['checkId', 'an unknown check', 'no-such-check'],
+    ['justification', 'a number', 42],
+    ['justification', 'too short', 'because'],
+    ['justification', '2,001 characters', 'j'.repeat(2001)],
+    ['expiresAt', 'a number', Date.now() + DAY],
+    ['expiresAt', 'not a date', 'soon'],
+    ['expiresAt', '41 characters', `2027-01-01T00:00:00Z${' '.repeat(21)}`],
+    ['expiresAt', 'in the past', inDays(-1)],
+    ['expiresAt', 'now-ish (a second ago)', new Date(Date.now() - 1000)],
+    ['expiresAt', 'more than 366 days away', inDays(367)],
+    ['team', 'a number', 42],
+    ['team', 'a user', 'user:default/lena.fischer'],
+    ['team', '256 characters', 't'.repeat(256)],
+  ];
+  for (const [field, what, value] of cases) {
+    yield {
+      what: `${field} ${what}`,
+      body: { ...valid, [field]: value },
+      field,
+    };
+  }
+  const { team: _team, ...noTeam } = valid;
+  for (const [what, environment] of [
+    ['a number', 42],
+    ['not a namespace', 'Not_A_Name'],
+    ['64 characters', 'n'.repeat(64)],
+  ] as Array<[string, unknown]>) {
+    yield {
+      what: `environment ${what}`,
+      body: { ...noTeam, environment },
+      field: 'environment',
+    };
+  }
+  yield {
+    what: 'both environment and team',
+    body: { ...valid, environment: 'ml-research-x' },
+    field: 'environment',
+  };
+  yield {
+    what: 'neither environment nor team',
+    body: noTeam,
+    field: 'environment',
+  };
+}
+
+/** Ids of `DELETE /compliance/waivers/{id}` that are not waiver ids (UUIDs). */
+export const BAD_WAIVER_IDS = [
+  'not-a-uuid',
+  '42',
+  'zzzzzzzz-zzzz-4zzz-8zzz-zzzzzzzzzzzz',
+  '4b7c2a3e-0000-4000-8000-0000000000000',
+  `${LONG.slice(0, 5000)}`,
+];

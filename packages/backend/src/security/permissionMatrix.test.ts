@@ -192,6 +192,23 @@ const EXPECTED: Array<[string, Expected]> = [
     row(401, 200, 403, 200, 200, 403),
   ],
   [
+    `GET ${I}/compliance/waivers`,
+    row(401, '200 sees', '200 hidden', '200 sees', '200 sees', 403),
+  ],
+  [
+    `GET ${I}/compliance/waivers?teams=${ML}`,
+    row(401, '200 sees', 403, '200 sees', '200 sees', 403),
+  ],
+  [
+    `POST ${I}/compliance/waivers (ml-research)`,
+    row(401, 403, 403, 201, 201, 403),
+  ],
+  [
+    `POST ${I}/compliance/waivers (genai-apps)`,
+    row(401, 403, 403, 403, 201, 403),
+  ],
+  [`DELETE ${I}/compliance/waivers/:id`, row(401, 403, 403, 200, 200, 403)],
+  [
     `GET ${I}/budgets`,
     row(401, '200 sees', '200 hidden', '200 sees', '200 sees', 403),
   ],
@@ -328,6 +345,32 @@ describe('the permission matrix', () => {
   let sharedKey: { id: string };
   let entity: any;
   const ML_BUDGET = { scope: 'team', subject: ML, monthlyAmount: 5000 };
+  /** The owning team's waiver, granted by the admin: what refused callers are tried on. */
+  let mlWaiver: { id: string };
+  /** Checks of the built-in module, one per waiver an allowed caller grants. */
+  const WAIVABLE = [
+    'quota-gpu',
+    'limit-range',
+    'network-default-deny',
+    'network-egress-limited',
+    'deployment-probes',
+    'pdb-for-replicas',
+    'resources-requests-limits',
+    'cost-annotations',
+    'lease-not-expired',
+    'image-registry-and-tag',
+  ];
+  const freshCheck = () => {
+    const check = WAIVABLE.shift();
+    if (!check) throw new Error('no check left to waive');
+    return check;
+  };
+  const waiverRequest = (checkId: string, place: object) => ({
+    checkId,
+    justification: 'accepted until the platform release in January',
+    expiresAt: new Date(Date.now() + 30 * DAY).toISOString(),
+    ...place,
+  });
 
   beforeAll(async () => {
     skipped = await postgresProblem();
@@ -432,6 +475,23 @@ describe('the permission matrix', () => {
     taskId = task.id;
     // Something of the owning team's to see in the cost routes: its budget, set by the admin.
     await must('admin', 'PUT', `${I}/budgets`, ML_BUDGET);
+    // And a waiver of its environment, once the compliance evaluation (cached a minute) has it.
+    mlWaiver = await waitFor(
+      'the environment evaluated for compliance',
+      async () => {
+        const res = await call(
+          'admin',
+          'POST',
+          `${I}/compliance/waivers`,
+          waiverRequest('required-labels', { environment: envId }),
+        );
+        if (res.status === 404) return undefined;
+        if (res.status !== 201) {
+          throw new Error(`waiving as admin: ${res.status} ${res.text}`);
+        }
+        return res.json;
+      },
+    );
   });
 
   afterAll(async () => {
@@ -719,6 +779,50 @@ describe('the permission matrix', () => {
       // The owning team's environment, as the cluster holds it.
       [`GET ${I}/compliance/environments/:namespace`]: async r =>
         status(await call(r, 'GET', `${I}/compliance/environments/${envId}`)),
+      [`GET ${I}/compliance/waivers`]: async r =>
+        waiverListed(await call(r, 'GET', `${I}/compliance/waivers`), mlWaiver),
+      [`GET ${I}/compliance/waivers?teams=${ML}`]: async r =>
+        waiverListed(
+          await call(r, 'GET', `${I}/compliance/waivers?teams=${ML}`),
+          mlWaiver,
+        ),
+      // Allowed callers waive a check of their own; a refused one is tried on the waived one,
+      // where a wrong pass of the policy would be a 409, not a 403.
+      [`POST ${I}/compliance/waivers (ml-research)`]: async (r, fresh) =>
+        status(
+          await call(
+            r,
+            'POST',
+            `${I}/compliance/waivers`,
+            waiverRequest(fresh ? freshCheck() : 'required-labels', {
+              environment: envId,
+            }),
+          ),
+        ),
+      [`POST ${I}/compliance/waivers (genai-apps)`]: async (r, fresh) =>
+        status(
+          await call(
+            r,
+            'POST',
+            `${I}/compliance/waivers`,
+            waiverRequest(fresh ? freshCheck() : 'required-labels', {
+              team: 'genai-apps',
+            }),
+          ),
+        ),
+      [`DELETE ${I}/compliance/waivers/:id`]: async (r, fresh) => {
+        const waiver = fresh
+          ? await must(
+              'admin',
+              'POST',
+              `${I}/compliance/waivers`,
+              waiverRequest(freshCheck(), { environment: envId }),
+            )
+          : mlWaiver;
+        return status(
+          await call(r, 'DELETE', `${I}/compliance/waivers/${waiver.id}`),
+        );
+      },
       [`GET ${I}/gpu/activity?environment=:id`]: async r =>
         status(
           await call(
@@ -794,6 +898,15 @@ describe('the permission matrix', () => {
         .filter((b: any) => b.scope === 'team')
         .map((b: any) => [b.subject, b.budgetMicros]),
     ).toEqual([[ML, ML_BUDGET.monthlyAmount * 1_000_000]]);
+    // No refused caller revoked the owning team's waiver.
+    const waiver = (
+      await must(
+        'admin',
+        'GET',
+        `${I}/compliance/waivers?state=all&teams=${ML}`,
+      )
+    ).items.find((w: { id: string }) => w.id === mlWaiver.id);
+    expect(waiver).toMatchObject({ state: 'active' });
   });
 
   it('keeps what a user registers from bringing teams, users or Kubernetes targets', async () => {
@@ -852,6 +965,18 @@ function budgetListed(res: { status: number; json: any }): string {
   const found = (res.json?.items ?? []).some(
     (b: { scope: string; subject: string }) =>
       b.scope === 'team' && b.subject === ML,
+  );
+  return `200 ${found ? 'sees' : 'hidden'}`;
+}
+
+/** 200 and whether the owning team's waiver is in the list. */
+function waiverListed(
+  res: { status: number; json: any },
+  waiver: { id: string },
+): string {
+  if (res.status !== 200) return String(res.status);
+  const found = (res.json?.items ?? []).some(
+    (w: { id: string }) => w.id === waiver.id,
   );
   return `200 ${found ? 'sees' : 'hidden'}`;
 }

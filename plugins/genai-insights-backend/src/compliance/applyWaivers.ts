@@ -4,7 +4,7 @@ import type { CheckResult } from './evaluateChecks';
 /** A waiver as scoring needs it: which check, where, until when. */
 export interface ActiveWaiver extends AppliedWaiver {
   checkId: string;
-  /** Group entity ref. */
+  /** Group entity ref; '' for an environment of no team. */
   team: string;
   /** Absent: every environment of the team. */
   environment?: string;
@@ -44,7 +44,7 @@ export function applyWaivers(
         ? byTeam.get(`${result.team}\u0000${result.checkId}`)
         : undefined);
     // An environment's waiver counts only where the environment is still the waiver's team's.
-    if (!waiver || (waiver.environment && result.team !== waiver.team))
+    if (!waiver || (waiver.environment && (result.team ?? '') !== waiver.team))
       return result;
     const { id, justification, expiresAt, createdBy } = waiver;
     return {

@@ -13,11 +13,21 @@ import type { Request } from 'express';
 import { parseInput } from '../lib/validation';
 import type { TeamScopeGate } from '../permissions/TeamScopeGate';
 import type { ComplianceService } from './ComplianceService';
+import {
+  addWaiverRoutes,
+  type WaiverRoutesOptions,
+} from './waivers/waiverRoutes';
+import { addComplianceHistoryRoutes } from './history/historyRoutes';
+import type { HistoryStore } from './history/HistoryStore';
 
 export interface ComplianceRoutesOptions {
   gate: TeamScopeGate;
   caller: (req: Request) => Promise<BackstageCredentials>;
   compliance: ComplianceService;
+  /** Waivers' routes (`/compliance/waivers`); absent: none. */
+  waivers?: Omit<WaiverRoutesOptions, 'gate' | 'caller' | 'compliance'>;
+  /** The daily snapshots `GET /compliance/history` reads; absent: no such route. */
+  history?: HistoryStore;
 }
 
 /**
@@ -29,6 +39,16 @@ export function addComplianceRoutes(
   options: ComplianceRoutesOptions,
 ) {
   const { gate, caller, compliance } = options;
+  if (options.waivers) {
+    addWaiverRoutes(router, { ...options.waivers, gate, caller, compliance });
+  }
+  if (options.history) {
+    addComplianceHistoryRoutes(router, {
+      gate,
+      caller,
+      history: options.history,
+    });
+  }
 
   router.get('/compliance/scorecards', async (req, res) => {
     const credentials = await caller(req);
