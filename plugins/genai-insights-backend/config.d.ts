@@ -153,6 +153,11 @@ export interface Config {
        * Default: mi355x for inference, mi300x for blueprints.
        */
       pools?: Array<{ name: string; workloadType: string }>;
+      /**
+       * Days of compliance history kept before today: one snapshot of the scorecards a day,
+       * taken hourly (the day's last wins); older days are deleted. 1 to 3650. @default 365
+       */
+      historyDays?: number;
     };
     /** Budget notifications (thresholds crossed), sent through the notifications plugin. */
     notifications?: {

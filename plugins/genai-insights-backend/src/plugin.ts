@@ -10,6 +10,8 @@ import {
 } from '@genai-portal/plugin-genai-insights-node';
 import { createCheckRegistry } from './compliance/CheckRegistry';
 import { createComplianceService } from './compliance/createComplianceService';
+import { createHistoryCapability } from './compliance/history/createHistoryCapability';
+import { createWaiverCapability } from './compliance/waivers/createWaiverCapability';
 import { BudgetService } from './budgets/BudgetService';
 import { DatabaseBudgetStore } from './budgets/DatabaseBudgetStore';
 import { createCollectorCapability } from './collect/createCollectorCapability';
@@ -83,10 +85,19 @@ export const genaiInsightsPlugin = createBackendPlugin({
         // Keeping the ledger current, and telling people about budgets.
         const shared = { ...deps, config, facts, ledger, budgetService };
         const gpu = await createGpuCapability(shared);
+        const waivers = await createWaiverCapability(shared);
         const compliance = createComplianceService({
           config,
           checks: checks.checks,
           logger: deps.logger,
+          waivers: waivers.service,
+          // The idle GPUs of the scan, while it runs (it needs Prometheus): gpu-not-idle.
+          idleGpus: gpu.routes.prometheus ? gpu.routes.idle : undefined,
+        });
+        // The daily snapshots of the scorecards, for their trend.
+        const history = await createHistoryCapability({
+          ...shared,
+          compliance,
         });
         const capabilities = [
           await createCollectorCapability({
@@ -96,6 +107,8 @@ export const genaiInsightsPlugin = createBackendPlugin({
             builtInSources: gpu.factSources,
           }),
           await createNotificationsCapability(shared),
+          waivers,
+          history,
           gpu,
         ];
         for (const task of capabilities.flatMap(c => c.tasks ?? [])) {
@@ -114,7 +127,11 @@ export const genaiInsightsPlugin = createBackendPlugin({
             currency: config.currency,
             chargeback: config.chargeback,
             gpu: gpu.routes,
-            compliance: { compliance },
+            compliance: {
+              compliance,
+              waivers: { service: waivers.service, auditor: deps.auditor },
+              history: history.store,
+            },
           }),
         );
         deps.httpRouter.addAuthPolicy({

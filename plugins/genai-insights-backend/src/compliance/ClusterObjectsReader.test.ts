@@ -10,7 +10,9 @@ import {
   type CoreV1Api,
   type CustomObjectsApi,
   NetworkingV1Api,
+  PatchStrategy,
   PolicyV1Api,
+  setHeaderOptions,
 } from '@kubernetes/client-node';
 import {
   makeClusterApi,
@@ -59,6 +61,31 @@ function isPlainJson(value: unknown): boolean {
   );
 }
 
+/**
+ * The custom objects API asking kube-sim for groups it does not serve instead of these: the
+ * real 404s of a cluster without the engine.
+ */
+function unserved(api: CustomObjectsApi, groups: string[]): CustomObjectsApi {
+  const elsewhere = <P extends { group: string }>(param: P): P =>
+    groups.includes(param.group)
+      ? { ...param, group: `${param.group}.absent.test` }
+      : param;
+  return new Proxy(api, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (param: { group: string }, ...rest: unknown[]) =>
+        value.apply(target, [param ? elsewhere(param) : param, ...rest]);
+    },
+  });
+}
+
+const ENGINE_GROUPS = [
+  'wgpolicyk8s.io',
+  'constraints.gatekeeper.sh',
+  'templates.gatekeeper.sh',
+];
+
 const resources = {
   requests: { cpu: '100m', memory: '64Mi' },
   limits: { cpu: '200m', memory: '128Mi' },
@@ -80,6 +107,9 @@ describe('ClusterObjectsReader on kube-sim', () => {
       '--token',
       TOKEN,
       '--tick-ms',
+      '20',
+      // Gatekeeper's audit runs every 60 simulated seconds: every 3 s here.
+      '--time-scale',
       '20',
     ]);
     const cluster = {
@@ -250,9 +280,12 @@ describe('ClusterObjectsReader on kube-sim', () => {
     expect(names(env.resourceQuotas)).toEqual(['quota']);
     expect(names(env.limitRanges)).toEqual(['defaults']);
     expect(names(env.podDisruptionBudgets)).toEqual(['web']);
-    // kube-sim serves neither StatefulSets nor Kyverno's PolicyReports: none
+    // kube-sim serves no StatefulSets: none; it serves the policy engines' kinds, with nothing
+    // reported yet (Gatekeeper runs: its templates are served, none added a constraint kind)
     expect(env.statefulSets).toEqual([]);
     expect(env.policyReports).toEqual([]);
+    expect(env.policyReportsServed).toBe(true);
+    expect(env.gatekeeper).toEqual({ running: true, violations: [] });
 
     // plain JSON with the API's field names (camelCase, `default` not client-node's `_default`)
     expect(isPlainJson(env)).toBe(true);
@@ -302,9 +335,9 @@ describe('ClusterObjectsReader on kube-sim', () => {
     expect(counted.calls.get('listPodForAllNamespaces')).toBeGreaterThan(2);
   });
 
-  it('takes PolicyReports (and StatefulSets) as none when not served, and asks again after 10 minutes', async () => {
+  it('takes PolicyReports, Gatekeeper (and StatefulSets) as none when not served, and asks again after 10 minutes', async () => {
     let now = Date.now();
-    const countedCustom = counting(custom);
+    const countedCustom = counting(unserved(custom, ENGINE_GROUPS));
     const countedApps = counting(apps);
     const logger = mockServices.logger.mock();
     const r = reader({
@@ -313,11 +346,18 @@ describe('ClusterObjectsReader on kube-sim', () => {
       logger,
       now: () => now,
     });
-    await r.read();
+    const [first] = await r.read();
+    expect(first.policyReportsServed).toBe(false);
+    expect(first.gatekeeper).toEqual({ running: false, violations: [] });
     expect(countedCustom.calls.get('listClusterCustomObject')).toBe(1);
+    // the constraints' group, then the templates'
+    expect(countedCustom.calls.get('getAPIResources')).toBe(2);
     expect(countedApps.calls.get('listStatefulSetForAllNamespaces')).toBe(1);
     expect(logger.info).toHaveBeenCalledWith(
       'Compliance: Kyverno PolicyReports are not read (the cluster does not serve them); environments have none',
+    );
+    expect(logger.info).toHaveBeenCalledWith(
+      'Compliance: Gatekeeper constraints are not read (the cluster does not serve them); environments have none',
     );
     expect(logger.info).toHaveBeenCalledWith(
       'Compliance: StatefulSets are not read (the cluster does not serve them); environments have none',
@@ -326,7 +366,9 @@ describe('ClusterObjectsReader on kube-sim', () => {
     now += 599_999;
     const again = await r.read();
     expect(again[0].policyReports).toEqual([]);
+    expect(again[0].gatekeeper?.running).toBe(false);
     expect(countedCustom.calls.get('listClusterCustomObject')).toBe(1);
+    expect(countedCustom.calls.get('getAPIResources')).toBe(2);
     expect(countedApps.calls.get('listStatefulSetForAllNamespaces')).toBe(1);
     // the other kinds are read each time
     expect(countedApps.calls.get('listDeploymentForAllNamespaces')).toBe(2);
@@ -334,14 +376,17 @@ describe('ClusterObjectsReader on kube-sim', () => {
     now += 1;
     await r.read();
     expect(countedCustom.calls.get('listClusterCustomObject')).toBe(2);
+    expect(countedCustom.calls.get('getAPIResources')).toBe(4);
     expect(countedApps.calls.get('listStatefulSetForAllNamespaces')).toBe(2);
     // still absent: said once
-    expect(logger.info).toHaveBeenCalledTimes(2);
+    expect(logger.info).toHaveBeenCalledTimes(3);
   });
 
-  it('reads no PolicyReports without a custom objects API', async () => {
+  it('reads no policy-engine evidence without a custom objects API', async () => {
     const environments = await reader({ custom: undefined }).read();
     expect(environments[0].policyReports).toEqual([]);
+    expect(environments[0].policyReportsServed).toBeUndefined();
+    expect(environments[0].gatekeeper).toBeUndefined();
   });
 
   it('throws when a list fails otherwise', async () => {
@@ -352,5 +397,161 @@ describe('ClusterObjectsReader on kube-sim', () => {
       source: 'test',
     });
     await expect(reader({ core: broken }).read()).rejects.toThrow();
+  });
+
+  it("reads the namespace's PolicyReports and Gatekeeper's violations of its objects", async () => {
+    const reports = { group: 'wgpolicyk8s.io', version: 'v1alpha2' };
+    for (const namespace of [NS, 'elsewhere']) {
+      await custom.createNamespacedCustomObject({
+        ...reports,
+        namespace,
+        plural: 'policyreports',
+        body: {
+          apiVersion: 'wgpolicyk8s.io/v1alpha2',
+          kind: 'PolicyReport',
+          metadata: { name: 'pod-notebook' },
+          scope: { apiVersion: 'v1', kind: 'Pod', name: 'notebook', namespace },
+          results: [
+            {
+              source: 'kyverno',
+              policy: 'disallow-latest-tag',
+              rule: 'validate-image-tag',
+              result: 'fail',
+              severity: 'medium',
+              message:
+                "validation error: Using a mutable image tag e.g. 'latest' is not allowed.",
+            },
+          ],
+          summary: { pass: 0, fail: 1, warn: 0, error: 0, skip: 0 },
+        },
+      });
+    }
+    // The platform's template and constraint: kube-sim audits them as Gatekeeper does, and NS
+    // has neither label.
+    const templates = {
+      group: 'templates.gatekeeper.sh',
+      version: 'v1',
+      plural: 'constrainttemplates',
+    };
+    const constraints = {
+      group: 'constraints.gatekeeper.sh',
+      version: 'v1beta1',
+    };
+    const template = (kind: string) => ({
+      apiVersion: 'templates.gatekeeper.sh/v1',
+      kind: 'ConstraintTemplate',
+      metadata: { name: kind.toLowerCase() },
+      spec: {
+        crd: { spec: { names: { kind } } },
+        targets: [{ target: 'admission.k8s.gatekeeper.sh', rego: 'package x' }],
+      },
+    });
+    await custom.createClusterCustomObject({
+      ...templates,
+      body: template('K8sRequiredLabels'),
+    });
+    await custom.createClusterCustomObject({
+      ...templates,
+      body: template('K8sAllowedRepos'),
+    });
+    await custom.createClusterCustomObject({
+      ...constraints,
+      plural: 'k8srequiredlabels',
+      body: {
+        apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+        kind: 'K8sRequiredLabels',
+        metadata: { name: 'genai-required-labels' },
+        spec: {
+          match: {
+            kinds: [{ apiGroups: [''], kinds: ['Namespace'] }],
+            labelSelector: {
+              matchLabels: {
+                'app.kubernetes.io/managed-by': 'genai-playground-portal',
+              },
+            },
+          },
+          parameters: { labels: [{ key: 'security-level' }] },
+        },
+      },
+    });
+    // A template kube-sim does not evaluate: its status as Gatekeeper's audit writes it.
+    await custom.createClusterCustomObject({
+      ...constraints,
+      plural: 'k8sallowedrepos',
+      body: {
+        apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+        kind: 'K8sAllowedRepos',
+        metadata: { name: 'quay-only' },
+        spec: {
+          enforcementAction: 'warn',
+          parameters: { repos: ['quay.io/genai/'] },
+        },
+      },
+    });
+    const violation = (namespace: string) => ({
+      enforcementAction: 'warn',
+      group: '',
+      version: 'v1',
+      kind: 'Pod',
+      namespace,
+      name: 'notebook',
+      message: 'container <main> has an invalid image repo <docker.io/x>',
+    });
+    await custom.patchClusterCustomObjectStatus(
+      {
+        ...constraints,
+        plural: 'k8sallowedrepos',
+        name: 'quay-only',
+        body: {
+          status: {
+            auditTimestamp: '2026-12-06T01:00:00Z',
+            totalViolations: 2,
+            violations: [violation('elsewhere'), violation(NS)],
+          },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+
+    let env: EnvironmentObjects | undefined;
+    for (let i = 0; i < 400; i++) {
+      [env] = await reader().read();
+      if (env.gatekeeper?.violations.some(v => v.kind === 'Namespace')) break;
+      await sleep(50);
+    }
+    expect(env!.policyReportsServed).toBe(true);
+    expect(env!.policyReports.map(r => r.metadata?.namespace)).toEqual([NS]);
+    expect(env!.policyReports[0]).toMatchObject({
+      apiVersion: 'wgpolicyk8s.io/v1alpha2',
+      kind: 'PolicyReport',
+      results: [{ policy: 'disallow-latest-tag', result: 'fail' }],
+    });
+    expect(env!.gatekeeper!.running).toBe(true);
+    expect(
+      [...env!.gatekeeper!.violations].sort((a, b) =>
+        a.constraintKind.localeCompare(b.constraintKind),
+      ),
+    ).toEqual([
+      {
+        constraintKind: 'K8sAllowedRepos',
+        constraintName: 'quay-only',
+        enforcementAction: 'warn',
+        kind: 'Pod',
+        name: 'notebook',
+        namespace: NS,
+        message: 'container <main> has an invalid image repo <docker.io/x>',
+        auditTimestamp: '2026-12-06T01:00:00Z',
+      },
+      {
+        constraintKind: 'K8sRequiredLabels',
+        constraintName: 'genai-required-labels',
+        enforcementAction: 'deny',
+        kind: 'Namespace',
+        name: NS,
+        message: 'missing required label security-level',
+        auditTimestamp: expect.stringMatching(ISO),
+      },
+    ]);
+    expect(isPlainJson(env)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   EnvironmentObjects,
+  GatekeeperViolation,
   KubeObject,
 } from '@genai-portal/plugin-genai-insights-node';
 import {
@@ -23,6 +24,7 @@ import {
 } from '../cluster/kubernetes';
 import { listAll, type ListPageMeta } from '../cluster/listAll';
 import { PLAYGROUND_NAMESPACES } from '../cluster/podIntervals';
+import { readGatekeeperViolations, violationIn } from './gatekeeperViolations';
 
 /** Kyverno's policy reports, listed across namespaces. */
 const POLICY_REPORTS = {
@@ -38,14 +40,18 @@ export interface ClusterObjectsReaderOptions {
   batch: BatchV1Api;
   networking: NetworkingV1Api;
   policy: PolicyV1Api;
-  /** Kyverno's PolicyReports are read through it; none: environments have no reports. */
+  /**
+   * Kyverno's PolicyReports and Gatekeeper's constraints are read through it; none: the
+   * environments' policy-engine evidence is not read (`policyReportsServed` and `gatekeeper`
+   * undefined).
+   */
   custom?: CustomObjectsApi;
   logger: LoggerService;
   /** Items per list request; default 500. */
   pageSize?: number;
   /**
-   * How long a kind the API does not serve (404) or does not let us list (403, PolicyReports
-   * only) is not asked again; default 10 min.
+   * How long a kind the API does not serve (404) or does not let us list (403, the policy
+   * engines' only) is not asked again; default 10 min.
    */
   absentRetryMs?: number;
   /** Milliseconds since the epoch; tests set it. */
@@ -67,7 +73,9 @@ type Page = { items: unknown[]; metadata?: ListPageMeta };
  * The playground environments' objects from the Kubernetes API, for the compliance checks: one
  * pass of paged cluster-wide lists (namespaces labelled as the portal's, then pods, deployments,
  * statefulsets, jobs, network policies, quotas, limit ranges, disruption budgets and Kyverno's
- * PolicyReports), whatever the number of namespaces, grouped per environment. Objects are plain
+ * PolicyReports, and Gatekeeper's constraints: discovery of their kinds, one list per kind),
+ * whatever the number of namespaces, grouped per environment; Gatekeeper's violations go to the
+ * environment of the object they name. Objects are plain
  * JSON as the API serves them (camelCase fields, ISO timestamps), with their `apiVersion` and
  * `kind` set (list items come without them). Objects outside the playground namespaces are left
  * out. A failed list throws: the evaluation is tried again on its next run.
@@ -101,6 +109,11 @@ export class ClusterObjectsReader {
     codes: [404, 403],
     absenceLogged: false,
   };
+  readonly #gatekeeper: OptionalKind = {
+    what: 'Gatekeeper constraints',
+    codes: [404, 403],
+    absenceLogged: false,
+  };
   /**
    * Every Kubernetes API serves apps/v1 statefulsets; kube-sim (development and tests) does not,
    * and answers 404: taken as none.
@@ -118,7 +131,7 @@ export class ClusterObjectsReader {
 
   /** The objects of every playground environment, one entry per namespace, by name. */
   async read(): Promise<EnvironmentObjects[]> {
-    const { core, apps, batch, networking, policy } = this.#options;
+    const { core, apps, batch, networking, policy, custom } = this.#options;
     const limit = this.#options.pageSize ?? 500;
     const now = this.#now();
     const [
@@ -132,6 +145,7 @@ export class ClusterObjectsReader {
       limitRanges,
       podDisruptionBudgets,
       policyReports,
+      gatekeeperViolations,
     ] = await Promise.all([
       this.#list('V1Namespace', 'v1', 'Namespace', token =>
         core.listNamespace({
@@ -180,9 +194,16 @@ export class ClusterObjectsReader {
             _continue: token,
           }),
       ),
-      this.#optional(this.#policyReports, now, () =>
-        this.#listPolicyReports(limit),
-      ),
+      custom
+        ? this.#optional(this.#policyReports, now, () =>
+            this.#listPolicyReports(custom, limit),
+          )
+        : undefined,
+      custom
+        ? this.#optional(this.#gatekeeper, now, () =>
+            readGatekeeperViolations(custom, limit),
+          )
+        : undefined,
     ]);
 
     const environments = new Map<string, EnvironmentObjects>();
@@ -200,6 +221,7 @@ export class ClusterObjectsReader {
         limitRanges: [],
         podDisruptionBudgets: [],
         policyReports: [],
+        ...this.#engines(name, policyReports, gatekeeperViolations),
       });
     }
     const group = (
@@ -213,13 +235,13 @@ export class ClusterObjectsReader {
     };
     group(pods, e => e.pods);
     group(deployments, e => e.deployments);
-    group(statefulSets, e => e.statefulSets);
+    group(statefulSets ?? [], e => e.statefulSets);
     group(jobs, e => e.jobs);
     group(networkPolicies, e => e.networkPolicies);
     group(resourceQuotas, e => e.resourceQuotas);
     group(limitRanges, e => e.limitRanges);
     group(podDisruptionBudgets, e => e.podDisruptionBudgets);
-    group(policyReports, e => e.policyReports);
+    group(policyReports ?? [], e => e.policyReports);
     return [...environments.values()].sort((a, b) =>
       a.namespace.metadata!.name!.localeCompare(b.namespace.metadata!.name!),
     );
@@ -241,10 +263,30 @@ export class ClusterObjectsReader {
     });
   }
 
+  /**
+   * Whether each engine is there, and Gatekeeper's violations of the namespace; undefined: not
+   * read (no custom objects API).
+   */
+  #engines(
+    namespace: string,
+    policyReports: KubeObject[] | null | undefined,
+    violations: GatekeeperViolation[] | null | undefined,
+  ): Pick<EnvironmentObjects, 'policyReportsServed' | 'gatekeeper'> {
+    if (!this.#options.custom) return {};
+    return {
+      policyReportsServed: policyReports !== null,
+      gatekeeper: {
+        running: violations !== null,
+        violations: (violations ?? []).filter(v => violationIn(v, namespace)),
+      },
+    };
+  }
+
   /** Kyverno's PolicyReports across namespaces; custom objects come as JSON already. */
-  async #listPolicyReports(limit: number): Promise<KubeObject[]> {
-    const { custom } = this.#options;
-    if (!custom) return [];
+  async #listPolicyReports(
+    custom: CustomObjectsApi,
+    limit: number,
+  ): Promise<KubeObject[]> {
     const items = await listAll<KubeObject>(token =>
       custom.listClusterCustomObject({
         ...POLICY_REPORTS,
@@ -260,16 +302,16 @@ export class ClusterObjectsReader {
   }
 
   /**
-   * A kind the cluster may not have: an answer with one of its codes means none, and the kind
-   * is not asked again for `absentRetryMs`. Other failures throw.
+   * A kind the cluster may not have: an answer with one of its codes means none (null), and the
+   * kind is not asked again for `absentRetryMs`. Other failures throw.
    */
-  async #optional(
+  async #optional<T>(
     kind: OptionalKind,
     now: number,
-    list: () => Promise<KubeObject[]>,
-  ): Promise<KubeObject[]> {
+    list: () => Promise<T[]>,
+  ): Promise<T[] | null> {
     const { logger } = this.#options;
-    if (kind.absentUntil !== undefined && now < kind.absentUntil) return [];
+    if (kind.absentUntil !== undefined && now < kind.absentUntil) return null;
     try {
       const items = await list();
       if (kind.absentUntil !== undefined) {
@@ -291,7 +333,7 @@ export class ClusterObjectsReader {
             }); environments have none`,
           );
         }
-        return [];
+        return null;
       }
       throw error;
     }

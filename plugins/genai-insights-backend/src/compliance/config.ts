@@ -4,7 +4,7 @@ import type { LevelDefinition } from './score';
 
 const KEY = 'genaiInsights.compliance';
 
-/** `genaiInsights.compliance`: the levels, the registries allowed, and the cache. */
+/** `genaiInsights.compliance`: the levels, the registries allowed, the cache and the history kept. */
 export interface ComplianceConfig {
   /** From the lowest; each needs its checks and those of the levels below. */
   levels: LevelDefinition[];
@@ -16,6 +16,8 @@ export interface ComplianceConfig {
   cacheSeconds: number;
   /** The GPU pools and the workload type each is for (the node label value is the name). */
   pools: Array<{ name: string; workloadType: string }>;
+  /** Days of compliance history kept before today (the daily snapshots). */
+  historyDays: number;
 }
 
 /** The levels when config names none. */
@@ -104,7 +106,36 @@ export function readComplianceConfig(
     allowedRegistries,
     cacheSeconds,
     pools,
+    historyDays: readHistoryDays(section),
   };
+}
+
+/**
+ * `historyDays`: a whole number of days from 1 to 3650 (ten years), default a year. A value that
+ * is not one (a fraction, a word) is refused rather than rounded: a typo should not quietly keep
+ * a different history.
+ */
+function readHistoryDays(section: Config | undefined): number {
+  const key = `${KEY}.historyDays`;
+  const raw = section?.getOptional('historyDays');
+  if (raw === undefined) return 365;
+  // Values substituted from the environment arrive as strings.
+  const days =
+    typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
+  if (
+    typeof days !== 'number' ||
+    !Number.isInteger(days) ||
+    days < 1 ||
+    days > 3650
+  ) {
+    throw new ConfigProblem(
+      key,
+      `must be a whole number of days from 1 to 3650, got ${JSON.stringify(
+        raw,
+      )}`,
+    );
+  }
+  return days;
 }
 
 /**

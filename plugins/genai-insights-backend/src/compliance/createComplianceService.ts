@@ -5,9 +5,11 @@ import { ClusterObjectsReader } from './ClusterObjectsReader';
 import {
   ComplianceService,
   type EnvironmentObjectsReader,
+  type WaiverSource,
 } from './ComplianceService';
 import { assertLevels } from './config';
 import { levelProblems } from './score';
+import { type IdleGpuSource, withIdleGpus } from './withIdleGpus';
 
 export interface ComplianceServiceFactoryOptions {
   config: Pick<InsightsConfig, 'cluster' | 'gpu' | 'compliance'>;
@@ -16,6 +18,10 @@ export interface ComplianceServiceFactoryOptions {
   logger: LoggerService;
   /** For tests: a reader instead of the configured cluster's. */
   reader?: EnvironmentObjectsReader;
+  /** The waivers in force, read at every answer; absent: nothing is waived. */
+  waivers?: WaiverSource;
+  /** The idle scan's open episodes, while it runs; absent: `gpu-not-idle` does not apply. */
+  idleGpus?: IdleGpuSource;
   clock?: () => Date;
 }
 
@@ -42,11 +48,12 @@ export function createComplianceService(
             : level.checks.filter(id => ids.includes(id)),
       }));
   assertLevels(levelProblems(levels, ids));
-  const reader =
+  const cluster =
     options.reader ??
     (config.cluster
       ? ClusterObjectsReader.fromCluster(config.cluster, { logger })
       : undefined);
+  const reader = cluster && withIdleGpus(cluster, options.idleGpus);
   return new ComplianceService({
     reader,
     checks,
@@ -61,6 +68,7 @@ export function createComplianceService(
       })),
     },
     cacheSeconds: compliance.cacheSeconds,
+    waivers: options.waivers,
     logger,
     clock: options.clock,
   });
