@@ -34,8 +34,12 @@ for port in "${ports[@]}"; do
   fi
 done
 
+# The platform's Gatekeeper template and constraint, then a demo environment with policy
+# evidence (a Gatekeeper violation, a failing Kyverno report) for the compliance scorecards.
 node packages/kube-sim/bin/kube-sim --port 7070 --token kube-sim-dev-token \
-  --fleet packages/kube-sim/fleets/default.yaml --state .data/kube-sim.json &
+  --fleet packages/kube-sim/fleets/default.yaml --state .data/kube-sim.json \
+  --manifest deploy/platform/required-labels.yaml \
+  --manifest packages/kube-sim/manifests/dev-policy-evidence.yaml &
 pids+=($!)
 node packages/llm-sim/bin/llm-sim --config packages/llm-sim/config/dev.yaml &
 pids+=($!)

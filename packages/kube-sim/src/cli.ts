@@ -19,6 +19,8 @@ Options:
                          the package's own fleets also by name, e.g. --fleet large)
   --token <t>            bearer token clients must send (default ${DEFAULT_TOKEN})
   --state <file>         keep objects in this JSON file across restarts
+  --manifest <file>      create the objects of this YAML file at start when absent
+                         (repeatable; applied in order)
   --kubeconfig-out <f>   write the kubeconfig to this file instead of printing it
   --tick-ms <n>          controller loop interval in ms (default 200)
   --time-scale <x>       simulated seconds per real second (default 1)
@@ -35,6 +37,7 @@ export interface CliArgs {
   fleet?: string;
   token: string;
   state?: string;
+  manifests: string[];
   kubeconfigOut?: string;
   tickMs?: number;
   timeScale?: number;
@@ -51,6 +54,7 @@ export function parseArgs(argv: string[]): CliArgs {
     token: DEFAULT_TOKEN,
     selfSigned: false,
     help: false,
+    manifests: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
@@ -79,6 +83,9 @@ export function parseArgs(argv: string[]): CliArgs {
         break;
       case '--state':
         args.state = value();
+        break;
+      case '--manifest':
+        args.manifests.push(value());
         break;
       case '--kubeconfig-out':
         args.kubeconfigOut = value();
@@ -143,13 +150,14 @@ export async function main(argv: string[]): Promise<void> {
       fleet: args.fleet,
       token: args.token,
       stateFile: args.state,
+      manifests: args.manifests,
       tickMs: args.tickMs,
       timeScale: args.timeScale,
       tls: tlsOption(args),
     });
   } catch (e) {
     if (!(e instanceof FleetError)) throw e;
-    // A bad fleet file: the message names the file and the field.
+    // A bad fleet file or manifest: the message names the file and the field or document.
     process.stderr.write(`kube-sim: ${e.message}\n`);
     process.exitCode = 2;
     return;

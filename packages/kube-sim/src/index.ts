@@ -22,6 +22,7 @@ export {
   PARTITION_LABEL,
   PARTITIONS_PER_GPU,
 } from './fleet';
+export { ManifestError } from './manifests';
 export { GPU_ACTIVITY_ANNOTATION, gpuActivityOf } from './metrics';
 export type { GpuActivity } from './metrics';
 export type { KubeConfigObject } from './kubeconfig';

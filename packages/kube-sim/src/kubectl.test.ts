@@ -9,6 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Harness, startHarness, waitFor } from './testing/harness';
+import {
+  policyReport,
+  REQUIRED_LABELS_CONSTRAINT,
+  REQUIRED_LABELS_TEMPLATE,
+} from './testing/policyEngines';
 
 const run = promisify(execFile);
 
@@ -219,6 +224,43 @@ describe('kubectl', () => {
     await waitFor(
       async () => !(await kubectl('get', 'namespaces')).includes('kubectl-x'),
       'the namespace to go',
+    );
+  });
+
+  it('applies a Gatekeeper template, then its constraint, and lists constraints and reports', async () => {
+    const write = (file: string, obj: object) =>
+      fs.writeFileSync(path.join(dir, file), JSON.stringify(obj));
+    write('template.json', REQUIRED_LABELS_TEMPLATE);
+    write('constraint.json', REQUIRED_LABELS_CONSTRAINT);
+    // As on a real cluster, the constraint's kind exists once the template does.
+    expect(await kubectl('apply', '-f', 'template.json')).toBe(
+      'constrainttemplate.templates.gatekeeper.sh/k8srequiredlabels created\n',
+    );
+    expect(await kubectl('apply', '-f', 'constraint.json')).toBe(
+      'k8srequiredlabels.constraints.gatekeeper.sh/genai-required-labels created\n',
+    );
+    // Gatekeeper's CRDs are in the `constraints` category.
+    expect(await kubectl('get', 'constraints', '-o', 'name')).toBe(
+      'k8srequiredlabels.constraints.gatekeeper.sh/genai-required-labels\n',
+    );
+    await kubectl('create', 'namespace', 'polr-ns');
+    write('report.json', policyReport('polr-ns', 'llama-0'));
+    await kubectl('create', '-f', 'report.json');
+    expect(await kubectl('get', 'polr', '-A', '-o', 'name')).toBe(
+      'policyreport.wgpolicyk8s.io/pod-llama-0\n',
+    );
+    expect(await kubectl('get', 'polr', '-n', 'polr-ns')).toMatch(
+      /^NAME\s+PASS\s+FAIL\s+WARN\s+ERROR\s+SKIP\s+AGE\npod-llama-0\s+1\s+1\s+0\s+0\s+0\s+/,
+    );
+    expect(await kubectl('get', 'k8srequiredlabels')).toMatch(
+      /^NAME\s+ENFORCEMENT-ACTION\s+TOTAL-VIOLATIONS\ngenai-required-labels\s+deny\s+/,
+    );
+    expect(await kubectl('delete', '-f', 'template.json')).toBe(
+      'constrainttemplate.templates.gatekeeper.sh "k8srequiredlabels" deleted\n',
+    );
+    await waitFor(
+      () => !h.sim.store.count('constraints.gatekeeper.sh/k8srequiredlabels'),
+      'the constraint to go with its template',
     );
   });
 });

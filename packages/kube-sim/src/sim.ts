@@ -12,6 +12,8 @@ import {
   ReplicaSetController,
 } from './controllers/deployment';
 import { GarbageCollector } from './controllers/gc';
+import { GatekeeperController } from './controllers/gatekeeper';
+import { GatekeeperAudit } from './controllers/gatekeeperAudit';
 import { JobController } from './controllers/job';
 import { Kubelet } from './controllers/kubelet';
 import { NamespaceController } from './controllers/namespace';
@@ -32,6 +34,7 @@ import { loadState, StateSaver } from './store/persistence';
 import { StoredObject } from './types';
 import { selfSignedCert, TlsPair } from './tls';
 import { microTimestamp } from './util';
+import { loadManifests } from './manifests';
 import { createWorkloads } from './workloads';
 import { WatchHub } from './watch';
 
@@ -63,6 +66,11 @@ export interface KubeSimOptions {
   bookmarkIntervalMs?: number;
   /** Name of the cluster, context and user in the kubeconfig. Default `kube-sim`. */
   clusterName?: string;
+  /**
+   * YAML manifests whose objects are created at start when absent (in order: a Gatekeeper
+   * template before its constraints). A bad one rejects with a `ManifestError`.
+   */
+  manifests?: string[];
 }
 
 /** @public */
@@ -180,6 +188,8 @@ export async function startKubeSim(
     );
   }
 
+  loadManifests(cluster, options.manifests ?? []);
+
   const controllers = [
     new NamespaceController(cluster),
     new GarbageCollector(cluster),
@@ -190,6 +200,8 @@ export async function startKubeSim(
     new Kubelet(cluster),
     new QuotaController(cluster),
     new PolicyController(cluster),
+    new GatekeeperController(cluster),
+    new GatekeeperAudit(cluster),
   ];
   const tick = () => {
     for (const c of controllers) {

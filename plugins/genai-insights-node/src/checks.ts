@@ -22,6 +22,10 @@ export interface KubeObject {
   };
   spec?: any;
   status?: any;
+  /** PolicyReports (wgpolicyk8s.io) keep what they report at the top level, not in a spec. */
+  scope?: any;
+  results?: any;
+  summary?: any;
 }
 
 /**
@@ -42,6 +46,68 @@ export interface EnvironmentObjects {
   podDisruptionBudgets: KubeObject[];
   /** Kyverno PolicyReports (`wgpolicyk8s.io/v1alpha2`) of the namespace. */
   policyReports: KubeObject[];
+  /**
+   * Whether the cluster serves `wgpolicyk8s.io` PolicyReports (Kyverno runs) and the backend may
+   * read them; undefined: not read. False: `policyReports` is empty because nobody reports.
+   */
+  policyReportsServed?: boolean;
+  /** Gatekeeper's evidence for the namespace; undefined: not read. */
+  gatekeeper?: GatekeeperEvidence;
+  /**
+   * The namespace's GPUs the GPU utilization scan reports idle beyond its rule's window now;
+   * undefined: the GPU utilization capability does not run, so nobody knows.
+   */
+  idleGpus?: IdleGpu[];
+}
+
+/**
+ * What Gatekeeper's last audit says about one environment.
+ * @public
+ */
+export interface GatekeeperEvidence {
+  /**
+   * Whether Gatekeeper runs: the cluster serves its constraints (or its templates, before any
+   * template adds a constraint kind). False too when the backend may not read them.
+   */
+  running: boolean;
+  /**
+   * The violations of the namespace's objects (and of the Namespace itself) in the constraints'
+   * statuses. Gatekeeper keeps at most 20 per constraint (`totalViolations` counts them all).
+   */
+  violations: GatekeeperViolation[];
+}
+
+/**
+ * One entry of a constraint's `status.violations`, with the constraint it belongs to.
+ * @public
+ */
+export interface GatekeeperViolation {
+  /** The constraint's kind (`K8sRequiredLabels`) and name (`genai-required-labels`). */
+  constraintKind: string;
+  constraintName: string;
+  /** `deny`, `dryrun`, `warn`, or a custom action. */
+  enforcementAction: string;
+  /** The violating object. */
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** Gatekeeper's (the template's) message. */
+  message: string;
+  /** The constraint's `status.auditTimestamp`: when the audit found it. */
+  auditTimestamp?: string;
+}
+
+/**
+ * A GPU held by a pod and idle beyond the GPU utilization rule's window.
+ * @public
+ */
+export interface IdleGpu {
+  pod: string;
+  /** The GPU's index on its node (the metrics' `gpu_id`). */
+  gpuId: number;
+  node: string;
+  /** ISO time since when it has been idle. */
+  since: string;
 }
 
 /**

@@ -107,6 +107,9 @@ const NO_SPEC = new Set([
   'ServiceAccount',
   'RoleBinding',
   'Event',
+  // The wg-policy reports keep results at the top level.
+  'PolicyReport',
+  'ClusterPolicyReport',
 ]);
 
 export function applyDefaults(def: ResourceDef, obj: KubeObject): void {

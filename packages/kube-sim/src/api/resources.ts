@@ -334,6 +334,37 @@ export const RESOURCES: ResourceDef[] = [
     categories: ['all'],
     status: true,
   },
+  // Kyverno's reports (the wg-policy API; Kyverno serves them when installed). Reports carry
+  // `results` and `summary` at the top level, so neither has a spec nor a status subresource.
+  {
+    group: 'wgpolicyk8s.io',
+    version: 'v1alpha2',
+    plural: 'policyreports',
+    singular: 'policyreport',
+    kind: 'PolicyReport',
+    namespaced: true,
+    shortNames: ['polr'],
+  },
+  {
+    group: 'wgpolicyk8s.io',
+    version: 'v1alpha2',
+    plural: 'clusterpolicyreports',
+    singular: 'clusterpolicyreport',
+    kind: 'ClusterPolicyReport',
+    namespaced: false,
+    shortNames: ['cpolr'],
+  },
+  // Gatekeeper's templates; each one adds a constraint kind (see constraints.ts).
+  {
+    group: 'templates.gatekeeper.sh',
+    version: 'v1',
+    plural: 'constrainttemplates',
+    singular: 'constrainttemplate',
+    kind: 'ConstraintTemplate',
+    namespaced: false,
+    status: true,
+    generation: true,
+  },
 ];
 
 const byPath = new Map<string, ResourceDef>();
@@ -375,12 +406,19 @@ export const R = {
   pdbs: resourceByKey('policy/poddisruptionbudgets'),
   routes: resourceByKey('route.openshift.io/routes'),
   leases: resourceByKey('coordination.k8s.io/leases'),
+  policyreports: resourceByKey('wgpolicyk8s.io/policyreports'),
+  clusterpolicyreports: resourceByKey('wgpolicyk8s.io/clusterpolicyreports'),
+  constrainttemplates: resourceByKey(
+    'templates.gatekeeper.sh/constrainttemplates',
+  ),
 };
 
 /** The API groups in discovery order, with their versions. */
-export function apiGroups(): Array<{ name: string; versions: string[] }> {
+export function apiGroups(
+  defs: ResourceDef[] = RESOURCES,
+): Array<{ name: string; versions: string[] }> {
   const groups = new Map<string, Set<string>>();
-  for (const def of RESOURCES) {
+  for (const def of defs) {
     if (!def.group) continue;
     if (!groups.has(def.group)) groups.set(def.group, new Set());
     groups.get(def.group)!.add(def.version);

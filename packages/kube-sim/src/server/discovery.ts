@@ -65,8 +65,13 @@ function resourceEntries(def: ResourceDef) {
   return [main, ...subs];
 }
 
-export function resourceList(groupName: string, version: string) {
-  const defs = RESOURCES.filter(
+/** `defs`: what the cluster serves now (the static table plus Gatekeeper's constraint kinds). */
+export function resourceList(
+  groupName: string,
+  version: string,
+  served: ResourceDef[] = RESOURCES,
+) {
+  const defs = served.filter(
     d => d.group === groupName && d.version === version,
   );
   if (defs.length === 0) return undefined;
@@ -91,16 +96,16 @@ function groupDoc(name: string, versions: string[]) {
   return { name, versions: gv, preferredVersion: gv[0] };
 }
 
-export function groupList() {
+export function groupList(served: ResourceDef[] = RESOURCES) {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: apiGroups().map(g => groupDoc(g.name, g.versions)),
+    groups: apiGroups(served).map(g => groupDoc(g.name, g.versions)),
   };
 }
 
-export function group(name: string) {
-  const g = apiGroups().find(x => x.name === name);
+export function group(name: string, served: ResourceDef[] = RESOURCES) {
+  const g = apiGroups(served).find(x => x.name === name);
   return g
     ? { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(g.name, g.versions) }
     : undefined;

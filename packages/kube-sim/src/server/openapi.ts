@@ -8,22 +8,23 @@
  * kubectl's built-in types. No schemas are served.
  */
 import http from 'node:http';
-import { RESOURCES } from '../api/resources';
+import { ResourceDef, RESOURCES } from '../api/resources';
 import { SERVER_VERSION } from './discovery';
 
-function groupVersions(): string[] {
+function groupVersions(defs: ResourceDef[]): string[] {
   return [
     ...new Set(
-      RESOURCES.map(d =>
+      defs.map(d =>
         d.group ? `apis/${d.group}/${d.version}` : `api/${d.version}`,
       ),
     ),
   ];
 }
 
-export function openApiV3Index() {
+/** `served`: the static table plus the constraint kinds Gatekeeper's templates add. */
+export function openApiV3Index(served: ResourceDef[] = RESOURCES) {
   const paths: Record<string, { serverRelativeURL: string }> = {};
-  for (const gv of groupVersions()) {
+  for (const gv of groupVersions(served)) {
     paths[gv] = {
       serverRelativeURL: `/openapi/v3/${gv}?hash=kube-sim-${SERVER_VERSION.gitVersion}`,
     };
@@ -43,10 +44,10 @@ const QUERY_PARAMS = [
   schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true },
 }));
 
-export function openApiV3Doc(gv: string) {
-  if (!groupVersions().includes(gv)) return undefined;
+export function openApiV3Doc(gv: string, served: ResourceDef[] = RESOURCES) {
+  if (!groupVersions(served).includes(gv)) return undefined;
   const paths: Record<string, unknown> = {};
-  for (const def of RESOURCES) {
+  for (const def of served) {
     const dgv = def.group
       ? `apis/${def.group}/${def.version}`
       : `api/${def.version}`;

@@ -19,6 +19,7 @@ import {
   ResourceDef,
   supportedFields,
 } from '../api/resources';
+import { findConstraint, servedResources } from '../api/constraints';
 import { Cluster } from '../cluster';
 import { toEventsV1 } from '../controllers/events';
 import { evict } from '../api/eviction';
@@ -86,7 +87,13 @@ const PUBLIC_PATHS = new Set([
   '/metrics',
 ]);
 
-function parseTarget(segments: string[]): Target | undefined {
+type Lookup = (
+  group: string,
+  version: string,
+  plural: string,
+) => ResourceDef | undefined;
+
+function parseTarget(segments: string[], find: Lookup): Target | undefined {
   let apiGroup = '';
   let version: string;
   let rest: string[];
@@ -107,7 +114,7 @@ function parseTarget(segments: string[]): Target | undefined {
   }
   if (rest.length === 0) return undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3) {
-    const def = findResource(apiGroup, version, rest[2]);
+    const def = find(apiGroup, version, rest[2]);
     if (def?.namespaced) {
       if (rest.length > 5) return undefined;
       return {
@@ -119,7 +126,7 @@ function parseTarget(segments: string[]): Target | undefined {
       };
     }
   }
-  const def = findResource(apiGroup, version, rest[0]);
+  const def = find(apiGroup, version, rest[0]);
   if (!def || rest.length > 3) return undefined;
   return { def, name: rest[1], subresource: rest[2], watch };
 }
@@ -637,15 +644,18 @@ export function createRouter(opts: RouterOptions) {
     if (path === '/version') return sendJson(res, 200, SERVER_VERSION);
     if (path === '/api')
       return sendJson(res, 200, apiVersions(opts.serverAddress()));
-    if (path === '/apis') return sendJson(res, 200, groupList());
+    // Gatekeeper's constraint kinds come and go with their templates.
+    const served = servedResources(store);
+    if (path === '/apis') return sendJson(res, 200, groupList(served));
     if (path === '/openapi/v2') return sendOpenApiV2(req, res);
-    if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index());
+    if (path === '/openapi/v3')
+      return sendJson(res, 200, openApiV3Index(served));
     if (
       segments[0] === 'openapi' &&
       segments[1] === 'v3' &&
       segments.length > 2
     ) {
-      const doc = openApiV3Doc(segments.slice(2).join('/'));
+      const doc = openApiV3Doc(segments.slice(2).join('/'), served);
       if (!doc) throw pathNotFound();
       return sendJson(res, 200, doc);
     }
@@ -655,16 +665,20 @@ export function createRouter(opts: RouterOptions) {
       return sendJson(res, 200, doc);
     }
     if (segments[0] === 'apis' && segments.length === 2) {
-      const doc = group(segments[1]);
+      const doc = group(segments[1], served);
       if (!doc) throw pathNotFound();
       return sendJson(res, 200, doc);
     }
     if (segments[0] === 'apis' && segments.length === 3) {
-      const doc = resourceList(segments[1], segments[2]);
+      const doc = resourceList(segments[1], segments[2], served);
       if (!doc) throw pathNotFound();
       return sendJson(res, 200, doc);
     }
-    const target = parseTarget(segments);
+    const target = parseTarget(
+      segments,
+      (g, v, plural) =>
+        findResource(g, v, plural) ?? findConstraint(store, g, v, plural),
+    );
     if (!target) throw pathNotFound();
     return resource(req, res, target, query);
   }

@@ -90,7 +90,52 @@ function printer(def: ResourceDef): {
 } {
   const name = col('Name');
   const ageCol = col('Age');
+  // The policy engines' CRDs, with their additionalPrinterColumns.
+  if (def.group === 'constraints.gatekeeper.sh') {
+    return {
+      columns: [
+        name,
+        col('Enforcement-Action'),
+        col('Total-Violations', 'integer'),
+      ],
+      cells: c => [
+        c.metadata.name,
+        c.spec?.enforcementAction ?? '',
+        c.status?.totalViolations ?? null,
+      ],
+    };
+  }
   switch (def.kind) {
+    case 'PolicyReport':
+    case 'ClusterPolicyReport':
+      return {
+        columns: [
+          name,
+          col('Kind', 'string', 1),
+          col('Name', 'string', 1),
+          ...['Pass', 'Fail', 'Warn', 'Error', 'Skip'].map(c =>
+            col(c, 'integer'),
+          ),
+          ageCol,
+        ],
+        cells: (r, now) => [
+          r.metadata.name,
+          r.scope?.kind ?? '',
+          r.scope?.name ?? '',
+          ...['pass', 'fail', 'warn', 'error', 'skip'].map(
+            k => r.summary?.[k] ?? null,
+          ),
+          age(r.metadata.creationTimestamp, now),
+        ],
+      };
+    case 'ConstraintTemplate':
+      return {
+        columns: [name, ageCol],
+        cells: (t, now) => [
+          t.metadata.name,
+          age(t.metadata.creationTimestamp, now),
+        ],
+      };
     case 'Pod':
       return {
         columns: [

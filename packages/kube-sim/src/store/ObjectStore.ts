@@ -121,6 +121,11 @@ export class ObjectStore {
     return n;
   }
 
+  /** The storage keys holding objects (or that did), e.g. `batch/jobs`. */
+  keys(): string[] {
+    return [...this.data.keys()];
+  }
+
   namespaces(key: string): string[] {
     return [...(this.data.get(key)?.keys() ?? [])];
   }

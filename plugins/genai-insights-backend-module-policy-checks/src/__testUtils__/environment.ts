@@ -360,7 +360,34 @@ export function compliantEnvironment(): EnvironmentObjects {
         },
       },
     ],
-    policyReports: [],
+    // Kyverno reports one resource per report; everything passes.
+    policyReports: [
+      {
+        apiVersion: 'wgpolicyk8s.io/v1alpha2',
+        kind: 'PolicyReport',
+        metadata: { name: 'pod-bp-j-7f3a-x2k9d', namespace: NAMESPACE },
+        scope: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          name: 'bp-j-7f3a-x2k9d',
+          namespace: NAMESPACE,
+        },
+        results: [
+          {
+            source: 'kyverno',
+            policy: 'disallow-latest-tag',
+            rule: 'validate-image-tag',
+            result: 'pass',
+            severity: 'medium',
+            message: 'validation rule validate-image-tag passed.',
+          },
+        ],
+        summary: { pass: 1, fail: 0, warn: 0, error: 0, skip: 0 },
+      },
+    ],
+    policyReportsServed: true,
+    gatekeeper: { running: true, violations: [] },
+    idleGpus: [],
   };
 }
 
@@ -467,7 +494,20 @@ export function oddEnvironments(): EnvironmentObjects[] {
       resourceQuotas: odd,
       limitRanges: odd,
       podDisruptionBudgets: odd,
-      policyReports: odd,
-    },
+      policyReports: [
+        ...odd,
+        { results: [null, { result: 'fail', resources: [null, {}] }] },
+        { results: [{ result: 'error', policy: 3 }], scope: 'odd' },
+      ],
+      policyReportsServed: true,
+      gatekeeper: { running: true, violations: odd },
+      idleGpus: [...odd, { pod: 3, gpuId: {}, since: 'yesterday' }],
+    } as unknown as EnvironmentObjects,
+    {
+      ...({} as EnvironmentObjects),
+      policyReportsServed: 'yes',
+      gatekeeper: { running: true, violations: 'none' },
+      idleGpus: 'none',
+    } as unknown as EnvironmentObjects,
   ];
 }

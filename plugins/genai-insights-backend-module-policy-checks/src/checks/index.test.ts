@@ -8,7 +8,7 @@ import {
 import { builtInChecks, createBuiltInChecks } from './index';
 
 describe('builtInChecks', () => {
-  it('has the fourteen checks, with unique lower-case-dashed ids', () => {
+  it('has the seventeen checks, with unique lower-case-dashed ids', () => {
     const ids = builtInChecks.map(c => c.id);
     expect(ids).toEqual([
       'required-labels',
@@ -25,6 +25,9 @@ describe('builtInChecks', () => {
       'deployment-probes',
       'pdb-for-replicas',
       'lease-not-expired',
+      'gatekeeper-audit',
+      'kyverno-policy-reports',
+      'gpu-not-idle',
     ]);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);

@@ -1,8 +1,11 @@
 import type { ComplianceCheck } from '@genai-portal/plugin-genai-insights-node';
 import { costAnnotationsCheck } from './costAnnotations';
 import { deploymentProbesCheck } from './deploymentProbes';
+import { gatekeeperAuditCheck } from './gatekeeperAudit';
+import { gpuNotIdleCheck } from './gpuNotIdle';
 import { gpuPoolPlacementCheck } from './gpuPoolPlacement';
 import { imageRegistryAndTagCheck } from './imageRegistryAndTag';
+import { kyvernoPolicyReportsCheck } from './kyvernoPolicyReports';
 import { leaseNotExpiredCheck } from './leaseNotExpired';
 import { limitRangeCheck } from './limitRange';
 import { networkDefaultDenyCheck } from './networkDefaultDeny';
@@ -48,6 +51,9 @@ export function createBuiltInChecks(
     deploymentProbesCheck,
     pdbForReplicasCheck,
     leaseNotExpiredCheck,
+    gatekeeperAuditCheck,
+    kyvernoPolicyReportsCheck,
+    gpuNotIdleCheck,
   ];
 }
 

@@ -1,6 +1,7 @@
 import type { ComplianceCheck } from '@genai-portal/plugin-genai-insights-node';
 import {
   EXPIRES_AT_ANNOTATION,
+  labelsOf,
   annotationsOf,
   failure,
   found,
@@ -11,7 +12,13 @@ import {
 /** An ISO time with a date and a time of day (`2026-12-01T10:00:00Z`). */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
-/** The environment's lease (`genai-playground.io/expires-at`) still running. */
+/** The label the portal puts on the namespaces it leases as environments. */
+const ENVIRONMENT_LABEL = 'genai-playground.io/environment';
+
+/**
+ * The environment's lease (`genai-playground.io/expires-at`) still running. Only environments
+ * have leases: a namespace the portal did not create as one (the portal's own) is left out.
+ */
 export const leaseNotExpiredCheck: ComplianceCheck = {
   id: 'lease-not-expired',
   title: 'Lease not expired',
@@ -20,6 +27,10 @@ export const leaseNotExpiredCheck: ComplianceCheck = {
   looksAt: `the namespace's ${EXPIRES_AT_ANNOTATION} annotation: an ISO time after the evaluation`,
   remediation:
     'Extend the environment from the portal if it is still needed, or delete it; an expired environment still holds its quota and costs.',
+  appliesTo(objects) {
+    const { namespace } = objectsOf(objects);
+    return Boolean(labelsOf(namespace)[ENVIRONMENT_LABEL]);
+  },
   evaluate(objects, context) {
     const { namespace } = objectsOf(objects);
     const value = annotationsOf(namespace)[EXPIRES_AT_ANNOTATION];

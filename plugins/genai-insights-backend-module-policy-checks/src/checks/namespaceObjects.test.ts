@@ -1,4 +1,9 @@
-import { evaluate, failedPaths } from '../__testUtils__/environment';
+import {
+  compliantEnvironment,
+  checkContext,
+  evaluate,
+  failedPaths,
+} from '../__testUtils__/environment';
 import { costAnnotationsCheck } from './costAnnotations';
 import { leaseNotExpiredCheck } from './leaseNotExpired';
 import { limitRangeCheck } from './limitRange';
@@ -151,6 +156,13 @@ describe('lease-not-expired', () => {
         "is '2026-12-05T11:30:00Z', less than an hour before the evaluation",
       ),
     );
+  });
+
+  it('applies to environments only: the portal leases those, not its own namespace', () => {
+    const env = compliantEnvironment();
+    expect(check.appliesTo!(env, checkContext())).toBe(true);
+    delete env.namespace.metadata!.labels!['genai-playground.io/environment'];
+    expect(check.appliesTo!(env, checkContext())).toBe(false);
   });
 
   it('fails a missing or unreadable lease', async () => {

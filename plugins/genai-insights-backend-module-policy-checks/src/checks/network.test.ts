@@ -1,7 +1,10 @@
 import { evaluate, failedPaths } from '../__testUtils__/environment';
 import { networkDefaultDenyCheck } from './networkDefaultDeny';
 import { networkEgressLimitedCheck } from './networkEgressLimited';
-import { networkIngressAllowedOnlyCheck } from './networkIngressAllowedOnly';
+import {
+  createNetworkIngressAllowedOnlyCheck,
+  networkIngressAllowedOnlyCheck,
+} from './networkIngressAllowedOnly';
 
 const byName = (env: any, name: string) =>
   env.networkPolicies.find((p: any) => p.metadata.name === name);
@@ -124,6 +127,29 @@ describe('network-ingress-allowed-only', () => {
         ];
       }),
     ).resolves.toEqual([]);
+  });
+
+  it("accepts monitoring's namespaces everywhere, and the environments only into the gateway's", async () => {
+    const admit = (selector: object) => (env: any) => {
+      byName(env, 'allow-from-portal-gateway').spec.ingress[0].from = [
+        { namespaceSelector: { matchLabels: selector } },
+      ];
+    };
+    const monitoring = { 'network.openshift.io/policy-group': 'monitoring' };
+    const environments = {
+      'app.kubernetes.io/managed-by': 'genai-playground-portal',
+    };
+    await expect(failedPaths(check, admit(monitoring))).resolves.toEqual([]);
+    // An environment admitting every other environment is not isolated.
+    await expect(failedPaths(check, admit(environments))).resolves.toEqual([
+      'NetworkPolicy/allow-from-portal-gateway spec.ingress[0].from[0].namespaceSelector',
+    ]);
+    const gateway = createNetworkIngressAllowedOnlyCheck({
+      gatewayNamespaces: ['ml-research-rag-eval'],
+    });
+    await expect(failedPaths(gateway, admit(environments))).resolves.toEqual(
+      [],
+    );
   });
 
   it('ignores egress-only policies', async () => {

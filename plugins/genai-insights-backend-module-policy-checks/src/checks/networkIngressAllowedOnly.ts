@@ -22,6 +22,22 @@ export interface IngressSourcesOptions {
   routerNamespaceSelector?: Record<string, string>;
 }
 
+/**
+ * OpenShift's monitoring namespaces (Prometheus scraping vLLM's and the portal's metrics): a
+ * source every namespace may admit.
+ */
+const MONITORING_NAMESPACE_SELECTOR: Record<string, string> = {
+  'network.openshift.io/policy-group': 'monitoring',
+};
+
+/**
+ * The environments, as the portal labels their namespaces: the gateway's namespace admits them,
+ * since the gateway is the one door environments call the GPUs through.
+ */
+const ENVIRONMENT_NAMESPACE_SELECTOR: Record<string, string> = {
+  'app.kubernetes.io/managed-by': 'genai-playground-portal',
+};
+
 export const DEFAULT_GATEWAY_NAMESPACES = ['genai-portal'];
 export const DEFAULT_ROUTER_NAMESPACE_SELECTOR: Record<string, string> = {
   'network.openshift.io/policy-group': 'ingress',
@@ -44,7 +60,8 @@ function namesSelected(selector: Json): string[] | undefined {
   return names.length > 0 ? names : undefined;
 }
 
-function isRouterSelector(
+/** Whether a selector asks for (at least) these labels. */
+function selectsLabels(
   selector: Json,
   router: Record<string, string>,
 ): boolean {
@@ -78,7 +95,7 @@ export function createNetworkIngressAllowedOnlyCheck(
     severity: 'high',
     category: 'network',
     looksAt:
-      "every ingress rule of the namespace's NetworkPolicies: each source must be a podSelector of the namespace itself, a namespaceSelector on the router's label (network.openshift.io/policy-group: ingress) or one naming the gateway's namespace (kubernetes.io/metadata.name); no ipBlock, no rule without sources",
+      "every ingress rule of the namespace's NetworkPolicies: each source must be a podSelector of the namespace itself, a namespaceSelector on the router's label (network.openshift.io/policy-group: ingress) or on monitoring's (network.openshift.io/policy-group: monitoring), or one naming the gateway's namespace (kubernetes.io/metadata.name); the gateway's own namespace may also admit the environments (app.kubernetes.io/managed-by: genai-playground-portal); no ipBlock, no rule without sources",
     remediation:
       'Replace broad ingress rules (no from, ipBlock, namespaceSelector {} or other labels) with rules from the OpenShift router (namespaceSelector network.openshift.io/policy-group: ingress) or the gateway namespace (namespaceSelector kubernetes.io/metadata.name: <gateway namespace>).',
     evaluate(objects) {
@@ -118,7 +135,14 @@ export function createNetworkIngressAllowedOnlyCheck(
               fail(`${at}.namespaceSelector`, 'is {}: admits every namespace');
               return;
             }
-            if (isRouterSelector(selector, router)) return;
+            if (selectsLabels(selector, router)) return;
+            if (selectsLabels(selector, MONITORING_NAMESPACE_SELECTOR)) return;
+            if (
+              gateways.includes(own) &&
+              selectsLabels(selector, ENVIRONMENT_NAMESPACE_SELECTOR)
+            ) {
+              return;
+            }
             const names = namesSelected(selector);
             if (names && names.every(n => allowedNames.includes(n))) return;
             fail(
