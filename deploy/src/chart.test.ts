@@ -11,6 +11,8 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
+import { LimitRange } from 'kubernetes-models/v1/LimitRange';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
@@ -85,6 +87,7 @@ describe('the portal Helm chart', () => {
       'ConfigMap',
       'Deployment',
       'HorizontalPodAutoscaler',
+      'NetworkPolicy',
       'NetworkPolicy',
       'PodDisruptionBudget',
       'Route',
@@ -185,6 +188,66 @@ describe('the portal Helm chart', () => {
         rule.ports.map((p: any) => p.port),
       ),
     ).toEqual([[7007], [7007]]);
+  });
+
+  it('lets the portal reach only DNS, the model servers, the querier and a few ports', () => {
+    const egress = named(render(), 'NetworkPolicy', 'portal-egress');
+    expect(egress.spec.policyTypes).toEqual(['Egress']);
+    expect(egress.spec.podSelector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'genai-portal',
+      'app.kubernetes.io/instance': 'portal',
+    });
+    const [dns, models, querier, anywhere] = egress.spec.egress;
+    expect(dns.to[0].namespaceSelector.matchExpressions[0].values).toEqual([
+      'kube-system',
+      'openshift-dns',
+    ]);
+    expect(dns.ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual([
+      '53/UDP',
+      '53/TCP',
+      '5353/UDP',
+      '5353/TCP',
+    ]);
+    // vLLM in the portal's environments, on the deploy config's port
+    expect(models.to).toEqual([
+      {
+        namespaceSelector: {
+          matchLabels: {
+            'app.kubernetes.io/managed-by': 'genai-playground-portal',
+          },
+        },
+        podSelector: {
+          matchLabels: { 'app.kubernetes.io/component': 'model-server' },
+        },
+      },
+    ]);
+    expect(models.ports).toEqual([{ port: 8000, protocol: 'TCP' }]);
+    expect(querier).toEqual({
+      to: [
+        {
+          namespaceSelector: {
+            matchLabels: {
+              'kubernetes.io/metadata.name': 'openshift-monitoring',
+            },
+          },
+        },
+      ],
+      ports: [{ port: 9091, protocol: 'TCP' }],
+    });
+    // every rule names its destinations or its ports: none is open to everything
+    expect(anywhere.to).toBeUndefined();
+    expect(anywhere.ports.map((p: any) => p.port)).toEqual([
+      443, 6443, 5432, 6379,
+    ]);
+
+    // without Prometheus, no way to the querier
+    const off = named(
+      render('genaiInsights.prometheus.enabled=false'),
+      'NetworkPolicy',
+      'portal-egress',
+    );
+    expect(off.spec.egress).toHaveLength(3);
+    expect(JSON.stringify(off.spec.egress)).not.toContain('9091');
   });
 
   it('has every replica scraped for the SLO alerts, through the proxy port with the scrape token', () => {
@@ -397,6 +460,7 @@ describe('the portal Helm chart', () => {
     ['securityLevel=secret', 'securityLevel'],
     ['route.enabled=maybe', 'route.enabled'],
     ['replicaCount=0', 'replicaCount'],
+    ['networkPolicy.egress.modelServerPort=0', 'modelServerPort'],
   ])('refuses bad values (%s) naming the key', (value, key) => {
     expect(() => render(value)).toThrow(new RegExp(key.replace('.', '.*')));
   });
@@ -415,11 +479,29 @@ describe('the platform manifests', () => {
       'ConstraintTemplate',
       'GrafanaDashboard',
       'K8sRequiredLabels',
+      'LimitRange',
       'Namespace',
+      'NetworkPolicy',
+      'NetworkPolicy',
       'PrometheusRule',
+      'ResourceQuota',
     ]);
     const [ns] = byKind(manifests, 'Namespace');
     expect(() => new Namespace(ns as any).validate()).not.toThrow();
+    // the namespace's guardrails, as the Kubernetes API takes them
+    for (const m of manifests.filter(x =>
+      ['NetworkPolicy', 'ResourceQuota', 'LimitRange'].includes(x.kind),
+    )) {
+      const Model = { NetworkPolicy, ResourceQuota, LimitRange }[
+        m.kind as 'NetworkPolicy'
+      ];
+      expect(() => new Model(m as any).validate()).not.toThrow();
+      expect(m.metadata.namespace).toBe('genai-portal');
+    }
+    expect(ns.metadata.annotations).toEqual({
+      'genai-playground.io/cost-center': 'CC-1000',
+      'genai-playground.io/budget': '2000 USD',
+    });
     expect(ns.metadata.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'restricted',
     });

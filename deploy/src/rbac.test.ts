@@ -136,6 +136,11 @@ const PROVISIONER: [string, string[], string][] = [
     "compliance scorecards read the environments' objects (genai-insights ClusterObjectsReader): Kyverno's PolicyReports; without Kyverno or this rule, none",
   ],
   [
+    'constraints.gatekeeper.sh/k8srequiredlabels',
+    ['list'],
+    "compliance scorecards read Gatekeeper's last audit (genai-insights ClusterObjectsReader): the status.violations of the constraints of the kinds the platform ships (deploy/platform); other kinds are skipped; without Gatekeeper or this rule, none",
+  ],
+  [
     'rbac.authorization.k8s.io/clusterroles[edit,portal-environment]',
     ['bind'],
     "binding a role one does not hold needs bind: the team's edit, the portal's -environment; nothing else",
@@ -239,6 +244,9 @@ function callsInCode(): string[] {
       const m = method.match(
         /^(create|read|get|replace|patch|delete|list)(?:Namespaced|Cluster(?=CustomObject))?(\w+?)(?:ForAllNamespaces)?$/,
       );
+      // Discovery (`/apis/<group>/<version>`) is a non-resource URL every authenticated
+      // identity may read (system:discovery): nothing to grant.
+      if (method === 'getAPIResources') continue;
       let kind = m && KINDS[m[2]];
       if (!m || !kind)
         throw new Error(
@@ -247,11 +255,16 @@ function callsInCode(): string[] {
       if (m[2] === 'CustomObject') {
         // A file calling the custom objects API names its one resource as a constant:
         // { group: 'route.openshift.io', version: 'v1', plural: 'routes' }.
-        const resources = [
-          ...text.matchAll(
-            /group: '([\w.-]+)',\s*version: '\w+',\s*plural: '([\w-]+)'/g,
-          ),
-        ].map(([, group, plural]) => `${group}/${plural}`);
+        // Gatekeeper's constraints come in a kind per template, found by discovery: the file
+        // names the group alone and lists the kinds discovery answers; the chart grants the
+        // kinds the platform ships (RBAC has no wildcard here), the rest answer 403 and are skipped.
+        const resources = text.includes("group: 'constraints.gatekeeper.sh'")
+          ? ['constraints.gatekeeper.sh/k8srequiredlabels']
+          : [
+              ...text.matchAll(
+                /group: '([\w.-]+)',\s*version: '\w+',\s*plural: '([\w-]+)'/g,
+              ),
+            ].map(([, group, plural]) => `${group}/${plural}`);
         expect([rel, resources.length]).toEqual([rel, 1]);
         kind = resources[0];
       }
