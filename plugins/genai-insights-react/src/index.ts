@@ -1,6 +1,6 @@
 /**
- * What frontend plugins share with genai-insights: the API ref and its interface, the plugin's
- * route refs, and the GPU activity card for a playground job's page (with the card, refusal,
+ * What frontend plugins share with genai-insights: the API ref and its interface (costs, GPUs and
+ * compliance), the plugin's route refs (cost, GPU and compliance pages), and the GPU activity card for a playground job's page (with the card, refusal,
  * link and format helpers it is built from, which the insights plugin's pages use too).
  *
  * @packageDocumentation
@@ -9,4 +9,4 @@ export * from './api';
 export * from './components';
 export * from './hooks';
 export * from './lib';
-export { costRouteRef, gpuRouteRef } from './routes';
+export { complianceRouteRef, costRouteRef, gpuRouteRef } from './routes';

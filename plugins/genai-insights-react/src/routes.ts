@@ -18,3 +18,12 @@ export const costRouteRef = createRouteRef({
 export const gpuRouteRef = createRouteRef({
   id: 'genai-insights-gpu',
 });
+
+/**
+ * The compliance page, mounted at `/genai-insights/compliance`; `?team=<name or ref>`
+ * (repeatable) picks teams, like the other pages.
+ * @public
+ */
+export const complianceRouteRef = createRouteRef({
+  id: 'genai-insights-compliance',
+});

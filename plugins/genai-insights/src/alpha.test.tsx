@@ -8,12 +8,20 @@ import { screen } from '@testing-library/react';
 import { genaiInsightsApiRef } from '@genai-portal/plugin-genai-insights-react';
 import plugin from './alpha';
 import {
+  entityEnvironmentComplianceCard,
   entityEnvironmentCostCard,
   entityEnvironmentGpuCard,
+  entityPlatformComplianceCard,
+  entityTeamComplianceCard,
   entityTeamCostCard,
   entityTeamGpuCard,
 } from './alpha/extensions';
 import { fakeApi, ML } from './__testUtils__/fixtures';
+import {
+  environmentCompliance,
+  history,
+  scorecards,
+} from './__testUtils__/compliance';
 
 const entity = (
   kind: string,
@@ -31,6 +39,46 @@ describe('genai-insights (new frontend system)', () => {
     expect(plugin.pluginId).toBe('genai-insights');
     expect(plugin.routes.cost).toBeDefined();
     expect(plugin.routes.gpu).toBeDefined();
+    expect(plugin.routes.compliance).toBeDefined();
+  });
+
+  it('serves the compliance page under its nav item, with ?team= picking the team', async () => {
+    const api = fakeApi({
+      getComplianceScorecards: jest.fn().mockResolvedValue(scorecards()),
+      getEnvironmentCompliance: jest
+        .fn()
+        .mockImplementation(async (name: string) =>
+          environmentCompliance(name),
+        ),
+      getComplianceHistory: jest.fn().mockResolvedValue(history),
+      getComplianceWaivers: jest.fn().mockResolvedValue({ items: [] }),
+    });
+    renderTestApp({
+      features: [plugin],
+      apis: [[genaiInsightsApiRef, api]],
+      initialRouteEntries: ['/genai-insights/compliance?team=ml-research'],
+    });
+
+    expect(
+      await screen.findByRole(
+        'table',
+        { name: 'Environments by check' },
+        { timeout: 25_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Compliance' }),
+    ).toBeInTheDocument();
+    expect(
+      screen
+        .getAllByText('Compliance')
+        .some(
+          el =>
+            el.closest('a')?.getAttribute('href') ===
+            '/genai-insights/compliance',
+        ),
+    ).toBe(true);
+    expect(api.getComplianceScorecards).toHaveBeenCalledWith({ teams: [ML] });
   });
 
   it('serves the GPU page under its nav item, with ?team= picking the team', async () => {
@@ -120,6 +168,38 @@ describe('genai-insights (new frontend system)', () => {
       ),
     ).toBe(false);
     expect(environmentCard(entity('Group', 'ml-research'))).toBe(false);
+  });
+
+  it('shows the compliance cards on environments, teams and the platform', () => {
+    const { filterFunction } = EntityCardBlueprint.dataRefs;
+    const teamCard = createExtensionTester(entityTeamComplianceCard).get(
+      filterFunction,
+    )!;
+    expect(teamCard(entity('Group', 'ml-research', { type: 'team' }))).toBe(
+      true,
+    );
+    expect(teamCard(entity('User', 'guest'))).toBe(false);
+    const environmentCard = createExtensionTester(
+      entityEnvironmentComplianceCard,
+    ).get(filterFunction)!;
+    expect(
+      environmentCard(
+        entity('Resource', 'ml-research-llama', {
+          type: 'playground-environment',
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      environmentCard(
+        entity('Resource', 'gpu-pool-mi300x', { type: 'gpu-node-pool' }),
+      ),
+    ).toBe(false);
+    const platformCard = createExtensionTester(
+      entityPlatformComplianceCard,
+    ).get(filterFunction)!;
+    expect(platformCard(entity('System', 'genai-playground'))).toBe(true);
+    expect(platformCard(entity('System', 'billing'))).toBe(false);
+    expect(platformCard(entity('Component', 'genai-playground'))).toBe(false);
   });
 
   it('shows the GPU cards on the same entities as the cost cards', () => {

@@ -1,12 +1,17 @@
 import {
+  complianceRouteRef,
   costRouteRef,
   gpuRouteRef,
 } from '@genai-portal/plugin-genai-insights-react';
 import {
+  EntityGenaiEnvironmentComplianceCard,
   EntityGenaiEnvironmentCostCard,
   EntityGenaiEnvironmentGpuCard,
+  EntityGenaiPlatformComplianceCard,
+  EntityGenaiTeamComplianceCard,
   EntityGenaiTeamCostCard,
   EntityGenaiTeamGpuCard,
+  GenaiInsightsCompliancePage,
   GenaiInsightsCostPage,
   GenaiInsightsGpuPage,
   genaiInsightsPlugin,
@@ -18,6 +23,7 @@ describe('genaiInsightsPlugin (legacy frontend system)', () => {
     expect(genaiInsightsPlugin.routes).toEqual({
       cost: costRouteRef,
       gpu: gpuRouteRef,
+      compliance: complianceRouteRef,
     });
     expect([...genaiInsightsPlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.genai-insights.service',
@@ -32,6 +38,10 @@ describe('genaiInsightsPlugin (legacy frontend system)', () => {
       GenaiInsightsGpuPage,
       EntityGenaiTeamGpuCard,
       EntityGenaiEnvironmentGpuCard,
+      GenaiInsightsCompliancePage,
+      EntityGenaiEnvironmentComplianceCard,
+      EntityGenaiTeamComplianceCard,
+      EntityGenaiPlatformComplianceCard,
     ]) {
       expect(extension).toBeDefined();
     }

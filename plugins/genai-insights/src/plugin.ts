@@ -9,6 +9,7 @@ import {
 import type { JSX } from 'react';
 import {
   genaiInsightsApiRef,
+  complianceRouteRef,
   costRouteRef,
   gpuRouteRef,
 } from '@genai-portal/plugin-genai-insights-react';
@@ -32,6 +33,7 @@ export const genaiInsightsPlugin = createPlugin({
   routes: {
     cost: costRouteRef,
     gpu: gpuRouteRef,
+    compliance: complianceRouteRef,
   },
 });
 
@@ -106,6 +108,59 @@ export const EntityGenaiEnvironmentGpuCard: () => JSX.Element =
         lazy: () =>
           import('./components/EntityEnvironmentGpuCard').then(
             m => m.EntityEnvironmentGpuCard,
+          ),
+      },
+    }),
+  );
+
+/** The compliance page, with a header; mount it at `/genai-insights/compliance`. @public */
+export const GenaiInsightsCompliancePage: () => JSX.Element =
+  genaiInsightsPlugin.provide(
+    createRoutableExtension({
+      name: 'GenaiInsightsCompliancePage',
+      component: () =>
+        import('./components/CompliancePage').then(m => m.CompliancePage),
+      mountPoint: complianceRouteRef,
+    }),
+  );
+
+/** For `playground-environment` Resources: the environment's compliance score and failing checks. @public */
+export const EntityGenaiEnvironmentComplianceCard: () => JSX.Element =
+  genaiInsightsPlugin.provide(
+    createComponentExtension({
+      name: 'EntityGenaiEnvironmentComplianceCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityEnvironmentComplianceCard').then(
+            m => m.EntityEnvironmentComplianceCard,
+          ),
+      },
+    }),
+  );
+
+/** For `Group` entities: the team's compliance score, levels and worst environments. @public */
+export const EntityGenaiTeamComplianceCard: () => JSX.Element =
+  genaiInsightsPlugin.provide(
+    createComponentExtension({
+      name: 'EntityGenaiTeamComplianceCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityTeamComplianceCard').then(
+            m => m.EntityTeamComplianceCard,
+          ),
+      },
+    }),
+  );
+
+/** For the platform's `System`: the platform's compliance score and its trend. @public */
+export const EntityGenaiPlatformComplianceCard: () => JSX.Element =
+  genaiInsightsPlugin.provide(
+    createComponentExtension({
+      name: 'EntityGenaiPlatformComplianceCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityPlatformComplianceCard').then(
+            m => m.EntityPlatformComplianceCard,
           ),
       },
     }),

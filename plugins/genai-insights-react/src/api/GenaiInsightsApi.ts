@@ -2,6 +2,12 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   BudgetPutRequest,
   BudgetStatus,
+  ComplianceHistory,
+  ComplianceScorecards,
+  ComplianceWaiver,
+  ComplianceWaiverCreateRequest,
+  ComplianceWaiverList,
+  ComplianceWaiverState,
   CostBasis,
   CostComparison,
   CostDimension,
@@ -9,6 +15,7 @@ import type {
   CostOverTime,
   CostSavings,
   CostTopEntry,
+  EnvironmentCompliance,
   GpuActivity,
   GpuBreakdown,
   GpuBreakdownBy,
@@ -150,6 +157,34 @@ export interface GpuActivityQuery {
   teams?: string[];
 }
 
+/** Query of {@link GenaiInsightsApi.getComplianceScorecards}. @public */
+export interface ComplianceScorecardsQuery {
+  /** Group refs or names; every team the caller reads when absent (the platform for admins). */
+  teams?: string[];
+}
+
+/**
+ * Query of {@link GenaiInsightsApi.getComplianceHistory}: the teams' daily trend (the platform's
+ * too for those who read every team and name none), or one environment's.
+ * @public
+ */
+export interface ComplianceHistoryQuery {
+  teams?: string[];
+  /** An environment's name (its namespace). */
+  environment?: string;
+  /** `YYYY-MM-DD` (UTC); 90 days before `to` when absent. */
+  from?: string;
+  /** `YYYY-MM-DD` (UTC); today when absent. */
+  to?: string;
+}
+
+/** Query of {@link GenaiInsightsApi.getComplianceWaivers}. @public */
+export interface ComplianceWaiversQuery {
+  teams?: string[];
+  /** `active` when absent. */
+  state?: ComplianceWaiverState | 'all';
+}
+
 /**
  * The genai-insights backend (`/api/genai-insights`) as the frontend uses it. Every method
  * rejects with a `ResponseError` of `@backstage/errors` carrying the backend's message.
@@ -197,6 +232,26 @@ export interface GenaiInsightsApi {
   getGpuIdle(query?: Pick<GpuFleetQuery, 'teams'>): Promise<GpuIdleList>;
   /** `GET /gpu/activity`: the GPUs of an environment, a job or teams over a range. */
   getGpuActivity(query: GpuActivityQuery): Promise<GpuActivity>;
+  /** `GET /compliance/scorecards`: scores and levels per environment, team and the platform. */
+  getComplianceScorecards(
+    query?: ComplianceScorecardsQuery,
+  ): Promise<ComplianceScorecards>;
+  /** `GET /compliance/environments/{namespace}`: one environment's checks and failing objects. */
+  getEnvironmentCompliance(namespace: string): Promise<EnvironmentCompliance>;
+  /** `GET /compliance/history`: the daily scores of the platform, teams or one environment. */
+  getComplianceHistory(
+    query?: ComplianceHistoryQuery,
+  ): Promise<ComplianceHistory>;
+  /** `GET /compliance/waivers`: the waivers of the caller's teams, active ones by default. */
+  getComplianceWaivers(
+    query?: ComplianceWaiversQuery,
+  ): Promise<ComplianceWaiverList>;
+  /** `POST /compliance/waivers`: waive a check in an environment (or a team's) until a date. */
+  createComplianceWaiver(
+    request: ComplianceWaiverCreateRequest,
+  ): Promise<ComplianceWaiver>;
+  /** `DELETE /compliance/waivers/{id}`: revoke a waiver; it stops counting at once. */
+  revokeComplianceWaiver(id: string): Promise<void>;
 }
 
 /** The {@link GenaiInsightsApi}. @public */

@@ -1,2 +1,3 @@
 export { usePageLink } from './usePageLink';
 export { useGpuPageLink } from './useGpuPageLink';
+export { useCompliancePageLink } from './useCompliancePageLink';

@@ -7,12 +7,15 @@ import {
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import DeveloperBoardIcon from '@material-ui/icons/DeveloperBoard';
 import MonetizationOnIcon from '@material-ui/icons/MonetizationOn';
+import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
 import {
   genaiInsightsApiRef,
+  complianceRouteRef,
   costRouteRef,
   gpuRouteRef,
 } from '@genai-portal/plugin-genai-insights-react';
 import { GenaiInsightsClient } from '../api';
+import { isPlatformSystemEntity } from '../lib/entities';
 
 /** The client over discoveryApi and fetchApi. */
 export const genaiInsightsApi = ApiBlueprint.make({
@@ -101,6 +104,60 @@ export const entityEnvironmentGpuCard = EntityCardBlueprint.make({
     loader: () =>
       import('../components/EntityEnvironmentGpuCard').then(m => (
         <m.EntityEnvironmentGpuCard />
+      )),
+  },
+});
+
+/**
+ * The compliance page (`/genai-insights/compliance`, `?team=` picks teams). Its title and icon
+ * make the "Compliance" nav item. The page (and the chart library with it) loads only when opened.
+ */
+export const genaiInsightsCompliancePage = PageBlueprint.make({
+  name: 'compliance',
+  params: {
+    path: '/genai-insights/compliance',
+    routeRef: complianceRouteRef,
+    title: 'Compliance',
+    icon: <VerifiedUserIcon fontSize="inherit" />,
+    loader: () =>
+      import('../components/CompliancePage').then(m => (
+        <m.CompliancePageContent />
+      )),
+  },
+});
+
+/** On `playground-environment` Resources: the environment's score, level and failing checks. */
+export const entityEnvironmentComplianceCard = EntityCardBlueprint.make({
+  name: 'environment-compliance',
+  params: {
+    filter: { kind: 'resource', 'spec.type': 'playground-environment' },
+    loader: () =>
+      import('../components/EntityEnvironmentComplianceCard').then(m => (
+        <m.EntityEnvironmentComplianceCard />
+      )),
+  },
+});
+
+/** On `Group` entities: the team's score, levels and lowest scoring environments. */
+export const entityTeamComplianceCard = EntityCardBlueprint.make({
+  name: 'team-compliance',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('../components/EntityTeamComplianceCard').then(m => (
+        <m.EntityTeamComplianceCard />
+      )),
+  },
+});
+
+/** On the platform's `System`: the platform's score against its target, and its trend. */
+export const entityPlatformComplianceCard = EntityCardBlueprint.make({
+  name: 'platform-compliance',
+  params: {
+    filter: isPlatformSystemEntity,
+    loader: () =>
+      import('../components/EntityPlatformComplianceCard').then(m => (
+        <m.EntityPlatformComplianceCard />
       )),
   },
 });

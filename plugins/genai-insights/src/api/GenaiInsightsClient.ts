@@ -3,9 +3,15 @@ import { ResponseError } from '@backstage/errors';
 import type {
   BudgetPutRequest,
   BudgetStatus,
+  ComplianceHistory,
+  ComplianceScorecards,
+  ComplianceWaiver,
+  ComplianceWaiverCreateRequest,
+  ComplianceWaiverList,
   CostComparison,
   CostOverTime,
   CostSavings,
+  EnvironmentCompliance,
   GpuActivity,
   GpuBreakdown,
   GpuFleet,
@@ -14,6 +20,9 @@ import type {
 } from '@genai-portal/plugin-genai-insights-common';
 import type {
   BudgetsQuery,
+  ComplianceHistoryQuery,
+  ComplianceScorecardsQuery,
+  ComplianceWaiversQuery,
   CostExportFile,
   CostExportFormat,
   CostOverTimeQuery,
@@ -34,6 +43,8 @@ import type {
 const PLUGIN_ID = 'genai-insights';
 
 type QueryValue = string | number | string[] | undefined;
+
+type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 /** Leaves out parameters that are not set, so that the backend applies its defaults. */
 function toQueryString(query?: Record<string, QueryValue>): string {
@@ -215,8 +226,57 @@ export class GenaiInsightsClient implements GenaiInsightsApi {
     });
   }
 
+  async getComplianceScorecards(
+    query: ComplianceScorecardsQuery = {},
+  ): Promise<ComplianceScorecards> {
+    return this.json('GET', '/compliance/scorecards', {
+      query: { teams: query.teams },
+    });
+  }
+
+  async getEnvironmentCompliance(
+    namespace: string,
+  ): Promise<EnvironmentCompliance> {
+    return this.json(
+      'GET',
+      `/compliance/environments/${encodeURIComponent(namespace)}`,
+    );
+  }
+
+  async getComplianceHistory(
+    query: ComplianceHistoryQuery = {},
+  ): Promise<ComplianceHistory> {
+    return this.json('GET', '/compliance/history', {
+      query: {
+        teams: query.teams,
+        environment: query.environment,
+        from: query.from,
+        to: query.to,
+      },
+    });
+  }
+
+  async getComplianceWaivers(
+    query: ComplianceWaiversQuery = {},
+  ): Promise<ComplianceWaiverList> {
+    return this.json('GET', '/compliance/waivers', {
+      query: { teams: query.teams, state: query.state },
+    });
+  }
+
+  async createComplianceWaiver(
+    request: ComplianceWaiverCreateRequest,
+  ): Promise<ComplianceWaiver> {
+    return this.json('POST', '/compliance/waivers', { body: request });
+  }
+
+  async revokeComplianceWaiver(id: string): Promise<void> {
+    // 200 with the waiver, or 204: either is done; the body is not needed.
+    await this.send('DELETE', `/compliance/waivers/${encodeURIComponent(id)}`);
+  }
+
   private async json<T>(
-    method: 'GET' | 'PUT',
+    method: Method,
     path: string,
     init: { query?: Record<string, QueryValue>; body?: unknown } = {},
   ): Promise<T> {
@@ -225,7 +285,7 @@ export class GenaiInsightsClient implements GenaiInsightsApi {
   }
 
   private async send(
-    method: 'GET' | 'PUT',
+    method: Method,
     path: string,
     init: {
       query?: Record<string, QueryValue>;

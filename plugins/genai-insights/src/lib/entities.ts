@@ -18,6 +18,30 @@ export function isPlaygroundEnvironmentEntity(entity: Entity): boolean {
   );
 }
 
+/** The annotation the platform's System carries: its policy compliance target, in percent. */
+export const COMPLIANCE_TARGET_ANNOTATION =
+  'genai-playground.io/policy-compliance-target';
+
+/**
+ * The platform's System (`genai-playground`), or any System with a policy compliance target:
+ * where the platform's compliance card goes.
+ * @public
+ */
+export function isPlatformSystemEntity(entity: Entity): boolean {
+  return (
+    is(entity, 'system') &&
+    (entity.metadata.name === 'genai-playground' ||
+      entity.metadata.annotations?.[COMPLIANCE_TARGET_ANNOTATION] !== undefined)
+  );
+}
+
+/** The compliance target (percent) a System's annotation sets, if it is a number. */
+export function complianceTargetOf(entity: Entity): number | undefined {
+  const text = entity.metadata.annotations?.[COMPLIANCE_TARGET_ANNOTATION];
+  const value = text === undefined ? NaN : Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
 /** Teams: every Group. @public */
 export function isTeamEntity(entity: Entity): boolean {
   return is(entity, 'group');

@@ -1,0 +1,200 @@
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import ButtonBase from '@material-ui/core/ButtonBase';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import type {
+  ComplianceCheckInfo,
+  ComplianceScorecards,
+  EnvironmentCompliance,
+} from '@genai-portal/plugin-genai-insights-common';
+import {
+  errorMessage,
+  teamName,
+} from '@genai-portal/plugin-genai-insights-react';
+import {
+  formatScore,
+  levelLabel,
+  severityLabel,
+  STATUS_LOOKS,
+} from '../../lib/compliance';
+
+/** One environment's checks as the matrix has them: loading, read, or failed to read. */
+export interface EnvironmentDetails {
+  value?: EnvironmentCompliance;
+  error?: unknown;
+}
+
+function CheckHeader(props: { check: ComplianceCheckInfo }) {
+  const { check } = props;
+  return (
+    <Tooltip
+      title={
+        <>
+          <strong>{check.title}</strong>
+          <br />
+          Severity: {severityLabel(check.severity)}
+          <br />
+          Looks at {check.looksAt}
+        </>
+      }
+    >
+      <span data-testid={`compliance-check-${check.id}`}>
+        {check.title}
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          component="span"
+          style={{ display: 'block' }}
+        >
+          {severityLabel(check.severity)}
+        </Typography>
+      </span>
+    </Tooltip>
+  );
+}
+
+function StatusCell(props: {
+  environment: string;
+  check: ComplianceCheckInfo;
+  result?: EnvironmentCompliance['checks'][number];
+  onOpen: () => void;
+}) {
+  const { environment, check, result } = props;
+  if (!result) {
+    return (
+      <TableCell align="center" aria-label={`${check.title}: not evaluated`}>
+        —
+      </TableCell>
+    );
+  }
+  const look = STATUS_LOOKS[result.status];
+  const failing =
+    result.failureCount > 0 ? `, ${result.failureCount} failing` : '';
+  return (
+    <TableCell
+      align="center"
+      data-status={result.status}
+      style={{ background: look.background, padding: 0 }}
+    >
+      <ButtonBase
+        onClick={props.onOpen}
+        // The row's header names the environment; the name stays apart from the environment's
+        // own button, so that a search for the environment's name finds that one button.
+        aria-label={`${check.title}: ${look.label}${failing}`}
+        data-environment={environment}
+        title={`${check.title}: ${look.label}${failing}`}
+        style={{
+          width: '100%',
+          minHeight: 36,
+          color: look.color,
+          fontWeight: 700,
+        }}
+      >
+        <span aria-hidden>{look.symbol}</span>
+      </ButtonBase>
+    </TableCell>
+  );
+}
+
+/**
+ * Environments by check: each cell the check's status in the environment, coloured and labelled
+ * (a symbol, and a name for assistive technology); the severity is in the column's tooltip.
+ * Clicking an environment or a cell opens its checks.
+ */
+export function ComplianceMatrix(props: {
+  cards: ComplianceScorecards;
+  details: Record<string, EnvironmentDetails | undefined>;
+  onOpen: (environment: string, checkId?: string) => void;
+}) {
+  const { cards, details, onOpen } = props;
+  if (cards.environments.length === 0) {
+    return (
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        data-testid="compliance-no-environments"
+      >
+        No environment has been evaluated for these teams yet: environments are
+        checked as they are created, then every few minutes.
+      </Typography>
+    );
+  }
+  return (
+    <Box style={{ overflowX: 'auto' }}>
+      <Table size="small" aria-label="Environments by check">
+        <TableHead>
+          <TableRow>
+            <TableCell>Environment</TableCell>
+            <TableCell>Team</TableCell>
+            <TableCell align="right">Score</TableCell>
+            <TableCell>Level</TableCell>
+            {cards.checks.map(check => (
+              <TableCell key={check.id} align="center">
+                <CheckHeader check={check} />
+              </TableCell>
+            ))}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {cards.environments.map(env => {
+            const own = details[env.environment];
+            return (
+              <TableRow
+                key={env.environment}
+                data-testid={`compliance-row-${env.environment}`}
+              >
+                <TableCell component="th" scope="row">
+                  <Button
+                    size="small"
+                    color="primary"
+                    onClick={() => onOpen(env.environment)}
+                    style={{ textTransform: 'none' }}
+                  >
+                    {env.environment}
+                  </Button>
+                </TableCell>
+                <TableCell>{env.team ? teamName(env.team) : '—'}</TableCell>
+                <TableCell align="right">
+                  {formatScore(env.score.percent)}
+                </TableCell>
+                <TableCell>{levelLabel(env.level)}</TableCell>
+                {own?.value ? (
+                  cards.checks.map(check => (
+                    <StatusCell
+                      key={check.id}
+                      environment={env.environment}
+                      check={check}
+                      result={own.value!.checks.find(
+                        c => c.checkId === check.id,
+                      )}
+                      onOpen={() => onOpen(env.environment, check.id)}
+                    />
+                  ))
+                ) : (
+                  <TableCell colSpan={cards.checks.length}>
+                    <Typography
+                      variant="caption"
+                      color={own?.error ? 'error' : 'textSecondary'}
+                    >
+                      {own?.error
+                        ? `Could not read its checks: ${errorMessage(
+                            own.error,
+                          )}`
+                        : 'Reading its checks…'}
+                    </Typography>
+                  </TableCell>
+                )}
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+    </Box>
+  );
+}

@@ -1,0 +1,1 @@
+export { CompliancePage, CompliancePageContent } from './CompliancePage';

@@ -1,0 +1,1 @@
+export { EntityEnvironmentComplianceCard } from './EntityEnvironmentComplianceCard';

@@ -1,0 +1,1 @@
+export { EntityPlatformComplianceCard } from './EntityPlatformComplianceCard';

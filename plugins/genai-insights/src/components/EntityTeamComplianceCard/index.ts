@@ -1,0 +1,1 @@
+export { EntityTeamComplianceCard } from './EntityTeamComplianceCard';
