@@ -24,6 +24,9 @@ import {
   STATUS_LOOKS,
 } from '../../lib/compliance';
 
+/** The row's own columns keep their text on one line; the check columns take what is left. */
+const fixed = { whiteSpace: 'nowrap', verticalAlign: 'bottom' } as const;
+
 /** One environment's checks as the matrix has them: loading, read, or failed to read. */
 export interface EnvironmentDetails {
   value?: EnvironmentCompliance;
@@ -44,15 +47,28 @@ function CheckHeader(props: { check: ComplianceCheckInfo }) {
         </>
       }
     >
-      <span data-testid={`compliance-check-${check.id}`}>
+      <span
+        data-testid={`compliance-check-${check.id}`}
+        // Seventeen checks side by side: titles read bottom to top, so the columns stay narrow.
+        style={{
+          display: 'inline-block',
+          writingMode: 'vertical-rl',
+          transform: 'rotate(180deg)',
+          whiteSpace: 'nowrap',
+          maxHeight: 240,
+          overflow: 'hidden',
+          textOverflow: 'ellipsis',
+          textAlign: 'left',
+        }}
+      >
         {check.title}
         <Typography
           variant="caption"
           color="textSecondary"
           component="span"
-          style={{ display: 'block' }}
+          style={{ display: 'inline-block', marginRight: 2 }}
         >
-          {severityLabel(check.severity)}
+          {` · ${severityLabel(check.severity)}`}
         </Typography>
       </span>
     </Tooltip>
@@ -91,6 +107,7 @@ function StatusCell(props: {
         title={`${check.title}: ${look.label}${failing}`}
         style={{
           width: '100%',
+          minWidth: 28,
           minHeight: 36,
           color: look.color,
           fontWeight: 700,
@@ -130,12 +147,18 @@ export function ComplianceMatrix(props: {
       <Table size="small" aria-label="Environments by check">
         <TableHead>
           <TableRow>
-            <TableCell>Environment</TableCell>
-            <TableCell>Team</TableCell>
-            <TableCell align="right">Score</TableCell>
-            <TableCell>Level</TableCell>
+            <TableCell style={fixed}>Environment</TableCell>
+            <TableCell style={fixed}>Team</TableCell>
+            <TableCell style={fixed} align="right">
+              Score
+            </TableCell>
+            <TableCell style={fixed}>Level</TableCell>
             {cards.checks.map(check => (
-              <TableCell key={check.id} align="center">
+              <TableCell
+                key={check.id}
+                align="center"
+                style={{ verticalAlign: 'bottom', padding: '6px 2px' }}
+              >
                 <CheckHeader check={check} />
               </TableCell>
             ))}
@@ -149,7 +172,7 @@ export function ComplianceMatrix(props: {
                 key={env.environment}
                 data-testid={`compliance-row-${env.environment}`}
               >
-                <TableCell component="th" scope="row">
+                <TableCell component="th" scope="row" style={fixed}>
                   <Button
                     size="small"
                     color="primary"
@@ -159,11 +182,13 @@ export function ComplianceMatrix(props: {
                     {env.environment}
                   </Button>
                 </TableCell>
-                <TableCell>{env.team ? teamName(env.team) : '—'}</TableCell>
-                <TableCell align="right">
+                <TableCell style={fixed}>
+                  {env.team ? teamName(env.team) : '—'}
+                </TableCell>
+                <TableCell style={fixed} align="right">
                   {formatScore(env.score.percent)}
                 </TableCell>
-                <TableCell>{levelLabel(env.level)}</TableCell>
+                <TableCell style={fixed}>{levelLabel(env.level)}</TableCell>
                 {own?.value ? (
                   cards.checks.map(check => (
                     <StatusCell
