@@ -302,6 +302,7 @@ describe.each(databases.eachSupportedId())(
       expect(metadata.body.permissions.map((p: any) => p.name).sort()).toEqual([
         'genai-insights.budget.manage',
         'genai-insights.compliance.read',
+        'genai-insights.compliance.waive',
         'genai-insights.cost-center-budget.manage',
         'genai-insights.cost.read',
         'genai-insights.gpu.read',

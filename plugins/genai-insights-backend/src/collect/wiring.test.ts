@@ -164,6 +164,11 @@ describe('the collector in the plugin', () => {
           frequency: { minutes: 5 },
           scope: 'global',
         }),
+        expect.objectContaining({
+          id: 'genai-insights-compliance-waiver-expiry',
+          frequency: { hours: 1 },
+          scope: 'global',
+        }),
       ]);
 
       await scheduler.run('genai-insights-collector');
