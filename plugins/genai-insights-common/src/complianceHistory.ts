@@ -70,12 +70,10 @@ export interface ComplianceHistory {
 }
 
 /** `YYYY-MM-DD`, a day of the calendar (`2026-02-31` is not one, though Date.parse rolls it over). */
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day (YYYY-MM-DD)')
-  .refine(v => dayNumber(v) !== undefined, {
-    message: 'must be a day (YYYY-MM-DD)',
-  });
+// One rule, one message: dayNumber takes only a calendar day written YYYY-MM-DD.
+const day = z.string().refine(v => dayNumber(v) !== undefined, {
+  message: 'must be a day (YYYY-MM-DD)',
+});
 
 /** Days since 1970-01-01 of a `YYYY-MM-DD` day; undefined when it is no day of the calendar. @public */
 export function dayNumber(value: string): number | undefined {

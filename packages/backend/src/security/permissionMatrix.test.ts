@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import {
+  freePort,
   postgresProblem,
   repoRoot,
   signIn,
@@ -21,6 +22,8 @@ import { ROLES, renderMatrix, type Role } from './matrix';
  * (genai-insights), "sees" / "hidden" is whether the owning team's budget (set by the admin
  * first) is in the budgets, or the team in the caller's scope; the ledger may be empty, so the
  * other cost routes show the status only: a 403 where the caller names a team it may not read.
+ * For the compliance history (today's snapshot is taken first), "sees" / "hidden" is whether the
+ * answer holds a day of the owning team's series.
  *
  * The owning team is ml-research: lena.fischer is a member, marco.rossi its lead (and member),
  * kenji.sato a member of genai-apps, priya.raman of platform-team (the admins). The scraper is
@@ -71,6 +74,8 @@ const DAY = 86_400_000;
 const COST_RANGE = `from=${new Date(Date.now() - 7 * DAY)
   .toISOString()
   .slice(0, 10)}&to=${new Date(Date.now() + DAY).toISOString().slice(0, 10)}`;
+/** The insights task keeping today's compliance snapshot (HISTORY_TASK_ID of the backend). */
+const HISTORY_TASK = 'genai-insights-compliance-history';
 const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 const USERS = {
   member: 'lena.fischer',
@@ -190,6 +195,23 @@ const EXPECTED: Array<[string, Expected]> = [
   [
     `GET ${I}/compliance/environments/:namespace`,
     row(401, 200, 403, 200, 200, 403),
+  ],
+  [
+    `GET ${I}/compliance/history`,
+    row(401, '200 sees', '200 hidden', '200 sees', '200 sees', 403),
+  ],
+  [
+    `GET ${I}/compliance/history?teams=${ML}`,
+    row(401, '200 sees', 403, '200 sees', '200 sees', 403),
+  ],
+  [
+    `GET ${I}/compliance/history?environment=:namespace`,
+    row(401, 200, 403, 200, 200, 403),
+  ],
+  // No snapshot holds it: a 404 for whoever reads compliance at all, after the policy.
+  [
+    `GET ${I}/compliance/history?environment=ml-nowhere`,
+    row(401, 404, 404, 404, 404, 403),
   ],
   [
     `GET ${I}/compliance/waivers`,
@@ -402,6 +424,11 @@ describe('the permission matrix', () => {
       cluster: { url: kube.url, token: KUBE_TOKEN },
       config: {
         backend: { reading: { allow: [{ host: `127.0.0.1:${evilPort}` }] } },
+        // No Prometheus: the fleet lays each node's pods out on its GPUs in order, so the job's
+        // pod holds one. (The dev config's Prometheus, when one runs, scrapes another kube-sim.)
+        genaiInsights: {
+          prometheus: { baseUrl: `http://127.0.0.1:${await freePort()}` },
+        },
         genaiPlayground: {
           jobs: { allowedPools: ['mi300x'], watch: { resyncSeconds: 1 } },
           inference: {
@@ -492,6 +519,33 @@ describe('the permission matrix', () => {
         return res.json;
       },
     );
+    // And today's compliance snapshot holding it: the hourly task, run now (a run already
+    // going is a 409; it is asked again until the history has the environment).
+    let tries = 0;
+    await waitFor('the environment in the compliance history', async () => {
+      const res = await call(
+        'admin',
+        'GET',
+        `${I}/compliance/history?environment=${envId}`,
+      );
+      if (res.status === 200) return true;
+      if (res.status !== 404) {
+        throw new Error(
+          `reading the history as admin: ${res.status} ${res.text}`,
+        );
+      }
+      if (tries++ % 10 === 0) {
+        const run = await call(
+          'admin',
+          'POST',
+          `${I}/.backstage/scheduler/v1/tasks/${HISTORY_TASK}/trigger`,
+        );
+        if (run.status !== 200 && run.status !== 409) {
+          throw new Error(`running the snapshot: ${run.status} ${run.text}`);
+        }
+      }
+      return undefined;
+    });
   });
 
   afterAll(async () => {
@@ -779,6 +833,25 @@ describe('the permission matrix', () => {
       // The owning team's environment, as the cluster holds it.
       [`GET ${I}/compliance/environments/:namespace`]: async r =>
         status(await call(r, 'GET', `${I}/compliance/environments/${envId}`)),
+      [`GET ${I}/compliance/history`]: async r =>
+        historyHolds(await call(r, 'GET', `${I}/compliance/history`)),
+      [`GET ${I}/compliance/history?teams=${ML}`]: async r =>
+        historyHolds(
+          await call(r, 'GET', `${I}/compliance/history?teams=${ML}`),
+        ),
+      // The owning team's environment, in today's snapshot (taken in beforeAll).
+      [`GET ${I}/compliance/history?environment=:namespace`]: async r =>
+        status(
+          await call(r, 'GET', `${I}/compliance/history?environment=${envId}`),
+        ),
+      [`GET ${I}/compliance/history?environment=ml-nowhere`]: async r =>
+        status(
+          await call(
+            r,
+            'GET',
+            `${I}/compliance/history?environment=ml-nowhere`,
+          ),
+        ),
       [`GET ${I}/compliance/waivers`]: async r =>
         waiverListed(await call(r, 'GET', `${I}/compliance/waivers`), mlWaiver),
       [`GET ${I}/compliance/waivers?teams=${ML}`]: async r =>
@@ -977,6 +1050,16 @@ function waiverListed(
   if (res.status !== 200) return String(res.status);
   const found = (res.json?.items ?? []).some(
     (w: { id: string }) => w.id === waiver.id,
+  );
+  return `200 ${found ? 'sees' : 'hidden'}`;
+}
+
+/** 200 and whether the answer holds a day of the owning team's compliance history. */
+function historyHolds(res: { status: number; json: any }): string {
+  if (res.status !== 200) return String(res.status);
+  const found = (res.json?.teams ?? []).some(
+    (t: { name: string; points?: unknown[] }) =>
+      t.name === ML && (t.points ?? []).length > 0,
   );
   return `200 ${found ? 'sees' : 'hidden'}`;
 }
