@@ -1,7 +1,7 @@
 /*
  * The cluster `yarn bench:compliance` evaluates: playground environments as the portal creates
- * them (the checks module's compliant environment, renamed per namespace, with more model-server
- * replicas), one in five broken in one way, written as a kube-sim state file so kube-sim (a
+ * them (the checks module's compliant environment, renamed per namespace and spread over 20 cost
+ * centers, with more model-server replicas), one in five broken in one way, written as a kube-sim state file so kube-sim (a
  * process of its own) starts with all of it already stored.
  */
 import fs from 'node:fs';
@@ -23,6 +23,9 @@ export interface ClusterShape {
   podsPerNamespace: number;
   teams: number;
 }
+
+/** Cost centers the environments are spread over. */
+export const COST_CENTERS = 20;
 
 /** How a broken environment breaks (one each, in turn). */
 const BREAKAGES: Array<(env: EnvironmentObjects) => void> = [
@@ -54,10 +57,13 @@ const BREAKAGES: Array<(env: EnvironmentObjects) => void> = [
 function environment(index: number, shape: ClusterShape): EnvironmentObjects {
   const team = `team-${String(index % shape.teams).padStart(2, '0')}`;
   const name = `${team}-env-${String(index).padStart(3, '0')}`;
+  // A platform's teams charge to several cost centers: the history keeps a score for each.
+  const costCenter = `CC-${2100 + (index % COST_CENTERS)}`;
   const renamed = JSON.parse(
     JSON.stringify(compliantEnvironment())
       .replaceAll(NAMESPACE, name)
-      .replaceAll('"ml-research"', `"${team}"`),
+      .replaceAll('"ml-research"', `"${team}"`)
+      .replaceAll('"CC-2100"', `"${costCenter}"`),
   ) as EnvironmentObjects;
   // Far in the future: the lease check passes whatever day the benchmark runs.
   renamed.namespace.metadata!.annotations!['genai-playground.io/expires-at'] =
