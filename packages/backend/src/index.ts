@@ -2,15 +2,24 @@ import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { gatewayFastLane } from '@genai-portal/plugin-genai-playground-backend';
 import { preflight } from './preflight';
+import { schedulerApiGuard } from './security/schedulerApiGuard';
 import { reportStartupFailure } from './startupFailure';
 
 async function main() {
   await preflight();
 
   const backend = createBackend();
-  // The inference gateway (/api/genai-playground/v1) skips the root router's page-oriented
-  // middleware; see gatewayFastLane for what it does instead.
-  backend.add(rootHttpRouterServiceFactory({ configure: gatewayFastLane }));
+  // Users are refused the scheduler's task API (schedulerApiGuard says why). The inference
+  // gateway (/api/genai-playground/v1) skips the root router's page-oriented middleware; see
+  // gatewayFastLane for what it does instead.
+  backend.add(
+    rootHttpRouterServiceFactory({
+      configure: context => {
+        context.app.use(schedulerApiGuard);
+        gatewayFastLane(context);
+      },
+    }),
+  );
 
   backend.add(import('@backstage/plugin-app-backend'));
   backend.add(import('@backstage/plugin-events-backend'));

@@ -74,6 +74,12 @@ const DAY = 86_400_000;
 const COST_RANGE = `from=${new Date(Date.now() - 7 * DAY)
   .toISOString()
   .slice(0, 10)}&to=${new Date(Date.now() + DAY).toISOString().slice(0, 10)}`;
+/**
+ * An operator's static token for genai-insights (as an operator would configure one): the
+ * scheduler's task API refuses users (schedulerApiGuard), so the test runs the snapshot with it.
+ */
+const OPERATOR_TOKEN = 'permission-matrix-operator-0123456789';
+
 /** The insights task keeping today's compliance snapshot (HISTORY_TASK_ID of the backend). */
 const HISTORY_TASK = 'genai-insights-compliance-history';
 const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
@@ -230,6 +236,13 @@ const EXPECTED: Array<[string, Expected]> = [
     row(401, 403, 403, 403, 201, 403),
   ],
   [`DELETE ${I}/compliance/waivers/:id`, row(401, 403, 403, 200, 200, 403)],
+  // Backstage opens the scheduler's task API to every signed-in user; the portal refuses users
+  // (schedulerApiGuard) and Prometheus' token is for the metrics alone.
+  [
+    `POST ${I}/.backstage/scheduler/v1/tasks/:task/trigger`,
+    row(401, 403, 403, 403, 403, 403),
+  ],
+  [`GET ${I}/.backstage/scheduler/v1/tasks`, row(401, 403, 403, 403, 403, 403)],
   [
     `GET ${I}/budgets`,
     row(401, '200 sees', '200 hidden', '200 sees', '200 sees', 403),
@@ -423,7 +436,33 @@ describe('the permission matrix', () => {
     backend = await startProductionBackend({
       cluster: { url: kube.url, token: KUBE_TOKEN },
       config: {
-        backend: { reading: { allow: [{ host: `127.0.0.1:${evilPort}` }] } },
+        backend: {
+          reading: { allow: [{ host: `127.0.0.1:${evilPort}` }] },
+          // A later config's list replaces the production one: Prometheus' token as there, and an
+          // operator's for genai-insights.
+          auth: {
+            externalAccess: [
+              {
+                type: 'static',
+                options: {
+                  token: '${METRICS_SCRAPE_TOKEN}',
+                  subject: 'prometheus',
+                },
+                accessRestrictions: [
+                  {
+                    plugin: 'genai-playground',
+                    permission: ['genai-playground.metrics.read'],
+                  },
+                ],
+              },
+              {
+                type: 'static',
+                options: { token: OPERATOR_TOKEN, subject: 'operator' },
+                accessRestrictions: [{ plugin: 'genai-insights' }],
+              },
+            ],
+          },
+        },
         // No Prometheus: the fleet lays each node's pods out on its GPUs in order, so the job's
         // pod holds one. (The dev config's Prometheus, when one runs, scrapes another kube-sim.)
         genaiInsights: {
@@ -519,8 +558,9 @@ describe('the permission matrix', () => {
         return res.json;
       },
     );
-    // And today's compliance snapshot holding it: the hourly task, run now (a run already
-    // going is a 409; it is asked again until the history has the environment).
+    // And today's compliance snapshot holding it: the hourly task, run now with the operator's
+    // token (a run already going is a 409; it is asked again until the history has the
+    // environment).
     let tries = 0;
     await waitFor('the environment in the compliance history', async () => {
       const res = await call(
@@ -536,9 +576,11 @@ describe('the permission matrix', () => {
       }
       if (tries++ % 10 === 0) {
         const run = await call(
-          'admin',
+          'anonymous',
           'POST',
           `${I}/.backstage/scheduler/v1/tasks/${HISTORY_TASK}/trigger`,
+          undefined,
+          { authorization: `Bearer ${OPERATOR_TOKEN}` },
         );
         if (run.status !== 200 && run.status !== 409) {
           throw new Error(`running the snapshot: ${run.status} ${run.text}`);
@@ -833,6 +875,16 @@ describe('the permission matrix', () => {
       // The owning team's environment, as the cluster holds it.
       [`GET ${I}/compliance/environments/:namespace`]: async r =>
         status(await call(r, 'GET', `${I}/compliance/environments/${envId}`)),
+      [`POST ${I}/.backstage/scheduler/v1/tasks/:task/trigger`]: async r =>
+        status(
+          await call(
+            r,
+            'POST',
+            `${I}/.backstage/scheduler/v1/tasks/genai-insights-collector/trigger`,
+          ),
+        ),
+      [`GET ${I}/.backstage/scheduler/v1/tasks`]: async r =>
+        status(await call(r, 'GET', `${I}/.backstage/scheduler/v1/tasks`)),
       [`GET ${I}/compliance/history`]: async r =>
         historyHolds(await call(r, 'GET', `${I}/compliance/history`)),
       [`GET ${I}/compliance/history?teams=${ML}`]: async r =>
