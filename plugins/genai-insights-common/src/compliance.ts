@@ -85,6 +85,25 @@ export interface EnvironmentComplianceScore {
   level?: string;
 }
 
+/** One check's status in one environment, counted: a cell of the scorecards' matrix. @public */
+export interface ComplianceCheckSummary {
+  /** Waivers applied: a waived failure is `waived`. */
+  status: ComplianceCheckStatus;
+  /** Every failing object, counted (a waived check's too). */
+  failureCount: number;
+}
+
+/**
+ * One environment in the scorecards: its score, its level and each check's status, keyed by
+ * check id (a check with no result in the environment is absent). The failing objects are in
+ * {@link EnvironmentCompliance}.
+ * @public
+ */
+export interface EnvironmentScorecard extends EnvironmentComplianceScore {
+  /** Each check's status and count, by check id. */
+  checks: Record<string, ComplianceCheckSummary>;
+}
+
 /** A team's or cost center's score over its environments. @public */
 export interface ComplianceGroupScore {
   name: string;
@@ -107,7 +126,8 @@ export interface ComplianceScorecards {
   platform: ComplianceScore;
   levels: ComplianceLevel[];
   checks: ComplianceCheckInfo[];
-  environments: EnvironmentComplianceScore[];
+  /** Each environment with its checks' statuses: enough to draw the environments by check. */
+  environments: EnvironmentScorecard[];
   teams: ComplianceGroupScore[];
   costCenters: ComplianceGroupScore[];
 }

@@ -188,6 +188,30 @@ describe('compliance scorecards on kube-sim', () => {
     });
     expect(byId.get('quota-gpu')).toMatchObject({ status: 'fail' });
     expect(byId.get('cost-annotations')).toMatchObject({ status: 'pass' });
+    // The scorecards carry each check's status and count: the same as the environment's own.
+    expect(bad.checks['required-labels']).toEqual({
+      status: 'fail',
+      failureCount: 2,
+    });
+    expect(bad.checks['cost-annotations']).toEqual({
+      status: 'pass',
+      failureCount: 0,
+    });
+    expect(bad.checks).toEqual(
+      Object.fromEntries(
+        env.checks.map(c => [
+          c.checkId,
+          { status: c.status, failureCount: c.failureCount },
+        ]),
+      ),
+    );
+    expect(Object.keys(good.checks).sort()).toEqual(
+      cards.checks.map(c => c.id).sort(),
+    );
+    expect(good.checks['quota-gpu']).toEqual({
+      status: 'pass',
+      failureCount: 0,
+    });
     expect(
       await get<EnvironmentCompliance>(
         'lena',
@@ -246,6 +270,19 @@ describe('compliance scorecards on kube-sim', () => {
     );
     const badAfter = after.environments.find(e => e.environment === 'ml-bad')!;
     expect(badAfter.score.percent!).toBeGreaterThan(badBefore.score.percent!);
+    expect(badBefore.checks['required-labels']).toEqual({
+      status: 'fail',
+      failureCount: 2,
+    });
+    expect(badAfter.checks['required-labels']).toEqual({
+      status: 'pass',
+      failureCount: 0,
+    });
+    expect(
+      Object.keys(
+        after.environments.find(e => e.environment === 'apps-a')!.checks,
+      ),
+    ).toEqual(Object.keys(badAfter.checks));
     expect(after.platform.percent!).toBeGreaterThan(before.platform.percent!);
     const env = await get<EnvironmentCompliance>(
       'lena',
@@ -254,5 +291,42 @@ describe('compliance scorecards on kube-sim', () => {
     expect(env.checks.find(c => c.checkId === 'required-labels')).toMatchObject(
       { status: 'pass', failures: [], failureCount: 0 },
     );
+  });
+
+  it("gives a waived check's status and count in the scorecards, waivers applied", async () => {
+    const res = await request(server)
+      .post(`${API}/compliance/waivers`)
+      .set('authorization', mockCredentials.user.header(USERS.admin))
+      .send({
+        checkId: 'quota-gpu',
+        environment: 'ml-bad',
+        justification: 'the GPU quota comes with the next namespace template',
+        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      });
+    expect({ status: res.status, body: res.body }).toMatchObject({
+      status: 201,
+    });
+    const env = await get<EnvironmentCompliance>(
+      'lena',
+      '/compliance/environments/ml-bad',
+    );
+    const quota = env.checks.find(c => c.checkId === 'quota-gpu')!;
+    expect(quota).toMatchObject({ status: 'waived' });
+    expect(quota.failureCount).toBeGreaterThan(0);
+    for (const who of ['lena', 'admin'] as const) {
+      const cards = await get<ComplianceScorecards>(
+        who,
+        '/compliance/scorecards',
+      );
+      const bad = cards.environments.find(e => e.environment === 'ml-bad')!;
+      expect(bad.checks['quota-gpu']).toEqual({
+        status: 'waived',
+        failureCount: quota.failureCount,
+      });
+      expect(bad.checks['required-labels']).toEqual({
+        status: 'pass',
+        failureCount: 0,
+      });
+    }
   });
 });

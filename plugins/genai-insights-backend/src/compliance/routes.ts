@@ -5,6 +5,7 @@ import {
   complianceEnvironmentQuerySchema,
   complianceReadPermission,
   complianceScorecardsQuerySchema,
+  type ComplianceCheckSummary,
   type ComplianceScorecards,
   type EnvironmentCompliance,
 } from '@genai-portal/plugin-genai-insights-common';
@@ -13,6 +14,7 @@ import type { Request } from 'express';
 import { parseInput } from '../lib/validation';
 import type { TeamScopeGate } from '../permissions/TeamScopeGate';
 import type { ComplianceService } from './ComplianceService';
+import type { ScoredCheckResult } from './applyWaivers';
 import {
   addWaiverRoutes,
   type WaiverRoutesOptions,
@@ -62,17 +64,25 @@ export function addComplianceRoutes(
     // Every team read, none asked for: the platform's scorecards; else the teams' environments.
     const platform = teams === undefined;
     const visible = new Set(teams ?? []);
+    const results = platform
+      ? evaluation.results
+      : evaluation.results.filter(r => r.team && visible.has(r.team));
     const cards = platform
       ? evaluation.scorecards
-      : compliance.scorecardsOf(
-          evaluation.results.filter(r => r.team && visible.has(r.team)),
-        );
+      : compliance.scorecardsOf(results);
+    const checks = compliance.checks;
+    // Each environment's statuses too, so that a page draws its matrix from this one answer.
+    const summaries = checkSummaries(results, new Set(checks.map(c => c.id)));
     const body: ComplianceScorecards = {
       evaluatedAt: evaluation.evaluatedAt,
       scope: platform ? 'platform' : 'teams',
       levels: compliance.levels,
-      checks: compliance.checks,
+      checks,
       ...cards,
+      environments: cards.environments.map(e => ({
+        ...e,
+        checks: summaries.get(e.environment) ?? {},
+      })),
     };
     res.json(body);
   });
@@ -131,4 +141,28 @@ export function addComplianceRoutes(
     };
     res.json(body);
   });
+}
+
+/**
+ * Each environment's checks, by check id: the status (waivers applied) and how many objects
+ * fail; results of checks nobody added are left out, as the environment's own route does.
+ */
+function checkSummaries(
+  results: ScoredCheckResult[],
+  known: Set<string>,
+): Map<string, Record<string, ComplianceCheckSummary>> {
+  const byEnvironment = new Map<
+    string,
+    Record<string, ComplianceCheckSummary>
+  >();
+  for (const r of results) {
+    if (!known.has(r.checkId)) continue;
+    let own = byEnvironment.get(r.environment);
+    if (!own) {
+      own = {};
+      byEnvironment.set(r.environment, own);
+    }
+    own[r.checkId] = { status: r.status, failureCount: r.failureCount };
+  }
+  return byEnvironment;
 }

@@ -4,6 +4,7 @@ import type {
   ComplianceHistory,
   ComplianceLevel,
   ComplianceScore,
+  ComplianceCheckSummary,
   ComplianceScorecards,
   ComplianceWaiver,
   EnvironmentCompliance,
@@ -185,6 +186,15 @@ export function scorecards(
     costCenter: 'cc-1001',
     score: score([all[environment]]),
     ...(level[environment] ? { level: level[environment] } : {}),
+    checks: Object.fromEntries(
+      checks.map((check): [string, ComplianceCheckSummary] => [
+        check.id,
+        {
+          status: all[environment][check.id],
+          failureCount: failureCountOf(check.id, all[environment][check.id]),
+        },
+      ]),
+    ),
   }));
   const team = (ref: string) => {
     const own = environments.filter(e => e.team === ref);
@@ -244,32 +254,39 @@ const FAILURES: Record<string, EnvironmentCheckResult['failures']> = {
   ],
 };
 
+const failingOf = (status: ComplianceCheckStatus) =>
+  status === 'fail' || status === 'waived';
+
+/** How many objects fail a check: pod security's 2 listed are 2 of 5. */
+function failureCountOf(checkId: string, status: ComplianceCheckStatus) {
+  if (!failingOf(status)) return 0;
+  return checkId === 'pod-security-restricted'
+    ? 5
+    : (FAILURES[checkId] ?? []).length;
+}
+
 /** One environment's checks, as `GET /compliance/environments/{namespace}` answers them. */
 export function environmentCompliance(
   environment: string,
   options: { llamaWaived?: boolean } = {},
 ): EnvironmentCompliance {
   const waived = options.llamaWaived ?? false;
-  const card = scorecards({ llamaWaived: waived }).environments.find(
-    e => e.environment === environment,
-  )!;
+  // The environment route has the scorecards' score and level, its checks in full.
+  const { checks: _summaries, ...card } = scorecards({
+    llamaWaived: waived,
+  }).environments.find(e => e.environment === environment)!;
   const statuses = statusesOf(waived)[environment];
   return {
     ...card,
     evaluatedAt: EVALUATED_AT,
     checks: checks.map(check => {
       const status = statuses[check.id];
-      const failing = status === 'fail' || status === 'waived';
-      const failures = failing ? FAILURES[check.id] ?? [] : [];
       return {
         ...check,
         checkId: check.id,
         status,
-        failures,
-        failureCount:
-          check.id === 'pod-security-restricted' && failing
-            ? 5
-            : failures.length,
+        failures: failingOf(status) ? FAILURES[check.id] ?? [] : [],
+        failureCount: failureCountOf(check.id, status),
         ...(status === 'error'
           ? { error: 'ResourceQuotas could not be listed' }
           : {}),

@@ -194,32 +194,3 @@ export function refName(ref: string): string {
   const match = /^(?:[^:]+:)?(?:[^/]+\/)?(.+)$/.exec(ref);
   return match ? match[1] : ref;
 }
-
-/**
- * Runs `task` over `items`, at most `limit` at once, keeping each answer or error in order: the
- * matrix reads each environment's checks without sending them all at once.
- */
-export async function mapSettled<T, R>(
-  items: T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<Array<{ value?: R; error?: unknown }>> {
-  const results: Array<{ value?: R; error?: unknown }> = new Array(
-    items.length,
-  );
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        results[i] = { value: await task(items[i]) };
-      } catch (error) {
-        results[i] = { error };
-      }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-  return results;
-}

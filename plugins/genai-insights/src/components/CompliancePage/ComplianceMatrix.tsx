@@ -10,13 +10,10 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import type {
   ComplianceCheckInfo,
+  ComplianceCheckSummary,
   ComplianceScorecards,
-  EnvironmentCompliance,
 } from '@genai-portal/plugin-genai-insights-common';
-import {
-  errorMessage,
-  teamName,
-} from '@genai-portal/plugin-genai-insights-react';
+import { teamName } from '@genai-portal/plugin-genai-insights-react';
 import {
   formatScore,
   levelLabel,
@@ -26,12 +23,6 @@ import {
 
 /** The row's own columns keep their text on one line; the check columns take what is left. */
 const fixed = { whiteSpace: 'nowrap', verticalAlign: 'bottom' } as const;
-
-/** One environment's checks as the matrix has them: loading, read, or failed to read. */
-export interface EnvironmentDetails {
-  value?: EnvironmentCompliance;
-  error?: unknown;
-}
 
 function CheckHeader(props: { check: ComplianceCheckInfo }) {
   const { check } = props;
@@ -78,7 +69,7 @@ function CheckHeader(props: { check: ComplianceCheckInfo }) {
 function StatusCell(props: {
   environment: string;
   check: ComplianceCheckInfo;
-  result?: EnvironmentCompliance['checks'][number];
+  result?: ComplianceCheckSummary;
   onOpen: () => void;
 }) {
   const { environment, check, result } = props;
@@ -122,14 +113,14 @@ function StatusCell(props: {
 /**
  * Environments by check: each cell the check's status in the environment, coloured and labelled
  * (a symbol, and a name for assistive technology); the severity is in the column's tooltip.
- * Clicking an environment or a cell opens its checks.
+ * The statuses are the scorecards' own: drawing the matrix reads nothing more. Clicking an
+ * environment or a cell opens its checks.
  */
 export function ComplianceMatrix(props: {
   cards: ComplianceScorecards;
-  details: Record<string, EnvironmentDetails | undefined>;
   onOpen: (environment: string, checkId?: string) => void;
 }) {
-  const { cards, details, onOpen } = props;
+  const { cards, onOpen } = props;
   if (cards.environments.length === 0) {
     return (
       <Typography
@@ -166,7 +157,8 @@ export function ComplianceMatrix(props: {
         </TableHead>
         <TableBody>
           {cards.environments.map(env => {
-            const own = details[env.environment];
+            // An answer of an older backend has no statuses: every cell says not evaluated.
+            const own = env.checks ?? {};
             return (
               <TableRow
                 key={env.environment}
@@ -189,32 +181,17 @@ export function ComplianceMatrix(props: {
                   {formatScore(env.score.percent)}
                 </TableCell>
                 <TableCell style={fixed}>{levelLabel(env.level)}</TableCell>
-                {own?.value ? (
-                  cards.checks.map(check => (
-                    <StatusCell
-                      key={check.id}
-                      environment={env.environment}
-                      check={check}
-                      result={own.value!.checks.find(
-                        c => c.checkId === check.id,
-                      )}
-                      onOpen={() => onOpen(env.environment, check.id)}
-                    />
-                  ))
-                ) : (
-                  <TableCell colSpan={cards.checks.length}>
-                    <Typography
-                      variant="caption"
-                      color={own?.error ? 'error' : 'textSecondary'}
-                    >
-                      {own?.error
-                        ? `Could not read its checks: ${errorMessage(
-                            own.error,
-                          )}`
-                        : 'Reading its checks…'}
-                    </Typography>
-                  </TableCell>
-                )}
+                {cards.checks.map(check => (
+                  <StatusCell
+                    key={check.id}
+                    environment={env.environment}
+                    check={check}
+                    result={
+                      Object.hasOwn(own, check.id) ? own[check.id] : undefined
+                    }
+                    onOpen={() => onOpen(env.environment, check.id)}
+                  />
+                ))}
               </TableRow>
             );
           })}

@@ -146,17 +146,25 @@ describe('CompliancePageContent', () => {
     );
 
     // Every read carried the user's token; no team asked for: none sent.
-    const scorecardsRead = seen.find(s =>
+    const scorecardsRead = seen.filter(s =>
       s.url.pathname.endsWith('/compliance/scorecards'),
-    )!;
-    expect(scorecardsRead.url.search).toBe('');
+    );
+    expect(scorecardsRead).toHaveLength(1);
+    expect(scorecardsRead[0].url.search).toBe('');
     expect(seen.every(s => s.auth === `Bearer ${TOKEN}`)).toBe(true);
-    expect(
+    // The matrix is drawn from the scorecards alone: no environment's checks were read.
+    const environmentReads = () =>
       seen
-        .filter(s => s.url.pathname.includes('/environments/'))
-        .map(s => s.url.pathname.split('/').pop())
-        .sort(),
-    ).toEqual([CHAT, LLAMA, MISTRAL]);
+        .filter(s => s.url.pathname.includes('/compliance/environments/'))
+        .map(s => s.url.pathname.split('/').pop());
+    expect(environmentReads()).toEqual([]);
+
+    // Opening an environment reads its checks, and only its.
+    const dialog = await openEnvironment(LLAMA);
+    await within(dialog).findByRole('region', {
+      name: 'Pod security: restricted',
+    });
+    expect(environmentReads()).toEqual([LLAMA]);
   });
 
   it("says Platform score for those who read every team, and shows the platform's trend", async () => {
@@ -379,6 +387,20 @@ describe('CompliancePageContent', () => {
     expect(
       within(screen.getByRole('dialog', { name: LLAMA })).queryByRole('form'),
     ).toBeNull();
+    // The matrix's cell too, from the scorecards read again.
+    expect(
+      within(
+        within(
+          screen.getByRole('table', {
+            name: 'Environments by check',
+            hidden: true,
+          }),
+        ).getByTestId(`compliance-row-${LLAMA}`),
+      ).getByRole('button', {
+        name: 'Pod security: restricted: Waived, 5 failing',
+        hidden: true,
+      }),
+    ).toHaveTextContent('W');
     server.events.removeAllListeners();
   });
 
@@ -592,7 +614,7 @@ describe('CompliancePageContent', () => {
     expect(screen.queryByLabelText('Teams score')).toBeNull();
   });
 
-  it('says when the backend is down, and when one environment cannot be read', async () => {
+  it("says when the backend is down, and when one environment's checks cannot be read", async () => {
     serveBackend(server);
     serveCompliance(server, {
       'GET /compliance/scorecards': () =>
@@ -616,17 +638,25 @@ describe('CompliancePageContent', () => {
           : (environmentCompliance(url.pathname.split('/').pop()!) as any),
     });
     await renderPage();
+    // The matrix does not need it: every row is drawn from the scorecards.
     expect(
-      await within(
-        await screen.findByTestId(`compliance-row-${CHAT}`),
-      ).findByText('Could not read its checks: boom'),
+      within(
+        within(await matrix()).getByTestId(`compliance-row-${CHAT}`),
+      ).getByRole('button', { name: 'Required labels: Fail, 1 failing' }),
     ).toBeInTheDocument();
     expect(
-      await within(
+      within(
         within(await matrix()).getByTestId(`compliance-row-${LLAMA}`),
-      ).findByRole('button', {
+      ).getByRole('button', {
         name: 'Pod security: restricted: Fail, 5 failing',
       }),
     ).toBeInTheDocument();
+    // Its dialog says it.
+    const dialog = await openEnvironment(CHAT);
+    expect(
+      await within(dialog).findByTestId('compliance-error'),
+    ).toHaveTextContent(
+      'Could not read its checksThe compliance service did not answer: boom',
+    );
   });
 });

@@ -11,7 +11,6 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type { ComplianceScorecards } from '@genai-portal/plugin-genai-insights-common';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
@@ -21,11 +20,11 @@ import {
   teamParam,
   usePageLink,
 } from '@genai-portal/plugin-genai-insights-react';
-import { mapSettled, STATUS_LOOKS, utcDay } from '../../lib/compliance';
+import { STATUS_LOOKS, utcDay } from '../../lib/compliance';
 import { parseTeamParams } from '../../lib/teams';
 import { ComplianceError, StatusBadge } from '../ComplianceParts';
 import { TeamPicker } from '../TeamPicker';
-import { ComplianceMatrix, type EnvironmentDetails } from './ComplianceMatrix';
+import { ComplianceMatrix } from './ComplianceMatrix';
 import { EnvironmentDialog } from './EnvironmentDialog';
 import { LevelsCard } from './LevelsCard';
 import { ScoreSummary } from './ScoreSummary';
@@ -35,26 +34,8 @@ import { WaiversCard } from './WaiversCard';
 
 const H2 = { component: 'h2' };
 const DAY = 86_400_000;
-/** How many environments' checks are read at once for the matrix. */
-const PARALLEL_READS = 6;
 /** The trend's range: the last 90 days, as the history route answers by default. */
 const TREND_DAYS = 90;
-
-/** Each environment's checks, read once the scorecards name the environments. */
-function useEnvironmentDetails(cards?: ComplianceScorecards) {
-  const api = useApi(genaiInsightsApiRef);
-  const details = useAsync(async () => {
-    if (!cards) return {};
-    const names = cards.environments.map(e => e.environment);
-    const results = await mapSettled(names, PARALLEL_READS, name =>
-      api.getEnvironmentCompliance(name),
-    );
-    return Object.fromEntries(
-      names.map((name, i): [string, EnvironmentDetails] => [name, results[i]]),
-    );
-  }, [api, cards]);
-  return details.value ?? {};
-}
 
 function StatusLegend() {
   return (
@@ -94,7 +75,6 @@ function ComplianceView(props: { teams: string[] }) {
     () => api.getComplianceScorecards({ teams }),
     [api, teams, version],
   );
-  const details = useEnvironmentDetails(cards.value);
   const [now] = useState(() => Date.now());
   const history = useAsync(
     () =>
@@ -147,7 +127,6 @@ function ComplianceView(props: { teams: string[] }) {
           <StatusLegend />
           <ComplianceMatrix
             cards={c}
-            details={details}
             onOpen={(environment, checkId) =>
               setSelected({ environment, checkId })
             }
@@ -183,8 +162,8 @@ function ComplianceView(props: { teams: string[] }) {
         <EnvironmentDialog
           environment={selected.environment}
           team={selectedEnv?.team}
-          details={details[selected.environment]}
           focusCheck={selected.checkId}
+          version={version}
           onClose={() => setSelected(undefined)}
           onWaived={refresh}
         />

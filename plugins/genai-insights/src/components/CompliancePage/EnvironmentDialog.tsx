@@ -5,14 +5,18 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import { Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { complianceWaivePermission } from '@genai-portal/plugin-genai-insights-common';
-import { teamName } from '@genai-portal/plugin-genai-insights-react';
+import {
+  genaiInsightsApiRef,
+  teamName,
+} from '@genai-portal/plugin-genai-insights-react';
 import { useEffect } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { formatScore, levelLabel, sortChecks } from '../../lib/compliance';
 import { ComplianceError } from '../ComplianceParts';
 import { CheckItem } from './CheckItem';
-import type { EnvironmentDetails } from './ComplianceMatrix';
 
 /** Whether the caller may waive checks of a team's environments (its leads and the admins). */
 function useCanWaive(team?: string): boolean {
@@ -24,21 +28,28 @@ function useCanWaive(team?: string): boolean {
 }
 
 /**
- * One environment's checks in a dialog titled with its name: failing ones first, each with its
- * failing objects, what to do, its waiver, and a "Waive" form for those allowed.
+ * One environment's checks in a dialog titled with its name, read when it opens (and again when
+ * `version` changes): failing ones first, each with its failing objects, what to do, its waiver,
+ * and a "Waive" form for those allowed.
  */
 export function EnvironmentDialog(props: {
   environment: string;
   team?: string;
-  details?: EnvironmentDetails;
   focusCheck?: string;
+  /** Bumped after a waiver is granted or revoked: the checks are read again. */
+  version: number;
   onClose: () => void;
   onWaived: () => void;
 }) {
-  const { environment, details, focusCheck } = props;
+  const { environment, focusCheck, version } = props;
+  const api = useApi(genaiInsightsApiRef);
+  const details = useAsync(
+    () => api.getEnvironmentCompliance(environment),
+    [api, environment, version],
+  );
   const canWaive = useCanWaive(props.team);
   const titleId = 'genai-insights-compliance-environment-title';
-  const value = details?.value;
+  const value = details.value;
 
   useEffect(() => {
     if (!value || !focusCheck) return;
@@ -60,8 +71,8 @@ export function EnvironmentDialog(props: {
     >
       <DialogTitle id={titleId}>{environment}</DialogTitle>
       <DialogContent dividers>
-        {!details || (!details.value && !details.error) ? <Progress /> : null}
-        {details?.error ? (
+        {!details.value && !details.error ? <Progress /> : null}
+        {details.error ? (
           <ComplianceError error={details.error} what="its checks" />
         ) : null}
         {value && (
