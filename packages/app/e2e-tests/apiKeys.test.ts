@@ -1,4 +1,5 @@
-import { test, expect, type APIRequestContext } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { guestHeaders, PLAYGROUND, SHOTS } from './support/portal';
 import OpenAI from 'openai';
 
 /*
@@ -8,20 +9,11 @@ import OpenAI from 'openai';
  * the gateway refuses the key from then on.
  */
 
-const BACKEND = 'http://localhost:7007';
-const API = `${BACKEND}/api/genai-playground`;
-const SHOTS = 'artifacts/screenshots';
+const API = PLAYGROUND;
 const LLAMA = 'meta-llama/Llama-3.1-8B-Instruct';
 const QWEN = 'Qwen/Qwen2.5-7B-Instruct';
 const ENV_NAME = `e2e-keys-${Date.now().toString(36)}`;
 const ENV_ID = `ml-research-${ENV_NAME}`;
-
-async function guestHeaders(request: APIRequestContext) {
-  const auth = await request.post(`${BACKEND}/api/auth/guest/refresh`);
-  return {
-    Authorization: `Bearer ${(await auth.json()).backstageIdentity.token}`,
-  };
-}
 
 test('a user issues an API key, calls the gateway with the openai client, and revokes it', async ({
   page,

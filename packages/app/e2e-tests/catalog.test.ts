@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { BACKEND, guestHeaders } from './support/portal';
 
 test('a guest signs in and finds the GenAI Playground system in the catalog', async ({
   page,
@@ -30,11 +31,8 @@ test('a guest signs in and finds the GenAI Playground system in the catalog', as
 test('the catalog holds the platform with no processing errors', async ({
   request,
 }) => {
-  const backend = 'http://localhost:7007';
-  const auth = await request.post(`${backend}/api/auth/guest/refresh`);
-  const token = (await auth.json()).backstageIdentity.token;
-  const res = await request.get(`${backend}/api/catalog/entities`, {
-    headers: { Authorization: `Bearer ${token}` },
+  const res = await request.get(`${BACKEND}/api/catalog/entities`, {
+    headers: await guestHeaders(request),
   });
   const entities: Array<{
     kind: string;

@@ -1,5 +1,12 @@
-import { test, expect, type APIRequestContext } from '@playwright/test';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { test, expect } from '@playwright/test';
+import { CoreV1Api } from '@kubernetes/client-node';
+import {
+  guestHeaders,
+  INSIGHTS,
+  kubeSimConfig,
+  PLAYGROUND,
+  SHOTS,
+} from './support/portal';
 
 /*
  * Compliance end to end on the embedded default: the guest (a member and lead of ml-research)
@@ -10,39 +17,12 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
  * justification, and sees the environment's score go up and the check shown as waived.
  */
 
-const BACKEND = 'http://localhost:7007';
-const PLAYGROUND = `${BACKEND}/api/genai-playground`;
-const INSIGHTS = `${BACKEND}/api/genai-insights`;
-const SHOTS = 'artifacts/screenshots';
 const ENV_NAME = `e2e-comp-${Date.now().toString(36)}`;
 const ENV_ID = `ml-research-${ENV_NAME}`;
 const TEAM = 'group:default/ml-research';
 const CHECK = 'image-registry-and-tag';
 
-function kubeCore() {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    // client-node refuses plain HTTP unless TLS checks are off; kube-sim serves HTTP here.
-    clusters: [
-      {
-        name: 'kube-sim',
-        server: 'http://127.0.0.1:7070',
-        skipTLSVerify: true,
-      },
-    ],
-    users: [{ name: 'dev', token: 'kube-sim-dev-token' }],
-    contexts: [{ name: 'dev', cluster: 'kube-sim', user: 'dev' }],
-    currentContext: 'dev',
-  });
-  return kc.makeApiClient(CoreV1Api);
-}
-
-async function guestHeaders(request: APIRequestContext) {
-  const auth = await request.post(`${BACKEND}/api/auth/guest/refresh`);
-  return {
-    Authorization: `Bearer ${(await auth.json()).backstageIdentity.token}`,
-  };
-}
+const kubeCore = () => kubeSimConfig().makeApiClient(CoreV1Api);
 
 /** A pod that meets every policy but pulls `:latest`, as someone would run it by hand. */
 function latestPod() {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { test, expect, type APIRequestContext } from '@playwright/test';
+import { guestHeaders, INSIGHTS, PLAYGROUND, SHOTS } from './support/portal';
+import { test, expect } from '@playwright/test';
 
 /*
  * The team lead's cost page end to end: the guest of the embedded default leads ml-research
@@ -9,20 +10,9 @@ import { test, expect, type APIRequestContext } from '@playwright/test';
  * The costs of a team the guest is not in (genai-apps) are refused, in the page and in the API.
  */
 
-const BACKEND = 'http://localhost:7007';
-const PLAYGROUND = `${BACKEND}/api/genai-playground`;
-const INSIGHTS = `${BACKEND}/api/genai-insights`;
-const SHOTS = 'artifacts/screenshots';
 const ENV_NAME = `e2e-cost-${Date.now().toString(36)}`;
 const ENV_ID = `ml-research-${ENV_NAME}`;
 const TEAM = 'group:default/ml-research';
-
-async function guestHeaders(request: APIRequestContext) {
-  const auth = await request.post(`${BACKEND}/api/auth/guest/refresh`);
-  return {
-    Authorization: `Bearer ${(await auth.json()).backstageIdentity.token}`,
-  };
-}
 
 test('a lead sees the team cost, sets a budget and downloads the CSV; another team stays hidden', async ({
   page,

@@ -1,31 +1,18 @@
 import { test, expect, APIRequestContext } from '@playwright/test';
 import {
   CoreV1Api,
-  KubeConfig,
   NetworkingV1Api,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
+import { BACKEND, guestToken, kubeSimConfig } from './support/portal';
 
 /**
  * A new user creates a playground environment from the template in the running portal, finds it
  * on kube-sim, in the catalog and on its page, then deletes it and sees everything go.
  */
-const backend = 'http://localhost:7007';
 
 function kubeClients() {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'kube-sim',
-        server: 'http://127.0.0.1:7070',
-        skipTLSVerify: true,
-      },
-    ],
-    users: [{ name: 'dev', token: 'kube-sim-dev-token' }],
-    contexts: [{ name: 'dev', cluster: 'kube-sim', user: 'dev' }],
-    currentContext: 'dev',
-  });
+  const kc = kubeSimConfig();
   return {
     core: kc.makeApiClient(CoreV1Api),
     net: kc.makeApiClient(NetworkingV1Api),
@@ -33,15 +20,10 @@ function kubeClients() {
   };
 }
 
-async function guestToken(request: APIRequestContext) {
-  const res = await request.post(`${backend}/api/auth/guest/refresh`);
-  return (await res.json()).backstageIdentity.token as string;
-}
-
 async function catalogEntityStatus(request: APIRequestContext, ns: string) {
   const token = await guestToken(request);
   const res = await request.get(
-    `${backend}/api/catalog/entities/by-name/resource/default/${ns}`,
+    `${BACKEND}/api/catalog/entities/by-name/resource/default/${ns}`,
     { headers: { Authorization: `Bearer ${token}` } },
   );
   return res.status();

@@ -1,4 +1,5 @@
-import { test, expect, type APIRequestContext } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { guestHeaders, INSIGHTS, PLAYGROUND, SHOTS } from './support/portal';
 
 /*
  * GPU utilization end to end on the embedded default: the guest (a member and lead of
@@ -9,21 +10,10 @@ import { test, expect, type APIRequestContext } from '@playwright/test';
  * idle list with its owner; genai-apps' GPU utilization is refused to the guest.
  */
 
-const BACKEND = 'http://localhost:7007';
-const PLAYGROUND = `${BACKEND}/api/genai-playground`;
-const INSIGHTS = `${BACKEND}/api/genai-insights`;
-const SHOTS = 'artifacts/screenshots';
 const ENV_NAME = `e2e-gpu-${Date.now().toString(36)}`;
 const ENV_ID = `ml-research-${ENV_NAME}`;
 const TEAM = 'group:default/ml-research';
 const SERVER = 'idle-llm';
-
-async function guestHeaders(request: APIRequestContext) {
-  const auth = await request.post(`${BACKEND}/api/auth/guest/refresh`);
-  return {
-    Authorization: `Bearer ${(await auth.json()).backstageIdentity.token}`,
-  };
-}
 
 test('the GPU page shows the fleet heatmap and an idle model server with its owner', async ({
   page,

@@ -1,4 +1,5 @@
 import { test, expect, type APIRequestContext } from '@playwright/test';
+import { guestHeaders, PLAYGROUND, SHOTS } from './support/portal';
 
 /*
  * The inference playground end to end: a guest (a member of ml-research) chats with a model on
@@ -6,18 +7,9 @@ import { test, expect, type APIRequestContext } from '@playwright/test';
  * cost; compares two models on one prompt; opens "View code"; and the call is metered to the team.
  */
 
-const BACKEND = 'http://localhost:7007';
-const API = `${BACKEND}/api/genai-playground`;
-const SHOTS = 'artifacts/screenshots';
+const API = PLAYGROUND;
 const LLAMA = 'meta-llama/Llama-3.1-8B-Instruct';
 const QWEN = 'Qwen/Qwen2.5-7B-Instruct';
-
-async function guestHeaders(request: APIRequestContext) {
-  const auth = await request.post(`${BACKEND}/api/auth/guest/refresh`);
-  return {
-    Authorization: `Bearer ${(await auth.json()).backstageIdentity.token}`,
-  };
-}
 
 /** Requests of the guest's team to a model this month, from the usage report. */
 async function meteredRequests(

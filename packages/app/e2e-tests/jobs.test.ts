@@ -4,6 +4,7 @@ import {
   type APIRequestContext,
   type Page,
 } from '@playwright/test';
+import { guestToken, PLAYGROUND, SHOTS } from './support/portal';
 
 /*
  * Blueprint GPU jobs end to end, on kube-sim: a guest (a member of ml-research) has an environment
@@ -13,20 +14,13 @@ import {
  * KUBE_SIM_RUN_SECONDS variable.
  */
 
-const BACKEND = 'http://localhost:7007';
-const API = `${BACKEND}/api/genai-playground`;
+const API = PLAYGROUND;
 const IMAGE =
   'image-registry.openshift-image-registry.svc:5000/ml-research/llama-finetune:1.0';
-const SHOTS = 'artifacts/screenshots';
 
 /** An environment name of this run: e2e-<base36 time>, unique across runs. */
 const ENV_NAME = `e2e-jobs-${Date.now().toString(36)}`;
 const ENV_ID = `ml-research-${ENV_NAME}`;
-
-async function guestToken(request: APIRequestContext): Promise<string> {
-  const auth = await request.post(`${BACKEND}/api/auth/guest/refresh`);
-  return (await auth.json()).backstageIdentity.token;
-}
 
 /** Deletes the environments earlier runs of this test left (leases keep them for days). */
 async function removeEnvironments(
