@@ -3,7 +3,6 @@ import type {
   EnvironmentObjects,
   KubeObject,
 } from '@genai-portal/plugin-genai-insights-node';
-import { startSim } from '@genai-portal/test-utils';
 import {
   AppsV1Api,
   BatchV1Api,
@@ -20,6 +19,7 @@ import {
   makeCustomObjectsApi,
 } from '../cluster/kubernetes';
 import { ClusterObjectsReader } from './ClusterObjectsReader';
+import { startKubeSim } from './__testUtils__/kubeSim';
 
 jest.setTimeout(120_000);
 
@@ -101,11 +101,7 @@ describe('ClusterObjectsReader on kube-sim', () => {
   let custom: CustomObjectsApi;
 
   beforeAll(async () => {
-    sim = await startSim('kube-sim', [
-      '--port',
-      '0',
-      '--token',
-      TOKEN,
+    sim = await startKubeSim(TOKEN, [
       '--tick-ms',
       '20',
       // Gatekeeper's audit runs every 60 simulated seconds: every 3 s here.

@@ -5,146 +5,81 @@
  * their team's environments, the failing checks and the fields that fail; another team's member
  * is refused them; fixing an object moves the scores.
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ComplianceScorecards,
   EnvironmentCompliance,
 } from '@genai-portal/plugin-genai-insights-common';
-import policyChecks from '@genai-portal/plugin-genai-insights-backend-module-policy-checks';
-import { startSim } from '@genai-portal/test-utils';
-import {
-  CoreV1Api,
-  KubeConfig,
-  NetworkingV1Api,
-} from '@kubernetes/client-node';
-import request from 'supertest';
 import { APPS, ML } from '../__testUtils__/fixtures';
-import { realPolicyPermissions } from '../__testUtils__/realPolicy';
-import { genaiInsightsPlugin } from '../plugin';
+import { complianceBackend } from './__testUtils__/complianceBackend';
 
 jest.setTimeout(120_000);
 
 const TOKEN = 'insights-compliance-token';
-const API = '/api/genai-insights';
 const USERS = {
   lena: 'user:default/lena.fischer',
   kenji: 'user:default/kenji.sato',
   admin: 'user:default/priya.raman',
 };
-type Who = keyof typeof USERS;
-
-const group = (name: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children: [] },
-});
 
 describe('compliance scorecards on kube-sim', () => {
-  let sim: { url: string; stop(): Promise<void> };
-  let server: Parameters<typeof request>[0];
-  let core: CoreV1Api;
-
-  const get = async <T>(who: Who, path: string, status = 200) => {
-    const res = await request(server)
-      .get(`${API}${path}`)
-      .set('authorization', mockCredentials.user.header(USERS[who]));
-    expect({ path, status: res.status, body: res.body }).toMatchObject({
-      status,
-    });
-    return res.body as T;
-  };
-
-  beforeAll(async () => {
-    sim = await startSim('kube-sim', ['--port', '0', '--token', TOKEN]);
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'sim', server: sim.url, skipTLSVerify: true }],
-      users: [{ name: 'u', token: TOKEN }],
-      contexts: [{ name: 'sim', cluster: 'sim', user: 'u' }],
-      currentContext: 'sim',
-    });
-    core = kc.makeApiClient(CoreV1Api);
-    const networking = kc.makeApiClient(NetworkingV1Api);
-    const expires = new Date(Date.now() + 86_400_000).toISOString();
-    const namespace = (name: string, team: string, compliant: boolean) =>
-      core.createNamespace({
-        body: {
-          metadata: {
-            name,
-            labels: {
-              'app.kubernetes.io/managed-by': 'genai-playground-portal',
-              'genai-playground.io/team': team,
-              ...(compliant
-                ? {
-                    'security-level': 'medium',
-                    'data-classification': 'internal',
-                  }
-                : {}),
-            },
-            annotations: {
-              'genai-playground.io/cost-center': 'CC-2100',
-              'genai-playground.io/budget': '1200 USD',
-              'genai-playground.io/expires-at': expires,
+  const backend = complianceBackend({
+    token: TOKEN,
+    users: USERS,
+    membership: {
+      lena: [ML],
+      kenji: [APPS],
+      admin: ['group:default/platform-team'],
+    },
+    seed: async ({ core, networking }) => {
+      const expires = new Date(Date.now() + 86_400_000).toISOString();
+      const namespace = (name: string, team: string, compliant: boolean) =>
+        core.createNamespace({
+          body: {
+            metadata: {
+              name,
+              labels: {
+                'app.kubernetes.io/managed-by': 'genai-playground-portal',
+                'genai-playground.io/team': team,
+                ...(compliant
+                  ? {
+                      'security-level': 'medium',
+                      'data-classification': 'internal',
+                    }
+                  : {}),
+              },
+              annotations: {
+                'genai-playground.io/cost-center': 'CC-2100',
+                'genai-playground.io/budget': '1200 USD',
+                'genai-playground.io/expires-at': expires,
+              },
             },
           },
-        },
-      });
-    await namespace('ml-good', 'ml-research', true);
-    await namespace('ml-bad', 'ml-research', false);
-    await namespace('apps-a', 'genai-apps', true);
-    for (const ns of ['ml-good', 'apps-a']) {
-      await core.createNamespacedResourceQuota({
-        namespace: ns,
-        body: {
-          metadata: { name: 'quota' },
-          spec: { hard: { 'requests.amd.com/gpu': '4' } },
-        },
-      });
-      await networking.createNamespacedNetworkPolicy({
-        namespace: ns,
-        body: {
-          metadata: { name: 'default-deny-ingress' },
-          spec: { podSelector: {}, policyTypes: ['Ingress'] },
-        },
-      });
-    }
-
-    ({ server } = await startTestBackend({
-      features: [
-        genaiInsightsPlugin,
-        policyChecks,
-        mockServices.rootConfig.factory({
-          data: {
-            genaiInsights: {
-              cluster: { url: sim.url, token: TOKEN },
-              compliance: { cacheSeconds: 0 },
-            },
+        });
+      await namespace('ml-good', 'ml-research', true);
+      await namespace('ml-bad', 'ml-research', false);
+      await namespace('apps-a', 'genai-apps', true);
+      for (const ns of ['ml-good', 'apps-a']) {
+        await core.createNamespacedResourceQuota({
+          namespace: ns,
+          body: {
+            metadata: { name: 'quota' },
+            spec: { hard: { 'requests.amd.com/gpu': '4' } },
           },
-        }),
-        catalogServiceMock.factory({
-          entities: [group('ml-research'), group('genai-apps')],
-        }),
-        realPolicyPermissions({
-          membership: {
-            [USERS.lena]: [ML],
-            [USERS.kenji]: [APPS],
-            [USERS.admin]: ['group:default/platform-team'],
+        });
+        await networking.createNamespacedNetworkPolicy({
+          namespace: ns,
+          body: {
+            metadata: { name: 'default-deny-ingress' },
+            spec: { podSelector: {}, policyTypes: ['Ingress'] },
           },
-        }).factory,
-      ],
-    }));
+        });
+      }
+    },
   });
+  const { get, call } = backend;
 
-  afterAll(async () => {
-    await sim?.stop();
-  });
+  beforeAll(() => backend.start());
+  afterAll(() => backend.stop());
 
   it("shows a member their team's environments, the failing checks and their fields", async () => {
     const cards = await get<ComplianceScorecards>(
@@ -248,7 +183,7 @@ describe('compliance scorecards on kube-sim', () => {
       e => e.environment === 'ml-bad',
     )!;
 
-    await core.patchNamespace({
+    await backend.kube.core.patchNamespace({
       name: 'ml-bad',
       body: [
         {
@@ -294,17 +229,11 @@ describe('compliance scorecards on kube-sim', () => {
   });
 
   it("gives a waived check's status and count in the scorecards, waivers applied", async () => {
-    const res = await request(server)
-      .post(`${API}/compliance/waivers`)
-      .set('authorization', mockCredentials.user.header(USERS.admin))
-      .send({
-        checkId: 'quota-gpu',
-        environment: 'ml-bad',
-        justification: 'the GPU quota comes with the next namespace template',
-        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      });
-    expect({ status: res.status, body: res.body }).toMatchObject({
-      status: 201,
+    await call('admin', 'post', '/compliance/waivers', 201, {
+      checkId: 'quota-gpu',
+      environment: 'ml-bad',
+      justification: 'the GPU quota comes with the next namespace template',
+      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
     });
     const env = await get<EnvironmentCompliance>(
       'lena',

@@ -26,11 +26,9 @@ import { createBuiltInChecks } from '@genai-portal/plugin-genai-insights-backend
 // drift apart; the package exports no test utilities.
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { compliantEnvironment } from '@genai-portal/plugin-genai-insights-backend-module-policy-checks/src/__testUtils__/environment';
-import { startSim } from '@genai-portal/test-utils';
 import {
   CoreV1Api,
   CustomObjectsApi,
-  KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   loadYaml,
@@ -42,6 +40,7 @@ import { databases } from '../__testUtils__/database';
 import { readInsightsConfig } from '../config';
 import { DatabaseIdleEpisodeStore } from '../gpu/idle/DatabaseIdleEpisodeStore';
 import { migrateDatabase } from '../lib/migrateDatabase';
+import { kubeConfig, startKubeSim } from './__testUtils__/kubeSim';
 import { createComplianceService } from './createComplianceService';
 import type { CheckResult } from './evaluateChecks';
 
@@ -485,23 +484,8 @@ describe('every built-in check on kube-sim', () => {
     fleetDir = await mkdtemp(join(tmpdir(), 'every-check-fleet-'));
     const fleet = join(fleetDir, 'fleet.json');
     await writeFile(fleet, JSON.stringify(FLEET));
-    sim = await startSim('kube-sim', [
-      '--port',
-      '0',
-      '--token',
-      TOKEN,
-      '--fleet',
-      fleet,
-      '--tick-ms',
-      '50',
-    ]);
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'sim', server: sim.url, skipTLSVerify: true }],
-      users: [{ name: 'u', token: TOKEN }],
-      contexts: [{ name: 'sim', cluster: 'sim', user: 'u' }],
-      currentContext: 'sim',
-    });
+    sim = await startKubeSim(TOKEN, ['--fleet', fleet, '--tick-ms', '50']);
+    const kc = kubeConfig(sim.url, TOKEN);
     const objects = KubernetesObjectApi.makeApiClient(kc);
     const core = kc.makeApiClient(CoreV1Api);
     const custom = kc.makeApiClient(CustomObjectsApi);

@@ -9,21 +9,10 @@ import {
   type SchedulerServiceTaskInvocationDefinition,
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockServices } from '@backstage/backend-test-utils';
 import type { ComplianceHistory } from '@genai-portal/plugin-genai-insights-common';
-import policyChecks from '@genai-portal/plugin-genai-insights-backend-module-policy-checks';
-import { startSim } from '@genai-portal/test-utils';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import request from 'supertest';
 import { APPS, ML } from '../../__testUtils__/fixtures';
-import { realPolicyPermissions } from '../../__testUtils__/realPolicy';
-import { genaiInsightsPlugin } from '../../plugin';
+import { complianceBackend } from '../__testUtils__/complianceBackend';
 import { HISTORY_TASK_ID } from './HistorySnapshotter';
 
 jest.setTimeout(120_000);
@@ -32,13 +21,11 @@ type Task = SchedulerServiceTaskScheduleDefinition &
   SchedulerServiceTaskInvocationDefinition;
 
 const TOKEN = 'insights-history-token';
-const API = '/api/genai-insights';
 const USERS = {
   lena: 'user:default/lena.fischer',
   kenji: 'user:default/kenji.sato',
   admin: 'user:default/priya.raman',
 };
-type Who = keyof typeof USERS;
 
 const DAY1 = '2027-02-01';
 const DAY2 = '2027-02-02';
@@ -61,29 +48,55 @@ const NOT_DATE = [
   'clearTimeout',
 ] as const;
 
-const group = (name: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children: [] },
-});
-
 describe('compliance history on kube-sim', () => {
-  let sim: { url: string; stop(): Promise<void> };
-  let server: Parameters<typeof request>[0];
-  let core: CoreV1Api;
   const tasks = new Map<string, Task>();
-
-  const get = async <T>(who: Who, path: string, status = 200) => {
-    const res = await request(server)
-      .get(`${API}${path}`)
-      .set('authorization', mockCredentials.user.header(USERS[who]));
-    expect({ path, status: res.status, body: res.body }).toMatchObject({
-      status,
-    });
-    return res.body as T;
-  };
-  const error = async (who: Who, path: string, status: number) =>
+  const backend = complianceBackend({
+    token: TOKEN,
+    users: USERS,
+    membership: {
+      lena: [ML],
+      kenji: [APPS],
+      admin: ['group:default/platform-team'],
+    },
+    features: [
+      mockServices.scheduler.mock({
+        scheduleTask: async (task: Task) => {
+          tasks.set(task.id, task);
+        },
+      }).factory,
+    ],
+    seed: async ({ core }) => {
+      const namespace = (name: string, team: string | undefined, ok: boolean) =>
+        core.createNamespace({
+          body: {
+            metadata: {
+              name,
+              labels: {
+                'app.kubernetes.io/managed-by': 'genai-playground-portal',
+                ...(team ? { 'genai-playground.io/team': team } : {}),
+                ...(ok
+                  ? {
+                      'security-level': 'medium',
+                      'data-classification': 'internal',
+                    }
+                  : {}),
+              },
+              annotations: {
+                'genai-playground.io/cost-center': 'CC-2100',
+                'genai-playground.io/budget': '1200 USD',
+                'genai-playground.io/expires-at': `${DAY2}T23:00:00Z`,
+              },
+            },
+          },
+        });
+      await namespace('ml-good', 'ml-research', true);
+      await namespace('ml-bad', 'ml-research', false);
+      await namespace('apps-a', 'genai-apps', true);
+      await namespace('orphan', undefined, true);
+    },
+  });
+  const { get } = backend;
+  const error = async (who: keyof typeof USERS, path: string, status: number) =>
     (await get<{ error: { name: string; message: string } }>(who, path, status))
       .error;
 
@@ -95,72 +108,7 @@ describe('compliance history on kube-sim', () => {
   };
 
   beforeAll(async () => {
-    sim = await startSim('kube-sim', ['--port', '0', '--token', TOKEN]);
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'sim', server: sim.url, skipTLSVerify: true }],
-      users: [{ name: 'u', token: TOKEN }],
-      contexts: [{ name: 'sim', cluster: 'sim', user: 'u' }],
-      currentContext: 'sim',
-    });
-    core = kc.makeApiClient(CoreV1Api);
-    const namespace = (name: string, team: string | undefined, ok: boolean) =>
-      core.createNamespace({
-        body: {
-          metadata: {
-            name,
-            labels: {
-              'app.kubernetes.io/managed-by': 'genai-playground-portal',
-              ...(team ? { 'genai-playground.io/team': team } : {}),
-              ...(ok
-                ? {
-                    'security-level': 'medium',
-                    'data-classification': 'internal',
-                  }
-                : {}),
-            },
-            annotations: {
-              'genai-playground.io/cost-center': 'CC-2100',
-              'genai-playground.io/budget': '1200 USD',
-              'genai-playground.io/expires-at': `${DAY2}T23:00:00Z`,
-            },
-          },
-        },
-      });
-    await namespace('ml-good', 'ml-research', true);
-    await namespace('ml-bad', 'ml-research', false);
-    await namespace('apps-a', 'genai-apps', true);
-    await namespace('orphan', undefined, true);
-
-    ({ server } = await startTestBackend({
-      features: [
-        genaiInsightsPlugin,
-        policyChecks,
-        mockServices.rootConfig.factory({
-          data: {
-            genaiInsights: {
-              cluster: { url: sim.url, token: TOKEN },
-              compliance: { cacheSeconds: 0 },
-            },
-          },
-        }),
-        mockServices.scheduler.mock({
-          scheduleTask: async (task: Task) => {
-            tasks.set(task.id, task);
-          },
-        }).factory,
-        catalogServiceMock.factory({
-          entities: [group('ml-research'), group('genai-apps')],
-        }),
-        realPolicyPermissions({
-          membership: {
-            [USERS.lena]: [ML],
-            [USERS.kenji]: [APPS],
-            [USERS.admin]: ['group:default/platform-team'],
-          },
-        }).factory,
-      ],
-    }));
+    await backend.start();
 
     // Day 1: ml-bad misses its labels.
     jest.useFakeTimers({
@@ -170,7 +118,7 @@ describe('compliance history on kube-sim', () => {
     });
     await snapshot();
     // Fixed through the Kubernetes API; the day's later snapshot would see it, but day 2's does.
-    await core.patchNamespace({
+    await backend.kube.core.patchNamespace({
       name: 'ml-bad',
       body: [
         { op: 'add', path: '/metadata/labels/security-level', value: 'medium' },
@@ -187,7 +135,7 @@ describe('compliance history on kube-sim', () => {
 
   afterAll(async () => {
     jest.useRealTimers();
-    await sim?.stop();
+    await backend.stop();
   });
 
   it("shows a member their team's trend and the check's", async () => {

@@ -5,31 +5,19 @@
  * member and another team's lead are refused; an expired or revoked waiver stops counting at
  * the next answer.
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockServices } from '@backstage/backend-test-utils';
 import type {
   ComplianceScorecards,
   ComplianceWaiver,
   ComplianceWaiverList,
   EnvironmentCompliance,
 } from '@genai-portal/plugin-genai-insights-common';
-import policyChecks from '@genai-portal/plugin-genai-insights-backend-module-policy-checks';
-import { startSim } from '@genai-portal/test-utils';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import request from 'supertest';
 import { APPS, ML } from '../../__testUtils__/fixtures';
-import { realPolicyPermissions } from '../../__testUtils__/realPolicy';
-import { genaiInsightsPlugin } from '../../plugin';
+import { complianceBackend } from '../__testUtils__/complianceBackend';
 
 jest.setTimeout(120_000);
 
 const TOKEN = 'insights-waivers-token';
-const API = '/api/genai-insights';
 const DAY = 86_400_000;
 const USERS = {
   lena: 'user:default/lena.fischer',
@@ -40,41 +28,43 @@ const USERS = {
 };
 type Who = keyof typeof USERS;
 
-const group = (name: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children: [] },
-});
-
 const JUSTIFICATION = 'the labels come with the platform release in January';
 const inDays = (days: number) =>
   new Date(Date.now() + days * DAY).toISOString();
 
 describe('compliance waivers on kube-sim', () => {
-  let sim: { url: string; stop(): Promise<void> };
-  let server: Parameters<typeof request>[0];
   const auditor = mockServices.auditor.mock();
-
-  const call = async <T>(
-    who: Who,
-    method: 'get' | 'post' | 'delete',
-    path: string,
-    status: number,
-    body?: object,
-  ) => {
-    let req = request(server)
-      [method](`${API}${path}`)
-      .set('authorization', mockCredentials.user.header(USERS[who]));
-    if (body) req = req.send(body);
-    const res = await req;
-    expect({ path, status: res.status, body: res.body }).toMatchObject({
-      status,
-    });
-    return res.body as T;
-  };
-  const get = <T>(who: Who, path: string, status = 200) =>
-    call<T>(who, 'get', path, status);
+  const backend = complianceBackend({
+    token: TOKEN,
+    users: USERS,
+    membership: {
+      lena: [ML],
+      marco: [ML],
+      kenji: [APPS],
+      ava: [APPS],
+      admin: ['group:default/platform-team'],
+    },
+    leads: { marco: [ML], ava: [APPS] },
+    features: [auditor.factory],
+    seed: async ({ core }) => {
+      const namespace = (name: string, team?: string) =>
+        core.createNamespace({
+          body: {
+            metadata: {
+              name,
+              labels: {
+                'app.kubernetes.io/managed-by': 'genai-playground-portal',
+                ...(team ? { 'genai-playground.io/team': team } : {}),
+              },
+            },
+          },
+        });
+      await namespace('ml-bad', 'ml-research');
+      await namespace('apps-a', 'genai-apps');
+      await namespace('orphan');
+    },
+  });
+  const { get, call } = backend;
   const waive = <T = ComplianceWaiver>(who: Who, body: object, status = 201) =>
     call<T>(who, 'post', '/compliance/waivers', status, body);
   const revoke = <T = ComplianceWaiver>(who: Who, id: string, status = 200) =>
@@ -98,65 +88,8 @@ describe('compliance waivers on kube-sim', () => {
       .percent!;
   };
 
-  beforeAll(async () => {
-    sim = await startSim('kube-sim', ['--port', '0', '--token', TOKEN]);
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'sim', server: sim.url, skipTLSVerify: true }],
-      users: [{ name: 'u', token: TOKEN }],
-      contexts: [{ name: 'sim', cluster: 'sim', user: 'u' }],
-      currentContext: 'sim',
-    });
-    const core = kc.makeApiClient(CoreV1Api);
-    const namespace = (name: string, team?: string) =>
-      core.createNamespace({
-        body: {
-          metadata: {
-            name,
-            labels: {
-              'app.kubernetes.io/managed-by': 'genai-playground-portal',
-              ...(team ? { 'genai-playground.io/team': team } : {}),
-            },
-          },
-        },
-      });
-    await namespace('ml-bad', 'ml-research');
-    await namespace('apps-a', 'genai-apps');
-    await namespace('orphan');
-
-    ({ server } = await startTestBackend({
-      features: [
-        genaiInsightsPlugin,
-        policyChecks,
-        mockServices.rootConfig.factory({
-          data: {
-            genaiInsights: {
-              cluster: { url: sim.url, token: TOKEN },
-              compliance: { cacheSeconds: 0 },
-            },
-          },
-        }),
-        catalogServiceMock.factory({
-          entities: [group('ml-research'), group('genai-apps')],
-        }),
-        auditor.factory,
-        realPolicyPermissions({
-          membership: {
-            [USERS.lena]: [ML],
-            [USERS.marco]: [ML],
-            [USERS.kenji]: [APPS],
-            [USERS.ava]: [APPS],
-            [USERS.admin]: ['group:default/platform-team'],
-          },
-          leads: { [USERS.marco]: [ML], [USERS.ava]: [APPS] },
-        }).factory,
-      ],
-    }));
-  });
-
-  afterAll(async () => {
-    await sim?.stop();
-  });
+  beforeAll(() => backend.start());
+  afterAll(() => backend.stop());
 
   let leadWaiver: ComplianceWaiver;
 
