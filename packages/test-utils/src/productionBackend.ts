@@ -27,27 +27,41 @@ export interface ProductionBackend {
    * databases, as a pod restart does; resolves when it is ready again.
    */
   restart(options?: { signal?: 'SIGTERM' | 'SIGKILL' }): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops the process (SIGTERM by default: the backend then waits up to about 30 s for its
+   * events bus's long polls) and drops its databases.
+   */
+  stop(options?: { signal?: 'SIGTERM' | 'SIGKILL' }): Promise<void>;
 }
 
 /**
  * Starts the backend and waits until it is ready. `cluster` points the production config's
  * cluster at kube-sim; `config` is one more config file (YAML data) loaded last.
+ *
+ * `image` runs the built backend instead of the TypeScript sources: a folder laid out as the
+ * container image's working directory (packages/backend/Containerfile), started there with the
+ * image's command (`node packages/backend --config app-config.yaml --config
+ * app-config.production.yaml`, `node` being this Node.js) and environment, plus the same
+ * production environment as the sources get.
  */
 export async function startProductionBackend(options: {
   cluster: { url: string; token: string };
   config?: object;
   env?: Record<string, string>;
+  image?: { dir: string; cmd: string[]; env?: Record<string, string> };
 }): Promise<ProductionBackend> {
   const port = await freePort();
   const prefix = `portal_${Date.now()}_${port}_`;
   const baseUrl = `http://127.0.0.1:${port}`;
   const scrapeToken = `scrape-${port}-0123456789`;
   const pg = new URL(pgUrl);
-  const configs = [
-    resolve(repoRoot, 'app-config.yaml'),
-    resolve(repoRoot, 'app-config.production.yaml'),
-  ];
+  // The image's command names its own config files (relative to its working directory).
+  const configs = options.image
+    ? []
+    : [
+        resolve(repoRoot, 'app-config.yaml'),
+        resolve(repoRoot, 'app-config.production.yaml'),
+      ];
   if (options.config) {
     const file = join(mkdtempSync(join(tmpdir(), 'portal-config-')), 'x.yaml');
     writeFileSync(file, stringify(options.config));
@@ -55,6 +69,7 @@ export async function startProductionBackend(options: {
   }
   const env = {
     ...process.env,
+    ...options.image?.env,
     NODE_ENV: 'production',
     PORTAL_BASE_URL: baseUrl,
     APP_CONFIG_backend_listen: `127.0.0.1:${port}`,
@@ -84,22 +99,31 @@ export async function startProductionBackend(options: {
       await exited;
     }
   };
-  const stop = async () => {
-    await kill('SIGTERM');
+  const stop = async (stopOptions?: { signal?: 'SIGTERM' | 'SIGKILL' }) => {
+    await kill(stopOptions?.signal ?? 'SIGTERM');
     await dropDatabases(prefix);
   };
   const launch = async () => {
-    const proc = spawn(
-      process.execPath,
-      [
-        '--require',
-        require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-        'packages/backend/src/index.ts',
-        ...configs.flatMap(c => ['--config', c]),
-      ],
-      // Production resolves the catalog's file locations against the working directory.
-      { cwd: repoRoot, env },
-    );
+    const extraConfigs = configs.flatMap(c => ['--config', c]);
+    const proc = options.image
+      ? spawn(
+          options.image.cmd[0] === 'node'
+            ? process.execPath
+            : options.image.cmd[0],
+          [...options.image.cmd.slice(1), ...extraConfigs],
+          { cwd: options.image.dir, env },
+        )
+      : spawn(
+          process.execPath,
+          [
+            '--require',
+            require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+            'packages/backend/src/index.ts',
+            ...extraConfigs,
+          ],
+          // Production resolves the catalog's file locations against the working directory.
+          { cwd: repoRoot, env },
+        );
     child = proc;
     proc.stdout.on('data', d => (stdout += d));
     proc.stderr.on('data', d => (stderr += d));

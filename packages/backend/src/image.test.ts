@@ -1,0 +1,363 @@
+import {
+  postgresProblem,
+  repoRoot,
+  signIn,
+  startProductionBackend,
+  startSim,
+  type ProductionBackend,
+} from '@genai-portal/test-utils';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/**
+ * The container image, where no image builder runs: packages/backend/Containerfile is read and
+ * its steps done here, in a temporary folder standing for the image's working directory (COPY
+ * from the repository, RUN with sh: unpack the skeleton, install the production dependencies with
+ * Yarn offline from its cache, unpack the bundle), then the image's CMD starts with the production
+ * config against the machine's PostgreSQL, Redis and a kube-sim, and the portal must answer:
+ * readiness, a signed-in user's API call and the app served by the backend. It needs the host
+ * build's packages/backend/dist/{skeleton,bundle}.tar.gz, which scripts/test.sh builds before
+ * jest; when they are missing it runs `yarn build:backend` first (about 40 s more).
+ */
+
+jest.setTimeout(600_000);
+
+const KUBE_TOKEN = 'image-test-kube-token';
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+
+/** The Containerfile's instructions, stage by stage (continuations joined, comments dropped). */
+function readContainerfile(file: string) {
+  const text = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(line => !/^\s*#/.test(line))
+    .join('\n')
+    .replace(/\\\n/g, ' ');
+  const stages: { from: string; name?: string; steps: Instruction[] }[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^\s*([A-Z]+)\s+(.*)$/.exec(line);
+    if (!match) {
+      if (line.trim()) throw new Error(`cannot read line: ${line}`);
+      continue;
+    }
+    const [, op, args] = match;
+    if (op === 'FROM') {
+      const [from, , name] = args.trim().split(/\s+/);
+      stages.push({ from, name, steps: [] });
+    } else {
+      stages[stages.length - 1].steps.push({ op, args: args.trim() });
+    }
+  }
+  return stages;
+}
+
+/** Splits `--flag=value ... a b dest` into flags and words. */
+function words(args: string) {
+  const all = args.split(/\s+/);
+  return {
+    flags: all.filter(w => w.startsWith('--')),
+    paths: all.filter(w => !w.startsWith('--')),
+  };
+}
+
+async function sh(command: string, cwd: string, env: NodeJS.ProcessEnv) {
+  const child = spawn('sh', ['-c', command], { cwd, env });
+  let output = '';
+  child.stdout.on('data', d => (output += d));
+  child.stderr.on('data', d => (output += d));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) {
+    throw new Error(`RUN ${command} exited ${code}:\n${output.slice(-4000)}`);
+  }
+}
+
+/** Seconds since `start`, to one decimal. */
+const since = (start: number) => Math.round((Date.now() - start) / 100) / 10;
+
+/**
+ * Does what the Containerfile does into a new folder: the build stage's COPY and RUN steps, then
+ * the final stage's COPY --from of that stage's working directory (the same folder here), its
+ * ENV, USER and CMD.
+ */
+async function assembleImage(dir: string, timings: Record<string, number>) {
+  const dist = join(repoRoot, 'packages/backend/dist');
+  if (
+    !existsSync(join(dist, 'skeleton.tar.gz')) ||
+    !existsSync(join(dist, 'bundle.tar.gz'))
+  ) {
+    const start = Date.now();
+    const yarn = readdirSync(join(repoRoot, '.yarn/releases')).find(f =>
+      f.endsWith('.cjs'),
+    )!;
+    // As scripts/test.sh builds: not under jest's NODE_ENV=test (the app's browserslist has none).
+    const { NODE_ENV: _test, ...buildEnv } = process.env;
+    await sh(
+      `"${process.execPath}" .yarn/releases/${yarn} build:backend`,
+      repoRoot,
+      buildEnv,
+    );
+    timings['yarn build:backend'] = since(start);
+  }
+
+  const stages = readContainerfile(
+    join(repoRoot, 'packages/backend/Containerfile'),
+  );
+  expect(stages.map(s => s.from)).toEqual([
+    'registry.access.redhat.com/ubi9/nodejs-22',
+    'registry.access.redhat.com/ubi9/nodejs-22-minimal',
+  ]);
+  const [build, final] = stages;
+  // RUN finds this Node.js as `node`, and Yarn reaches no registry: only its cache.
+  const runEnv = {
+    ...process.env,
+    PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
+    YARN_ENABLE_NETWORK: '0',
+  };
+  let workdir: string | undefined;
+  for (const { op, args } of build.steps) {
+    const start = Date.now();
+    if (op === 'WORKDIR') {
+      workdir = args;
+    } else if (op === 'USER') {
+      expect(args).toBe('0'); // as this test runs: every step may write
+    } else if (op === 'COPY') {
+      const { flags, paths } = words(args);
+      expect(flags.filter(f => !f.startsWith('--chown='))).toEqual([]);
+      const dest = paths.pop()!;
+      for (const src of paths) {
+        const from = join(repoRoot, src);
+        // A folder's contents go into dest; a file goes into dest/ or becomes dest.
+        const to = lstatSync(from).isDirectory()
+          ? join(dir, dest)
+          : join(
+              dir,
+              dest.endsWith('/') ? join(dest, src.split('/').pop()!) : dest,
+            );
+        mkdirSync(dirname(to), { recursive: true });
+        cpSync(from, to, { recursive: true });
+      }
+    } else if (op === 'RUN') {
+      await sh(args, dir, runEnv);
+      timings[`RUN ${args.slice(0, 60)}`] = since(start);
+    } else {
+      throw new Error(`the build stage's ${op} is not done here: ${args}`);
+    }
+  }
+
+  const env: Record<string, string> = {};
+  let cmd: string[] | undefined;
+  let user: string | undefined;
+  for (const { op, args } of final.steps) {
+    if (op === 'WORKDIR') {
+      expect(args).toBe(workdir);
+    } else if (op === 'COPY') {
+      // The build stage's working directory, whole: that is `dir` already.
+      const { flags, paths } = words(args);
+      expect(flags).toContain(`--from=${build.name}`);
+      expect(paths[0].replace(/\/$/, '')).toBe(workdir);
+    } else if (op === 'ENV') {
+      for (const pair of args.split(/\s+/)) {
+        const [key, ...value] = pair.split('=');
+        env[key] = value.join('=');
+      }
+    } else if (op === 'USER') {
+      user = args;
+    } else if (op === 'CMD') {
+      cmd = JSON.parse(args);
+    } else if (op !== 'EXPOSE') {
+      throw new Error(`the final stage's ${op} is not done here: ${args}`);
+    }
+  }
+  return { dir, env, cmd: cmd!, user };
+}
+
+/** Every path under `dir` with its size, mode and modification time. */
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      const stat = lstatSync(path);
+      files.set(
+        path.slice(dir.length + 1),
+        `${stat.size} ${stat.mode} ${stat.mtimeMs}`,
+      );
+      if (entry.isDirectory()) walk(path);
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Paths added, removed or changed from `before` to `after`. */
+function changes(before: Map<string, string>, after: Map<string, string>) {
+  const paths = new Set([...before.keys(), ...after.keys()]);
+  return [...paths].filter(p => before.get(p) !== after.get(p)).sort();
+}
+
+describe('the container image (packages/backend/Containerfile)', () => {
+  let skipped: string | undefined;
+  let image: Awaited<ReturnType<typeof assembleImage>> | undefined;
+  let kube: { url: string; stop(): Promise<void> } | undefined;
+  let backend: ProductionBackend | undefined;
+  let before = new Map<string, string>();
+  const imageDir = mkdtempSync(join(tmpdir(), 'portal-image-'));
+  const home = mkdtempSync(join(tmpdir(), 'portal-image-home-'));
+  let token = '';
+  const timings: Record<string, number> = {};
+
+  beforeAll(async () => {
+    skipped = await postgresProblem();
+    if (skipped) {
+      if (process.env.CI) throw new Error(skipped);
+      // eslint-disable-next-line no-console
+      console.warn(`SKIPPED container image test: ${skipped}`);
+      return;
+    }
+    let start = Date.now();
+    image = await assembleImage(imageDir, timings);
+    timings['assembled in all'] = since(start);
+    start = Date.now();
+    kube = await startSim('kube-sim', ['--port=0', `--token=${KUBE_TOKEN}`]);
+    timings['kube-sim'] = since(start);
+    before = snapshot(image.dir);
+    start = Date.now();
+    backend = await startProductionBackend({
+      cluster: { url: kube.url, token: KUBE_TOKEN },
+      image,
+      // A HOME of its own, which must stay empty (the image's HOME is read-only).
+      env: { HOME: home },
+    });
+    timings['start to ready'] = since(start);
+    // Signed in once the catalog has read the org file (lena.fischer's entity).
+    start = Date.now();
+    for (let i = 0; i < 400 && !token; i++) {
+      token = (await signIn(backend.baseUrl, 'lena.fischer').catch(
+        () => '',
+      )) as string;
+      if (!token) await new Promise(r => setTimeout(r, 500));
+    }
+    timings['ready to first sign-in'] = since(start);
+    // eslint-disable-next-line no-console
+    console.info(`container image test, seconds: ${JSON.stringify(timings)}`);
+  });
+
+  afterAll(async () => {
+    const start = Date.now();
+    // SIGTERM would wait about 30 s for the events bus's long polls; the start-up test covers it.
+    await backend?.stop({ signal: 'SIGKILL' });
+    await kube?.stop();
+    rmSync(imageDir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+    // eslint-disable-next-line no-console
+    console.info(
+      `container image test: stopped and cleaned in ${since(start)} s`,
+    );
+  });
+
+  it('runs as UID 1001 in group 0, with NODE_ENV=production and the production config', () => {
+    if (skipped) return;
+    expect(image!.user).toBe('1001:0');
+    expect(image!.env.NODE_ENV).toBe('production');
+    expect(image!.cmd).toEqual([
+      'node',
+      'packages/backend',
+      '--config',
+      'app-config.yaml',
+      '--config',
+      'app-config.production.yaml',
+    ]);
+  });
+
+  it('holds the production dependencies only', () => {
+    if (skipped) return;
+    const modules = join(image!.dir, 'node_modules');
+    expect(existsSync(join(modules, '@backstage/plugin-app-backend'))).toBe(
+      true,
+    );
+    expect(existsSync(join(modules, 'pg'))).toBe(true);
+    for (const dev of [
+      '@backstage/cli',
+      '@backstage/repo-tools',
+      '@playwright/test',
+      'jest',
+      'openai',
+    ]) {
+      expect([dev, existsSync(join(modules, dev))]).toEqual([dev, false]);
+    }
+    // The built backend, not its sources; the app as built files.
+    expect(existsSync(join(image!.dir, 'packages/backend/src'))).toBe(false);
+    expect(
+      existsSync(join(image!.dir, 'packages/backend/dist/index.cjs.js')),
+    ).toBe(true);
+    expect(existsSync(join(image!.dir, 'packages/app/dist/index.html'))).toBe(
+      true,
+    );
+    expect(existsSync(join(image!.dir, 'packages/app/src'))).toBe(false);
+  });
+
+  it('answers readiness and a signed-in user’s API call', async () => {
+    if (skipped) return;
+    const base = backend!.baseUrl;
+    expect((await fetch(`${base}/.backstage/health/v1/readiness`)).status).toBe(
+      200,
+    );
+    expect(token).not.toBe('');
+    const users = await fetch(
+      `${base}/api/catalog/entities/by-name/user/default/lena.fischer`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(users.status).toBe(200);
+    expect((await users.json()).metadata.name).toBe('lena.fischer');
+    const environments = await fetch(
+      `${base}/api/genai-playground/environments`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(environments.status).toBe(200);
+    // No token, no data.
+    expect((await fetch(`${base}/api/catalog/entities?limit=1`)).status).toBe(
+      401,
+    );
+  });
+
+  it('serves the app: index.html with the production config, its scripts, deep links', async () => {
+    if (skipped) return;
+    const base = backend!.baseUrl;
+    const index = await fetch(`${base}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toContain('text/html');
+    const html = await index.text();
+    expect(html).toContain('<div id="root">');
+    // The frontend config is injected at start-up: the production base URL.
+    expect(html).toContain(base);
+    const script = /<script[^>]+src="([^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const js = await fetch(new URL(script!, base));
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toContain('javascript');
+    const deep = await fetch(`${base}/genai-insights/cost`);
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('<div id="root">');
+  });
+
+  it('writes nothing into its own files (a read-only root file system holds)', () => {
+    if (skipped) return;
+    expect(changes(before, snapshot(image!.dir))).toEqual([]);
+    expect(readdirSync(home)).toEqual([]);
+  });
+});
