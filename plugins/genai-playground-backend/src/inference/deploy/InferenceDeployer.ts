@@ -35,6 +35,9 @@ export type DeployInferenceServiceInput = z.output<
 >;
 
 import type { PermissionGate } from '../../permissions/PermissionGate';
+/** How often a replace is tried again when the object changed since it was read (409). */
+const REPLACE_ATTEMPTS = 5;
+
 /** The GPU pool model servers run on. */
 export const INFERENCE_POOL = 'mi355x';
 
@@ -343,22 +346,33 @@ export class InferenceDeployer {
       if (!isStatus(error, 409))
         throw kube.toBackstageError(`create ${what}`, error);
     }
-    const existing = await kube.call(`read ${what}`, step.read).catch(error => {
-      throw kube.toBackstageError(`read ${what}`, error);
-    });
-    const labels = existing.metadata?.labels ?? {};
-    if (
-      labels[MANAGED_BY_LABEL] !== MANAGED_BY ||
-      labels[INFERENCE_MODEL_LABEL] !== spec.name
-    ) {
-      throw new ConflictError(
-        `${what} exists and was not made by the portal for model ${spec.name}; pick another name`,
-      );
+    // A replace carries the resourceVersion read; the cluster's controllers write the object's
+    // status meanwhile (a Deployment's on every rollout step), which makes the replace a 409:
+    // read it again and replace again, a few times, as kubectl apply does.
+    for (let attempt = 1; ; attempt++) {
+      const existing = await kube
+        .call(`read ${what}`, step.read)
+        .catch(error => {
+          throw kube.toBackstageError(`read ${what}`, error);
+        });
+      const labels = existing.metadata?.labels ?? {};
+      if (
+        labels[MANAGED_BY_LABEL] !== MANAGED_BY ||
+        labels[INFERENCE_MODEL_LABEL] !== spec.name
+      ) {
+        throw new ConflictError(
+          `${what} exists and was not made by the portal for model ${spec.name}; pick another name`,
+        );
+      }
+      try {
+        return await kube.call(`update ${what}`, apis =>
+          step.replace(apis, existing),
+        );
+      } catch (error) {
+        if (!isStatus(error, 409) || attempt >= REPLACE_ATTEMPTS) {
+          throw kube.toBackstageError(`update ${what}`, error);
+        }
+      }
     }
-    return kube
-      .call(`update ${what}`, apis => step.replace(apis, existing))
-      .catch(error => {
-        throw kube.toBackstageError(`update ${what}`, error);
-      });
   }
 }
