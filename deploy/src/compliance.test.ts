@@ -14,6 +14,11 @@ import {
   placed,
   podsOf,
 } from './__testUtils__/environmentObjects';
+import {
+  ENVIRONMENTS,
+  layerNames,
+  renderPlatform,
+} from './__testUtils__/layers';
 
 /*
  * The portal meets the policies it scores playground environments on: the chart as production
@@ -293,3 +298,26 @@ describe('the portal against its own compliance checks', () => {
     );
   });
 });
+
+describe.each(ENVIRONMENTS)(
+  'the platform layers of %s against the compliance checks',
+  environment => {
+    // Every object of a layer names its namespace: none may land in the one helm was given.
+    const UNPLACED = 'no-namespace-given';
+
+    it('places every namespaced object in a project of the platform', () => {
+      const namespaces = environmentsOf(
+        placed(renderPlatform(environment), UNPLACED),
+      ).map(e => e.namespace.metadata?.name);
+      expect(namespaces).not.toContain(UNPLACED);
+      if (layerNames().length > 0) expect(namespaces.length).toBeGreaterThan(0);
+    });
+
+    it('passes every check in every project: 100%, no exception', async () => {
+      const results = await evaluate(
+        environmentsOf(placed(renderPlatform(environment), UNPLACED)),
+      );
+      expect(failing(results)).toEqual([]);
+    });
+  },
+);

@@ -19,6 +19,18 @@ const CLUSTER_SCOPED = new Set([
   'ValidatingAdmissionPolicyBinding',
   'ConstraintTemplate',
   'K8sRequiredLabels',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'StorageClass',
+  'SecurityContextConstraints',
+  // Kueue
+  'ClusterQueue',
+  'ResourceFlavor',
+  'Cohort',
+  // Istio and OpenShift Service Mesh
+  'ServiceMeshControlPlane',
+  // Kyverno
+  'ClusterPolicy',
 ]);
 
 /** The replicas a Deployment or StatefulSet runs: its own, else the minimum of its autoscaler. */
