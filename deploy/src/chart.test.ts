@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
@@ -25,6 +25,8 @@ import {
   render,
   type Manifest,
 } from './__testUtils__/render';
+import { chartValues, helmTemplate } from './__testUtils__/helmTemplate';
+import { ENVIRONMENTS, layersDir } from './__testUtils__/layers';
 
 jest.setTimeout(60_000);
 
@@ -50,6 +52,16 @@ const validators: Record<string, new (data: any) => { validate(): void }> = {
     validate() {
       if (!this.data.spec?.to?.name)
         throw new Error('spec.to.name is required');
+    }
+  },
+  // Nor has the VerticalPodAutoscaler (autoscaling.k8s.io/v1): the fields it cannot do without.
+  VerticalPodAutoscaler: class {
+    constructor(private readonly data: any) {}
+    validate() {
+      if (this.data.apiVersion !== 'autoscaling.k8s.io/v1')
+        throw new Error('apiVersion must be autoscaling.k8s.io/v1');
+      if (!this.data.spec?.targetRef?.name)
+        throw new Error('spec.targetRef.name is required');
     }
   },
   // Nor has the Prometheus operator's ServiceMonitor: the fields it cannot do without.
@@ -85,6 +97,7 @@ describe('the portal Helm chart', () => {
       'ClusterRoleBinding',
       'ClusterRoleBinding',
       'ConfigMap',
+      'ConfigMap',
       'Deployment',
       'HorizontalPodAutoscaler',
       'NetworkPolicy',
@@ -101,6 +114,7 @@ describe('the portal Helm chart', () => {
       'ServiceMonitor',
       'ValidatingAdmissionPolicy',
       'ValidatingAdmissionPolicyBinding',
+      'VerticalPodAutoscaler',
     ]);
     const invalid = manifests.flatMap(m => {
       const Model = validators[m.kind];
@@ -158,12 +172,214 @@ describe('the portal Helm chart', () => {
 
   it('keeps a replica through disruptions, for the 99.9% availability target', () => {
     const manifests = render();
-    expect(byKind(manifests, 'PodDisruptionBudget')[0].spec.minAvailable).toBe(
-      1,
-    );
+    const [pdb] = byKind(manifests, 'PodDisruptionBudget');
+    expect(pdb.spec.maxUnavailable).toBe(1);
+    expect(pdb.spec.minAvailable).toBeUndefined();
     expect(
       byKind(manifests, 'HorizontalPodAutoscaler')[0].spec.minReplicas,
     ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('drains a pod from the router before stopping it, within the grace period', () => {
+    const [deployment] = byKind(render(), 'Deployment');
+    const pod = deployment.spec.template.spec;
+    expect(deployment.spec.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    });
+    // Both containers wait: a request still routed to the pod needs the proxy and the backend.
+    for (const c of pod.containers) {
+      expect(c.lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
+    }
+    // the sleep, then about 30 s for the backend's own shutdown (its events bus's long polls)
+    expect(pod.terminationGracePeriodSeconds).toBe(45);
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(
+      pod.containers[0].lifecycle.preStop.sleep.seconds + 30,
+    );
+    const longer = byKind(
+      render('terminationGracePeriodSeconds=90', 'preStopSleepSeconds=20'),
+      'Deployment',
+    )[0].spec.template.spec;
+    expect(longer.terminationGracePeriodSeconds).toBe(90);
+    expect(longer.containers[1].lifecycle.preStop.sleep.seconds).toBe(20);
+  });
+
+  it('spreads the replicas over zones and nodes without refusing to schedule them', () => {
+    const spec = (...set: string[]) =>
+      byKind(render(...set), 'Deployment')[0].spec.template.spec;
+    const constraints = spec().topologySpreadConstraints;
+    expect(constraints.map((c: any) => c.topologyKey)).toEqual([
+      'topology.kubernetes.io/zone',
+      'kubernetes.io/hostname',
+    ]);
+    for (const c of constraints) {
+      expect(c).toMatchObject({
+        maxSkew: 1,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: {
+          matchLabels: {
+            'app.kubernetes.io/name': 'genai-portal',
+            'app.kubernetes.io/instance': 'portal',
+          },
+        },
+        matchLabelKeys: ['pod-template-hash'],
+      });
+    }
+    expect(
+      spec('topologySpread.enabled=false').topologySpreadConstraints,
+    ).toBeUndefined();
+  });
+
+  it('recommends requests with a VerticalPodAutoscaler that changes nothing itself', () => {
+    const vpa = named(render(), 'VerticalPodAutoscaler', 'portal');
+    expect(vpa.spec.targetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'portal',
+    });
+    // "Off": no eviction, no resize, so the CPU autoscaler's basis (the requests) stays put
+    expect(vpa.spec.updatePolicy).toEqual({ updateMode: 'Off' });
+    expect(vpa.metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+    });
+    expect(
+      byKind(
+        render('verticalPodAutoscaler.enabled=false'),
+        'VerticalPodAutoscaler',
+      ),
+    ).toEqual([]);
+  });
+
+  it('gives the Route a streaming timeout, HSTS and per-client rate limits', () => {
+    const route = named(render(), 'Route', 'portal');
+    expect(route.metadata.annotations).toEqual({
+      'haproxy.router.openshift.io/timeout': '600s',
+      'haproxy.router.openshift.io/hsts_header':
+        'max-age=31536000;includeSubDomains',
+      'haproxy.router.openshift.io/rate-limit-connections': 'true',
+      'haproxy.router.openshift.io/rate-limit-connections.concurrent-tcp':
+        '100',
+      'haproxy.router.openshift.io/rate-limit-connections.rate-http': '300',
+    });
+    // HSTS needs a TLS route; the router terminates it (the proxy speaks HTTP)
+    expect(route.spec.tls).toEqual({
+      termination: 'edge',
+      insecureEdgeTerminationPolicy: 'Redirect',
+    });
+    const unlimited = named(
+      render('route.rateLimit.enabled=false', 'route.timeout=20m'),
+      'Route',
+      'portal',
+    );
+    expect(unlimited.metadata.annotations).toEqual({
+      'haproxy.router.openshift.io/timeout': '20m',
+      'haproxy.router.openshift.io/hsts_header':
+        'max-age=31536000;includeSubDomains',
+    });
+  });
+
+  it('sends traces to the collector only when tracing is on, and lets them out', () => {
+    const backendEnv = (manifests: Manifest[]) =>
+      byKind(manifests, 'Deployment')[0].spec.template.spec.containers[0].env;
+    const otel = (manifests: Manifest[]) =>
+      backendEnv(manifests).filter((e: any) => e.name.startsWith('OTEL_'));
+    const egress = (manifests: Manifest[]) =>
+      named(manifests, 'NetworkPolicy', 'portal-egress').spec.egress;
+
+    const off = render();
+    expect(otel(off)).toEqual([]);
+    expect(JSON.stringify(egress(off))).not.toContain('genai-monitoring');
+
+    const on = render('tracing.enabled=true');
+    expect(otel(on)).toEqual([
+      {
+        name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+        value: 'http://otel-collector.genai-monitoring.svc:4318',
+      },
+      { name: 'OTEL_SERVICE_NAME', value: 'genai-portal' },
+    ]);
+    expect(egress(on)).toContainEqual({
+      to: [
+        {
+          namespaceSelector: {
+            matchLabels: { 'kubernetes.io/metadata.name': 'genai-monitoring' },
+          },
+        },
+      ],
+      ports: [{ port: 4318, protocol: 'TCP' }],
+    });
+    // the port follows the endpoint
+    const grpc = render(
+      'tracing.enabled=true',
+      'tracing.endpoint=http://collector.observability.svc:4317',
+      'tracing.namespace=observability',
+    );
+    expect(JSON.stringify(egress(grpc))).toContain(
+      '{"port":4317,"protocol":"TCP"}',
+    );
+  });
+
+  it('names the database and Redis hosts in values and leaves their credentials in the Secret', () => {
+    const env = (...set: string[]) =>
+      byKind(render(...set), 'Deployment')[0].spec.template.spec.containers[0]
+        .env as Array<{ name: string; value?: string; valueFrom?: any }>;
+    // unset: the Secret gives them, as in chart 0.1.0
+    expect(env().filter(e => /^(POSTGRES|REDIS)_/.test(e.name))).toEqual([]);
+    const set = env(
+      'database.host=genai-postgres-rw.genai-data.svc',
+      'redis.host=redis.genai-data.svc',
+    ).filter(e => /^(POSTGRES|REDIS)_/.test(e.name));
+    expect(set).toEqual([
+      { name: 'POSTGRES_HOST', value: 'genai-postgres-rw.genai-data.svc' },
+      { name: 'POSTGRES_PORT', value: '5432' },
+      // defined before REDIS_URL, which Kubernetes expands it into
+      {
+        name: 'REDIS_PASSWORD',
+        valueFrom: {
+          secretKeyRef: { name: 'genai-portal-env', key: 'REDIS_PASSWORD' },
+        },
+      },
+      {
+        name: 'REDIS_URL',
+        value: 'redis://:$(REDIS_PASSWORD)@redis.genai-data.svc:6379',
+      },
+    ]);
+    const noAuth = env(
+      'redis.host=redis.genai-data.svc',
+      'redis.passwordKey=',
+    ).filter(e => e.name.startsWith('REDIS_'));
+    expect(noAuth).toEqual([
+      { name: 'REDIS_URL', value: 'redis://redis.genai-data.svc:6379' },
+    ]);
+  });
+
+  it('starts the backend behind the start lock, so replicas migrate one at a time', () => {
+    const manifests = render();
+    const pod = named(manifests, 'Deployment', 'portal').spec.template;
+    const backend = pod.spec.containers[0];
+    const lock = named(manifests, 'ConfigMap', 'portal-start-lock');
+    const file = fs.readFileSync(
+      path.join(chart, 'files/start-lock.mjs'),
+      'utf8',
+    );
+    expect(lock.data['start-lock.mjs']).toBe(file);
+    expect(backend.command).toEqual([
+      'node',
+      '--import=/etc/portal-start/start-lock.mjs',
+    ]);
+    expect(backend.volumeMounts).toContainEqual({
+      name: 'start-lock',
+      mountPath: '/etc/portal-start',
+      readOnly: true,
+    });
+    expect(pod.spec.volumes).toContainEqual({
+      name: 'start-lock',
+      configMap: { name: 'portal-start-lock' },
+    });
+    // a new lock script rolls the pods
+    expect(pod.metadata.annotations['genai-playground.io/start-lock']).toMatch(
+      /^[0-9a-f]{16}$/,
+    );
   });
 
   it('serves the backend directly when oauth2-proxy is turned off', () => {
@@ -418,7 +634,9 @@ describe('the portal Helm chart', () => {
     expect(
       off.filter(m => m.metadata.name.startsWith('portal-metrics-reader')),
     ).toEqual([]);
-    expect(byKind(off, 'ConfigMap')).toEqual([]);
+    expect(byKind(off, 'ConfigMap').map(m => m.metadata.name)).toEqual([
+      'portal-start-lock',
+    ]);
   });
 
   it("scrapes AMD's device-metrics-exporter with honorLabels when asked, in the exporter's namespace", () => {
@@ -461,8 +679,118 @@ describe('the portal Helm chart', () => {
     ['route.enabled=maybe', 'route.enabled'],
     ['replicaCount=0', 'replicaCount'],
     ['networkPolicy.egress.modelServerPort=0', 'modelServerPort'],
+    ['route.timeout=forever', 'route.timeout'],
+    ['tracing.endpoint=http://otel-collector.genai-monitoring.svc', 'endpoint'],
+    ['podDisruptionBudget.maxUnavailable=0', 'maxUnavailable'],
+    ['database.host=http://db', 'database.host'],
   ])('refuses bad values (%s) naming the key', (value, key) => {
     expect(() => render(value)).toThrow(new RegExp(key.replace('.', '.*')));
+  });
+});
+
+/** What each environment runs: replicas (the autoscaler's minimum), kept through a drain, traces. */
+const SHAPES = {
+  dev: { minReplicas: 1, keptThroughDrain: 0, tracing: undefined },
+  staging: {
+    minReplicas: 2,
+    keptThroughDrain: 1,
+    tracing: 'http://otel-collector.genai-monitoring.svc:4318',
+  },
+  prod: {
+    minReplicas: 3,
+    keptThroughDrain: 2,
+    tracing: 'http://otel-collector.genai-monitoring.svc:4318',
+  },
+};
+
+describe.each(ENVIRONMENTS)('the portal chart in %s', environment => {
+  const shape = SHAPES[environment];
+  /** As ArgoCD renders it: the layers' shared values may come first; the chart ignores them. */
+  const rendered = () =>
+    helmTemplate(chart, [
+      path.join(layersDir, 'values.yaml'),
+      path.join(layersDir, `values-${environment}.yaml`),
+      path.join(chart, 'values.yaml'),
+      chartValues(environment),
+    ]);
+  const appsDomain = () =>
+    (
+      parse(
+        fs.readFileSync(
+          path.join(layersDir, `values-${environment}.yaml`),
+          'utf8',
+        ),
+      ) as { appsDomain: string }
+    ).appsDomain;
+
+  it("serves on portal.<the environment's apps domain>", () => {
+    const manifests = rendered();
+    const host = `portal.${appsDomain()}`;
+    expect(named(manifests, 'Route', 'portal').spec.host).toBe(host);
+    const env = named(manifests, 'Deployment', 'portal').spec.template.spec
+      .containers[0].env;
+    expect(env.find((e: any) => e.name === 'PORTAL_BASE_URL').value).toBe(
+      `https://${host}`,
+    );
+  });
+
+  it("reaches the data project's PostgreSQL (CloudNativePG's read-write Service) and Redis, with credentials only from Secrets", () => {
+    const [deployment] = byKind(rendered(), 'Deployment');
+    const backend = deployment.spec.template.spec.containers[0];
+    const value = (name: string) =>
+      backend.env.find((e: any) => e.name === name)?.value;
+    expect(value('POSTGRES_HOST')).toMatch(/^[a-z0-9-]+-rw\.genai-data\.svc$/);
+    expect(value('REDIS_URL')).toMatch(
+      /^redis:\/\/:\$\(REDIS_PASSWORD\)@[a-z0-9-]+\.genai-data\.svc:6379$/,
+    );
+    // nothing secret is a plain value: passwords, tokens and keys come from Secrets
+    const plain = backend.env.filter(
+      (e: any) =>
+        /PASSWORD|SECRET|TOKEN|_KEY$/.test(e.name) && e.value !== undefined,
+    );
+    expect(plain).toEqual([]);
+    expect(backend.envFrom).toEqual([
+      { secretRef: { name: 'genai-portal-env' } },
+    ]);
+  });
+
+  it('scales within the quota, with a disruption budget the minimum can honour', () => {
+    const manifests = rendered();
+    const hpa = named(manifests, 'HorizontalPodAutoscaler', 'portal').spec;
+    const pdb = named(manifests, 'PodDisruptionBudget', 'portal').spec;
+    // prod: the seed's three replicas, two of them kept through a drain
+    expect(hpa.minReplicas).toBe(shape.minReplicas);
+    expect(hpa.minReplicas - pdb.maxUnavailable).toBe(shape.keptThroughDrain);
+    // the autoscaler's maximum and the rollout's extra pod fit the namespace's limits
+    const [quota] = parseAllDocuments(
+      fs.readFileSync(path.join(root, 'platform/quota.yaml'), 'utf8'),
+    ).map(d => d.toJSON());
+    const UNITS: Record<string, number> = { m: 1e-3, Mi: 2 ** 20, Gi: 2 ** 30 };
+    const amount = (q: string) => {
+      const [, n, unit] = /^([\d.]+)(m|Mi|Gi)?$/.exec(q)!;
+      return Number(n) * (unit ? UNITS[unit] : 1);
+    };
+    const deployment = named(manifests, 'Deployment', 'portal');
+    const pods =
+      hpa.maxReplicas + deployment.spec.strategy.rollingUpdate.maxSurge;
+    for (const resource of ['cpu', 'memory']) {
+      const perPod = deployment.spec.template.spec.containers.reduce(
+        (sum: number, c: any) => sum + amount(c.resources.limits[resource]),
+        0,
+      );
+      expect(pods * perPod).toBeLessThanOrEqual(
+        amount(quota.spec.hard[`limits.${resource}`]),
+      );
+    }
+  });
+
+  it('traces in staging and prod, not in dev', () => {
+    const env = named(rendered(), 'Deployment', 'portal').spec.template.spec
+      .containers[0].env;
+    const endpoint = env.find(
+      (e: any) => e.name === 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    );
+    expect(endpoint?.value).toBe(shape.tracing);
   });
 });
 

@@ -48,9 +48,13 @@ function productionConfig(key: string): unknown {
 function productionChecks() {
   const gateway = productionConfig('genaiPlayground.gatewayNamespace');
   const router = productionConfig('genaiPlayground.routerNamespaceSelector');
+  const platform = productionConfig(
+    'genaiInsights.compliance.platformNamespaces',
+  );
   return createBuiltInChecks({
     gatewayNamespaces: typeof gateway === 'string' ? [gateway] : undefined,
     routerNamespaceSelector: router as Record<string, string> | undefined,
+    platformNamespaces: Array.isArray(platform) ? platform : undefined,
   });
 }
 

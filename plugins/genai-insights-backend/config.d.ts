@@ -158,6 +158,12 @@ export interface Config {
        * taken hourly (the day's last wins); older days are deleted. 1 to 3650. @default 365
        */
       historyDays?: number;
+      /**
+       * The platform's own namespaces (its projects and its operators'), by name: the ingress
+       * check lets one of them admit the others (a database its operator), never an environment.
+       * @default []
+       */
+      platformNamespaces?: string[];
     };
     /** Budget notifications (thresholds crossed), sent through the notifications plugin. */
     notifications?: {

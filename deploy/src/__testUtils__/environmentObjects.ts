@@ -27,6 +27,8 @@ const CLUSTER_SCOPED = new Set([
   'ClusterQueue',
   'ResourceFlavor',
   'Cohort',
+  'WorkloadPriorityClass',
+  'Kueue',
   // Istio and OpenShift Service Mesh
   'ServiceMeshControlPlane',
   // Kyverno

@@ -4,11 +4,17 @@ import { gatewayFastLane } from '@genai-portal/plugin-genai-playground-backend';
 import { preflight } from './preflight';
 import { schedulerApiGuard } from './security/schedulerApiGuard';
 import { reportStartupFailure } from './startupFailure';
+import { flushTracesOnShutdown } from './tracing/flushTracesOnShutdown';
+import { startTracing } from './tracing/startTracing';
 
 async function main() {
+  // First, so that every span the plugins make (they use @opentelemetry/api only) is exported;
+  // off unless OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER is set.
+  const tracing = startTracing(process.env);
   await preflight();
 
   const backend = createBackend();
+  if (tracing) backend.add(flushTracesOnShutdown(tracing));
   // Users are refused the scheduler's task API (schedulerApiGuard says why). The inference
   // gateway (/api/genai-playground/v1) skips the root router's page-oriented middleware; see
   // gatewayFastLane for what it does instead.

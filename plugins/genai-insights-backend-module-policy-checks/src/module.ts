@@ -9,7 +9,8 @@ import { createBuiltInChecks } from './checks';
  * Adds the built-in compliance checks to genai-insights. The ingress check admits the gateway's
  * namespace and the router's label the playground's network policies use
  * (`genaiPlayground.gatewayNamespace`, `genaiPlayground.routerNamespaceSelector`; defaults
- * `genai-portal` and `network.openshift.io/policy-group: ingress`).
+ * `genai-portal` and `network.openshift.io/policy-group: ingress`), and lets the platform's own
+ * namespaces (`genaiInsights.compliance.platformNamespaces`) admit one another.
  * @public
  */
 export const genaiInsightsModulePolicyChecks = createBackendModule({
@@ -30,8 +31,12 @@ export const genaiInsightsModulePolicyChecks = createBackendModule({
         const router = config.getOptional<Record<string, unknown>>(
           'genaiPlayground.routerNamespaceSelector',
         );
+        const platformNamespaces = config.getOptionalStringArray(
+          'genaiInsights.compliance.platformNamespaces',
+        );
         checks.addChecks(
           ...createBuiltInChecks({
+            platformNamespaces,
             gatewayNamespaces: gatewayNamespace
               ? [gatewayNamespace]
               : undefined,

@@ -28,3 +28,13 @@ seccompProfile:
 {{- define "genai-portal.loopbackCheck" -}}
 fetch('http://127.0.0.1:7007/.backstage/health/v1/liveness').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))
 {{- end -}}
+
+{{- /*
+The kubelet's own sleep (Kubernetes 1.30+, OpenShift 4.17+): no sleep binary needed in either
+image, and it counts against terminationGracePeriodSeconds like any preStop hook.
+*/ -}}
+{{- define "genai-portal.preStop" -}}
+preStop:
+  sleep:
+    seconds: {{ .Values.preStopSleepSeconds }}
+{{- end -}}

@@ -105,7 +105,12 @@ const NO_SPEC = new Set([
   'ConfigMap',
   'Secret',
   'ServiceAccount',
+  'Role',
+  'ClusterRole',
   'RoleBinding',
+  'ClusterRoleBinding',
+  'PriorityClass',
+  'StorageClass',
   'Event',
   // The wg-policy reports keep results at the top level.
   'PolicyReport',
@@ -158,6 +163,52 @@ export function applyDefaults(def: ResourceDef, obj: KubeObject): void {
     case 'ReplicaSet':
       spec.replicas ??= 1;
       defaultTemplate(obj, 'Always');
+      break;
+    case 'StatefulSet':
+      spec.replicas ??= 1;
+      spec.podManagementPolicy ??= 'OrderedReady';
+      spec.updateStrategy ??= { type: 'RollingUpdate' };
+      if (spec.updateStrategy.type === 'RollingUpdate') {
+        spec.updateStrategy.rollingUpdate ??= {};
+        spec.updateStrategy.rollingUpdate.partition ??= 0;
+      }
+      spec.revisionHistoryLimit ??= 10;
+      spec.persistentVolumeClaimRetentionPolicy ??= {};
+      spec.persistentVolumeClaimRetentionPolicy.whenDeleted ??= 'Retain';
+      spec.persistentVolumeClaimRetentionPolicy.whenScaled ??= 'Retain';
+      for (const claim of spec.volumeClaimTemplates ?? []) {
+        if (claim?.spec) claim.spec.volumeMode ??= 'Filesystem';
+      }
+      defaultTemplate(obj, 'Always');
+      break;
+    case 'DaemonSet':
+      spec.updateStrategy ??= { type: 'RollingUpdate' };
+      if (spec.updateStrategy.type === 'RollingUpdate') {
+        spec.updateStrategy.rollingUpdate ??= {};
+        spec.updateStrategy.rollingUpdate.maxUnavailable ??= 1;
+        spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
+      }
+      spec.revisionHistoryLimit ??= 10;
+      defaultTemplate(obj, 'Always');
+      break;
+    case 'CronJob': {
+      spec.concurrencyPolicy ??= 'Allow';
+      spec.suspend ??= false;
+      spec.successfulJobsHistoryLimit ??= 3;
+      spec.failedJobsHistoryLimit ??= 1;
+      const job = spec.jobTemplate?.spec;
+      if (job && typeof job === 'object') {
+        job.backoffLimit ??= 6;
+        job.completionMode ??= 'NonIndexed';
+        job.suspend ??= false;
+        job.template ??= {};
+        job.template.metadata ??= {};
+        defaultPodSpec(job.template.spec, undefined);
+      }
+      break;
+    }
+    case 'ValidatingAdmissionPolicy':
+      spec.failurePolicy ??= 'Fail';
       break;
     case 'Service':
       spec.type ??= 'ClusterIP';

@@ -10,8 +10,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ResourceDef } from '../api/resources';
 import { isQuantity, quantityValue } from '../quantity';
+import { matchesSelector } from '../selectors';
 import { cause, invalid, StatusCause } from '../status';
 import { KubeObject } from '../types';
+import { deepEqual } from '../util';
+import { scheduleError } from './cronSchedule';
+import { admissionPolicyCauses } from './validateAdmissionPolicies';
+import { checkPathSegmentName, rbacCauses } from './validateRbac';
 
 type ModelCtor = new (data: unknown) => { validate(): void };
 
@@ -148,17 +153,30 @@ const DNS1035_MSG =
 const LABEL_VALUE_MSG =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
-export type NameRule = 'subdomain' | 'label' | 'dns1035';
+/** `path`: any path segment, as RBAC objects are named. */
+export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path';
 
-const NAME_RULES: Record<NameRule, [RegExp, string, number]> = {
+const NAME_RULES: Record<
+  Exclude<NameRule, 'path'>,
+  [RegExp, string, number]
+> = {
   label: [LABEL_RE, LABEL_MSG, 63],
   dns1035: [DNS1035_RE, DNS1035_MSG, 63],
   subdomain: [SUBDOMAIN_RE, SUBDOMAIN_MSG, 253],
 };
 
+const PATH_NAMED = new Set([
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+]);
+
 export function nameRule(def: ResourceDef): NameRule {
-  if (def.plural === 'namespaces') return 'label';
+  if (def.plural === 'namespaces' || def.kind === 'StatefulSet') return 'label';
   if (def.plural === 'services') return 'dns1035';
+  if (def.group === 'rbac.authorization.k8s.io' && PATH_NAMED.has(def.kind))
+    return 'path';
   return 'subdomain';
 }
 
@@ -167,6 +185,7 @@ export function checkName(
   rule: NameRule,
   field = 'metadata.name',
 ): StatusCause[] {
+  if (rule === 'path') return checkPathSegmentName(name, field);
   const causes: StatusCause[] = [];
   const [re, msg, max] = NAME_RULES[rule];
   if (name.length > max) {
@@ -382,24 +401,27 @@ function checkNonNegative(
   return causes;
 }
 
-function selectorMatchesTemplate(obj: any, prefix: string): StatusCause[] {
+/** `owner`: how the message names the kind (ReplicaSets share the Deployment's). */
+function selectorMatchesTemplate(
+  obj: any,
+  prefix: string,
+  owner = 'deployment',
+): StatusCause[] {
   const selector = obj.spec?.selector;
   const labels = obj.spec?.template?.metadata?.labels ?? {};
-  const matchLabels: Record<string, string> = selector?.matchLabels ?? {};
-  const ok = Object.entries(matchLabels).every(([k, v]) => labels[k] === v);
   if (
     !selector ||
-    (Object.keys(matchLabels).length === 0 &&
+    (Object.keys(selector.matchLabels ?? {}).length === 0 &&
       !(selector.matchExpressions ?? []).length)
   ) {
     const c = cause.invalid(
       `${prefix}.selector`,
       selector ?? {},
-      'empty selector is invalid for deployment',
+      `empty selector is invalid for ${owner}`,
     );
     return [c];
   }
-  if (!ok) {
+  if (!matchesSelector(selector, labels)) {
     return [
       cause.invalid(
         `${prefix}.template.metadata.labels`,
@@ -409,6 +431,135 @@ function selectorMatchesTemplate(obj: any, prefix: string): StatusCause[] {
     ];
   }
   return [];
+}
+
+const ACCESS_MODES = [
+  'ReadOnlyMany',
+  'ReadWriteMany',
+  'ReadWriteOnce',
+  'ReadWriteOncePod',
+];
+
+/** A claim's spec, on its own or as a StatefulSet's volumeClaimTemplate. */
+function claimSpecCauses(spec: any, prefix: string): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const modes: unknown[] = spec?.accessModes ?? [];
+  if (!modes.length) {
+    const c = cause.required(`${prefix}.accessModes`);
+    c.message = 'Required value: at least 1 access mode is required';
+    causes.push(c);
+  }
+  for (const mode of modes) {
+    if (!ACCESS_MODES.includes(mode as string)) {
+      causes.push(
+        cause.unsupported(`${prefix}.accessModes`, mode, ACCESS_MODES),
+      );
+    }
+  }
+  if (modes.includes('ReadWriteOncePod') && modes.length > 1) {
+    causes.push(
+      cause.forbidden(
+        `${prefix}.accessModes`,
+        'may not use ReadWriteOncePod with other access modes',
+      ),
+    );
+  }
+  const storage = spec?.resources?.requests?.storage;
+  if (storage === undefined) {
+    causes.push(cause.required(`${prefix}.resources[storage]`));
+  } else if (isQuantity(storage) && !(quantityValue(storage as string) > 0)) {
+    causes.push(
+      cause.invalid(
+        `${prefix}.resources[storage]`,
+        storage,
+        'must be greater than zero',
+      ),
+    );
+  }
+  return causes;
+}
+
+function statefulSetCauses(spec: any): StatusCause[] {
+  const causes = checkPodSpec(spec?.template?.spec, 'spec.template.spec', [
+    'Always',
+  ]);
+  causes.push(
+    ...checkNonNegative(spec, ['replicas', 'minReadySeconds'], 'spec'),
+  );
+  const strategy = spec?.updateStrategy;
+  if (strategy?.type === 'OnDelete' && strategy.rollingUpdate) {
+    causes.push(
+      cause.invalid(
+        'spec.updateStrategy.rollingUpdate',
+        strategy.rollingUpdate,
+        "only allowed for updateStrategy 'RollingUpdate'",
+      ),
+    );
+  }
+  causes.push(...selectorMatchesTemplate({ spec }, 'spec', 'statefulset'));
+  if (spec?.template?.spec?.activeDeadlineSeconds !== undefined) {
+    causes.push(
+      cause.forbidden(
+        'spec.template.spec.activeDeadlineSeconds',
+        'activeDeadlineSeconds in StatefulSet is not Supported',
+      ),
+    );
+  }
+  (spec?.volumeClaimTemplates ?? []).forEach((claim: any, i: number) => {
+    causes.push(
+      ...claimSpecCauses(claim?.spec, `spec.volumeClaimTemplates[${i}].spec`),
+    );
+  });
+  return causes;
+}
+
+function cronJobCauses(obj: any): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const name = obj.metadata?.name ?? '';
+  if (name.length > 52) {
+    // The controller appends an 11-character suffix to name each Job, which must fit 63.
+    causes.push(
+      cause.invalid(
+        'metadata.name',
+        name,
+        'must be no more than 52 characters',
+      ),
+    );
+  }
+  const schedule = obj.spec?.schedule;
+  if (!schedule) causes.push(cause.required('spec.schedule'));
+  else {
+    const why = scheduleError(schedule);
+    if (why) causes.push(cause.invalid('spec.schedule', schedule, why));
+    if (schedule.includes('TZ')) {
+      causes.push(
+        cause.invalid(
+          'spec.schedule',
+          schedule,
+          'cannot use TZ or CRON_TZ in schedule, use timeZone field instead',
+        ),
+      );
+    }
+  }
+  causes.push(
+    ...checkNonNegative(
+      obj.spec,
+      [
+        'startingDeadlineSeconds',
+        'successfulJobsHistoryLimit',
+        'failedJobsHistoryLimit',
+      ],
+      'spec',
+    ),
+  );
+  causes.push(
+    ...checkPodSpec(
+      obj.spec?.jobTemplate?.spec?.template?.spec,
+      'spec.jobTemplate.spec.template.spec',
+      ['OnFailure', 'Never'],
+    ),
+  );
+  return causes;
 }
 
 /** Kind-specific rules, beyond the schema. */
@@ -474,6 +625,39 @@ function semanticCauses(def: ResourceDef, obj: any): StatusCause[] {
       causes.push(...selectorMatchesTemplate(obj, 'spec'));
       return causes;
     }
+    case 'StatefulSet':
+      return statefulSetCauses(obj.spec);
+    case 'DaemonSet': {
+      const causes = checkPodSpec(
+        obj.spec?.template?.spec,
+        'spec.template.spec',
+        ['Always'],
+      );
+      causes.push(...selectorMatchesTemplate(obj, 'spec', 'daemonset'));
+      causes.push(...checkNonNegative(obj.spec, ['minReadySeconds'], 'spec'));
+      if (obj.spec?.template?.spec?.activeDeadlineSeconds !== undefined) {
+        causes.push(
+          cause.invalid(
+            'spec.template.spec.activeDeadlineSeconds',
+            obj.spec.template.spec.activeDeadlineSeconds,
+            'activeDeadlineSeconds in DaemonSet is not Supported',
+          ),
+        );
+      }
+      return causes;
+    }
+    case 'CronJob':
+      return cronJobCauses(obj);
+    case 'PersistentVolumeClaim':
+      return claimSpecCauses(obj.spec, 'spec');
+    case 'Role':
+    case 'ClusterRole':
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      return rbacCauses(def.kind, obj);
+    case 'ValidatingAdmissionPolicy':
+    case 'ValidatingAdmissionPolicyBinding':
+      return admissionPolicyCauses(def.kind, obj);
     case 'Service': {
       const causes: StatusCause[] = [];
       const ports = obj.spec?.ports;
@@ -603,8 +787,7 @@ function semanticCauses(def: ResourceDef, obj: any): StatusCause[] {
 
 /** Fields that may not change on update. */
 function immutableCauses(def: ResourceDef, obj: any, old: any): StatusCause[] {
-  const same = (a: unknown, b: unknown) =>
-    JSON.stringify(a) === JSON.stringify(b);
+  const same = deepEqual;
   switch (def.kind) {
     case 'Job': {
       const causes: StatusCause[] = [];
@@ -673,7 +856,38 @@ function immutableCauses(def: ResourceDef, obj: any, old: any): StatusCause[] {
               'field is immutable',
             ),
           ];
+    case 'StatefulSet': {
+      // Only these may change; the rest of the spec is fixed at create.
+      const mutable = (spec: any) => ({
+        ...spec,
+        replicas: undefined,
+        ordinals: undefined,
+        template: undefined,
+        updateStrategy: undefined,
+        persistentVolumeClaimRetentionPolicy: undefined,
+        minReadySeconds: undefined,
+      });
+      return same(mutable(obj.spec), mutable(old.spec))
+        ? []
+        : [
+            cause.forbidden(
+              'spec',
+              "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+            ),
+          ];
+    }
+    case 'DaemonSet':
+      return same(obj.spec?.selector, old.spec?.selector)
+        ? []
+        : [
+            cause.invalid(
+              'spec.selector',
+              obj.spec?.selector,
+              'field is immutable',
+            ),
+          ];
     case 'RoleBinding':
+    case 'ClusterRoleBinding':
       return same(obj.roleRef, old.roleRef)
         ? []
         : [cause.invalid('roleRef', obj.roleRef, 'cannot change roleRef')];
@@ -738,6 +952,7 @@ export function validateObject(
     }
   }
   if (causes.length === 0) causes.push(...semanticCauses(def, obj));
+  else explainRequired(causes, def, obj);
   if (old && causes.length === 0)
     causes.push(...immutableCauses(def, obj, old));
   if (causes.length > 0) {
@@ -746,6 +961,26 @@ export function validateObject(
       name || obj.metadata?.generateName || '',
       dedupe(causes),
     );
+  }
+}
+
+/**
+ * The schema only knows that a field is required; the kind's own rule may say why (`at least one
+ * validation action is required`), and the server reports it that way.
+ */
+function explainRequired(causes: StatusCause[], def: ResourceDef, obj: any) {
+  let semantic: StatusCause[];
+  try {
+    semantic = semanticCauses(def, obj);
+  } catch {
+    // The rules expect the schema's types; with other types there is no better message.
+    return;
+  }
+  for (const c of causes) {
+    const why = semantic.find(
+      s => s.field === c.field && s.reason === c.reason,
+    );
+    if (c.reason === 'FieldValueRequired' && why) c.message = why.message;
   }
 }
 

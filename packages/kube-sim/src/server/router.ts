@@ -59,6 +59,7 @@ import {
   sendText,
 } from './http';
 import { openApiV3Doc, openApiV3Index, sendOpenApiV2 } from './openapi';
+import { checkStrictFields } from './strictDecoding';
 import { toTable, wantsTable } from './table';
 
 export interface RouterOptions {
@@ -454,6 +455,7 @@ export function createRouter(opts: RouterOptions) {
       if (t.name) throw methodNotAllowed();
       if (def.namespaced && t.namespace === undefined) throw methodNotAllowed();
       const body = decodeBody(await readBody(req), req.headers['content-type']);
+      checkStrictFields(def, body, query.get('fieldValidation'));
       return respondObject(
         req,
         res,
@@ -485,6 +487,7 @@ export function createRouter(opts: RouterOptions) {
         );
         return sendJson(res, 200, scaleOf(updated ?? obj));
       }
+      checkStrictFields(def, body, query.get('fieldValidation'));
       const updated = api.update(def, ns, t.name, body, w, t.subresource);
       return respondObject(req, res, def, 200, updated, query);
     }

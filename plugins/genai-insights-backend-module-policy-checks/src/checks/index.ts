@@ -27,6 +27,8 @@ export interface BuiltInChecksOptions {
   gatewayNamespaces?: string[];
   /** Labels of the router's namespaces. Default `network.openshift.io/policy-group: ingress`. */
   routerNamespaceSelector?: Record<string, string>;
+  /** The platform's own namespaces, which may admit one another by name. Default none. */
+  platformNamespaces?: string[];
 }
 
 /**

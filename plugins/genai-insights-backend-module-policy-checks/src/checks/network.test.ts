@@ -152,6 +152,57 @@ describe('network-ingress-allowed-only', () => {
     );
   });
 
+  it('lets a platform namespace admit the other platform namespaces, never an environment', async () => {
+    const admitOperator = (env: any) => {
+      byName(env, 'allow-from-portal-gateway').spec.ingress[0].from = [
+        {
+          namespaceSelector: {
+            matchLabels: { 'kubernetes.io/metadata.name': 'cnpg-system' },
+          },
+        },
+      ];
+    };
+    const trusting = (namespaces: string[]) =>
+      createNetworkIngressAllowedOnlyCheck({ platformNamespaces: namespaces });
+    // The fixture's namespace (an environment) is not in the list: the operator is refused.
+    await expect(
+      failedPaths(trusting(['cnpg-system', 'genai-data']), admitOperator),
+    ).resolves.toEqual([
+      'NetworkPolicy/allow-from-portal-gateway spec.ingress[0].from[0].namespaceSelector',
+    ]);
+    // Listed itself, it may admit the operator, and still no namespace that is not listed.
+    await expect(
+      failedPaths(
+        trusting(['cnpg-system', 'ml-research-rag-eval']),
+        admitOperator,
+      ),
+    ).resolves.toEqual([]);
+    await expect(
+      failedPaths(trusting(['ml-research-rag-eval']), admitOperator),
+    ).resolves.toEqual([
+      'NetworkPolicy/allow-from-portal-gateway spec.ingress[0].from[0].namespaceSelector',
+    ]);
+
+    // The API server calling an operator's webhook comes from the host network.
+    const admitHostNetwork = (env: any) => {
+      byName(env, 'allow-from-portal-gateway').spec.ingress[0].from = [
+        {
+          namespaceSelector: {
+            matchLabels: {
+              'policy-group.network.openshift.io/host-network': '',
+            },
+          },
+        },
+      ];
+    };
+    await expect(
+      failedPaths(trusting(['ml-research-rag-eval']), admitHostNetwork),
+    ).resolves.toEqual([]);
+    await expect(failedPaths(trusting([]), admitHostNetwork)).resolves.toEqual([
+      'NetworkPolicy/allow-from-portal-gateway spec.ingress[0].from[0].namespaceSelector',
+    ]);
+  });
+
   it('ignores egress-only policies', async () => {
     await expect(
       failedPaths(check, env => {

@@ -20,6 +20,12 @@ export interface IngressSourcesOptions {
   gatewayNamespaces?: string[];
   /** Labels of the router's namespaces. Default `network.openshift.io/policy-group: ingress`. */
   routerNamespaceSelector?: Record<string, string>;
+  /**
+   * The platform's own namespaces (its projects and its operators'), by name. One of them may
+   * admit the others (a database its operator, object storage the database's backups); an
+   * environment never may. Default none.
+   */
+  platformNamespaces?: string[];
 }
 
 /**
@@ -28,6 +34,14 @@ export interface IngressSourcesOptions {
  */
 const MONITORING_NAMESPACE_SELECTOR: Record<string, string> = {
   'network.openshift.io/policy-group': 'monitoring',
+};
+
+/**
+ * OpenShift's host network (on OVN-Kubernetes, the API server calling an operator's webhook): a
+ * source the platform's own namespaces may admit, never an environment.
+ */
+const HOST_NETWORK_NAMESPACE_SELECTOR: Record<string, string> = {
+  'policy-group.network.openshift.io/host-network': '',
 };
 
 /**
@@ -85,6 +99,7 @@ export function createNetworkIngressAllowedOnlyCheck(
     Object.keys(options.routerNamespaceSelector).length > 0
       ? options.routerNamespaceSelector
       : DEFAULT_ROUTER_NAMESPACE_SELECTOR;
+  const platform = options.platformNamespaces ?? [];
   const routerText = Object.entries(router)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
@@ -95,13 +110,16 @@ export function createNetworkIngressAllowedOnlyCheck(
     severity: 'high',
     category: 'network',
     looksAt:
-      "every ingress rule of the namespace's NetworkPolicies: each source must be a podSelector of the namespace itself, a namespaceSelector on the router's label (network.openshift.io/policy-group: ingress) or on monitoring's (network.openshift.io/policy-group: monitoring), or one naming the gateway's namespace (kubernetes.io/metadata.name); the gateway's own namespace may also admit the environments (app.kubernetes.io/managed-by: genai-playground-portal); no ipBlock, no rule without sources",
+      "every ingress rule of the namespace's NetworkPolicies: each source must be a podSelector of the namespace itself, a namespaceSelector on the router's label (network.openshift.io/policy-group: ingress) or on monitoring's (network.openshift.io/policy-group: monitoring), or one naming the gateway's namespace (kubernetes.io/metadata.name); the gateway's own namespace may also admit the environments (app.kubernetes.io/managed-by: genai-playground-portal), and a platform namespace (genaiInsights.compliance.platformNamespaces) the other platform namespaces by name and the host network (policy-group.network.openshift.io/host-network: the API server calling webhooks); no ipBlock, no rule without sources",
     remediation:
       'Replace broad ingress rules (no from, ipBlock, namespaceSelector {} or other labels) with rules from the OpenShift router (namespaceSelector network.openshift.io/policy-group: ingress) or the gateway namespace (namespaceSelector kubernetes.io/metadata.name: <gateway namespace>).',
     evaluate(objects) {
       const { namespace, networkPolicies } = objectsOf(objects);
       const own = nameOf(namespace);
-      const allowedNames = [...gateways, own];
+      // Platform namespaces trust one another; environments trust only the gateway and themselves.
+      const allowedNames = platform.includes(own)
+        ? [...gateways, own, ...platform]
+        : [...gateways, own];
       const failures: CheckFailure[] = [];
       for (const policy of networkPolicies) {
         if (!policyTypesOf(policy).includes('Ingress')) continue;
@@ -137,6 +155,12 @@ export function createNetworkIngressAllowedOnlyCheck(
             }
             if (selectsLabels(selector, router)) return;
             if (selectsLabels(selector, MONITORING_NAMESPACE_SELECTOR)) return;
+            if (
+              platform.includes(own) &&
+              selectsLabels(selector, HOST_NETWORK_NAMESPACE_SELECTOR)
+            ) {
+              return;
+            }
             if (
               gateways.includes(own) &&
               selectsLabels(selector, ENVIRONMENT_NAMESPACE_SELECTOR)

@@ -36,6 +36,7 @@ import {
   type RequestShape,
 } from './requestShape';
 import { SseUsageFilter } from './SseUsageFilter';
+import type { GatewaySpan } from '../tracing/GatewaySpan';
 import { findUsage, type TokenUsage } from './usage';
 import { costMicros, worstCaseTokens } from './worstCase';
 
@@ -64,6 +65,8 @@ export interface GatewayCall {
   startedAt: number;
   /** The call's `x-request-id`, sent on to the model server and metered. */
   requestId: string;
+  /** The call's trace span, ended with the call (when it is traced). */
+  span?: GatewaySpan;
 }
 
 /** How a call ended, for metering. */
@@ -327,6 +330,7 @@ export class InferenceProxy {
     try {
       const sent = await this.#send(call, shape, model, payload, client);
       const { replica, upstream, status, headers, sentAt } = sent;
+      call.span?.setUpstream(replica.url);
       try {
         if (status >= 400) {
           return await this.#passError(call, model, upstream, status, sentAt);
@@ -384,6 +388,7 @@ export class InferenceProxy {
       // vLLM takes it as its own request id (--enable-request-id-headers): one id in both logs
       [REQUEST_ID_HEADER]: call.requestId,
     };
+    call.span?.injectInto(headers);
     let lastError: GatewayError | undefined;
     for (let attempt = 0; attempt <= retries.attempts; attempt++) {
       if (attempt > 0) {
@@ -760,6 +765,16 @@ export class InferenceProxy {
         : 'unknown');
     if (model)
       this.#options.metrics.countTokens(modelName, inputTokens, outputTokens);
+    call.span?.end({
+      status: outcome.status,
+      error: outcome.error,
+      requestModel: shape?.model,
+      responseModel: outcome.status < 400 ? model?.name : undefined,
+      stream: shape?.stream,
+      inputTokens,
+      outputTokens,
+      ttftMs: outcome.ttftMs,
+    });
     if (outcome.metered === false) return;
     const { caller } = call;
     const record: UsageRecord = {

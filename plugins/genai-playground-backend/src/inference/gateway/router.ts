@@ -6,6 +6,7 @@ import type { InferenceProxy } from './InferenceProxy';
 import { GatewayError, sendGatewayError, toGatewayError } from './errors';
 import { readBody } from './readBody';
 import { nameRequest } from './requestId';
+import { GatewaySpan } from '../tracing/GatewaySpan';
 import type { Endpoint } from './requestShape';
 
 export interface GatewayRouterOptions {
@@ -51,9 +52,11 @@ export function createGatewayRouter(options: GatewayRouterOptions) {
       const startedAt = Date.now();
       const requestId = nameRequest(req, res);
       res.locals.metricsRoute = `/v1${path}`;
+      const span = GatewaySpan.start(endpoint, req.headers, requestId);
       readBody(req, maxBodyBytes)
         .then(async raw => {
           const caller = await auth.authenticate(req);
+          span.setCaller(caller);
           await proxy.handle({
             endpoint,
             req,
@@ -63,13 +66,16 @@ export function createGatewayRouter(options: GatewayRouterOptions) {
             t0,
             startedAt,
             requestId,
+            span,
           });
         })
         .catch(error => {
           if (error instanceof GatewayError && error.status === 413) {
             res.setHeader('connection', 'close');
           }
-          fail(res, error, t0);
+          const e = toGatewayError(error);
+          span.end({ status: e.status, error: e.code ?? e.type });
+          fail(res, e, t0);
         });
     });
   };
