@@ -97,7 +97,6 @@ describe('the portal Helm chart', () => {
       'ClusterRoleBinding',
       'ClusterRoleBinding',
       'ConfigMap',
-      'ConfigMap',
       'Deployment',
       'HorizontalPodAutoscaler',
       'NetworkPolicy',
@@ -353,33 +352,12 @@ describe('the portal Helm chart', () => {
     ]);
   });
 
-  it('starts the backend behind the start lock, so replicas migrate one at a time', () => {
-    const manifests = render();
-    const pod = named(manifests, 'Deployment', 'portal').spec.template;
+  it("runs the image's command, which takes the start lock itself", () => {
+    const pod = named(render(), 'Deployment', 'portal').spec.template;
     const backend = pod.spec.containers[0];
-    const lock = named(manifests, 'ConfigMap', 'portal-start-lock');
-    const file = fs.readFileSync(
-      path.join(chart, 'files/start-lock.mjs'),
-      'utf8',
-    );
-    expect(lock.data['start-lock.mjs']).toBe(file);
-    expect(backend.command).toEqual([
-      'node',
-      '--import=/etc/portal-start/start-lock.mjs',
-    ]);
-    expect(backend.volumeMounts).toContainEqual({
-      name: 'start-lock',
-      mountPath: '/etc/portal-start',
-      readOnly: true,
-    });
-    expect(pod.spec.volumes).toContainEqual({
-      name: 'start-lock',
-      configMap: { name: 'portal-start-lock' },
-    });
-    // a new lock script rolls the pods
-    expect(pod.metadata.annotations['genai-playground.io/start-lock']).toMatch(
-      /^[0-9a-f]{16}$/,
-    );
+    // packages/backend/src/startLock.ts: replicas migrate one at a time without a wrapper
+    expect(backend.command).toEqual(['node']);
+    expect(backend.args.slice(0, 1)).toEqual(['packages/backend']);
   });
 
   it('serves the backend directly when oauth2-proxy is turned off', () => {
@@ -634,9 +612,7 @@ describe('the portal Helm chart', () => {
     expect(
       off.filter(m => m.metadata.name.startsWith('portal-metrics-reader')),
     ).toEqual([]);
-    expect(byKind(off, 'ConfigMap').map(m => m.metadata.name)).toEqual([
-      'portal-start-lock',
-    ]);
+    expect(byKind(off, 'ConfigMap').map(m => m.metadata.name)).toEqual([]);
   });
 
   it("scrapes AMD's device-metrics-exporter with honorLabels when asked, in the exporter's namespace", () => {

@@ -346,6 +346,17 @@ describe('a real server refuses what kube-sim refuses', () => {
       });
     });
 
+    it('refuses a misspelt field, as strict field validation does', async () => {
+      const bad = deployment();
+      bad.spec = { ...bad.spec, replica: 2 };
+      expect(await apply(bad)).toEqual({
+        code: 1,
+        stdout: '',
+        stderr:
+          'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"\n',
+      });
+    });
+
     it('refuses a Service with a port out of range', async () => {
       const [service] = render().filter(m => m.kind === 'Service');
       const bad = {

@@ -227,10 +227,7 @@ describe('helm upgrade from 0.1.0', () => {
     expect(upgradeProblems(before, after)).toEqual([]);
     // what the upgrade adds
     const added = after.map(key).filter(k => !before.some(m => key(m) === k));
-    expect(added.sort()).toEqual([
-      'ConfigMap/portal-start-lock',
-      'VerticalPodAutoscaler/portal',
-    ]);
+    expect(added.sort()).toEqual(['VerticalPodAutoscaler/portal']);
   });
 
   it.each(ENVIRONMENTS)(

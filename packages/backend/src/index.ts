@@ -4,6 +4,7 @@ import { gatewayFastLane } from '@genai-portal/plugin-genai-playground-backend';
 import { preflight } from './preflight';
 import { schedulerApiGuard } from './security/schedulerApiGuard';
 import { reportStartupFailure } from './startupFailure';
+import { withStartLock } from './startLock';
 import { flushTracesOnShutdown } from './tracing/flushTracesOnShutdown';
 import { startTracing } from './tracing/startTracing';
 
@@ -11,7 +12,7 @@ async function main() {
   // First, so that every span the plugins make (they use @opentelemetry/api only) is exported;
   // off unless OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER is set.
   const tracing = startTracing(process.env);
-  await preflight();
+  const config = await preflight();
 
   const backend = createBackend();
   if (tracing) backend.add(flushTracesOnShutdown(tracing));
@@ -82,7 +83,8 @@ async function main() {
     import('@genai-portal/plugin-genai-insights-backend-module-policy-checks'),
   );
 
-  await backend.start();
+  // Replicas starting together take turns, so that each plugin's migrations run once.
+  await withStartLock(config, () => backend.start());
 }
 
 main().catch(reportStartupFailure);

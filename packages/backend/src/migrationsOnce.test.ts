@@ -2,7 +2,6 @@ import {
   dropDatabases,
   pgUrl,
   postgresProblem,
-  repoRoot,
   startProductionBackend,
   startSim,
   type ProductionBackend,
@@ -15,16 +14,10 @@ import { Client } from 'pg';
  * A fresh install (prod starts three replicas) or a scale-out starts several replicas against one
  * database at once, and each runs every plugin's knex migrations on start. knex's lock alone does
  * not survive that: replicas crash on the lock table's creation, and a duplicated lock row keeps a
- * plugin "already locked" for good (knex/knex#3538). The chart starts the backend behind a start
- * lock (deploy/helm/genai-portal/files/start-lock.mjs, `node --import`); started that way, all
- * become ready, each migration is applied once and every migration lock is left free.
+ * plugin "already locked" for good (knex/knex#3538). The backend takes turns on a PostgreSQL
+ * advisory lock while it starts (src/startLock.ts): all become ready, each migration is applied
+ * once and every migration lock is left free.
  */
-
-/** The chart's start lock, loaded as its Deployment loads it. */
-const START_LOCK = path.join(
-  repoRoot,
-  'deploy/helm/genai-portal/files/start-lock.mjs',
-);
 
 /**
  * Prod starts three; two show the same race, and three backends starting one after the other take
@@ -106,12 +99,7 @@ describe('replicas started together on one empty database', () => {
         const backend = await startProductionBackend({
           cluster: { url: kube!.url, token: KUBE_TOKEN },
           // One database set for all, as the replicas of one Deployment share it.
-          env: {
-            APP_CONFIG_backend_database_prefix: prefix,
-            NODE_OPTIONS: `${
-              process.env.NODE_OPTIONS ?? ''
-            } --import=${START_LOCK}`.trim(),
-          },
+          env: { APP_CONFIG_backend_database_prefix: prefix },
         });
         readyAfter.push(`${((Date.now() - start) / 1000).toFixed(1)} s`);
         return backend;

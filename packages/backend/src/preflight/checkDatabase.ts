@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { Client } from 'pg';
+import { postgresConnection } from './postgresConnection';
 
 const CONNECT_TIMEOUT_MS = 5000;
 
@@ -8,22 +9,13 @@ const CONNECT_TIMEOUT_MS = 5000;
  * minute of knex acquire timeouts and one stack per plugin.
  */
 export async function checkDatabase(config: Config): Promise<void> {
-  const db = config.getOptionalConfig('backend.database');
-  if (!db || db.getOptionalString('client') !== 'pg') return;
-
-  const connection = db.getOptional('connection');
-  const options =
-    typeof connection === 'string'
-      ? { connectionString: connection }
-      : (connection as Record<string, unknown> | undefined) ?? {};
+  const connection = postgresConnection(config);
+  if (!connection) return;
+  const { options, where } = connection;
   const client = new Client({
     ...options,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
-  const where =
-    typeof connection === 'string'
-      ? 'the configured connection string'
-      : `${options.host ?? 'localhost'}:${options.port ?? 5432}`;
   try {
     await client.connect();
     await client.query('SELECT 1');
