@@ -391,7 +391,8 @@ describe('the portal Helm chart', () => {
       'app.kubernetes.io/name': 'genai-portal',
       'app.kubernetes.io/instance': 'portal',
     });
-    const [dns, models, querier, anywhere] = egress.spec.egress;
+    const [dns, models, platformModels, querier, anywhere] =
+      egress.spec.egress;
     expect(dns.to[0].namespaceSelector.matchExpressions[0].values).toEqual([
       'kube-system',
       'openshift-dns',
@@ -416,6 +417,23 @@ describe('the portal Helm chart', () => {
       },
     ]);
     expect(models.ports).toEqual([{ port: 8000, protocol: 'TCP' }]);
+    // and the platform's shared model servers, which the production config names
+    expect(platformModels).toEqual({
+      to: [
+        {
+          namespaceSelector: {
+            matchExpressions: [
+              {
+                key: 'kubernetes.io/metadata.name',
+                operator: 'In',
+                values: ['genai-inference'],
+              },
+            ],
+          },
+        },
+      ],
+      ports: [{ port: 8000, protocol: 'TCP' }],
+    });
     expect(querier).toEqual({
       to: [
         {
@@ -440,7 +458,7 @@ describe('the portal Helm chart', () => {
       'NetworkPolicy',
       'portal-egress',
     );
-    expect(off.spec.egress).toHaveLength(3);
+    expect(off.spec.egress).toHaveLength(4);
     expect(JSON.stringify(off.spec.egress)).not.toContain('9091');
   });
 
