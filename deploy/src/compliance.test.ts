@@ -54,7 +54,9 @@ function productionChecks() {
   return createBuiltInChecks({
     gatewayNamespaces: typeof gateway === 'string' ? [gateway] : undefined,
     routerNamespaceSelector: router as Record<string, string> | undefined,
-    platformNamespaces: Array.isArray(platform) ? platform : undefined,
+    platformNamespaces: Array.isArray(platformNamespaces)
+      ? platformNamespaces
+      : undefined,
   });
 }
 
@@ -314,7 +316,21 @@ describe.each(ENVIRONMENTS)(
         placed(renderPlatform(environment), UNPLACED),
       ).map(e => e.namespace.metadata?.name);
       expect(namespaces).not.toContain(UNPLACED);
-      if (layerNames().length > 0) expect(namespaces.length).toBeGreaterThan(0);
+      expect(layerNames().length).toBeGreaterThanOrEqual(8);
+      // the projects and the operators' namespaces, each scored as an environment is
+      expect(namespaces).toEqual(
+        expect.arrayContaining([
+          'genai-inference',
+          'genai-data',
+          'cnpg-system',
+        ]),
+      );
+      // The production config names them all, so that the insights backend scores them with the
+      // same trust between platform namespaces as here.
+      const platform = productionConfig(
+        'genaiInsights.compliance.platformNamespaces',
+      ) as string[];
+      expect(namespaces.filter(n => !platform.includes(n ?? ''))).toEqual([]);
     });
 
     it('passes every check in every project: 100%, no exception', async () => {
