@@ -48,7 +48,7 @@ function productionConfig(key: string): unknown {
 function productionChecks() {
   const gateway = productionConfig('genaiPlayground.gatewayNamespace');
   const router = productionConfig('genaiPlayground.routerNamespaceSelector');
-  const platform = productionConfig(
+  const platformNamespaces = productionConfig(
     'genaiInsights.compliance.platformNamespaces',
   );
   return createBuiltInChecks({
@@ -327,10 +327,10 @@ describe.each(ENVIRONMENTS)(
       );
       // The production config names them all, so that the insights backend scores them with the
       // same trust between platform namespaces as here.
-      const platform = productionConfig(
+      const trusted = productionConfig(
         'genaiInsights.compliance.platformNamespaces',
       ) as string[];
-      expect(namespaces.filter(n => !platform.includes(n ?? ''))).toEqual([]);
+      expect(namespaces.filter(n => !trusted.includes(n ?? ''))).toEqual([]);
     });
 
     it('passes every check in every project: 100%, no exception', async () => {
