@@ -190,7 +190,7 @@ describe('the portal Helm chart', () => {
     for (const c of pod.containers) {
       expect(c.lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
     }
-    // the sleep, then about 30 s for the backend's own shutdown (its events bus's long polls)
+    // the sleep, then 30 s for the backend's requests in flight and its own shutdown (8 s measured)
     expect(pod.terminationGracePeriodSeconds).toBe(45);
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(
       pod.containers[0].lifecycle.preStop.sleep.seconds + 30,

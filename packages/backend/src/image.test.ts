@@ -259,7 +259,7 @@ describe('the container image (packages/backend/Containerfile)', () => {
 
   afterAll(async () => {
     const start = Date.now();
-    // SIGTERM would wait about 30 s for the events bus's long polls; the start-up test covers it.
+    // How the image stops is the shutdown test's (src/shutdown.test.ts): SIGKILL is quicker here.
     await backend?.stop({ signal: 'SIGKILL' });
     await kube?.stop();
     rmSync(imageDir, { recursive: true, force: true });

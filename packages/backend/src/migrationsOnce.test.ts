@@ -116,7 +116,7 @@ describe('replicas started together on one empty database', () => {
 
   afterAll(async () => {
     await Promise.all(
-      // How they stop is not under test: SIGKILL spares the shutdown's wait for long polls.
+      // How they stop is the shutdown test's (src/shutdown.test.ts): SIGKILL is quicker here.
       started.map(s =>
         s.status === 'fulfilled'
           ? s.value.stop({ signal: 'SIGKILL' })

@@ -28,10 +28,10 @@ export interface ProductionBackend {
    */
   restart(options?: { signal?: 'SIGTERM' | 'SIGKILL' }): Promise<void>;
   /**
-   * Stops the process (SIGTERM by default: the backend then waits up to about 30 s for its
-   * events bus's long polls) and drops its databases.
+   * Stops the process (SIGTERM by default) and drops its databases; resolves with the process's
+   * exit code (null when a signal ended it).
    */
-  stop(options?: { signal?: 'SIGTERM' | 'SIGKILL' }): Promise<void>;
+  stop(options?: { signal?: 'SIGTERM' | 'SIGKILL' }): Promise<number | null>;
 }
 
 /**
@@ -96,12 +96,13 @@ export async function startProductionBackend(options: {
   const kill = async (signal: 'SIGTERM' | 'SIGKILL') => {
     if (child && child.exitCode === null && child.signalCode === null) {
       child.kill(signal);
-      await exited;
     }
+    return exited;
   };
   const stop = async (stopOptions?: { signal?: 'SIGTERM' | 'SIGKILL' }) => {
-    await kill(stopOptions?.signal ?? 'SIGTERM');
+    const code = await kill(stopOptions?.signal ?? 'SIGTERM');
     await dropDatabases(prefix);
+    return code;
   };
   const launch = async () => {
     const extraConfigs = configs.flatMap(c => ['--config', c]);

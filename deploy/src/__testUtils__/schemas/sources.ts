@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { ENVIRONMENTS, layerNames, renderLayer } from '../layers';
+import { parse, parseAllDocuments } from 'yaml';
+import { ENVIRONMENTS, layerNames, layersDir, renderLayer } from '../layers';
 import { chart, render, type Manifest } from '../render';
 import { binary } from '../../tools';
 
@@ -58,12 +58,27 @@ const platformSource: ManifestSource = {
     ),
 };
 
+/** A layer that is off by default (`enabled: false`) is rendered switched on too, to check its templates. */
+const offByDefault = (layer: string) =>
+  parse(fs.readFileSync(path.join(layersDir, layer, 'values.yaml'), 'utf8'))
+    ?.enabled === false;
+
 function layerSources(): ManifestSource[] {
   return layerNames().flatMap(layer =>
-    ENVIRONMENTS.map(env => ({
-      name: `layers/${layer} (${env})`,
-      render: () => renderLayer(layer, env),
-    })),
+    ENVIRONMENTS.flatMap(env => [
+      {
+        name: `layers/${layer} (${env})`,
+        render: () => renderLayer(layer, env),
+      },
+      ...(offByDefault(layer)
+        ? [
+            {
+              name: `layers/${layer} (${env}, enabled=true)`,
+              render: () => renderLayer(layer, env, 'enabled=true'),
+            },
+          ]
+        : []),
+    ]),
   );
 }
 
