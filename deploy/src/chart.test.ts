@@ -391,8 +391,7 @@ describe('the portal Helm chart', () => {
       'app.kubernetes.io/name': 'genai-portal',
       'app.kubernetes.io/instance': 'portal',
     });
-    const [dns, models, platformModels, querier, anywhere] =
-      egress.spec.egress;
+    const [dns, models, platformModels, querier, anywhere] = egress.spec.egress;
     expect(dns.to[0].namespaceSelector.matchExpressions[0].values).toEqual([
       'kube-system',
       'openshift-dns',
