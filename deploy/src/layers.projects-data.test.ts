@@ -336,9 +336,29 @@ describe.each(ENVIRONMENTS)('the data layer in %s', environment => {
     expect(container.image).toMatch(/:[\w.-]+$/);
     expect(container.image).not.toMatch(/:latest$/);
     const services = find(manifests, 'Service');
+    // the client's, the exporter's (scraped for redis_up) and the StatefulSet's headless one
     expect(services.map(s => s.spec.clusterIP ?? 'ClusterIP').sort()).toEqual([
       'ClusterIP',
+      'ClusterIP',
       'None',
+    ]);
+    const exporter = redis.spec.template.spec.containers.find(
+      (c: { name: string }) => c.name === 'exporter',
+    );
+    expect(exporter.env).toContainEqual({
+      name: 'REDIS_ADDR',
+      value: 'redis://127.0.0.1:6379',
+    });
+    const [monitor] = find(manifests, 'ServiceMonitor');
+    const metrics = services.find(s =>
+      Object.entries(monitor.spec.selector.matchLabels).every(
+        ([k, v]) => s.metadata.labels?.[k] === v,
+      ),
+    );
+    // The alerts read job="redis-metrics": the scraped Service's name.
+    expect(metrics?.metadata.name).toBe('redis-metrics');
+    expect(metrics?.spec.ports).toEqual([
+      { name: 'metrics', port: 9121, targetPort: 'metrics', protocol: 'TCP' },
     ]);
     expect(services.find(s => s.spec.clusterIP === 'None')?.metadata.name).toBe(
       redis.spec.serviceName,
@@ -386,6 +406,7 @@ describe.each(ENVIRONMENTS)('the data layer in %s', environment => {
     ]);
     expect(sources(policy(`${redis.metadata.name}-ingress`))).toEqual([
       `${NS.portal}:6379`,
+      'monitoring:9121',
     ]);
     expect(sources(policy(`${tenant.metadata.name}-ingress`))).toEqual([
       `${NS.data}:9000`,
