@@ -334,7 +334,22 @@ describe('ClusterObjectsReader on kube-sim', () => {
   it('takes PolicyReports, Gatekeeper (and StatefulSets) as none when not served, and asks again after 10 minutes', async () => {
     let now = Date.now();
     const countedCustom = counting(unserved(custom, ENGINE_GROUPS));
-    const countedApps = counting(apps);
+    // kube-sim serves StatefulSets; a cluster that does not answers the list with a 404, which
+    // the client raises as for any path not served: the list goes to a group nobody serves.
+    const appsWithoutStatefulSets = new Proxy(apps, {
+      get(target, key, receiver) {
+        if (key === 'listStatefulSetForAllNamespaces') {
+          return () =>
+            custom.listClusterCustomObject({
+              group: 'apps.absent.test',
+              version: 'v1',
+              plural: 'statefulsets',
+            });
+        }
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const countedApps = counting(appsWithoutStatefulSets);
     const logger = mockServices.logger.mock();
     const r = reader({
       custom: countedCustom.api,
