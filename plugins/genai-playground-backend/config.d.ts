@@ -242,6 +242,17 @@ export interface Config {
         flushIntervalMs?: number;
         /** Write as soon as this many records wait. Default 500. */
         batchSize?: number;
+        /**
+         * When limits are kept in Redis, records are written ahead to a Redis stream and every
+         * replica drains it; an entry a replica read but did not acknowledge (it died) is taken
+         * over by another after this many ms. Default 30000.
+         */
+        claimIdleMs?: number;
+        /**
+         * The Redis stream of the records (when limits are kept in Redis). Deployments that share
+         * a Redis must each have their own. Default genai-playground:usage: and backend.database.prefix.
+         */
+        streamKey?: string;
       };
       /**
        * Where limits and budgets are counted, so that they hold across backend replicas. Default:

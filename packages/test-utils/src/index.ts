@@ -21,3 +21,4 @@ export {
   startSim,
   type ProductionBackend,
 } from './productionBackend';
+export { startRoundRobinProxy, type RoundRobinProxy } from './roundRobinProxy';

@@ -81,6 +81,14 @@ export class InferenceGateway {
       flushIntervalMs: config.metering.flushIntervalMs,
       batchSize: config.metering.batchSize,
       logger,
+      redis:
+        config.limits.store === 'redis'
+          ? {
+              url: config.limits.redisUrl!,
+              streamKey: config.metering.streamKey,
+              claimIdleMs: config.metering.claimIdleMs,
+            }
+          : undefined,
     });
     const keyStore = await DatabaseApiKeyStore.create({ database });
     return new InferenceGateway(options, limits, metering, keyStore);

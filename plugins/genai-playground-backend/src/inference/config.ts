@@ -91,7 +91,14 @@ export interface InferenceConfig {
   keyCacheSeconds: number;
   /** Charge calls to the environment's monthly budget as well as the key's. */
   environmentBudgets: boolean;
-  metering: { flushIntervalMs: number; batchSize: number };
+  metering: {
+    flushIntervalMs: number;
+    batchSize: number;
+    /** With Redis: an unacknowledged stream entry is taken over after this long idle. */
+    claimIdleMs: number;
+    /** With Redis: the stream records are written ahead to. */
+    streamKey: string;
+  };
   limits: { store: 'memory' | 'redis'; redisUrl?: string; keyPrefix: string };
   metrics: { public: boolean };
   discovery: {
@@ -366,6 +373,14 @@ export function readInferenceConfig(root: Config): InferenceConfig {
     metering: {
       flushIntervalMs: num(c, 'metering.flushIntervalMs', 1_000, int),
       batchSize: num(c, 'metering.batchSize', 500, int),
+      claimIdleMs: num(c, 'metering.claimIdleMs', 30_000, int),
+      // records belong to one database: deployments sharing a Redis must not drain each other's
+      streamKey:
+        c?.getOptionalString('metering.streamKey') ??
+        `genai-playground:usage:${
+          root.getOptionalString('backend.database.prefix') ??
+          'backstage_plugin_'
+        }`,
     },
     limits: {
       store,

@@ -108,6 +108,17 @@ describe.each(databases.eachSupportedId())(
       expect(rows.map(r => r.latency_ms)).toEqual(batch.map(r => r.latencyMs));
     });
 
+    it('keeps a record written twice once (by its record id), records without one each', async () => {
+      const { store, knex } = await makeStore();
+      const twice = record({ keyId: 'again', recordId: 'r-1' });
+      await store.insert([twice, record({ keyId: 'again' })]);
+      // a replica that wrote the batch died before acknowledging it; another writes it again
+      await store.insert([twice, record({ keyId: 'again' })]);
+      const rows = await knex('usage_records').where('key_id', 'again');
+      expect(rows.filter(r => r.record_id === 'r-1')).toHaveLength(1);
+      expect(rows.filter(r => r.record_id === null)).toHaveLength(2);
+    });
+
     it('aggregates by team, key, model, environment and day in SQL', async () => {
       const { store } = await makeStore();
       expect(await store.aggregate('team', JUNE)).toEqual([

@@ -38,6 +38,7 @@ function toRow(r: UsageRecord) {
     error: r.error ?? null,
     stream: r.stream,
     request_id: r.requestId ?? null,
+    record_id: r.recordId ?? null,
   };
 }
 
@@ -61,9 +62,10 @@ export class DatabaseUsageStore implements UsageStore {
     await this.db.transaction(async tx => {
       for (let i = 0; i < records.length; i += INSERT_CHUNK) {
         if (i > 0) await yieldToEventLoop();
-        await tx('usage_records').insert(
-          records.slice(i, i + INSERT_CHUNK).map(toRow),
-        );
+        await tx('usage_records')
+          .insert(records.slice(i, i + INSERT_CHUNK).map(toRow))
+          .onConflict('record_id')
+          .ignore();
       }
     });
   }

@@ -1,118 +1,21 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { UsageRecord, UsageStore } from './UsageStore';
-import { validRecord } from './validRecord';
-
-export interface UsageRecorderOptions {
-  store: UsageStore;
-  logger: LoggerService;
-  /** Flush at least this often (ms). */
-  flushIntervalMs: number;
-  /** Flush as soon as this many records wait. */
-  batchSize: number;
-  /** Records kept while the database is down; the oldest are dropped beyond it (and logged). */
-  maxBuffered?: number;
-}
+import type { UsageRecord } from './UsageStore';
 
 /**
- * Takes metered calls off the request path: `record` only appends to a buffer; a timer writes
- * the buffer in one batch every `flushIntervalMs`, or sooner once `batchSize` records wait.
- * A failed write keeps the records for the next flush. `close()` (the plugin's shutdown hook)
- * writes what is left, so an acknowledged call is not lost on a clean shutdown.
+ * Where the gateway hands each metered call's record, on its way to the usage table. Two kinds:
+ * MemoryUsageRecorder (one process; records wait in memory until the next flush) and
+ * RedisUsageRecorder (records written ahead to a Redis stream shared by the replicas, so that
+ * they outlive the replica that served the call).
  */
-export class UsageRecorder {
-  #buffer: UsageRecord[] = [];
-  /** The batch being written (neither buffered nor in the database yet). */
-  #writing: UsageRecord[] = [];
-  #flushing: Promise<void> | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #closed = false;
-  readonly #options: UsageRecorderOptions;
-  readonly #maxBuffered: number;
-
-  constructor(options: UsageRecorderOptions) {
-    this.#options = options;
-    this.#maxBuffered = options.maxBuffered ?? 100_000;
-    this.#timer = setInterval(() => {
-      void this.flush();
-    }, options.flushIntervalMs);
-    this.#timer.unref();
-  }
-
-  /** Queues a call's record, made valid first (see validRecord). */
-  record(record: UsageRecord) {
-    const [valid, changed] = validRecord(record);
-    if (changed) {
-      this.#options.logger.warn(
-        `Usage metering: record of call ${
-          record.requestId ?? '(no id)'
-        } had invalid values; metered as corrected`,
-      );
-    }
-    this.#buffer.push(valid);
-    if (this.#buffer.length >= this.#options.batchSize && !this.#flushing) {
-      void this.flush();
-    }
-  }
-
-  /** Records waiting to be written. */
-  get pending(): number {
-    return this.#buffer.length;
-  }
-
-  /** Records not in the database yet: buffered or being written (budgets are seeded with them). */
-  unwritten(): readonly UsageRecord[] {
-    return this.#writing.length
-      ? this.#writing.concat(this.#buffer)
-      : this.#buffer;
-  }
-
-  /** Writes what is buffered now (waits for a flush in progress first). */
-  async flush(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
-    if (this.#buffer.length === 0) return;
-    const batch = this.#buffer;
-    this.#buffer = [];
-    this.#writing = batch;
-    this.#flushing = this.#options.store.insert(batch).then(
-      () => {
-        this.#writing = [];
-      },
-      error => {
-        this.#writing = [];
-        this.#buffer = batch.concat(this.#buffer);
-        const over = this.#buffer.length - this.#maxBuffered;
-        if (over > 0) {
-          this.#buffer.splice(0, over);
-          this.#options.logger.error(
-            `Usage metering: dropped ${over} records, the database has been failing`,
-          );
-        }
-        this.#options.logger.warn(
-          `Usage metering: could not write ${batch.length} records, will retry: ${error}`,
-        );
-      },
-    );
-    try {
-      await this.#flushing;
-    } finally {
-      this.#flushing = undefined;
-    }
-  }
-
-  /** Stops the timer and writes the rest (retrying a few times). */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#timer) clearInterval(this.#timer);
-    for (let attempt = 0; attempt < 3 && this.#buffer.length > 0; attempt++) {
-      await this.flush();
-    }
-    if (this.#buffer.length > 0) {
-      this.#options.logger.error(
-        `Usage metering: ${
-          this.#buffer.length
-        } records could not be written at shutdown`,
-      );
-    }
-  }
+export interface UsageRecorder {
+  /**
+   * Takes a call's record. Resolves once the record is as safe as this recorder makes it (in the
+   * Redis stream, or in memory); never rejects: a failure is logged and the record kept locally.
+   */
+  record(record: UsageRecord): Promise<void>;
+  /** Records known not to be in the database yet: budgets count them as spent. */
+  unwritten(): readonly UsageRecord[];
+  /** Writes what waits now. */
+  flush(): Promise<void>;
+  /** Writes what is left and lets go of connections and timers (the plugin's shutdown). */
+  close(): Promise<void>;
 }

@@ -23,6 +23,8 @@ export interface UsageRecord {
   stream: boolean;
   /** The call's `x-request-id`. */
   requestId?: string;
+  /** Given by the recorder, unique: a record written twice is kept once. */
+  recordId?: string;
 }
 
 export interface UsageFilter {
@@ -46,6 +48,7 @@ export interface UsageTotals {
 
 /** The metered calls. */
 export interface UsageStore {
+  /** Writes the records in one transaction; those whose `recordId` is already there are skipped. */
   insert(records: UsageRecord[]): Promise<void>;
   aggregate(groupBy: UsageGroupBy, filter: UsageFilter): Promise<UsageRow[]>;
   /** Totals per key over a period (for the keys list). */

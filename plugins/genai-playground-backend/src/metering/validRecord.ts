@@ -14,6 +14,7 @@ const LENGTHS = {
   endpoint: 32,
   error: 64,
   requestId: 128,
+  recordId: 36,
 } as const;
 
 const count = (v: number) =>

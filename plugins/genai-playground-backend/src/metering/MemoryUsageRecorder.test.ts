@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseUsageStore } from './DatabaseUsageStore';
-import { UsageRecorder } from './UsageRecorder';
+import { MemoryUsageRecorder } from './MemoryUsageRecorder';
 import type { UsageRecord, UsageStore } from './UsageStore';
 import { migrateDatabase } from '../lib/migrateDatabase';
 
@@ -32,10 +32,10 @@ function fakeStore(fail = 0) {
   return { store, batches };
 }
 
-describe('UsageRecorder', () => {
+describe('MemoryUsageRecorder', () => {
   it('writes nothing on the request path, then one batch per interval', async () => {
     const { store, batches } = fakeStore();
-    const recorder = new UsageRecorder({
+    const recorder = new MemoryUsageRecorder({
       store,
       logger: mockServices.logger.mock(),
       flushIntervalMs: 30,
@@ -51,7 +51,7 @@ describe('UsageRecorder', () => {
 
   it('writes as soon as a batch is full', async () => {
     const { store, batches } = fakeStore();
-    const recorder = new UsageRecorder({
+    const recorder = new MemoryUsageRecorder({
       store,
       logger: mockServices.logger.mock(),
       flushIntervalMs: 60_000,
@@ -66,7 +66,7 @@ describe('UsageRecorder', () => {
   it('keeps what the database refused for the next flush, and writes the rest at shutdown', async () => {
     const { store, batches } = fakeStore(1);
     const logger = mockServices.logger.mock();
-    const recorder = new UsageRecorder({
+    const recorder = new MemoryUsageRecorder({
       store,
       logger,
       flushIntervalMs: 60_000,
@@ -88,14 +88,14 @@ describe('UsageRecorder', () => {
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 describe.each(databases.eachSupportedId())(
-  'UsageRecorder on %p: one bad record',
+  'MemoryUsageRecorder on %p: one bad record',
   databaseId => {
     it('does not fail its batch: it is made valid before it is queued', async () => {
       const knex = await databases.init(databaseId);
       const database = mockServices.database({ knex });
       await migrateDatabase(database);
       const store = await DatabaseUsageStore.create({ database });
-      const recorder = new UsageRecorder({
+      const recorder = new MemoryUsageRecorder({
         store,
         logger: mockServices.logger.mock(),
         flushIntervalMs: 60_000,
