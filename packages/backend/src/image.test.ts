@@ -1,31 +1,26 @@
 import {
+  assembleBackendImage,
   postgresProblem,
-  repoRoot,
   signIn,
   startProductionBackend,
   startSim,
+  type BackendImage,
   type ProductionBackend,
 } from '@genai-portal/test-utils';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import {
-  cpSync,
   existsSync,
   lstatSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
-  readFileSync,
   rmSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 /**
  * The container image, where no image builder runs: packages/backend/Containerfile is read and
- * its steps done here, in a temporary folder standing for the image's working directory (COPY
- * from the repository, RUN with sh: unpack the skeleton, install the production dependencies with
- * Yarn offline from its cache, unpack the bundle), then the image's CMD starts with the production
+ * its steps done (test-utils' assembleBackendImage: COPY from the repository, RUN with sh, Yarn
+ * offline from its cache), then the image's CMD starts with the production
  * config against the machine's PostgreSQL, Redis and a kube-sim, and the portal must answer:
  * readiness, a signed-in user's API call and the app served by the backend. It needs the host
  * build's packages/backend/dist/{skeleton,bundle}.tar.gz, which scripts/test.sh builds before
@@ -36,155 +31,8 @@ jest.setTimeout(600_000);
 
 const KUBE_TOKEN = 'image-test-kube-token';
 
-interface Instruction {
-  op: string;
-  args: string;
-}
-
-/** The Containerfile's instructions, stage by stage (continuations joined, comments dropped). */
-function readContainerfile(file: string) {
-  const text = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(line => !/^\s*#/.test(line))
-    .join('\n')
-    .replace(/\\\n/g, ' ');
-  const stages: { from: string; name?: string; steps: Instruction[] }[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^\s*([A-Z]+)\s+(.*)$/.exec(line);
-    if (!match) {
-      if (line.trim()) throw new Error(`cannot read line: ${line}`);
-      continue;
-    }
-    const [, op, args] = match;
-    if (op === 'FROM') {
-      const [from, , name] = args.trim().split(/\s+/);
-      stages.push({ from, name, steps: [] });
-    } else {
-      stages[stages.length - 1].steps.push({ op, args: args.trim() });
-    }
-  }
-  return stages;
-}
-
-/** Splits `--flag=value ... a b dest` into flags and words. */
-function words(args: string) {
-  const all = args.split(/\s+/);
-  return {
-    flags: all.filter(w => w.startsWith('--')),
-    paths: all.filter(w => !w.startsWith('--')),
-  };
-}
-
-async function sh(command: string, cwd: string, env: NodeJS.ProcessEnv) {
-  const child = spawn('sh', ['-c', command], { cwd, env });
-  let output = '';
-  child.stdout.on('data', d => (output += d));
-  child.stderr.on('data', d => (output += d));
-  const [code] = await once(child, 'exit');
-  if (code !== 0) {
-    throw new Error(`RUN ${command} exited ${code}:\n${output.slice(-4000)}`);
-  }
-}
-
 /** Seconds since `start`, to one decimal. */
 const since = (start: number) => Math.round((Date.now() - start) / 100) / 10;
-
-/**
- * Does what the Containerfile does into a new folder: the build stage's COPY and RUN steps, then
- * the final stage's COPY --from of that stage's working directory (the same folder here), its
- * ENV, USER and CMD.
- */
-async function assembleImage(dir: string, timings: Record<string, number>) {
-  const dist = join(repoRoot, 'packages/backend/dist');
-  if (
-    !existsSync(join(dist, 'skeleton.tar.gz')) ||
-    !existsSync(join(dist, 'bundle.tar.gz'))
-  ) {
-    const start = Date.now();
-    const yarn = readdirSync(join(repoRoot, '.yarn/releases')).find(f =>
-      f.endsWith('.cjs'),
-    )!;
-    // As scripts/test.sh builds: not under jest's NODE_ENV=test (the app's browserslist has none).
-    const { NODE_ENV: _test, ...buildEnv } = process.env;
-    await sh(
-      `"${process.execPath}" .yarn/releases/${yarn} build:backend`,
-      repoRoot,
-      buildEnv,
-    );
-    timings['yarn build:backend'] = since(start);
-  }
-
-  const stages = readContainerfile(
-    join(repoRoot, 'packages/backend/Containerfile'),
-  );
-  expect(stages.map(s => s.from)).toEqual([
-    'registry.access.redhat.com/ubi9/nodejs-22',
-    'registry.access.redhat.com/ubi9/nodejs-22-minimal',
-  ]);
-  const [build, final] = stages;
-  // RUN finds this Node.js as `node`, and Yarn reaches no registry: only its cache.
-  const runEnv = {
-    ...process.env,
-    PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
-    YARN_ENABLE_NETWORK: '0',
-  };
-  let workdir: string | undefined;
-  for (const { op, args } of build.steps) {
-    const start = Date.now();
-    if (op === 'WORKDIR') {
-      workdir = args;
-    } else if (op === 'USER') {
-      expect(args).toBe('0'); // as this test runs: every step may write
-    } else if (op === 'COPY') {
-      const { flags, paths } = words(args);
-      expect(flags.filter(f => !f.startsWith('--chown='))).toEqual([]);
-      const dest = paths.pop()!;
-      for (const src of paths) {
-        const from = join(repoRoot, src);
-        // A folder's contents go into dest; a file goes into dest/ or becomes dest.
-        const to = lstatSync(from).isDirectory()
-          ? join(dir, dest)
-          : join(
-              dir,
-              dest.endsWith('/') ? join(dest, src.split('/').pop()!) : dest,
-            );
-        mkdirSync(dirname(to), { recursive: true });
-        cpSync(from, to, { recursive: true });
-      }
-    } else if (op === 'RUN') {
-      await sh(args, dir, runEnv);
-      timings[`RUN ${args.slice(0, 60)}`] = since(start);
-    } else {
-      throw new Error(`the build stage's ${op} is not done here: ${args}`);
-    }
-  }
-
-  const env: Record<string, string> = {};
-  let cmd: string[] | undefined;
-  let user: string | undefined;
-  for (const { op, args } of final.steps) {
-    if (op === 'WORKDIR') {
-      expect(args).toBe(workdir);
-    } else if (op === 'COPY') {
-      // The build stage's working directory, whole: that is `dir` already.
-      const { flags, paths } = words(args);
-      expect(flags).toContain(`--from=${build.name}`);
-      expect(paths[0].replace(/\/$/, '')).toBe(workdir);
-    } else if (op === 'ENV') {
-      for (const pair of args.split(/\s+/)) {
-        const [key, ...value] = pair.split('=');
-        env[key] = value.join('=');
-      }
-    } else if (op === 'USER') {
-      user = args;
-    } else if (op === 'CMD') {
-      cmd = JSON.parse(args);
-    } else if (op !== 'EXPOSE') {
-      throw new Error(`the final stage's ${op} is not done here: ${args}`);
-    }
-  }
-  return { dir, env, cmd: cmd!, user };
-}
 
 /** Every path under `dir` with its size, mode and modification time. */
 function snapshot(dir: string): Map<string, string> {
@@ -212,11 +60,10 @@ function changes(before: Map<string, string>, after: Map<string, string>) {
 
 describe('the container image (packages/backend/Containerfile)', () => {
   let skipped: string | undefined;
-  let image: Awaited<ReturnType<typeof assembleImage>> | undefined;
+  let image: BackendImage | undefined;
   let kube: { url: string; stop(): Promise<void> } | undefined;
   let backend: ProductionBackend | undefined;
   let before = new Map<string, string>();
-  const imageDir = mkdtempSync(join(tmpdir(), 'portal-image-'));
   const home = mkdtempSync(join(tmpdir(), 'portal-image-home-'));
   let token = '';
   const timings: Record<string, number> = {};
@@ -229,10 +76,9 @@ describe('the container image (packages/backend/Containerfile)', () => {
       console.warn(`SKIPPED container image test: ${skipped}`);
       return;
     }
+    image = await assembleBackendImage();
+    Object.assign(timings, image.timings);
     let start = Date.now();
-    image = await assembleImage(imageDir, timings);
-    timings['assembled in all'] = since(start);
-    start = Date.now();
     kube = await startSim('kube-sim', ['--port=0', `--token=${KUBE_TOKEN}`]);
     timings['kube-sim'] = since(start);
     before = snapshot(image.dir);
@@ -262,7 +108,7 @@ describe('the container image (packages/backend/Containerfile)', () => {
     // How the image stops is the shutdown test's (src/shutdown.test.ts): SIGKILL is quicker here.
     await backend?.stop({ signal: 'SIGKILL' });
     await kube?.stop();
-    rmSync(imageDir, { recursive: true, force: true });
+    if (image) rmSync(image.dir, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
     // eslint-disable-next-line no-console
     console.info(

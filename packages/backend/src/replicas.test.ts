@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import {
+  assembleBackendImage,
   dropDatabases,
   pgUrl,
   postgresProblem,
@@ -7,13 +8,16 @@ import {
   startProductionBackend,
   startRoundRobinProxy,
   startSim,
+  type BackendImage,
   type ProductionBackend,
   type RoundRobinProxy,
 } from '@genai-portal/test-utils';
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 
 /**
- * The portal as production runs it: two replicas of the real backend on one PostgreSQL and Redis,
+ * The portal as production runs it: two replicas of the production build (`yarn build:backend`,
+ * laid out as the container image by test-utils' assembleBackendImage) on one PostgreSQL and Redis,
  * behind a round-robin router, used by real clients (the `openai` client on the gateway, fetch on
  * the portal's API). Scheduled work runs once per tick, an API key's RPM holds across replicas, a
  * crash of one replica costs only the calls it was serving, and a rolling restart loses no
@@ -75,6 +79,7 @@ describe('two replicas behind a round-robin router', () => {
   const prefix = `portal_replicas_${Date.now()}_`;
   let kube: { url: string; stop(): Promise<void> } | undefined;
   let llm: { url: string; stop(): Promise<void> } | undefined;
+  let image: BackendImage | undefined;
   let replicas: ProductionBackend[] = [];
   let proxy: RoundRobinProxy;
   let token: string;
@@ -164,6 +169,7 @@ describe('two replicas behind a round-robin router', () => {
   beforeAll(async () => {
     const problem = await postgresProblem();
     if (problem) throw new Error(problem);
+    image = await assembleBackendImage();
     kube = await startSim('kube-sim', ['--port=0', `--token=${KUBE_TOKEN}`]);
     llm = await startSim('llm-sim', [
       '--port=0',
@@ -205,6 +211,7 @@ describe('two replicas behind a round-robin router', () => {
         startProductionBackend({
           cluster: { url: kube!.url, token: KUBE_TOKEN },
           config,
+          image,
           // One database set for both, as the replicas of one Deployment share it.
           env: { APP_CONFIG_backend_database_prefix: prefix },
         }),
@@ -242,6 +249,7 @@ describe('two replicas behind a round-robin router', () => {
     await dropDatabases(prefix);
     await llm?.stop();
     await kube?.stop();
+    if (image) rmSync(image.dir, { recursive: true, force: true });
   });
 
   it('runs a global scheduled task once per tick, not once per replica', async () => {

@@ -21,4 +21,5 @@ export {
   startSim,
   type ProductionBackend,
 } from './productionBackend';
+export { assembleBackendImage, type BackendImage } from './backendImage';
 export { startRoundRobinProxy, type RoundRobinProxy } from './roundRobinProxy';

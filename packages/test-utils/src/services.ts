@@ -1,3 +1,4 @@
+import { createClient } from '@redis/client';
 import { Client } from 'pg';
 
 /** The machine's PostgreSQL 15 (as TestDatabases finds it) and Redis, for tests of real processes. */
@@ -22,8 +23,12 @@ export async function postgresProblem(): Promise<string | undefined> {
   }
 }
 
-/** Drops the databases a backend made under this prefix. */
+/**
+ * Drops the databases a backend made under this prefix, and its metering stream in Redis (the
+ * gateway's default stream key ends with the database prefix), when Redis answers.
+ */
 export async function dropDatabases(prefix: string) {
+  await dropUsageStream(prefix);
   const client = new Client({ connectionString: pgUrl });
   await client.connect();
   const { rows } = await client.query(
@@ -34,4 +39,23 @@ export async function dropDatabases(prefix: string) {
     await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   }
   await client.end();
+}
+
+/** Deletes the `genai-playground:usage:<prefix>` stream; nothing when Redis does not answer. */
+async function dropUsageStream(prefix: string) {
+  const redis = createClient({
+    url: redisUrl,
+    socket: { connectTimeout: 2_000, reconnectStrategy: false },
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+  } catch {
+    return;
+  }
+  try {
+    await redis.del(`genai-playground:usage:${prefix}`);
+  } finally {
+    await redis.quit();
+  }
 }
