@@ -1,7 +1,8 @@
 /**
- * `yarn soak [--minutes N] [--sample-seconds N] [--flat-percent N]`: two replicas of the real
- * backend (production config, the machine's PostgreSQL and Redis, kube-sim, llm-sim) behind the
- * test utils' round-robin proxy, under steady mixed traffic for `--minutes` (30): gateway calls
+ * `yarn soak [--minutes N] [--sample-seconds N] [--flat-percent N] [--from-sources]`: two replicas
+ * of the production build (test-utils' assembleBackendImage, as the container image holds it; the
+ * TypeScript sources with --from-sources) in production config (the machine's PostgreSQL and
+ * Redis, kube-sim, llm-sim) behind the test utils' round-robin proxy, under steady mixed traffic for `--minutes` (30): gateway calls
  * through the `openai` client (half of them streams) and portal reads (environments, keys, usage),
  * with llm-sim's faults switched on and off every minute. Every `--sample-seconds` (30) it samples
  * each replica's RSS and open file descriptors (/proc/<pid>) and the PostgreSQL connections of the
@@ -11,6 +12,7 @@
  * clients saw succeed is in the usage report exactly once.
  */
 import {
+  assembleBackendImage,
   dropDatabases,
   pgUrl,
   postgresProblem,
@@ -18,9 +20,10 @@ import {
   startProductionBackend,
   startRoundRobinProxy,
   startSim,
+  type BackendImage,
   type ProductionBackend,
 } from '@genai-portal/test-utils';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import OpenAI from 'openai';
 import { Client } from 'pg';
 
@@ -41,30 +44,6 @@ function option(name: string, fallback: number): number {
     throw new Error(`--${name} must be a positive number`);
   }
   return value;
-}
-
-/**
- * The pid of the backend listening on `baseUrl`'s port: ProductionBackend does not expose it,
- * but each process's environment names its listen address.
- */
-function pidOf(baseUrl: string): number {
-  const listen = `APP_CONFIG_backend_listen=127.0.0.1:${new URL(baseUrl).port}`;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (
-        environ.split('\0').includes(listen) &&
-        cmdline.includes('packages/backend/src/index.ts')
-      ) {
-        return Number(entry);
-      }
-    } catch {
-      // a process that ended meanwhile, or another user's
-    }
-  }
-  throw new Error(`no backend process listens on ${baseUrl}`);
 }
 
 function rssMiB(pid: number): number {
@@ -112,6 +91,12 @@ async function main() {
   const problem = await postgresProblem();
   if (problem) throw new Error(problem);
 
+  // The production build (as the container image holds it) unless --from-sources.
+  const image: BackendImage | undefined = process.argv.includes(
+    '--from-sources',
+  )
+    ? undefined
+    : await assembleBackendImage();
   const prefix = `portal_soak_${Date.now()}_`;
   const kube = await startSim('kube-sim', [
     '--port=0',
@@ -151,6 +136,7 @@ async function main() {
         startProductionBackend({
           cluster: { url: kube.url, token: KUBE_TOKEN },
           config,
+          image,
           env: { APP_CONFIG_backend_database_prefix: prefix },
         }),
       ),
@@ -260,7 +246,7 @@ async function main() {
       }
       await fetch(`${llm.url}/_sim/faults`, { method: 'DELETE' });
     };
-    const pids = replicas.map(r => pidOf(r.baseUrl));
+    const pids = replicas.map(r => r.pid());
     const samples: { at: number; rss: number[]; fds: number[]; pg: number }[] =
       [];
     const sampleLoop = async () => {
@@ -344,6 +330,7 @@ async function main() {
     await dropDatabases(prefix);
     await llm.stop();
     await kube.stop();
+    if (image) rmSync(image.dir, { recursive: true, force: true });
   }
 }
 

@@ -22,6 +22,8 @@ export interface ProductionBackend {
   /** The static token Prometheus scrapes with. */
   scrapeToken: string;
   output(): { stdout: string; stderr: string };
+  /** The process's id (a new one after each restart). */
+  pid(): number;
   /**
    * Stops the process (SIGTERM, or SIGKILL for a crash) and starts it again on the same port and
    * databases, as a pod restart does; resolves when it is ready again.
@@ -160,6 +162,7 @@ export async function startProductionBackend(options: {
     baseUrl,
     scrapeToken,
     output: () => ({ stdout, stderr }),
+    pid: () => child!.pid!,
     restart,
     stop,
   };

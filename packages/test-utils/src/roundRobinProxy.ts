@@ -18,11 +18,11 @@ const READINESS = '/.backstage/health/v1/readiness';
  * every `probeIntervalMs` and routes only to those answering 200; a backend that refuses the
  * connection is dropped at once and the call goes to the next one (nothing was sent, so nothing
  * runs twice). A backend that dies mid-response ends the client's connection abruptly, as a
- * router does.
+ * router does. It listens on 127.0.0.1, on `port` or a free one.
  */
 export async function startRoundRobinProxy(
   backends: string[],
-  options: { probeIntervalMs?: number } = {},
+  options: { probeIntervalMs?: number; port?: number } = {},
 ): Promise<RoundRobinProxy> {
   const down = new Set<string>();
   let next = 0;
@@ -80,7 +80,7 @@ export async function startRoundRobinProxy(
     for await (const chunk of req) chunks.push(chunk as Buffer);
     forward(req, Buffer.concat(chunks), res, new Set());
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
 
   const probe = setInterval(async () => {
