@@ -3,7 +3,7 @@
  * of the production build (test-utils' assembleBackendImage, as the container image holds it; the
  * TypeScript sources with --from-sources) in production config (the machine's PostgreSQL and
  * Redis, kube-sim, llm-sim) behind the test utils' round-robin proxy, under steady mixed traffic for `--minutes` (30): gateway calls
- * through the `openai` client (half of them streams) and portal reads (environments, keys, usage),
+ * through the `openai` client (three loops, one of them streaming) and portal reads (environments, keys, usage),
  * with llm-sim's faults switched on and off every minute. Every `--sample-seconds` (30) it samples
  * each replica's RSS and open file descriptors (/proc/<pid>) and the PostgreSQL connections of the
  * replicas' databases; at the end it prints the table, a verdict per series (flat: the last
