@@ -2,9 +2,12 @@
  * `yarn bench:api`: the portal's API at production scale, as its users meet it.
  *
  * 1. kube-sim (a Namespace and ResourceQuota per environment) and the real backend in production
- *    config on the machine's PostgreSQL and Redis (packages/test-utils startProductionBackend,
- *    from the TypeScript sources); the genai-playground database seeded with 1,000 environments,
- *    100,000 jobs and 200,000 usage records of ten teams by INSERT … SELECT (bench/seed.ts).
+ *    config on the machine's PostgreSQL and Redis (packages/test-utils startProductionBackend): by
+ *    default the production build as the container image holds it (assembleBackendImage: the
+ *    `yarn build:backend` output, built again first when a source is newer than it), or with
+ *    --from-sources the TypeScript sources through Backstage's node transform; the
+ *    genai-playground database seeded with 1,000 environments, 100,000 jobs and 200,000 usage
+ *    records of ten teams by INSERT … SELECT (bench/seed.ts).
  * 2. A second backend process on the same databases, and a round-robin TCP proxy over both.
  * 3. Rounds: for each number of users, one replica and then two (the order rotating), a closed
  *    loop of that many users (bench/load.ts) signed in as members of ml-research over the pages'
@@ -15,10 +18,14 @@
  *    the most self time during that round are printed.
  *
  * Flags: --rounds N (5), --seconds N per load (4), --users 50,200, --environments N (1000),
- * --jobs N per environment (100), --usage N per environment (200), --no-profile, --json.
+ * --jobs N per environment (100), --usage N per environment (200), --no-profile, --json,
+ * --alone (each route of the mix by itself, one replica: a route's own cost, not the mix's queue),
+ * --from-sources, --sources-at DIR (the TypeScript sources of another tree, e.g. `git archive` of
+ * the base commit with this one's node_modules linked in: before and after measured alike).
  * The machine's load average is printed with the figures: other work on it shows in them.
  */
 import {
+  assembleBackendImage,
   pgUrl,
   postgresProblem,
   repoRoot,
@@ -27,19 +34,20 @@ import {
   startSim,
   type ProductionBackend,
 } from '@genai-portal/test-utils';
+import { execFileSync } from 'node:child_process';
 import {
-  existsSync,
   mkdtempSync,
   readdirSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { median, ms, percentile } from './measure';
+import { cpuClockOfListener, median, ms, percentile } from './measure';
 import { closedLoop, type LoadResult, type RouteMix } from './load';
-import { topSelfTime } from './profile';
+import { inclusiveTime, topSelfTime } from './profile';
 import { startRoundRobin } from './roundRobin';
 import {
   clusterManifest,
@@ -60,6 +68,12 @@ interface Options {
   scale: SeedScale;
   profile: boolean;
   json: boolean;
+  /** Each route of the mix alone (one replica), instead of the mix. */
+  alone: boolean;
+  /** The TypeScript sources rather than the production build. */
+  fromSources: boolean;
+  /** Another tree whose TypeScript sources to run. */
+  sourcesAt?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -89,11 +103,56 @@ function parseOptions(argv: string[]): Options {
     },
     profile: !argv.includes('--no-profile'),
     json: argv.includes('--json'),
+    alone: argv.includes('--alone'),
+    fromSources: argv.includes('--from-sources'),
+    sourcesAt: value('sources-at'),
   };
 }
 
 // eslint-disable-next-line no-console
 const log = (line: string) => console.log(line);
+
+/** What the build does not read: dependencies, outputs, benchmarks, tests. */
+const NOT_BUILT = /^(node_modules|dist|dist-types|bench)$|\.test\.tsx?$/;
+
+/** The newest modification time (ms) of the files under `dir` the build reads. */
+function newestUnder(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (NOT_BUILT.test(entry.name)) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(
+      newest,
+      entry.isDirectory() ? newestUnder(path) : statSync(path).mtimeMs,
+    );
+  }
+  return newest;
+}
+
+/**
+ * Runs `yarn build:backend` when the bundle in packages/backend/dist is missing or older than a
+ * file of the workspaces' packages (assembleBackendImage only builds a missing one): the figures
+ * are of the code as it is.
+ */
+function buildWhenStale() {
+  const bundle = join(repoRoot, 'packages/backend/dist/bundle.tar.gz');
+  let built = 0;
+  try {
+    built = statSync(bundle).mtimeMs;
+  } catch {
+    // none yet
+  }
+  const sources = Math.max(
+    newestUnder(join(repoRoot, 'packages')),
+    newestUnder(join(repoRoot, 'plugins')),
+  );
+  if (built > sources) return;
+  log('building the backend (yarn build:backend): a source is newer than dist');
+  execFileSync('yarn', ['build:backend'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
 
 /** The pages' requests of a member of the first team, over its own environments and jobs. */
 function pageMix(scale: SeedScale): RouteMix[] {
@@ -225,6 +284,8 @@ async function checkRoutes(
 }
 
 interface Cell {
+  /** CPU ms of the backend process per request (one replica only). */
+  cpu: number[];
   rps: number[];
   p50: number[];
   p95: number[];
@@ -235,6 +296,7 @@ interface Cell {
 }
 
 const newCell = (): Cell => ({
+  cpu: [],
   rps: [],
   p50: [],
   p95: [],
@@ -284,7 +346,7 @@ function printTable(title: string, cells: Map<string, Cell>) {
   log(
     `  ${pad('route', 24)}${num('req/s')}${num('p50 ms')}${num('p95 ms')}${num(
       'p99 ms',
-    )}${num('errors')}  of requests`,
+    )}${num('errors')}${num('CPU ms', 9)}  of requests`,
   );
   for (const [name, c] of cells) {
     const codes = c.statuses.size
@@ -295,7 +357,9 @@ function printTable(title: string, cells: Map<string, Cell>) {
         ms(median(c.p50)),
       )}${num(ms(median(c.p95)))}${num(ms(median(c.p99)))}${num(
         String(c.errors),
-      )}  of ${c.requests}${codes}`,
+      )}${num(c.cpu.length ? ms(median(c.cpu)) : '', 9)}  of ${
+        c.requests
+      }${codes}`,
     );
   }
 }
@@ -308,18 +372,47 @@ async function main() {
   const work = mkdtempSync(join(os.tmpdir(), 'bench-api-'));
   const manifest = join(work, 'environments.yaml');
   writeFileSync(manifest, clusterManifest(options.scale));
+  let image:
+    | { dir: string; cmd: string[]; env: Record<string, string> }
+    | undefined;
+  if (options.sourcesAt) {
+    // As startProductionBackend runs the sources, from that tree (its own catalog files too).
+    image = {
+      dir: options.sourcesAt,
+      cmd: [
+        'node',
+        '--require',
+        require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+        'packages/backend/src/index.ts',
+        '--config',
+        'app-config.yaml',
+        '--config',
+        'app-config.production.yaml',
+      ],
+      env: {},
+    };
+  } else if (!options.fromSources) {
+    buildWhenStale();
+    image = await assembleBackendImage();
+  }
   const kube = await startSim('kube-sim', [
     '--port=0',
     `--token=${KUBE_TOKEN}`,
     `--manifest=${manifest}`,
   ]);
   const cluster = { url: kube.url, token: KUBE_TOKEN };
+  const start = (env: Record<string, string>) =>
+    startProductionBackend({
+      cluster,
+      env,
+      image: image && { dir: image.dir, cmd: image.cmd, env: image.env },
+    });
   const backends: ProductionBackend[] = [];
   let proxy: Awaited<ReturnType<typeof startRoundRobin>> | undefined;
   try {
     // One secret for every replica, as the chart's replicas share one Secret.
     const shared = { BACKEND_SECRET: `bench-api-${started}-0123456789abcdef` };
-    const first = await startProductionBackend({ cluster, env: shared });
+    const first = await start(shared);
     backends.push(first);
     const prefix = await databasePrefix(first.baseUrl);
     const seedStart = Date.now();
@@ -329,18 +422,17 @@ async function main() {
       ...shared,
       APP_CONFIG_backend_database_prefix: prefix,
     };
-    const second = await startProductionBackend({ cluster, env: replicaEnv });
+    const second = await start(replicaEnv);
     backends.push(second);
     proxy = await startRoundRobin([first.baseUrl, second.baseUrl]);
     const token = await signInWhenReady(first.baseUrl, 'lena.fischer');
     const mix = pageMix(options.scale);
     const s = options.scale;
+    let running = 'backend from the TypeScript sources';
+    if (options.sourcesAt) running += ` of ${options.sourcesAt}`;
+    else if (image) running = 'the production build as the image holds it';
     log(
-      `bench:api — backend from the TypeScript sources (production config, PostgreSQL, Redis), kube-sim${
-        existsSync(join(repoRoot, 'packages/backend/dist/bundle.tar.gz'))
-          ? "; the built bundle in packages/backend/dist is not used (assembling the image is image.test.ts's, not shared)"
-          : ''
-      }`,
+      `bench:api — ${running} (production config, PostgreSQL, Redis), kube-sim`,
     );
     log(
       `seeded ${s.environments} environments, ${
@@ -357,9 +449,25 @@ async function main() {
     await checkRoutes('1 replica', first.baseUrl, token, mix, backends);
     await checkRoutes('2 replicas', proxy.url, token, mix, backends);
 
+    // CPU per request is read for the one replica: the process the first backend runs in.
+    const cpuClock = cpuClockOfListener(Number(new URL(first.baseUrl).port));
+    const cpuPerRequest = (
+      cell: Cell | undefined,
+      since: number | undefined,
+      result: LoadResult,
+    ) => {
+      const now = cpuClock();
+      const requests = [...result.routes.values()].reduce(
+        (n, r) => n + r.latencies.length,
+        0,
+      );
+      if (cell && since !== undefined && now !== undefined && requests > 0) {
+        cell.cpu.push((now - since) / requests);
+      }
+    };
     const targets = [
       { replicas: 1, url: first.baseUrl },
-      { replicas: 2, url: proxy.url },
+      ...(options.alone ? [] : [{ replicas: 2, url: proxy.url }]),
     ];
     const cells = new Map<string, Map<string, Cell>>();
     const cellsOf = (replicas: number, users: number) => {
@@ -377,6 +485,8 @@ async function main() {
       for (const users of options.users) {
         for (const t of order) {
           const table = cellsOf(t.replicas, users);
+          const measured = t.replicas === 1;
+          let cpuStart = measured ? cpuClock() : undefined;
           const base = await closedLoop({
             baseUrl: t.url,
             users,
@@ -391,14 +501,29 @@ async function main() {
           });
           record(table, base, `${BASELINE} all`);
           table.delete(`${BASELINE} all`);
-          const load = await closedLoop({
-            baseUrl: t.url,
-            token,
-            users,
-            seconds: options.seconds,
-            mix,
-          });
-          record(table, load, 'overall');
+          cpuPerRequest(table.get(BASELINE), cpuStart, base);
+          // --alone: each route by itself, so a route's figures are its own, not the mix's queue.
+          for (const part of options.alone ? mix.map(m => [m]) : [mix]) {
+            cpuStart = measured ? cpuClock() : undefined;
+            const load = await closedLoop({
+              baseUrl: t.url,
+              token,
+              users,
+              seconds: options.seconds,
+              mix: part,
+            });
+            record(
+              table,
+              load,
+              options.alone ? `${part[0].route} all` : 'overall',
+            );
+            if (options.alone) table.delete(`${part[0].route} all`);
+            cpuPerRequest(
+              table.get(options.alone ? part[0].route : 'overall'),
+              cpuStart,
+              load,
+            );
+          }
         }
       }
       log(
@@ -424,7 +549,7 @@ async function main() {
       cellsOf(replicas, users).get('overall')!;
     const baseline = (replicas: number, users: number) =>
       cellsOf(replicas, users).get(BASELINE)!;
-    for (const users of options.users) {
+    for (const users of options.alone ? [] : options.users) {
       const one = overall(1, users);
       const two = overall(2, users);
       const p95 = median(one.p95);
@@ -470,12 +595,9 @@ async function main() {
       await second.stop();
       backends.pop();
       const dir = join(work, 'profile');
-      const profiled = await startProductionBackend({
-        cluster,
-        env: {
-          ...replicaEnv,
-          NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}`,
-        },
+      const profiled = await start({
+        ...replicaEnv,
+        NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}`,
       });
       backends.push(profiled);
       const users = options.users[0];
@@ -531,6 +653,21 @@ async function main() {
             )}  ${e.name}  ${e.where}`,
           );
         }
+        // Self time is flat (GC, writev, crypto); inclusive time per package names who asked.
+        const inclusive = inclusiveTime(
+          files[0],
+          { loadMs: loadEnd - loadStart, tailMs: Date.now() - loadEnd },
+          25,
+        );
+        log(`\n  ${num('incl ms', 9)}${num('share', 7)}  package (inclusive)`);
+        for (const e of inclusive.byPackage) {
+          log(
+            `  ${num(e.ms.toFixed(0), 9)}${num(
+              `${(e.share * 100).toFixed(1)}%`,
+              7,
+            )}  ${e.name}`,
+          );
+        }
       }
     }
     log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -564,6 +701,9 @@ async function main() {
     // The first backend last: its stop drops the databases the others shared.
     for (const b of backends.reverse()) await b.stop().catch(() => undefined);
     await kube.stop();
+    if (image && !options.sourcesAt) {
+      rmSync(image.dir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { gatewayFastLane } from '@genai-portal/plugin-genai-playground-backend';
+import { reusePluginTokensServiceFactory } from './auth/reusePluginTokens';
+import { pluginCallLane } from './pluginCallLane';
 import { preflight } from './preflight';
 import { schedulerApiGuard } from './security/schedulerApiGuard';
 import { reportStartupFailure } from './startupFailure';
@@ -16,13 +18,17 @@ async function main() {
 
   const backend = createBackend();
   if (tracing) backend.add(flushTracesOnShutdown(tracing));
-  // Users are refused the scheduler's task API (schedulerApiGuard says why). The inference
-  // gateway (/api/genai-playground/v1) skips the root router's page-oriented middleware; see
-  // gatewayFastLane for what it does instead.
+  // Plugin-to-plugin tokens (each permission check sends one) are reused for a minute instead of
+  // signed and verified per request; reusePluginTokens says what that does and does not relax.
+  backend.add(reusePluginTokensServiceFactory);
+  // Users are refused the scheduler's task API (schedulerApiGuard says why). The plugins'
+  // permission checks and the inference gateway (/api/genai-playground/v1) skip the root
+  // router's page-oriented middleware; pluginCallLane and gatewayFastLane say what they skip.
   backend.add(
     rootHttpRouterServiceFactory({
       configure: context => {
         context.app.use(schedulerApiGuard);
+        pluginCallLane(context);
         gatewayFastLane(context);
       },
     }),

@@ -4,6 +4,7 @@ import type {
   EnvironmentQuotaRequest,
   EnvironmentStatus,
 } from '@genai-portal/plugin-genai-playground-common';
+import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import type {
@@ -13,6 +14,7 @@ import type {
   EnvironmentStore,
   NewEnvironment,
 } from './EnvironmentStore';
+import type { EnvironmentQuery } from '../permissions/rules';
 
 /*
  * Times are stored as ISO strings from Date#toISOString (always UTC, fixed width), so that they
@@ -57,6 +59,42 @@ interface EventRow {
   actor: string;
   at: string;
   details: string | null;
+}
+
+/** The columns the rules' queries name. */
+const QUERY_COLUMNS: Record<EnvironmentQuery['property'], string> = {
+  team: 'team',
+  owner: 'owner',
+};
+
+/**
+ * Permission criteria as a WHERE of the query: allOf as AND, anyOf as OR, not as NOT, a rule's
+ * query as IN (an empty list matches nothing), so the database returns what the conditions allow.
+ */
+function wherePermitted(
+  query: Knex.QueryBuilder,
+  criteria: PermissionCriteria<EnvironmentQuery>,
+): void {
+  if ('allOf' in criteria) {
+    query.where(q => {
+      for (const c of criteria.allOf) q.andWhere(sub => wherePermitted(sub, c));
+    });
+  } else if ('anyOf' in criteria) {
+    query.where(q => {
+      for (const c of criteria.anyOf) q.orWhere(sub => wherePermitted(sub, c));
+    });
+  } else if ('not' in criteria) {
+    query.whereNot(q => wherePermitted(q, criteria.not));
+  } else {
+    const column = QUERY_COLUMNS[criteria.property];
+    // A rule a module added that queries something else: refuse rather than show too much.
+    if (!column) {
+      throw new Error(
+        `no column for a permission query on ${criteria.property}`,
+      );
+    }
+    query.whereIn(column, criteria.values);
+  }
 }
 
 function fromRow(row: EnvironmentRow): EnvironmentRecord {
@@ -290,6 +328,7 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     if (filter.ids) query.whereIn('id', filter.ids);
     if (filter.statuses) query.whereIn('status', filter.statuses);
     else query.whereNot('status', 'deleted');
+    if (filter.permitted) wherePermitted(query, filter.permitted);
     const rows = await query.orderBy([
       { column: 'created_at', order: 'desc' },
       { column: 'id', order: 'asc' },

@@ -504,6 +504,11 @@ export class EnvironmentService {
     const team = query.team
       ? toGroupRef(query.team)?.ref ?? query.team
       : undefined;
+    // The database applies the policy's conditions: it reads the caller's environments only.
+    const permitted = await this.#gate.queryFilter(
+      environmentReadPermission,
+      credentials,
+    );
     const records = await this.#options.store.list({
       team,
       owner: query.owner ? toUserRef(query.owner) : undefined,
@@ -511,12 +516,9 @@ export class EnvironmentService {
       statuses: query.includeDeleted
         ? ['creating', 'ready', 'failed', 'deleting', 'deleted']
         : undefined,
+      permitted,
     });
-    return this.#gate.filter(
-      environmentReadPermission,
-      records.map(toEnvironment),
-      credentials,
-    );
+    return records.map(toEnvironment);
   }
 
   async get(
@@ -789,8 +791,15 @@ export class EnvironmentService {
     permission: ResourcePermission<'genai-playground-environment'>,
     credentials: BackstageCredentials,
   ): Promise<EnvironmentRecord> {
-    await this.#gate.requireOnId(permission, id, credentials);
-    const record = await this.#options.store.get(id);
+    const record = await this.#gate.loadIfAllowed(
+      permission,
+      id,
+      async () => {
+        const found = await this.#options.store.get(id);
+        return found && { record: found, environment: toEnvironment(found) };
+      },
+      credentials,
+    );
     if (!record) throw new NotFoundError(`no environment ${id}`);
     return record;
   }

@@ -4,6 +4,8 @@ import type {
   EnvironmentStatus,
   GpuPool,
 } from '@genai-portal/plugin-genai-playground-common';
+import type { PermissionCriteria } from '@backstage/plugin-permission-common';
+import type { EnvironmentQuery } from '../permissions/rules';
 
 /** Statuses of environments that hold (or are about to hold) a namespace and its quota. */
 export const LIVE_STATUSES: EnvironmentStatus[] = [
@@ -27,6 +29,8 @@ export interface EnvironmentFilter {
   statuses?: EnvironmentStatus[];
   /** Only ids in this list. */
   ids?: string[];
+  /** Only environments these permission criteria (the rules' queries) hold for. */
+  permitted?: PermissionCriteria<EnvironmentQuery>;
 }
 
 /** Fields a create (or the retry of one) writes. */

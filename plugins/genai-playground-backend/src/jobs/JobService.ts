@@ -49,6 +49,7 @@ import {
   kubernetesJobName,
 } from './manifests';
 import { openPodLog } from './openPodLog';
+import { EndedJobDetails } from './EndedJobDetails';
 import { describeExceededQuota, toJobEvents, toJobPods } from './observe';
 
 /** A submit request after the schema filled its defaults. */
@@ -148,6 +149,7 @@ export class JobService {
   readonly #clock: { now(): Date };
   readonly #newId: () => string;
   readonly #gate: PermissionGate;
+  readonly #ended: EndedJobDetails;
 
   static create(options: JobServiceOptions) {
     return new JobService(options);
@@ -158,6 +160,7 @@ export class JobService {
     this.#clock = options.clock ?? { now: () => new Date() };
     this.#newId = options.newId ?? newJobId;
     this.#gate = options.gate;
+    this.#ended = new EndedJobDetails(() => this.#clock.now().getTime());
   }
 
   // ---------------------------------------------------------------- submit
@@ -588,24 +591,44 @@ export class JobService {
    * not wait for it).
    */
   async get(id: string, { credentials }: Options): Promise<JobWithDetails> {
-    let record = await this.#load(id, jobReadPermission, credentials);
-    let details: Pick<JobWithDetails, 'events' | 'podDetails' | 'clusterError'>;
+    const loaded = await this.#load(id, jobReadPermission, credentials);
+    const { record, details } = await this.#withClusterDetails(loaded);
+    const timeline = await this.#options.store.listTimeline(id);
+    return { ...toJob(record), ...details, timeline };
+  }
+
+  /**
+   * The job's events and pods from the cluster, and its record brought in step on the way; an
+   * ended job's are reused for a few seconds (EndedJobDetails says why and how late they may be).
+   */
+  async #withClusterDetails(loaded: JobRecord): Promise<{
+    record: JobRecord;
+    details: Pick<JobWithDetails, 'events' | 'podDetails' | 'clusterError'>;
+  }> {
+    const ended = TERMINAL_JOB_STATUSES.includes(loaded.status);
+    const kept = ended ? this.#ended.get(loaded) : undefined;
+    if (kept) return { record: loaded, details: kept };
     try {
-      const state = await this.#options.reconciler.read(record, {
+      const state = await this.#options.reconciler.read(loaded, {
         events: true,
       });
-      record =
-        (await this.#options.reconciler.reconcile(record, state)) ?? record;
-      details = {
+      const record =
+        (await this.#options.reconciler.reconcile(loaded, state)) ?? loaded;
+      const details = {
         events: toJobEvents(state.events ?? [], record.kubernetesName),
         podDetails: toJobPods(state.pods),
       };
+      if (TERMINAL_JOB_STATUSES.includes(record.status)) {
+        this.#ended.set(record, details);
+      }
+      return { record, details };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableError)) throw error;
-      details = { events: [], podDetails: [], clusterError: error.message };
+      return {
+        record: loaded,
+        details: { events: [], podDetails: [], clusterError: error.message },
+      };
     }
-    const timeline = await this.#options.store.listTimeline(id);
-    return { ...toJob(record), ...details, timeline };
   }
 
   /** The name of the pod whose logs are asked for: the one named, or the first (index 0). */
@@ -776,7 +799,23 @@ export class JobService {
   ): Promise<JobRecord> {
     const record = await this.#options.store.get(id);
     if (!record) throw new NotFoundError(`no job ${id}`);
-    await this.#gate.requireOnId(permission, record.environmentId, credentials);
+    // The rules look at the job's environment (its team and owner), not at the job.
+    await this.#gate.loadIfAllowed(
+      permission,
+      record.environmentId,
+      async () => {
+        const environment = await this.#options.environments.get(
+          record.environmentId,
+        );
+        return (
+          environment && {
+            record: environment,
+            environment: toEnvironment(environment),
+          }
+        );
+      },
+      credentials,
+    );
     return record;
   }
 }

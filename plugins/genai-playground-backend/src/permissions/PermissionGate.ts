@@ -13,6 +13,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   createConditionAuthorizer,
+  createConditionTransformer,
   type PermissionRuleset,
 } from '@backstage/plugin-permission-node';
 import {
@@ -46,6 +47,9 @@ export class PermissionGate {
     decision: PolicyDecision,
     environment: EnvironmentSubject | undefined,
   ) => boolean;
+  readonly #toQuery: (
+    conditions: PermissionCriteria<PermissionCondition>,
+  ) => PermissionCriteria<EnvironmentQuery>;
 
   constructor(options: {
     permissions: PermissionsService;
@@ -56,9 +60,9 @@ export class PermissionGate {
     ruleset?: PermissionRuleset<Environment, EnvironmentQuery, string>;
   }) {
     this.#permissions = options.permissions;
-    const authorizer = createConditionAuthorizer(
-      options.ruleset ?? environmentRuleset,
-    );
+    const ruleset = options.ruleset ?? environmentRuleset;
+    const authorizer = createConditionAuthorizer(ruleset);
+    this.#toQuery = createConditionTransformer(ruleset);
     this.#applies = (decision, environment) =>
       authorizer(decision, environment as Environment | undefined);
   }
@@ -142,6 +146,60 @@ export class PermissionGate {
         `not allowed: ${permission.name} on environment ${environmentId}`,
       );
     }
+  }
+
+  /**
+   * requireOnId for a caller that loads the environment anyway: `load` reads it (undefined when
+   * there is none) and the policy's decision is applied to it here, as the permission backend
+   * would apply it to what the plugin's getResources loads, without the backend's round trip back
+   * to this plugin. The same answers as requireOnId: NotAllowedError unless the decision is ALLOW
+   * or its conditions hold for the environment, a missing one included (so a refusal says nothing
+   * of whether it exists). Resolves with what `load` found: undefined only for a caller allowed
+   * on every environment, who gets to hear that it does not exist.
+   */
+  async loadIfAllowed<T>(
+    permission: EnvironmentPermission,
+    environmentId: string,
+    load: () => Promise<
+      { record: T; environment: EnvironmentSubject } | undefined
+    >,
+    credentials: BackstageCredentials,
+  ): Promise<T | undefined> {
+    const [decision, found] = await Promise.all([
+      this.#permissions.authorizeConditional([{ permission }], { credentials }),
+      load(),
+    ]).then(([[d], f]) => [d, f] as const);
+    if (decision.result === AuthorizeResult.ALLOW) return found?.record;
+    if (
+      decision.result === AuthorizeResult.CONDITIONAL &&
+      found &&
+      this.#applies(decision, found.environment)
+    ) {
+      return found.record;
+    }
+    throw new NotAllowedError(
+      `not allowed: ${permission.name} on environment ${environmentId}`,
+    );
+  }
+
+  /**
+   * The policy's decision for the caller as a filter for the store to query with: undefined for
+   * every environment, else the criteria its conditions translate to (the rules' toQuery), so a
+   * list reads the caller's environments only instead of every one to filter here.
+   */
+  async queryFilter(
+    permission: EnvironmentPermission,
+    credentials: BackstageCredentials,
+  ): Promise<PermissionCriteria<EnvironmentQuery> | undefined> {
+    const [decision] = await this.#permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return undefined;
+    if (decision.result === AuthorizeResult.CONDITIONAL) {
+      return this.#toQuery(decision.conditions);
+    }
+    throw new NotAllowedError(`not allowed: ${permission.name}`);
   }
 
   /** The environments of the list the policy allows the permission on. */
