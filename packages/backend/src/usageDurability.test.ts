@@ -164,10 +164,8 @@ describe('usage records of a replica killed right after answering', () => {
       }
     }
     expect([...streamed]).toEqual(['chat.completion.chunk']);
-    // The gateway records a call just after its response ended (InferenceProxy), not before: a
-    // kill within that instant still loses the call's record (seen here without this pause: 11
-    // of 12). Writing ahead before the response ends needs the proxy to await `record()` first.
-    await sleep(250);
+    // No pause: the gateway sends an answer's last bytes only once its record is in the Redis
+    // stream (InferenceProxy awaits `record()` first), so a kill right after loses nothing.
     await backend!.restart({ signal: 'SIGKILL' });
 
     const from = new Date(Date.now() - 3_600_000).toISOString();

@@ -8,14 +8,20 @@
  * shared by all of them (and by whatever else runs): rounds of direct / portal / Portkey are
  * interleaved, in a rotating order, and each figure is the median of the rounds' figures.
  *
- * Phases: concurrency 1 non-streaming (added latency p50/p99), concurrency 64 non-streaming
- * (throughput, added p99), streaming 64 chunks 20 ms apart, streams started 90 ms apart (added time
- * to first token p50, change of the inter-chunk gap p99), and 1,000 concurrent streams (resident
- * memory of the gateway before, at the peak, and after). A bare Node proxy hop (node:http in,
- * undici out, nothing else) is measured alongside as the floor any proxy pays on this machine.
+ * Phases, every round: concurrency 1 non-streaming (added latency p50/p99), concurrency 64
+ * non-streaming (throughput, added p99), streaming 64 chunks 20 ms apart, streams started 90 ms
+ * apart (added time to first token p50, change of the inter-chunk gap p99), and 1,000 streams
+ * started at once (time to first token; resident memory of the gateway before, at the peak, and
+ * after). A bare Node proxy hop (node:http in, undici out, nothing else) is measured alongside as
+ * the floor any proxy pays on this machine.
+ *
+ * Issue 18's targets for the portal are checked at the end, each with its verdict; the ratios
+ * to the bare hop are the median of the rounds' ratios (each round measures both, close in
+ * time, so that a busy machine moves both alike).
  *
  * Flags: --rounds N (5), --c1-requests N (200), --c64-requests N (1280), --streams N (16),
- * --big-streams N (1000), --json.
+ * --big-streams N (1000), --json. BENCH_REDIS_URL=redis://...: the portal keeps limits and
+ * writes usage ahead in that Redis, as in production (default: in memory, as in development).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -129,6 +135,14 @@ function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 102.4) / 10;
+}
+
+/** CPU time (user + system) one process has spent, ms. */
+function processCpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // fields after the command name (which may hold spaces, hence the last ')')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 /** CPU time the whole machine spent since boot (all processes), ms. */
@@ -291,12 +305,18 @@ interface C64Round {
   p50: number;
   p99: number;
   errors: number;
+  /**
+   * The gateway process's CPU time per call (µs): what its throughput is bound by on a busy
+   * machine, and less moved by the other processes than req/s are.
+   */
+  cpuUsPerCall?: number;
 }
 
 async function phaseC64(t: Target, n: number): Promise<C64Round> {
   const ms: number[] = [];
   let errors = 0;
   let next = 0;
+  const cpu0 = t.pid ? processCpuMs(t.pid) : 0;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: 64 }, async () => {
@@ -314,6 +334,7 @@ async function phaseC64(t: Target, n: number): Promise<C64Round> {
     p50: quantile(ms, 0.5),
     p99: quantile(ms, 0.99),
     errors,
+    cpuUsPerCall: t.pid ? ((processCpuMs(t.pid) - cpu0) * 1000) / n : undefined,
   };
 }
 
@@ -493,6 +514,7 @@ async function main() {
     const c1: Record<string, C1Round[]> = empty();
     const c64: Record<string, C64Round[]> = empty();
     const st: Record<string, StreamRound[]> = empty();
+    const bigRounds: Record<string, BigStreams[]> = empty();
     const otherCpu: number[] = [];
     for (let r = 0; r < options.rounds; r++) {
       const cpu0 = machineCpuMs();
@@ -505,22 +527,30 @@ async function main() {
         if (streaming.has(t.name))
           st[t.name].push(await phaseStreams(t, options.streams));
       }
+      for (const t of order(r)) {
+        if (streaming.has(t.name))
+          bigRounds[t.name].push(await phaseBigStreams(t, options.bigStreams));
+      }
       const wall = performance.now() - t0;
       otherCpu.push(((machineCpuMs() - cpu0) / wall) * 100);
       log(
         `round ${r + 1}/${options.rounds}: c1 p50 direct ${f1(
           c1.direct[r].p50,
-        )} portal ${f1(c1.portal[r].p50)} portkey ${f1(
-          c1.portkey[r].p50,
+        )} portal ${f1(c1.portal[r].p50)} hop ${f1(c1.hop[r].p50)} ms; c64 ${f0(
+          c64.portal[r].rps,
+        )} vs hop ${f0(c64.hop[r].rps)} req/s (CPU ${f0(
+          c64.portal[r].cpuUsPerCall ?? NaN,
+        )} vs ${f0(c64.hop[r].cpuUsPerCall ?? NaN)} µs a call); ${
+          options.bigStreams
+        } streams TTFT p50 ${f0(bigRounds.portal[r]?.ttftP50)} vs hop ${f0(
+          bigRounds.hop[r]?.ttftP50,
         )} ms; machine busy ${f0(otherCpu[r])}% of a core`,
       );
     }
 
     const big: Record<string, BigStreams> = {};
-    for (const name of ['direct', 'portal', 'portkey', 'hop'] as TargetName[]) {
-      if (!streaming.has(name)) continue;
-      log(`${options.bigStreams} concurrent streams through ${name}...`);
-      big[name] = await phaseBigStreams(byName(name), options.bigStreams);
+    for (const name of targets.map(t => t.name)) {
+      if (bigRounds[name].length) big[name] = combineBig(bigRounds[name]);
     }
 
     const added = (
@@ -564,6 +594,7 @@ async function main() {
           n,
           {
             rps: med(c64, n, 'rps'),
+            cpuUsPerCall: med(c64, n, 'cpuUsPerCall'),
             p99: med(c64, n, 'p99'),
             addedP99: n === 'direct' ? 0 : added(c64, n, 'p99'),
             errors: errors(c64, n),
@@ -583,6 +614,7 @@ async function main() {
         ]),
       ),
       bigStreams: big,
+      targets: issueTargets({ c1, c64, bigRounds, big }),
     };
 
     if (options.json) {
@@ -623,6 +655,11 @@ async function main() {
         `throughput, concurrency 64 (req/s; direct ${f0(t64.direct.rps)})`,
         n => f0(t64[n].rps),
         '≥ Portkey',
+      ),
+      row(
+        'concurrency 64: CPU time of the gateway process per call (µs)',
+        n => f0(t64[n].cpuUsPerCall),
+        '',
       ),
       row(
         'added latency, concurrency 64, p99 (ms)',
@@ -678,6 +715,16 @@ async function main() {
         .map(n => `${n} ${c[n].errors + t64[n].errors + (s[n]?.errors ?? 0)}`)
         .join(', ')}.`,
     ];
+    lines.push(
+      '',
+      "Issue 18's targets (portal against the bare hop in the same rounds):",
+      ...result.targets.map(
+        x =>
+          `- ${x.name}: ${x.figure}; target ${x.target}: ${
+            x.met ? 'MET' : 'MISSED'
+          }`,
+      ),
+    );
     process.stderr.write(`\n${lines.join('\n')}\n`);
   } finally {
     await Promise.all(targets.map(t => t.pool.close().catch(() => undefined)));
@@ -687,6 +734,99 @@ async function main() {
     sim.child.disconnect();
     await new Promise(r => setTimeout(r, 500));
   }
+}
+
+/**
+ * The rounds of the 1,000-stream phase as one: medians of the figures; memory from idle before
+ * the first burst to what stayed after the last (whatever the bursts left behind shows there).
+ */
+function combineBig(rounds: BigStreams[]): BigStreams {
+  const m = (f: (b: BigStreams) => number) => median(rounds.map(f));
+  const first = rounds[0].rss;
+  const last = rounds[rounds.length - 1].rss;
+  return {
+    completed: m(b => b.completed),
+    errors: rounds.reduce((s, b) => s + b.errors, 0),
+    ttftP50: m(b => b.ttftP50),
+    ttftP99: m(b => b.ttftP99),
+    gapP99: m(b => b.gapP99),
+    rss:
+      first && last
+        ? {
+            idle: first.idle,
+            peak: Math.max(...rounds.map(b => b.rss!.peak)),
+            after: last.after,
+            settled: last.settled,
+          }
+        : undefined,
+  };
+}
+
+interface TargetVerdict {
+  name: string;
+  figure: string;
+  target: string;
+  met: boolean;
+  value: number;
+}
+
+/** Issue 18's four targets for the portal's gateway, each measured against the bare hop. */
+function issueTargets(r: {
+  c1: Record<string, C1Round[]>;
+  c64: Record<string, C64Round[]>;
+  bigRounds: Record<string, BigStreams[]>;
+  big: Record<string, BigStreams>;
+}): TargetVerdict[] {
+  const perRound = <T>(
+    rounds: Record<string, T[]>,
+    f: (portal: T, hop: T, i: number) => number,
+  ) => median(rounds.portal.map((p, i) => f(p, rounds.hop[i], i)));
+  const throughput = perRound(r.c64, (p, h) => p.rps / h.rps);
+  const ttft = r.bigRounds.portal.length
+    ? perRound(r.bigRounds, (p, h) => p.ttftP50 / h.ttftP50)
+    : NaN;
+  const addedP99 = perRound(r.c1, (p, _h, i) => p.p99 - r.c1.direct[i].p99);
+  const rss = r.big.portal?.rss;
+  const growth = rss ? (rss.settled - rss.idle) / rss.idle : NaN;
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  return [
+    {
+      name: 'concurrency-64 throughput, portal / bare hop',
+      figure: `${pct(throughput)} (${f0(
+        median(r.c64.portal.map(x => x.rps)),
+      )} vs ${f0(median(r.c64.hop.map(x => x.rps)))} req/s)`,
+      target: '≥ 70%',
+      met: throughput >= 0.7,
+      value: throughput,
+    },
+    {
+      name: '1,000 streams at once, time to first token p50, portal / bare hop',
+      figure: `${Number.isFinite(ttft) ? ttft.toFixed(2) : 'n/a'}x (${f0(
+        r.big.portal?.ttftP50,
+      )} vs ${f0(r.big.hop?.ttftP50)} ms)`,
+      target: '≤ 1.5x',
+      met: ttft <= 1.5,
+      value: ttft,
+    },
+    {
+      name: 'portal resident memory after the streams, above idle',
+      figure: rss
+        ? `${pct(growth)} (${f0(rss.settled)} MB settled vs ${f0(
+            rss.idle,
+          )} MB idle)`
+        : 'n/a',
+      target: '≤ 10%',
+      met: growth <= 0.1,
+      value: growth,
+    },
+    {
+      name: 'concurrency-1 added latency p99 (portal p99 - direct p99)',
+      figure: `${f1(addedP99)} ms`,
+      target: '< 3 ms',
+      met: addedP99 < 3,
+      value: addedP99,
+    },
+  ];
 }
 
 function rssLine(b: BigStreams): string {

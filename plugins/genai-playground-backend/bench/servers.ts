@@ -56,6 +56,10 @@ async function portal() {
   const upstream = arg('upstream');
   const port = Number(arg('port'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-bench-'));
+  // BENCH_REDIS_URL: limits and the usage stream in Redis, as in production, under keys of
+  // this run's own (other users of the same Redis are left alone)
+  const redisUrl = process.env.BENCH_REDIS_URL;
+  const redisKeys = `gateway-bench:${path.basename(dir)}`;
   const configFile = path.join(dir, 'app-config.json');
   fs.writeFileSync(
     configFile,
@@ -96,6 +100,16 @@ async function portal() {
             contextLength: 32768,
           })),
           discovery: { enabled: false },
+          ...(redisUrl
+            ? {
+                limits: {
+                  store: 'redis',
+                  redisUrl,
+                  keyPrefix: `${redisKeys}:limits:`,
+                },
+                metering: { streamKey: `${redisKeys}:usage` },
+              }
+            : {}),
         },
       },
     }),

@@ -10,6 +10,7 @@ import type {
   UsageStore,
   UsageTotals,
 } from './UsageStore';
+import { insertRows, isBetterSqlite } from './sqliteInsert';
 
 /**
  * Rows per INSERT: small enough that better-sqlite3 (synchronous) holds the event loop for well
@@ -55,10 +56,24 @@ export class DatabaseUsageStore implements UsageStore {
     return new DatabaseUsageStore(client);
   }
 
-  private constructor(private readonly db: Knex) {}
+  readonly #sqlite: boolean;
+
+  private constructor(private readonly db: Knex) {
+    this.#sqlite = isBetterSqlite(db);
+  }
 
   async insert(records: UsageRecord[]): Promise<void> {
     if (records.length === 0) return;
+    if (this.#sqlite) {
+      // the embedded default: one prepared statement, not an INSERT built per chunk
+      await insertRows(
+        this.db,
+        'usage_records',
+        records.map(r => ({ ...toRow(r), stream: r.stream ? 1 : 0 })),
+        { chunk: INSERT_CHUNK, unique: 'record_id' },
+      );
+      return;
+    }
     await this.db.transaction(async tx => {
       for (let i = 0; i < records.length; i += INSERT_CHUNK) {
         if (i > 0) await yieldToEventLoop();

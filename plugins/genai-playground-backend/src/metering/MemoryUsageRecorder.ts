@@ -19,7 +19,9 @@ export interface MemoryUsageRecorderOptions {
  * Takes metered calls off the request path: `record` only appends to a buffer; a timer writes
  * the buffer in one batch every `flushIntervalMs`, or sooner once `batchSize` records wait.
  * A failed write keeps the records for the next flush. `close()` (the plugin's shutdown hook)
- * writes what is left, so an acknowledged call is not lost on a clean shutdown.
+ * writes what is left, so an acknowledged call is not lost on a clean shutdown; a crash
+ * (SIGKILL, OOM) loses what waits, up to `flushIntervalMs` of calls. That is the mode without
+ * Redis (development, tests, one replica); with Redis, RedisUsageRecorder writes ahead instead.
  */
 export class MemoryUsageRecorder implements UsageRecorder {
   #buffer: UsageRecord[] = [];

@@ -10,6 +10,7 @@ export interface UsageRecorder {
   /**
    * Takes a call's record. Resolves once the record is as safe as this recorder makes it (in the
    * Redis stream, or in memory); never rejects: a failure is logged and the record kept locally.
+   * The gateway awaits it before it sends an answer's last bytes (acknowledged means recorded).
    */
   record(record: UsageRecord): Promise<void>;
   /** Records known not to be in the database yet: budgets count them as spent. */

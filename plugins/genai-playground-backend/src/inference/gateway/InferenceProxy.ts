@@ -79,6 +79,11 @@ interface Outcome {
   ttftMs?: number;
   /** False for a refusal that is not worth a usage row (see #refused). */
   metered?: boolean;
+  /**
+   * The answer's last bytes (the whole answer, the stream's `[DONE]` and end, the error), sent
+   * only once the call's usage record is safe: see #finish.
+   */
+  reply?: () => void;
 }
 
 const MICROS = 1_000_000;
@@ -124,8 +129,9 @@ function overhead(ms: number): string {
 /**
  * Forwards OpenAI calls to a model's replicas: limits and budget reserved first, the least busy
  * available replica, retries with backoff on another replica for connection errors and 5xx
- * answers (before anything went to the client), streams passed through chunk by chunk, usage
- * settled and metered after, off the request path.
+ * answers (before anything went to the client), streams passed through chunk by chunk. The
+ * call's usage record is handed to the recorder before the answer's last bytes go out (see
+ * #finish); the budget is settled in the background.
  */
 export class InferenceProxy {
   readonly #options: InferenceProxyOptions;
@@ -162,16 +168,21 @@ export class InferenceProxy {
         this.#options.logger.error(`Inference gateway: ${error}`);
       }
       if (!reserving) e = await this.#countRefused(call, e);
-      sendGatewayError(call.res, e, {
-        [OVERHEAD_HEADER]: overhead(performance.now() - call.t0),
-      });
+      const refusal = e;
       outcome = {
         status: e.status,
         error: e.code ?? e.type,
         metered: !UNMETERED.has(e),
+        reply: () =>
+          sendGatewayError(call.res, refusal, {
+            [OVERHEAD_HEADER]: overhead(performance.now() - call.t0),
+          }),
       };
     }
-    this.#finish(call, shape, model, reservation, outcome);
+    // acknowledged means recorded: the client gets the answer's end only once the record is in
+    // the recorder (with Redis: in the stream, which outlives this process)
+    await this.#finish(call, shape, model, reservation, outcome);
+    outcome.reply?.();
   }
 
   /**
@@ -534,10 +545,18 @@ export class InferenceProxy {
     } else {
       body = upstreamErrorBody(status, text);
     }
-    this.#respond(call, answered, body, sentAt, receivedAt, 'application/json');
     return {
       status: answered,
       error: answered >= 500 ? 'upstream_error' : 'upstream_rejected',
+      reply: () =>
+        this.#respond(
+          call,
+          answered,
+          body,
+          sentAt,
+          receivedAt,
+          'application/json',
+        ),
     };
   }
 
@@ -575,15 +594,19 @@ export class InferenceProxy {
       );
     }
     const receivedAt = performance.now();
-    this.#respond(
-      call,
+    return {
       status,
-      body,
-      sentAt,
-      receivedAt,
-      contentType || 'application/json',
-    );
-    return { status, usage: findUsage(body) };
+      usage: findUsage(body),
+      reply: () =>
+        this.#respond(
+          call,
+          status,
+          body,
+          sentAt,
+          receivedAt,
+          contentType || 'application/json',
+        ),
+    };
   }
 
   #respond(
@@ -662,8 +685,10 @@ export class InferenceProxy {
           }
         },
         end: () => {
-          res.end(filter.end());
+          // (the filter holds `[DONE]` back: it goes with the end, after the record)
+          const tail = filter.end();
           resolve({
+            reply: () => res.end(tail),
             status: filter.errorMessage ? 502 : 200,
             error: filter.errorMessage ? 'upstream_stream_error' : undefined,
             usage: filter.usage,
@@ -706,8 +731,9 @@ export class InferenceProxy {
             type: 'api_error',
             code,
           });
-          res.end(filter.end() + sseErrorEvent(e));
+          const tail = filter.end() + sseErrorEvent(e);
           resolve({
+            reply: () => res.end(tail),
             status: e.status,
             error: timeout ? 'chunk_timeout' : 'stream_cut',
             usage: filter.usage,
@@ -719,14 +745,19 @@ export class InferenceProxy {
     });
   }
 
-  /** Settles the reservation and meters the call, off the request path. */
-  #finish(
+  /**
+   * Settles the reservation (in the background) and meters the call: resolves once the usage
+   * record is as safe as the recorder makes it (RedisUsageRecorder: added to the stream, or kept
+   * in memory when Redis refuses; MemoryUsageRecorder: in memory, so without Redis a crash loses
+   * up to a flush interval of records, the dev and test mode). Never rejects.
+   */
+  async #finish(
     call: GatewayCall,
     shape: RequestShape | undefined,
     model: ModelEntry | undefined,
     reservation: Reservation | undefined,
     outcome: Outcome,
-  ) {
+  ): Promise<void> {
     // what the model server reports (or the estimate without a report) is believed up to what
     // the request could produce: a server in a team namespace must not charge more than that
     const bounds =
@@ -796,6 +827,13 @@ export class InferenceProxy {
     if (outcome.ttftMs !== undefined)
       record.ttftMs = Math.round(outcome.ttftMs * 1000) / 1000;
     if (outcome.error) record.error = outcome.error.slice(0, 64);
-    this.#options.recorder.record(record);
+    try {
+      await this.#options.recorder.record(record);
+    } catch (error) {
+      // recorders do not reject; should one, the answer still goes out
+      this.#options.logger.error(
+        `Inference gateway: metering call ${call.requestId} failed: ${error}`,
+      );
+    }
   }
 }

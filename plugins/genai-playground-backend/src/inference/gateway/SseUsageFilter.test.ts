@@ -55,6 +55,16 @@ describe('SseUsageFilter', () => {
     expect(filter.errorMessage).toBe('boom');
   });
 
+  it('holds [DONE] and what follows back until end(): the stream ends after metering', () => {
+    const filter = new SseUsageFilter({ clientWantsUsage: true });
+    expect(filter.push(Buffer.from(chunk(0) + usageChunk + done))).toBe(
+      chunk(0) + usageChunk,
+    );
+    expect(filter.push(Buffer.from(': after\n\n'))).toBe('');
+    expect(filter.done).toBe(true);
+    expect(filter.end()).toBe(`${done}: after\n\n`);
+  });
+
   it('passes comments and a cut last event on as they are', () => {
     const filter = new SseUsageFilter({ clientWantsUsage: false });
     expect(feed(filter, ': ping\n\n' + 'data: {"partial"', 4)).toBe(

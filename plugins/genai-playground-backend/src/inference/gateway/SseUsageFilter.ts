@@ -10,8 +10,9 @@ const USAGE_NULL = ',"usage":null';
  * and the `"usage":null` vLLM then adds to every chunk is removed, so the client sees the stream
  * it asked for.
  *
- * Only an event split across network chunks is held back, until its end arrives: nothing else
- * is buffered.
+ * Only an event split across network chunks is held back, until its end arrives, and the
+ * closing `data: [DONE]` (with anything after it), which `end()` gives: the gateway sends the
+ * stream's end only once the call's usage record is safe.
  */
 export class SseUsageFilter {
   usage: TokenUsage | undefined;
@@ -27,6 +28,8 @@ export class SseUsageFilter {
   readonly #clientWantsUsage: boolean;
   readonly #maxEventBytes: number;
   #pending = '';
+  /** `[DONE]` and what came after it, for `end()`. */
+  #held = '';
 
   constructor(options: { clientWantsUsage: boolean; maxEventBytes?: number }) {
     this.#clientWantsUsage = options.clientWantsUsage;
@@ -58,15 +61,35 @@ export class SseUsageFilter {
     return out;
   }
 
-  /** The rest, when the stream ended (an unterminated last event is passed on as it is). */
+  /**
+   * The rest, when the stream ended: the held `[DONE]` and an unterminated last event, passed on
+   * as it is.
+   */
   end(): string {
     if (this.overflow) return '';
     const rest = this.#pending + this.#decoder.end();
     this.#pending = '';
-    return rest ? this.#event(rest) : '';
+    const last = rest ? this.#passed(rest) : '';
+    const held = this.#held;
+    this.#held = '';
+    return held + last;
   }
 
+  /** An event as the client gets it now ('' when dropped, or held back until `end()`). */
   #event(event: string): string {
+    const out = this.#passed(event);
+    if (!this.done) return out;
+    this.#held += out;
+    // a server going on after [DONE] must not fill the gateway's memory either
+    if (this.#held.length > this.#maxEventBytes) {
+      this.#held = '';
+      this.overflow = true;
+    }
+    return '';
+  }
+
+  /** The event as the client is to get it ('' when dropped), noting usage, errors and [DONE]. */
+  #passed(event: string): string {
     if (!event.startsWith('data: ')) {
       // comments, `event:` lines, retry hints: not ours to judge
       return `${event}\n\n`;

@@ -16,20 +16,29 @@ export interface GatewayRouterOptions {
   maxBodyBytes: number;
 }
 
+/** The POST paths under /v1 and the endpoint each serves. */
+const ENDPOINTS = new Map<string, Endpoint>([
+  ['/chat/completions', 'chat'],
+  ['/completions', 'completions'],
+  ['/embeddings', 'embeddings'],
+]);
+
 /**
- * `/v1/*`: OpenAI's API. A plain express router, mounted before the plugin's JSON body parser
- * (bodies are read raw, once) and answering every `/v1` path itself, errors in OpenAI's shape.
+ * `/v1/*`: OpenAI's API. One handler that picks the endpoint from the path itself (a Map lookup
+ * rather than a nested express router walking its layers: this runs on every call), mounted
+ * before the plugin's JSON body parser (bodies are read raw, once) and answering every `/v1`
+ * path itself, errors in OpenAI's shape. Paths match as express matches routes: case aside, and
+ * with or without a trailing slash.
  */
 export function createGatewayRouter(options: GatewayRouterOptions) {
   const { auth, proxy, registry, maxBodyBytes } = options;
-  const v1 = express.Router();
 
   const fail = (res: Response, error: unknown, t0: number) =>
     sendGatewayError(res, toGatewayError(error), {
       'x-genai-overhead-ms': (performance.now() - t0).toFixed(3),
     });
 
-  v1.get('/models', (req: Request, res: Response) => {
+  const models = (req: Request, res: Response) => {
     const t0 = performance.now();
     nameRequest(req, res);
     res.locals.metricsRoute = '/v1/models';
@@ -44,46 +53,46 @@ export function createGatewayRouter(options: GatewayRouterOptions) {
       },
       error => fail(res, error, t0),
     );
-  });
-
-  const route = (path: string, endpoint: Endpoint) => {
-    v1.post(path, (req: Request, res: Response) => {
-      const t0 = performance.now();
-      const startedAt = Date.now();
-      const requestId = nameRequest(req, res);
-      res.locals.metricsRoute = `/v1${path}`;
-      const span = GatewaySpan.start(endpoint, req.headers, requestId);
-      readBody(req, maxBodyBytes)
-        .then(async raw => {
-          const caller = await auth.authenticate(req);
-          span.setCaller(caller);
-          await proxy.handle({
-            endpoint,
-            req,
-            res,
-            raw,
-            caller,
-            t0,
-            startedAt,
-            requestId,
-            span,
-          });
-        })
-        .catch(error => {
-          if (error instanceof GatewayError && error.status === 413) {
-            res.setHeader('connection', 'close');
-          }
-          const e = toGatewayError(error);
-          span.end({ status: e.status, error: e.code ?? e.type });
-          fail(res, e, t0);
-        });
-    });
   };
-  route('/chat/completions', 'chat');
-  route('/completions', 'completions');
-  route('/embeddings', 'embeddings');
 
-  v1.use((req: Request, res: Response) => {
+  const call = (
+    req: Request,
+    res: Response,
+    path: string,
+    endpoint: Endpoint,
+  ) => {
+    const t0 = performance.now();
+    const startedAt = Date.now();
+    const requestId = nameRequest(req, res);
+    res.locals.metricsRoute = `/v1${path}`;
+    const span = GatewaySpan.start(endpoint, req.headers, requestId);
+    readBody(req, maxBodyBytes)
+      .then(async raw => {
+        const caller = await auth.authenticate(req);
+        span.setCaller(caller);
+        await proxy.handle({
+          endpoint,
+          req,
+          res,
+          raw,
+          caller,
+          t0,
+          startedAt,
+          requestId,
+          span,
+        });
+      })
+      .catch(error => {
+        if (error instanceof GatewayError && error.status === 413) {
+          res.setHeader('connection', 'close');
+        }
+        const e = toGatewayError(error);
+        span.end({ status: e.status, error: e.code ?? e.type });
+        fail(res, e, t0);
+      });
+  };
+
+  const unknown = (req: Request, res: Response) => {
     res.locals.metricsRoute = '/v1/*';
     sendGatewayError(
       res,
@@ -93,7 +102,26 @@ export function createGatewayRouter(options: GatewayRouterOptions) {
         { code: 'unknown_url' },
       ),
     );
-  });
+  };
+
+  const v1 = (req: Request, res: Response) => {
+    let path = req.path.toLowerCase();
+    if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+    if (req.method === 'POST') {
+      const endpoint = ENDPOINTS.get(path);
+      if (endpoint) {
+        call(req, res, path, endpoint);
+        return;
+      }
+    } else if (
+      path === '/models' &&
+      (req.method === 'GET' || req.method === 'HEAD')
+    ) {
+      models(req, res);
+      return;
+    }
+    unknown(req, res);
+  };
 
   const router = express.Router();
   router.use('/v1', v1);

@@ -59,6 +59,11 @@ describe('window maths', () => {
     const now = Date.UTC(2025, 11, 31, 23, 59, 0);
     expect(monthOf(now)).toBe('2025-12');
     expect(secondsToNextMonth(now)).toBe(60);
+    // the month kept from the last call is not answered for a time outside it
+    expect(monthOf(now + 60_000)).toBe('2026-01');
+    expect(monthOf(now)).toBe('2025-12');
+    expect(monthOf(Date.UTC(2025, 11, 1))).toBe('2025-12');
+    expect(monthOf(Date.UTC(2025, 11, 1) - 1)).toBe('2025-11');
   });
 });
 

@@ -119,9 +119,19 @@ export class LimitStoreUnavailableError extends ServiceUnavailableError {
 
 export const WINDOW_MS = 60_000;
 
+/** The last month monthOf named, with its bounds (every call asks, twice: reserve and settle). */
+let lastMonth = { from: 0, to: 0, name: '' };
+
 /** The calendar month (UTC) of a time: `2025-06`. */
 export function monthOf(now: number): string {
-  return new Date(now).toISOString().slice(0, 7);
+  if (now >= lastMonth.from && now < lastMonth.to) return lastMonth.name;
+  const d = new Date(now);
+  lastMonth = {
+    from: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
+    to: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+    name: d.toISOString().slice(0, 7),
+  };
+  return lastMonth.name;
 }
 
 /** Seconds from `now` to the start of the next month (UTC). */
