@@ -34,7 +34,6 @@ import {
   startSim,
   type ProductionBackend,
 } from '@genai-portal/test-utils';
-import { execFileSync } from 'node:child_process';
 import {
   mkdtempSync,
   readdirSync,
@@ -111,48 +110,6 @@ function parseOptions(argv: string[]): Options {
 
 // eslint-disable-next-line no-console
 const log = (line: string) => console.log(line);
-
-/** What the build does not read: dependencies, outputs, benchmarks, tests. */
-const NOT_BUILT = /^(node_modules|dist|dist-types|bench)$|\.test\.tsx?$/;
-
-/** The newest modification time (ms) of the files under `dir` the build reads. */
-function newestUnder(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (NOT_BUILT.test(entry.name)) continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(
-      newest,
-      entry.isDirectory() ? newestUnder(path) : statSync(path).mtimeMs,
-    );
-  }
-  return newest;
-}
-
-/**
- * Runs `yarn build:backend` when the bundle in packages/backend/dist is missing or older than a
- * file of the workspaces' packages (assembleBackendImage only builds a missing one): the figures
- * are of the code as it is.
- */
-function buildWhenStale() {
-  const bundle = join(repoRoot, 'packages/backend/dist/bundle.tar.gz');
-  let built = 0;
-  try {
-    built = statSync(bundle).mtimeMs;
-  } catch {
-    // none yet
-  }
-  const sources = Math.max(
-    newestUnder(join(repoRoot, 'packages')),
-    newestUnder(join(repoRoot, 'plugins')),
-  );
-  if (built > sources) return;
-  log('building the backend (yarn build:backend): a source is newer than dist');
-  execFileSync('yarn', ['build:backend'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
 
 /** The pages' requests of a member of the first team, over its own environments and jobs. */
 function pageMix(scale: SeedScale): RouteMix[] {
@@ -392,7 +349,6 @@ async function main() {
       env: {},
     };
   } else if (!options.fromSources) {
-    buildWhenStale();
     image = await assembleBackendImage();
   }
   const kube = await startSim('kube-sim', [

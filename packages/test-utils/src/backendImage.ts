@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import {
   cpSync,
-  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
+  statSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,7 +19,8 @@ import { repoRoot } from './productionBackend';
  * The container image where no image builder runs: packages/backend/Containerfile is read and its
  * steps done here, in a new temporary folder standing for the image's working directory (COPY from
  * the repository, RUN with sh: unpack the skeleton, install the production dependencies with Yarn
- * offline from its cache, unpack the bundle). The result is what `startProductionBackend({ image })`
+ * offline from its cache, unpack the bundle), after building the backend when its build is
+ * missing or older than the sources. The result is what `startProductionBackend({ image })`
  * runs: the production build (`yarn build:backend` output) as the image holds it.
  */
 
@@ -97,30 +100,90 @@ function expectThat(ok: boolean, what: string) {
   if (!ok) throw new Error(`Containerfile: ${what}`);
 }
 
+/** What the host build does not read: dependencies, outputs, benchmarks, tests. */
+const NOT_BUILT = /^(node_modules|dist|dist-types|bench)$|\.test\.tsx?$/;
+
+/** The newest modification time (ms) of the files under `dir` the build reads. */
+function newestUnder(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (NOT_BUILT.test(entry.name)) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(
+      newest,
+      entry.isDirectory() ? newestUnder(path) : statSync(path).mtimeMs,
+    );
+  }
+  return newest;
+}
+
+/** Whether packages/backend/dist's bundles are missing or older than a source of the build. */
+function hostBuildStale(): boolean {
+  const dist = join(repoRoot, 'packages/backend/dist');
+  let built = Infinity;
+  for (const file of ['skeleton.tar.gz', 'bundle.tar.gz']) {
+    try {
+      built = Math.min(built, statSync(join(dist, file)).mtimeMs);
+    } catch {
+      return true;
+    }
+  }
+  const sources = Math.max(
+    newestUnder(join(repoRoot, 'packages')),
+    newestUnder(join(repoRoot, 'plugins')),
+  );
+  return built < sources;
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
 /**
- * Runs `yarn build:backend` when packages/backend/dist/{skeleton,bundle}.tar.gz are missing
- * (scripts/test.sh builds them before jest; about 40 s here otherwise).
+ * Runs `yarn build:backend` when packages/backend/dist/{skeleton,bundle}.tar.gz are missing or
+ * older than a source (scripts/test.sh builds them before jest; about 40 s here otherwise), so
+ * that what runs is the code as it is. One build at a time across processes (jest workers): a
+ * lock folder, taken over when a crashed build left it for 10 minutes.
  */
 async function ensureHostBuild(timings: Record<string, number>) {
-  const dist = join(repoRoot, 'packages/backend/dist');
-  if (
-    existsSync(join(dist, 'skeleton.tar.gz')) &&
-    existsSync(join(dist, 'bundle.tar.gz'))
-  ) {
-    return;
-  }
-  const start = Date.now();
-  const yarn = readdirSync(join(repoRoot, '.yarn/releases')).find(f =>
-    f.endsWith('.cjs'),
-  )!;
-  // Not under jest's NODE_ENV=test: the app's browserslist has no such environment.
-  const { NODE_ENV: _test, ...buildEnv } = process.env;
-  await sh(
-    `"${process.execPath}" .yarn/releases/${yarn} build:backend`,
-    repoRoot,
-    buildEnv,
+  if (!hostBuildStale()) return;
+  const lock = join(
+    tmpdir(),
+    `genai-portal-build-${createHash('sha256')
+      .update(repoRoot)
+      .digest('hex')
+      .slice(0, 12)}.lock`,
   );
-  timings['yarn build:backend'] = since(start);
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 600_000) {
+        rmSync(lock, { recursive: true, force: true });
+      } else if (held) {
+        await sleep(1_000);
+      }
+    }
+  }
+  try {
+    // Another process may have built it while this one waited.
+    if (!hostBuildStale()) return;
+    const start = Date.now();
+    const yarn = readdirSync(join(repoRoot, '.yarn/releases')).find(f =>
+      f.endsWith('.cjs'),
+    )!;
+    // Not under jest's NODE_ENV=test: the app's browserslist has no such environment.
+    const { NODE_ENV: _test, ...buildEnv } = process.env;
+    await sh(
+      `"${process.execPath}" .yarn/releases/${yarn} build:backend`,
+      repoRoot,
+      buildEnv,
+    );
+    timings['yarn build:backend'] = since(start);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /**

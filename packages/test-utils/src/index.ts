@@ -6,7 +6,13 @@
  * @packageDocumentation
  */
 export { freePort } from './ports';
-export { dropDatabases, pgUrl, postgresProblem, redisUrl } from './services';
+export {
+  deleteRedisKeys,
+  dropDatabases,
+  pgUrl,
+  postgresProblem,
+  redisUrl,
+} from './services';
 export { describeWithPrometheus } from './describeWithPrometheus';
 export {
   PROMETHEUS_BINARY,

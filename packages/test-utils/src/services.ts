@@ -28,7 +28,7 @@ export async function postgresProblem(): Promise<string | undefined> {
  * gateway's default stream key ends with the database prefix), when Redis answers.
  */
 export async function dropDatabases(prefix: string) {
-  await dropUsageStream(prefix);
+  await deleteRedisKeys(`genai-playground:usage:${prefix}`);
   const client = new Client({ connectionString: pgUrl });
   await client.connect();
   const { rows } = await client.query(
@@ -41,8 +41,11 @@ export async function dropDatabases(prefix: string) {
   await client.end();
 }
 
-/** Deletes the `genai-playground:usage:<prefix>` stream; nothing when Redis does not answer. */
-async function dropUsageStream(prefix: string) {
+/**
+ * Deletes the machine Redis' keys that start with `prefix` (what a test's backends counted under
+ * a key prefix of its own); nothing when Redis does not answer.
+ */
+export async function deleteRedisKeys(prefix: string) {
   const redis = createClient({
     url: redisUrl,
     socket: { connectTimeout: 2_000, reconnectStrategy: false },
@@ -54,7 +57,14 @@ async function dropUsageStream(prefix: string) {
     return;
   }
   try {
-    await redis.del(`genai-playground:usage:${prefix}`);
+    // The prefix is the test's own: glob characters in it are escaped, not matched.
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, c => `\\${c}`)}*`;
+    for await (const key of redis.scanIterator({
+      MATCH: pattern,
+      COUNT: 500,
+    })) {
+      await redis.del(key);
+    }
   } finally {
     await redis.quit();
   }

@@ -40,6 +40,12 @@ import { ModelRegistry } from './models/ModelRegistry';
 import { ReplicaDirectory } from './upstream/Replica';
 import type { PermissionGate } from '../permissions/PermissionGate';
 
+/**
+ * How long shutdown waits for the calls under way: well inside what the chart leaves after its
+ * preStop (terminationGracePeriodSeconds 45 - preStopSleepSeconds 10 = 35 s).
+ */
+const CLOSE_DRAIN_MS = 25_000;
+
 export interface InferenceGatewayOptions {
   config: InferenceConfig;
   database: DatabaseService;
@@ -110,6 +116,7 @@ export class InferenceGateway {
   readonly #config: InferenceConfig;
   readonly #httpAuth: HttpAuthService;
   readonly #permissions: PermissionsService;
+  readonly #logger: LoggerService;
 
   private constructor(
     options: InferenceGatewayOptions,
@@ -127,6 +134,7 @@ export class InferenceGateway {
     this.#limits = limits;
     this.#httpAuth = options.httpAuth;
     this.#permissions = options.permissions;
+    this.#logger = logger;
     this.keyStore = keyStore;
     this.usage = metering.service;
     this.recorder = metering.recorder;
@@ -268,8 +276,20 @@ export class InferenceGateway {
     }
   }
 
-  /** Writes the metering buffer, closes the connection pools and the limit store. */
+  /**
+   * The shutdown hook: waits for the calls under way (streams included) to end, up to
+   * CLOSE_DRAIN_MS, then writes the metering buffer and closes the connection pools and the limit
+   * store. Backstage runs plugins' shutdown hooks before it closes the HTTP server (new calls get
+   * 503 by then), so without the wait a stream that ends during shutdown would be answered whole
+   * and its record given to a closed recorder.
+   */
   async close() {
+    const running = await this.proxy.drain(CLOSE_DRAIN_MS);
+    if (running > 0) {
+      this.#logger.warn(
+        `Inference gateway: ${running} calls still running after ${CLOSE_DRAIN_MS} ms of shutdown; their usage is written straight to the database`,
+      );
+    }
     await this.recorder.close();
     await this.#replicas.close();
     await this.#limits.close();

@@ -63,6 +63,21 @@ describe('MemoryUsageRecorder', () => {
     await recorder.close();
   });
 
+  it('writes a record that arrives after shutdown straight to the database', async () => {
+    const { store, batches } = fakeStore();
+    const recorder = new MemoryUsageRecorder({
+      store,
+      logger: mockServices.logger.mock(),
+      flushIntervalMs: 60_000,
+      batchSize: 1000,
+    });
+    recorder.record(rec(1));
+    await recorder.close();
+    await recorder.record(rec(2));
+    expect(batches.map(b => b.map(r => r.inputTokens))).toEqual([[1], [2]]);
+    expect(recorder.pending).toBe(0);
+  });
+
   it('keeps what the database refused for the next flush, and writes the rest at shutdown', async () => {
     const { store, batches } = fakeStore(1);
     const logger = mockServices.logger.mock();

@@ -44,7 +44,8 @@ export class MemoryUsageRecorder implements UsageRecorder {
 
   /**
    * Queues a call's record, made valid first (see validRecord) and given its `recordId`. Resolves
-   * at once: the record lives in this process's memory until the next flush.
+   * at once: the record lives in this process's memory until the next flush. After close() it is
+   * written to the database straight away.
    */
   async record(record: UsageRecord): Promise<void> {
     const [valid, changed] = validRecord(withRecordId(record));
@@ -54,6 +55,17 @@ export class MemoryUsageRecorder implements UsageRecorder {
           record.requestId ?? '(no id)'
         } had invalid values; metered as corrected`,
       );
+    }
+    if (this.#closed) {
+      // after shutdown's flush (a call that outran the drain): nothing would write it later
+      await this.#options.store.insert([valid]).catch(error => {
+        this.#options.logger.error(
+          `Usage metering: record of call ${
+            record.requestId ?? '(no id)'
+          } arrived after shutdown and could not be written: ${error}`,
+        );
+      });
+      return;
     }
     this.#buffer.push(valid);
     if (this.#buffer.length >= this.#options.batchSize && !this.#flushing) {

@@ -140,7 +140,39 @@ export class InferenceProxy {
     this.#options = options;
   }
 
+  /** Calls being handled (until their answer's last byte went out). */
+  #running = 0;
+  /** Resolves drain()'s wait when the last running call ends. */
+  #idle: (() => void) | undefined;
+
   async handle(call: GatewayCall): Promise<void> {
+    this.#running++;
+    try {
+      await this.#handle(call);
+    } finally {
+      this.#running--;
+      if (this.#running === 0) this.#idle?.();
+    }
+  }
+
+  /**
+   * Waits until no call is being handled, or `ms` at most (the shutdown hook's wait for the calls
+   * under way, streams included, before metering closes); resolves with the calls still running.
+   */
+  async drain(ms: number): Promise<number> {
+    if (this.#running > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>(resolve => (this.#idle = resolve)),
+        new Promise<void>(resolve => (timer = setTimeout(resolve, ms))),
+      ]);
+      clearTimeout(timer);
+      this.#idle = undefined;
+    }
+    return this.#running;
+  }
+
+  async #handle(call: GatewayCall): Promise<void> {
     let shape: RequestShape | undefined;
     let model: ModelEntry | undefined;
     let reservation: Reservation | undefined;
