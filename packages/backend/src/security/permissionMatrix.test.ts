@@ -1034,6 +1034,61 @@ describe('the permission matrix', () => {
     expect(waiver).toMatchObject({ state: 'active' });
   });
 
+  it("refuses forged plugin tokens on the permission backend's lane (pluginCallLane)", async () => {
+    if (skipped) return;
+    const b64 = (o: object) =>
+      Buffer.from(JSON.stringify(o)).toString('base64url');
+    const payload = b64({
+      sub: 'plugin:genai-playground',
+      aud: 'permission',
+      exp: Math.floor(Date.now() / 1000) + 600,
+    });
+    // The lane chooses by the unverified header's `typ`; the permission backend must still verify.
+    const forged = [
+      `${b64({
+        typ: 'vnd.backstage.plugin',
+        alg: 'ES256',
+        kid: 'x',
+      })}.${payload}.${b64({ s: 1 })}`,
+      `${b64({ typ: 'vnd.backstage.plugin', alg: 'none' })}.${payload}.`,
+      // A member's real token with its header swapped: the signature no longer matches.
+      `${b64({ typ: 'vnd.backstage.plugin', alg: 'ES256' })}.${tokens
+        .member!.split('.')
+        .slice(1)
+        .join('.')}`,
+    ];
+    const body = {
+      items: [
+        {
+          id: 'x',
+          permission: {
+            type: 'basic',
+            name: 'genai-playground.environment.create',
+            attributes: { action: 'create' },
+          },
+        },
+      ],
+    };
+    const authorize = (token: string) =>
+      fetch(`${backend.baseUrl}/api/permission/authorize`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+    // The same request with the member's own token is answered: the 401s below are the tokens'.
+    expect((await authorize(tokens.member!)).status).toBe(200);
+    for (const token of forged) {
+      const res = await authorize(token);
+      expect([token.slice(0, 40), res.status]).toEqual([
+        token.slice(0, 40),
+        401,
+      ]);
+    }
+  });
+
   it('keeps what a user registers from bringing teams, users or Kubernetes targets', async () => {
     if (skipped) return;
     // The locations registered above were processed; none of their entities may be in the catalog.
